@@ -1,0 +1,72 @@
+package dev.mcpgateway;
+
+import dev.mcpgateway.admin.AdminApi;
+import dev.mcpgateway.config.GatewayConfig;
+import dev.mcpgateway.security.AdminTokenBootstrap;
+import dev.mcpgateway.security.ApiToken;
+import dev.mcpgateway.security.ApiTokens;
+import dev.mcpgateway.security.SecretCipher;
+import dev.mcpgateway.security.SecretKeyFile;
+import dev.mcpgateway.store.ServerStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * A running gateway: configuration → secret key and API tokens → store → verticle. Used by
+ * {@link Main} and by the tests, which start real gateways on port 0.
+ */
+public final class Gateway {
+  private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+
+  private final Vertx vertx;
+  private final ServerStore store;
+  private final String deploymentId;
+  private final int port;
+
+  private Gateway(Vertx vertx, ServerStore store, String deploymentId, int port) {
+    this.vertx = vertx;
+    this.store = store;
+    this.deploymentId = deploymentId;
+    this.port = port;
+  }
+
+  private record Secrets(SecretCipher cipher, List<ApiToken> tokens) {}
+
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Clock clock) {
+    SecureRandom random = new SecureRandom();
+    Future<Secrets> secrets = vertx.executeBlocking(() -> new Secrets(
+        new SecretCipher(SecretKeyFile.resolve(config.secretKey(), config.dataDir(), random), random),
+        AdminTokenBootstrap.resolve(config.apiTokens(), config.adminToken(), config.dataDir(), random, System.out)));
+    Future<Buffer> openApi = vertx.fileSystem().readFile("openapi.json");
+    return Future.all(secrets, openApi)
+        .compose(ready -> config.store().open(vertx))
+        .compose(store -> {
+          GatewayVerticle verticle = new GatewayVerticle(config.host(), config.port(), store,
+              new ApiTokens(secrets.result().tokens()), secrets.result().cipher(), clock,
+              new AdminApi.Settings(config.maxBodyBytes(), config.requestTimeoutMs(), config.allowLinkLocal()),
+              openApi.result());
+          return vertx.deployVerticle(verticle)
+              .map(id -> new Gateway(vertx, store, id, verticle.actualPort()))
+              .onFailure(e -> store.close());
+        })
+        .onSuccess(g -> LOG.log(System.Logger.Level.INFO,
+            "mcp-gateway listening on " + config.host() + ":" + g.port + " (" + config.store().kind() + " store)"));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public ServerStore store() {
+    return store;
+  }
+
+  /** Stops serving, then closes the store. */
+  public Future<Void> stop() {
+    return vertx.undeploy(deploymentId).eventually(store::close);
+  }
+}

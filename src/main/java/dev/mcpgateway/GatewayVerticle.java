@@ -1,0 +1,61 @@
+package dev.mcpgateway;
+
+import dev.mcpgateway.admin.AdminApi;
+import dev.mcpgateway.admin.AdminFailureHandler;
+import dev.mcpgateway.health.HealthRoutes;
+import dev.mcpgateway.security.ApiTokens;
+import dev.mcpgateway.security.SecretCipher;
+import dev.mcpgateway.store.ServerStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+
+/** The one HTTP face of the gateway: management API, health and the API description on one port. */
+final class GatewayVerticle extends VerticleBase {
+  private final String host;
+  private final int port;
+  private final ServerStore store;
+  private final ApiTokens tokens;
+  private final SecretCipher cipher;
+  private final Clock clock;
+  private final AdminApi.Settings adminSettings;
+  private final Buffer openApi;
+  private HttpServer server;
+
+  GatewayVerticle(String host, int port, ServerStore store, ApiTokens tokens, SecretCipher cipher, Clock clock,
+      AdminApi.Settings adminSettings, Buffer openApi) {
+    this.host = host;
+    this.port = port;
+    this.store = store;
+    this.tokens = tokens;
+    this.cipher = cipher;
+    this.clock = clock;
+    this.adminSettings = adminSettings;
+    this.openApi = openApi;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    AdminApi.mount(vertx, router, store, tokens, cipher, clock, adminSettings);
+    HealthRoutes.mount(vertx, router, store);
+    router.get("/openapi.json").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(openApi));
+    AdminFailureHandler failures = new AdminFailureHandler();
+    router.errorHandler(404, failures);
+    router.errorHandler(405, failures);
+    router.errorHandler(500, failures);
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+    return server.requestHandler(router).listen();
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,54 @@
+package dev.mcpgateway;
+
+import dev.mcpgateway.config.ConfigLoader;
+import dev.mcpgateway.security.AdminTokenBootstrap;
+import dev.mcpgateway.security.TokenHash;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the gateway ({@code java -jar mcp-gateway.jar}) or mints an API token ({@code mint-token NAME}). */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("mint-token")) {
+      mintToken(args.length > 1 ? args[1] : "automation");
+      return;
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions());
+    ConfigLoader.load(vertx)
+        .compose(config -> Gateway.start(vertx, config, Clock.systemUTC()))
+        .onSuccess(gateway -> Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, gateway), "shutdown")))
+        .onFailure(e -> {
+          System.err.println("mcp-gateway failed to start: " + e.getMessage());
+          vertx.close();
+          System.exit(1);
+        });
+  }
+
+  /** Runs on the JVM's shutdown thread, never on an event loop: it may wait for the store to close. */
+  private static void stop(Vertx vertx, Gateway gateway) {
+    CountDownLatch done = new CountDownLatch(1);
+    gateway.stop().eventually(vertx::close).onComplete(r -> done.countDown());
+    try {
+      done.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void mintToken(String name) {
+    String token = AdminTokenBootstrap.mint(new SecureRandom());
+    System.out.println("token:  " + token);
+    System.out.println("sha256: " + TokenHash.sha256Hex(token));
+    System.out.println();
+    System.out.println("Add to conf/gateway.yaml under security.api_tokens (the gateway keeps only the hash):");
+    System.out.println("  - name: " + name);
+    System.out.println("    sha256: " + TokenHash.sha256Hex(token));
+    System.out.println("    accounts: \"*\"   # or a list of account ids");
+  }
+}

@@ -1,0 +1,44 @@
+package dev.mcpgateway.admin;
+
+import dev.mcpgateway.security.ApiTokens;
+import dev.mcpgateway.security.SecretCipher;
+import dev.mcpgateway.store.ServerStore;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import java.time.Clock;
+
+/**
+ * The Cloudflare-compatible management API, mounted under
+ * {@code /accounts/:account_id/access/ai-controls/mcp}. Authentication runs before routing, so an
+ * unauthenticated caller learns nothing about which paths exist.
+ */
+public final class AdminApi {
+  public static final String PREFIX = "/accounts/:account_id/access/ai-controls/mcp";
+
+  /** What the API needs from the rest of the gateway. */
+  public record Settings(long maxBodyBytes, long requestTimeoutMs, boolean allowLinkLocal) {}
+
+  private AdminApi() {}
+
+  public static void mount(Vertx vertx, Router router, ServerStore store, ApiTokens tokens, SecretCipher cipher,
+      Clock clock, Settings settings) {
+    ServerHandlers servers = new ServerHandlers(store,
+        new ServerRequestParser(new HostnamePolicy(settings.allowLinkLocal())), new ServerChanges(cipher, clock));
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
+    JsonContentType json = new JsonContentType();
+    String servers$ = PREFIX + "/servers";
+    String server$ = servers$ + "/:id";
+
+    router.route("/accounts/:account_id/*")
+        .handler(TimeoutHandler.create(settings.requestTimeoutMs(), 503))
+        .handler(new ApiTokenAuthHandler(tokens))
+        .failureHandler(new AdminFailureHandler());
+    router.get(servers$).handler(servers::list);
+    router.post(servers$).handler(body).handler(json).handler(servers::create);
+    router.get(server$).handler(servers::read);
+    router.put(server$).handler(body).handler(json).handler(servers::update);
+    router.delete(server$).handler(servers::delete);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.mcpgateway.admin;
+
+import dev.mcpgateway.store.DuplicateServerException;
+import dev.mcpgateway.store.ServerNotFoundException;
+import dev.mcpgateway.store.StoreUnavailableException;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.List;
+
+/**
+ * The one failure handler: every error of the management API, ours or Vert.x's (413 from the body
+ * handler, 503 from the timeout handler, 404/405 from the router), leaves as the Cloudflare
+ * envelope with a stable code. Unexpected exceptions are logged once, here, and answered 500
+ * without detail.
+ */
+public final class AdminFailureHandler implements Handler<RoutingContext> {
+  private static final System.Logger LOG = System.getLogger(AdminFailureHandler.class.getName());
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (ctx.response().ended()) return;
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    List<ApiError> errors = errors(ctx.failure(), ctx.statusCode());
+    if (errors.get(0).code() == ErrorCode.INTERNAL) {
+      LOG.log(System.Logger.Level.ERROR, "unhandled failure on " + ctx.request().method() + " " + ctx.normalizedPath(),
+          ctx.failure());
+    }
+    Envelope.send(ctx, errors.get(0).code().status(), Envelope.failure(errors));
+  }
+
+  static List<ApiError> errors(Throwable failure, int statusCode) {
+    if (failure instanceof ApiException api) return api.errors();
+    if (failure instanceof ServerNotFoundException e) return List.of(new ApiError(ErrorCode.SERVER_NOT_FOUND, e.getMessage(), null));
+    if (failure instanceof DuplicateServerException e) return List.of(new ApiError(ErrorCode.DUPLICATE_SERVER, e.getMessage(), null));
+    if (failure instanceof StoreUnavailableException) return List.of(ApiError.of(ErrorCode.STORE_UNAVAILABLE));
+    int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
+    ErrorCode code = switch (status) {
+      case 400 -> ErrorCode.INVALID_JSON;
+      case 401 -> ErrorCode.UNAUTHENTICATED;
+      case 403 -> ErrorCode.FORBIDDEN;
+      case 404 -> ErrorCode.NO_ROUTE;
+      case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 413 -> ErrorCode.BODY_TOO_LARGE;
+      case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+      case 503 -> ErrorCode.TIMEOUT;
+      default -> ErrorCode.INTERNAL;
+    };
+    return List.of(ApiError.of(code));
+  }
+}

@@ -1,0 +1,54 @@
+package dev.mcpgateway.admin;
+
+import dev.mcpgateway.security.ApiToken;
+import dev.mcpgateway.security.ApiTokens;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.util.regex.Pattern;
+
+/**
+ * Authenticates {@code Authorization: Bearer <API token>} and checks that the token may manage the
+ * path's account: 401 (with {@code WWW-Authenticate}) without a valid token, 403 for another
+ * account's token, 400 for an account id that cannot exist. The token itself is never logged.
+ */
+final class ApiTokenAuthHandler implements Handler<RoutingContext> {
+  static final String TOKEN_KEY = ApiToken.class.getName();
+  /** Cloudflare account ids are 32 hex digits; this admits those and friendly names alike. */
+  static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final String CHALLENGE = "Bearer realm=\"mcp-gateway\"";
+
+  private final ApiTokens tokens;
+
+  ApiTokenAuthHandler(ApiTokens tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || header.length() <= 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      ctx.response().putHeader("WWW-Authenticate", CHALLENGE);
+      ctx.fail(new ApiException(ErrorCode.UNAUTHENTICATED));
+      return;
+    }
+    ApiToken token = tokens.authenticate(header.substring(7).trim()).orElse(null);
+    if (token == null) {
+      ctx.response().putHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\"");
+      ctx.fail(new ApiException(new ApiError(ErrorCode.UNAUTHENTICATED, "invalid API token", null)));
+      return;
+    }
+    String account = ctx.pathParam("account_id");
+    if (account == null || !ACCOUNT_ID.matcher(account).matches()) {
+      ctx.fail(new ApiException(new ApiError(ErrorCode.INVALID_PATH_PARAMETER,
+          "account_id must be 1 to 64 letters, digits, '-' or '_'", null)));
+      return;
+    }
+    if (!token.mayManage(account)) {
+      ctx.fail(new ApiException(ErrorCode.FORBIDDEN));
+      return;
+    }
+    ctx.put(TOKEN_KEY, token);
+    ctx.next();
+  }
+}

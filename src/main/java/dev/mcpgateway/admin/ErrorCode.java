@@ -1,0 +1,53 @@
+package dev.mcpgateway.admin;
+
+/**
+ * Stable numeric codes of the management API's error objects, with the HTTP status each answers.
+ * Part of the API contract: documented in the README and in {@code openapi.json}; never renumber.
+ */
+public enum ErrorCode {
+  INVALID_JSON(1001, 400, "request body is not valid JSON"),
+  BODY_NOT_OBJECT(1002, 400, "request body must be a JSON object"),
+  BODY_TOO_LARGE(1003, 413, "request body is too large"),
+  UNSUPPORTED_MEDIA_TYPE(1004, 415, "request body must be sent as Content-Type: application/json"),
+  MISSING_FIELD(1101, 400, "a required field is missing"),
+  WRONG_TYPE(1102, 400, "a field has the wrong JSON type"),
+  INVALID_LENGTH(1103, 400, "a field is too short or too long"),
+  INVALID_FORMAT(1104, 400, "a field does not have the required format"),
+  INVALID_VALUE(1105, 400, "a field has a value that is not allowed"),
+  DUPLICATE_OVERRIDE(1106, 400, "two overrides name the same tool or prompt"),
+  NAME_CONFLICT(1107, 400, "an alias collides with another exposed name"),
+  ID_MISMATCH(1108, 400, "the body's id differs from the path's"),
+  INVALID_QUERY_PARAMETER(1201, 400, "a query parameter is invalid"),
+  INVALID_PATH_PARAMETER(1202, 400, "a path parameter is invalid"),
+  SERVER_NOT_FOUND(2001, 404, "MCP server not found"),
+  DUPLICATE_SERVER(2002, 409, "an MCP server with this id already exists"),
+  NO_ROUTE(7000, 404, "no route for that URI"),
+  METHOD_NOT_ALLOWED(7001, 405, "method not allowed for that URI"),
+  INTERNAL(9001, 500, "internal error"),
+  STORE_UNAVAILABLE(9002, 503, "the store is unavailable; retry later"),
+  TIMEOUT(9003, 503, "the request took too long; retry later"),
+  UNAUTHENTICATED(10000, 401, "authentication required: send Authorization: Bearer <API token>"),
+  FORBIDDEN(10001, 403, "this API token may not manage this account");
+
+  private final int code;
+  private final int status;
+  private final String defaultMessage;
+
+  ErrorCode(int code, int status, String defaultMessage) {
+    this.code = code;
+    this.status = status;
+    this.defaultMessage = defaultMessage;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String defaultMessage() {
+    return defaultMessage;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.mcpgateway.admin;
+
+import dev.mcpgateway.store.ServerQuery;
+import io.vertx.core.MultiMap;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Parses {@code page}, {@code per_page} and {@code search}; out-of-range values are errors, not clamped. */
+final class ListParameters {
+  private ListParameters() {}
+
+  static ServerQuery parse(MultiMap params, int defaultPerPage, int maxPerPage, int maxSearch) {
+    List<ApiError> errors = new ArrayList<>();
+    int page = integer(params.get("page"), "page", 1, 1, Integer.MAX_VALUE / maxPerPage, errors);
+    int perPage = integer(params.get("per_page"), "per_page", defaultPerPage, 1, maxPerPage, errors);
+    String search = params.get("search");
+    if (search != null && ServerRequestParser.length(search) > maxSearch) {
+      errors.add(new ApiError(ErrorCode.INVALID_QUERY_PARAMETER, "search must be at most " + maxSearch + " characters", null));
+    }
+    if (!errors.isEmpty()) throw new ApiException(errors);
+    return new ServerQuery(page, perPage, search);
+  }
+
+  private static int integer(String value, String name, int fallback, int min, int max, List<ApiError> errors) {
+    if (value == null || value.isEmpty()) return fallback;
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed >= min && parsed <= max) return parsed;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    errors.add(new ApiError(ErrorCode.INVALID_QUERY_PARAMETER, name + " must be an integer from " + min + " to " + max, null));
+    return fallback;
+  }
+}

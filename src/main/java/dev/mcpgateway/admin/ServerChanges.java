@@ -1,0 +1,118 @@
+package dev.mcpgateway.admin;
+
+import dev.mcpgateway.model.AuthType;
+import dev.mcpgateway.model.CapabilityOverride;
+import dev.mcpgateway.model.McpServer;
+import dev.mcpgateway.model.ServerStatus;
+import dev.mcpgateway.security.SecretCipher;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns validated fields into a new server or a changed one, with the rules that need the whole
+ * server: bearer needs credentials, credentials belong only to bearer, an alias may not take the
+ * name of another synced item, and a new hostname or auth type forgets the old upstream's state.
+ * Credentials are sealed here, so nothing downstream ever holds them in plaintext.
+ */
+final class ServerChanges {
+  private final SecretCipher cipher;
+  private final Clock clock;
+
+  ServerChanges(SecretCipher cipher, Clock clock) {
+    this.cipher = cipher;
+    this.clock = clock;
+  }
+
+  McpServer create(String accountId, ServerFields fields, String actor) {
+    Instant now = now();
+    McpServer.Builder server = McpServer.builder()
+        .accountId(accountId)
+        .id(fields.id())
+        .name(fields.name())
+        .hostname(fields.hostname())
+        .authType(fields.authType())
+        .description(fields.description() == null ? null : fields.description().orElse(null))
+        .updatedTools(fields.updatedTools())
+        .updatedPrompts(fields.updatedPrompts())
+        .sharedOauthCallbackEnabled(Boolean.TRUE.equals(fields.sharedOauthCallbackEnabled()))
+        .status(ServerStatus.WAITING)
+        .createdAt(now)
+        .createdBy(actor)
+        .modifiedAt(now)
+        .modifiedBy(actor);
+    return finish(server, accountId, fields.id(), fields);
+  }
+
+  McpServer update(McpServer current, ServerFields fields, String actor) {
+    McpServer.Builder server = current.toBuilder().modifiedAt(now()).modifiedBy(actor);
+    if (fields.name() != null) server.name(fields.name());
+    if (fields.description() != null) server.description(fields.description().orElse(null));
+    if (fields.updatedTools() != null) server.updatedTools(fields.updatedTools());
+    if (fields.updatedPrompts() != null) server.updatedPrompts(fields.updatedPrompts());
+    if (fields.sharedOauthCallbackEnabled() != null) server.sharedOauthCallbackEnabled(fields.sharedOauthCallbackEnabled());
+    boolean newHost = fields.hostname() != null && !fields.hostname().equals(current.hostname());
+    boolean newAuth = fields.authType() != null && fields.authType() != current.authType();
+    if (newHost || newAuth) {
+      // Tools, sync state and any upstream tokens described another upstream (or another way in).
+      server.resetSyncState();
+      if (fields.hostname() != null) server.hostname(fields.hostname());
+      if (fields.authType() != null) server.authType(fields.authType());
+      if (newAuth && fields.authType() != AuthType.BEARER) server.credentials(null);
+    }
+    return finish(server, current.accountId(), current.id(), fields);
+  }
+
+  private McpServer finish(McpServer.Builder builder, String accountId, String id, ServerFields fields) {
+    McpServer draft = builder.build();
+    List<ApiError> errors = new ArrayList<>();
+    if (fields.credentials() != null) {
+      if (fields.credentials().isEmpty()) {
+        builder.credentials(null);
+      } else if (draft.authType() != AuthType.BEARER) {
+        errors.add(ApiError.field(ErrorCode.INVALID_VALUE, "/auth_credentials",
+            "applies only to auth_type bearer (this server is " + draft.authType().wire() + ")"));
+      } else {
+        builder.credentials(cipher.seal(fields.credentials().get(), credentialsContext(accountId, id)));
+      }
+    }
+    McpServer server = builder.build();
+    if (server.authType() == AuthType.BEARER && server.credentials() == null) {
+      errors.add(ApiError.field(ErrorCode.MISSING_FIELD, "/auth_credentials", "is required when auth_type is bearer"));
+    }
+    checkAliases(server.updatedTools(), server.tools(), "/updated_tools", errors);
+    checkAliases(server.updatedPrompts(), server.prompts(), "/updated_prompts", errors);
+    if (!errors.isEmpty()) throw new ApiException(errors);
+    return server;
+  }
+
+  /** The associated data that binds sealed credentials to their server. */
+  static String credentialsContext(String accountId, String id) {
+    return "auth_credentials:" + accountId + "/" + id;
+  }
+
+  /** Aliases are unique across the server's names: an alias may not be the upstream name of another synced item. */
+  private static void checkAliases(List<CapabilityOverride> overrides, JsonArray synced, String pointer, List<ApiError> errors) {
+    Set<String> syncedNames = new HashSet<>();
+    for (Object item : synced) {
+      if (item instanceof JsonObject object && object.getValue("name") instanceof String name) syncedNames.add(name);
+    }
+    for (int i = 0; i < overrides.size(); i++) {
+      CapabilityOverride o = overrides.get(i);
+      if (o.alias() != null && !o.alias().equals(o.name()) && syncedNames.contains(o.alias())) {
+        errors.add(ApiError.field(ErrorCode.NAME_CONFLICT, pointer + "/" + i + "/alias",
+            "'" + o.alias() + "' is the name of another item of this server"));
+      }
+    }
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.mcpgateway.admin;
+
+import dev.mcpgateway.model.McpServer;
+import dev.mcpgateway.security.ApiToken;
+import dev.mcpgateway.store.ServerQuery;
+import dev.mcpgateway.store.ServerStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.ext.web.RoutingContext;
+
+/** The five server operations of the management API: parse, call the store, answer the envelope. */
+final class ServerHandlers {
+  static final int DEFAULT_PER_PAGE = 25;
+  static final int MAX_PER_PAGE = 100;
+  static final int MAX_SEARCH = 350;
+
+  private final ServerStore store;
+  private final ServerRequestParser parser;
+  private final ServerChanges changes;
+
+  ServerHandlers(ServerStore store, ServerRequestParser parser, ServerChanges changes) {
+    this.store = store;
+    this.parser = parser;
+    this.changes = changes;
+  }
+
+  void list(RoutingContext ctx) {
+    ServerQuery query = ListParameters.parse(ctx.queryParams(), DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_SEARCH);
+    respond(ctx, store.list(account(ctx), query).map(page -> {
+      JsonArray items = new JsonArray();
+      page.items().forEach(s -> items.add(ServerView.toJson(s)));
+      return Envelope.page(items, query.page(), query.perPage(), page.totalCount());
+    }));
+  }
+
+  void create(RoutingContext ctx) {
+    ServerFields fields = parser.parse(ServerRequestParser.object(ctx.body().asString()), ServerRequestParser.Mode.CREATE, null);
+    McpServer server = changes.create(account(ctx), fields, actor(ctx));
+    respond(ctx, store.create(server).map(s -> Envelope.success(ServerView.toJson(s))));
+  }
+
+  void read(RoutingContext ctx) {
+    respond(ctx, store.get(account(ctx), serverId(ctx)).map(s -> Envelope.success(ServerView.toJson(s))));
+  }
+
+  void update(RoutingContext ctx) {
+    String id = serverId(ctx);
+    ServerFields fields = parser.parse(ServerRequestParser.object(ctx.body().asString()), ServerRequestParser.Mode.UPDATE, id);
+    String actor = actor(ctx);
+    respond(ctx, store.update(account(ctx), id, current -> changes.update(current, fields, actor))
+        .map(s -> Envelope.success(ServerView.toJson(s))));
+  }
+
+  void delete(RoutingContext ctx) {
+    respond(ctx, store.delete(account(ctx), serverId(ctx)).map(s -> Envelope.success(ServerView.toJson(s))));
+  }
+
+  private static void respond(RoutingContext ctx, Future<io.vertx.core.json.JsonObject> result) {
+    result.onSuccess(body -> {
+      if (!ctx.response().ended()) Envelope.send(ctx, 200, body);
+    }).onFailure(ctx::fail);
+  }
+
+  private static String account(RoutingContext ctx) {
+    return ctx.pathParam("account_id");
+  }
+
+  /** A path id that could never have been created cannot name a server: 404, as for any unknown id. */
+  private static String serverId(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (id == null || id.isEmpty() || id.length() > ServerRequestParser.ID_MAX || !ServerRequestParser.ID.matcher(id).matches()) {
+      throw new ApiException(ErrorCode.SERVER_NOT_FOUND);
+    }
+    return id;
+  }
+
+  private static String actor(RoutingContext ctx) {
+    ApiToken token = ctx.get(ApiTokenAuthHandler.TOKEN_KEY);
+    return token.name();
+  }
+}

@@ -1,0 +1,54 @@
+package dev.mcpgateway.admin;
+
+import dev.mcpgateway.model.CapabilityOverride;
+import dev.mcpgateway.model.McpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A server as the management API shows it: Cloudflare's field names, optional fields omitted when
+ * unset, and never the credentials (write-only: not even their sealed form leaves the gateway).
+ */
+final class ServerView {
+  private ServerView() {}
+
+  static JsonObject toJson(McpServer s) {
+    JsonObject json = new JsonObject()
+        .put("id", s.id())
+        .put("name", s.name())
+        .put("hostname", s.hostname())
+        .put("auth_type", s.authType().wire());
+    putIfSet(json, "description", s.description());
+    json.put("tools", s.tools().copy())
+        .put("prompts", s.prompts().copy())
+        .put("updated_tools", overrides(s.updatedTools()))
+        .put("updated_prompts", overrides(s.updatedPrompts()))
+        .put("is_shared_oauth_callback_enabled", s.sharedOauthCallbackEnabled())
+        .put("status", s.status().wire());
+    putIfSet(json, "error", s.error());
+    if (s.errorDetails() != null) json.put("error_details", s.errorDetails().toJson());
+    putIfSet(json, "last_synced", time(s.lastSynced()));
+    putIfSet(json, "last_successful_sync", time(s.lastSuccessfulSync()));
+    putIfSet(json, "created_at", time(s.createdAt()));
+    putIfSet(json, "created_by", s.createdBy());
+    putIfSet(json, "modified_at", time(s.modifiedAt()));
+    putIfSet(json, "modified_by", s.modifiedBy());
+    return json;
+  }
+
+  private static JsonArray overrides(List<CapabilityOverride> list) {
+    JsonArray array = new JsonArray();
+    list.forEach(o -> array.add(o.toJson()));
+    return array;
+  }
+
+  private static void putIfSet(JsonObject json, String key, String value) {
+    if (value != null) json.put(key, value);
+  }
+
+  private static String time(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}

@@ -1,0 +1,79 @@
+package dev.mcpgateway.config;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Loads the configuration with Vert.x Config: the YAML file ({@code GATEWAY_CONFIG}, default
+ * {@code conf/gateway.yaml}, found on the classpath when absent from disk) overlaid by the
+ * environment variables in {@link #ENVIRONMENT}, which name the YAML path they override.
+ */
+public final class ConfigLoader {
+  public static final String CONFIG_PATH_VARIABLE = "GATEWAY_CONFIG";
+  public static final String DEFAULT_PATH = "conf/gateway.yaml";
+
+  /** Environment variable → dotted YAML path. Part of the product's interface: documented in the README. */
+  public static final Map<String, String> ENVIRONMENT = environment();
+
+  private ConfigLoader() {}
+
+  private static Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("GATEWAY_HOST", "server.host");
+    env.put("GATEWAY_PORT", "server.port");
+    env.put("GATEWAY_MAX_BODY_BYTES", "server.max_body_bytes");
+    env.put("GATEWAY_REQUEST_TIMEOUT_MS", "server.request_timeout_ms");
+    env.put("GATEWAY_STORE", "store.kind");
+    env.put("GATEWAY_DATA_DIR", "store.data_dir");
+    env.put("PG_URL", "store.pg_url");
+    env.put("GATEWAY_PG_SCHEMA", "store.pg_schema");
+    env.put("GATEWAY_PG_POOL_SIZE", "store.pg_pool_size");
+    env.put("GATEWAY_PG_CONNECT_TIMEOUT_MS", "store.pg_connect_timeout_ms");
+    env.put("GATEWAY_SECRET_KEY", "security.secret_key");
+    env.put("GATEWAY_ADMIN_TOKEN", "security.admin_token");
+    env.put("GATEWAY_API_TOKENS", "security.api_tokens");
+    env.put("GATEWAY_ALLOW_LINK_LOCAL", "outbound.allow_link_local");
+    return Map.copyOf(env);
+  }
+
+  public static Future<GatewayConfig> load(Vertx vertx) {
+    String path = System.getenv().getOrDefault(CONFIG_PATH_VARIABLE, DEFAULT_PATH);
+    ConfigStoreOptions yaml = new ConfigStoreOptions().setType("file").setFormat("yaml")
+        .setConfig(new JsonObject().put("path", path));
+    ConfigStoreOptions env = new ConfigStoreOptions().setType("env")
+        .setConfig(new JsonObject().put("raw-data", true).put("keys", new JsonArray(ENVIRONMENT.keySet().stream().toList())));
+    ConfigRetriever retriever = ConfigRetriever.create(vertx,
+        new ConfigRetrieverOptions().setScanPeriod(0).addStore(yaml).addStore(env));
+    return retriever.getConfig()
+        .eventually(retriever::close)
+        .map(ConfigLoader::applyEnvironment)
+        .map(GatewayConfig::fromJson);
+  }
+
+  /**
+   * Moves the flat environment keys the retriever merged at top level onto the YAML paths they
+   * override; an empty variable counts as unset.
+   */
+  public static JsonObject applyEnvironment(JsonObject merged) {
+    JsonObject result = merged.copy();
+    ENVIRONMENT.forEach((variable, path) -> {
+      Object value = result.remove(variable);
+      if (value == null || value.toString().isEmpty()) return;
+      String[] parts = path.split("\\.");
+      JsonObject section = result.getJsonObject(parts[0]);
+      if (section == null) {
+        section = new JsonObject();
+        result.put(parts[0], section);
+      }
+      section.put(parts[1], value);
+    });
+    return result;
+  }
+}

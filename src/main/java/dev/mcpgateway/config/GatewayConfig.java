@@ -1,0 +1,138 @@
+package dev.mcpgateway.config;
+
+import dev.mcpgateway.security.ApiToken;
+import dev.mcpgateway.store.StoreSettings;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Typed gateway configuration, read from the merged YAML + environment JSON (see
+ * {@link ConfigLoader}). Invalid settings fail at start with a message naming the setting.
+ */
+public record GatewayConfig(
+    String host,
+    int port,
+    long maxBodyBytes,
+    long requestTimeoutMs,
+    Path dataDir,
+    StoreSettings store,
+    String secretKey,
+    String adminToken,
+    List<ApiToken> apiTokens,
+    boolean allowLinkLocal) {
+
+  @Override
+  public String toString() {
+    return "GatewayConfig[host=" + host + ", port=" + port + ", store=" + store + ", dataDir=" + dataDir
+        + ", apiTokens=" + apiTokens.size() + "]";
+  }
+
+  public static GatewayConfig fromJson(JsonObject json) {
+    JsonObject server = section(json, "server");
+    JsonObject store = section(json, "store");
+    JsonObject security = section(json, "security");
+    JsonObject outbound = section(json, "outbound");
+    Path dataDir = Path.of(string(store, "data_dir", "./data"));
+    String pgUrl = blankToNull(string(store, "pg_url", null));
+    String kind = string(store, "kind", "auto");
+    StoreSettings storeSettings = switch (kind) {
+      case "embedded" -> new StoreSettings.Embedded(dataDir);
+      case "postgres" -> {
+        if (pgUrl == null) throw new IllegalArgumentException("store.kind is postgres but store.pg_url (PG_URL) is not set");
+        yield postgres(store, pgUrl);
+      }
+      case "auto" -> pgUrl == null ? new StoreSettings.Embedded(dataDir) : postgres(store, pgUrl);
+      default -> throw new IllegalArgumentException("store.kind must be auto, embedded or postgres, not '" + kind + "'");
+    };
+    return new GatewayConfig(
+        string(server, "host", "0.0.0.0"),
+        integer(server, "port", 8080, 0, 65535),
+        positiveLong(server, "max_body_bytes", 1_048_576),
+        positiveLong(server, "request_timeout_ms", 30_000),
+        dataDir,
+        storeSettings,
+        blankToNull(string(security, "secret_key", null)),
+        blankToNull(string(security, "admin_token", null)),
+        apiTokens(security.getValue("api_tokens")),
+        bool(outbound, "allow_link_local", false));
+  }
+
+  private static StoreSettings.Postgres postgres(JsonObject store, String url) {
+    return new StoreSettings.Postgres(url, string(store, "pg_schema", "public"),
+        integer(store, "pg_pool_size", 8, 1, 1000), integer(store, "pg_connect_timeout_ms", 5000, 1, 600_000));
+  }
+
+  private static List<ApiToken> apiTokens(Object value) {
+    if (value == null) return List.of();
+    if (value instanceof String text) value = text.isBlank() ? new JsonArray() : new JsonArray(text);
+    if (!(value instanceof JsonArray array)) throw new IllegalArgumentException("security.api_tokens must be a list");
+    List<ApiToken> tokens = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Object item : array) {
+      if (!(item instanceof JsonObject token)) throw new IllegalArgumentException("security.api_tokens entries must be objects");
+      String name = token.getString("name");
+      if (!names.add(name)) throw new IllegalArgumentException("security.api_tokens: duplicate name '" + name + "'");
+      Object accounts = token.getValue("accounts", "*");
+      Set<String> accountSet = new HashSet<>();
+      if (accounts instanceof String one) accountSet.add(one);
+      else if (accounts instanceof JsonArray many) many.forEach(a -> accountSet.add(String.valueOf(a)));
+      else throw new IllegalArgumentException("security.api_tokens '" + name + "': accounts must be a list or '*'");
+      tokens.add(ApiToken.ofHex(name, token.getString("sha256"), accountSet));
+    }
+    return tokens;
+  }
+
+  private static JsonObject section(JsonObject json, String key) {
+    Object value = json.getValue(key);
+    if (value == null) return new JsonObject();
+    if (value instanceof JsonObject object) return object;
+    throw new IllegalArgumentException("configuration section '" + key + "' must be a mapping");
+  }
+
+  private static String string(JsonObject json, String key, String fallback) {
+    Object value = json.getValue(key);
+    return value == null ? fallback : String.valueOf(value);
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private static long positiveLong(JsonObject json, String key, long fallback) {
+    long value = number(json, key, fallback);
+    if (value <= 0) throw new IllegalArgumentException(key + " must be positive");
+    return value;
+  }
+
+  private static int integer(JsonObject json, String key, int fallback, int min, int max) {
+    long value = number(json, key, fallback);
+    if (value < min || value > max) throw new IllegalArgumentException(key + " must be between " + min + " and " + max);
+    return (int) value;
+  }
+
+  private static long number(JsonObject json, String key, long fallback) {
+    Object value = json.getValue(key);
+    if (value == null) return fallback;
+    if (value instanceof Number n) return n.longValue();
+    try {
+      return Long.parseLong(value.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number, not '" + value + "'");
+    }
+  }
+
+  private static boolean bool(JsonObject json, String key, boolean fallback) {
+    Object value = json.getValue(key);
+    if (value == null) return fallback;
+    if (value instanceof Boolean b) return b;
+    String text = value.toString().trim().toLowerCase();
+    if (text.equals("true")) return true;
+    if (text.equals("false")) return false;
+    throw new IllegalArgumentException(key + " must be true or false, not '" + value + "'");
+  }
+}

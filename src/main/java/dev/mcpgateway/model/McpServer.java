@@ -1,0 +1,148 @@
+package dev.mcpgateway.model;
+
+import io.vertx.core.json.JsonArray;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One registered upstream MCP server of an account. {@code tools} and {@code prompts} are the
+ * upstream objects exactly as last synced (kept as JSON so unknown fields survive); the overrides
+ * are applied on the way out to agents, never to these lists. {@code credentials} is sealed: the
+ * plaintext exists only while a request to the upstream is being made.
+ */
+public record McpServer(
+    String accountId,
+    String id,
+    String name,
+    String hostname,
+    AuthType authType,
+    SealedSecret credentials,
+    String description,
+    JsonArray tools,
+    JsonArray prompts,
+    List<CapabilityOverride> updatedTools,
+    List<CapabilityOverride> updatedPrompts,
+    boolean sharedOauthCallbackEnabled,
+    ServerStatus status,
+    String error,
+    ErrorDetails errorDetails,
+    Instant lastSynced,
+    Instant lastSuccessfulSync,
+    Instant createdAt,
+    String createdBy,
+    Instant modifiedAt,
+    String modifiedBy) {
+
+  public McpServer {
+    Objects.requireNonNull(accountId, "accountId");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(hostname, "hostname");
+    Objects.requireNonNull(authType, "authType");
+    Objects.requireNonNull(status, "status");
+    tools = tools == null ? new JsonArray() : tools;
+    prompts = prompts == null ? new JsonArray() : prompts;
+    updatedTools = updatedTools == null ? List.of() : List.copyOf(updatedTools);
+    updatedPrompts = updatedPrompts == null ? List.of() : List.copyOf(updatedPrompts);
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Mutable copy used to derive a changed server (PUT applies only the given fields). */
+  public static final class Builder {
+    private String accountId;
+    private String id;
+    private String name;
+    private String hostname;
+    private AuthType authType;
+    private SealedSecret credentials;
+    private String description;
+    private JsonArray tools;
+    private JsonArray prompts;
+    private List<CapabilityOverride> updatedTools;
+    private List<CapabilityOverride> updatedPrompts;
+    private boolean sharedOauthCallbackEnabled;
+    private ServerStatus status = ServerStatus.WAITING;
+    private String error;
+    private ErrorDetails errorDetails;
+    private Instant lastSynced;
+    private Instant lastSuccessfulSync;
+    private Instant createdAt;
+    private String createdBy;
+    private Instant modifiedAt;
+    private String modifiedBy;
+
+    private Builder() {}
+
+    private Builder(McpServer s) {
+      accountId = s.accountId;
+      id = s.id;
+      name = s.name;
+      hostname = s.hostname;
+      authType = s.authType;
+      credentials = s.credentials;
+      description = s.description;
+      tools = s.tools;
+      prompts = s.prompts;
+      updatedTools = s.updatedTools;
+      updatedPrompts = s.updatedPrompts;
+      sharedOauthCallbackEnabled = s.sharedOauthCallbackEnabled;
+      status = s.status;
+      error = s.error;
+      errorDetails = s.errorDetails;
+      lastSynced = s.lastSynced;
+      lastSuccessfulSync = s.lastSuccessfulSync;
+      createdAt = s.createdAt;
+      createdBy = s.createdBy;
+      modifiedAt = s.modifiedAt;
+      modifiedBy = s.modifiedBy;
+    }
+
+    public Builder accountId(String v) { accountId = v; return this; }
+    public Builder id(String v) { id = v; return this; }
+    public Builder name(String v) { name = v; return this; }
+    public Builder hostname(String v) { hostname = v; return this; }
+    public Builder authType(AuthType v) { authType = v; return this; }
+    public Builder credentials(SealedSecret v) { credentials = v; return this; }
+    public Builder description(String v) { description = v; return this; }
+    public Builder tools(JsonArray v) { tools = v; return this; }
+    public Builder prompts(JsonArray v) { prompts = v; return this; }
+    public Builder updatedTools(List<CapabilityOverride> v) { updatedTools = v; return this; }
+    public Builder updatedPrompts(List<CapabilityOverride> v) { updatedPrompts = v; return this; }
+    public Builder sharedOauthCallbackEnabled(boolean v) { sharedOauthCallbackEnabled = v; return this; }
+    public Builder status(ServerStatus v) { status = v; return this; }
+    public Builder error(String v) { error = v; return this; }
+    public Builder errorDetails(ErrorDetails v) { errorDetails = v; return this; }
+    public Builder lastSynced(Instant v) { lastSynced = v; return this; }
+    public Builder lastSuccessfulSync(Instant v) { lastSuccessfulSync = v; return this; }
+    public Builder createdAt(Instant v) { createdAt = v; return this; }
+    public Builder createdBy(String v) { createdBy = v; return this; }
+    public Builder modifiedAt(Instant v) { modifiedAt = v; return this; }
+    public Builder modifiedBy(String v) { modifiedBy = v; return this; }
+
+    /** Forget everything learned from the previous upstream: used when hostname or auth type change. */
+    public Builder resetSyncState() {
+      tools = new JsonArray();
+      prompts = new JsonArray();
+      status = ServerStatus.WAITING;
+      error = null;
+      errorDetails = null;
+      lastSynced = null;
+      lastSuccessfulSync = null;
+      return this;
+    }
+
+    public McpServer build() {
+      return new McpServer(accountId, id, name, hostname, authType, credentials, description, tools, prompts,
+          updatedTools, updatedPrompts, sharedOauthCallbackEnabled, status, error, errorDetails, lastSynced,
+          lastSuccessfulSync, createdAt, createdBy, modifiedAt, modifiedBy);
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package dev.mcpgateway.store;
+
+import dev.mcpgateway.model.McpServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * The embedded default store: one JSON file per server under {@code <dataDir>/servers/<account>/},
+ * with every server also held in memory so reads never touch the disk.
+ *
+ * <p>Durability: a write goes to a temp file, is fsynced, atomically renamed over the target, and
+ * the directory is fsynced (as Caddy's autosave does), so after a crash a server file is either the
+ * old or the new version, never a torn one. Leftover temp files are deleted at start, never loaded.
+ * A write is acknowledged only after all of that, and the in-memory index changes only then.
+ *
+ * <p>Concurrency: every mutation runs on one single-threaded worker, so read-modify-write is atomic
+ * without locks and the event loop never waits for the disk.
+ */
+public final class FileServerStore implements ServerStore {
+  private static final System.Logger LOG = System.getLogger(FileServerStore.class.getName());
+  /** Account and server ids become path segments: only these characters may reach the filesystem. */
+  private static final Pattern SAFE_SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final String SUFFIX = ".json";
+  private static final String TEMP_SUFFIX = ".tmp";
+
+  private final Path serversDir;
+  private final WorkerExecutor writer;
+  private final Map<String, NavigableMap<String, McpServer>> byAccount = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private FileServerStore(Path serversDir, WorkerExecutor writer) {
+    this.serversDir = serversDir;
+    this.writer = writer;
+  }
+
+  /** Opens (creating if needed) the store in {@code dataDir} and loads every server into memory. */
+  public static Future<FileServerStore> open(Vertx vertx, Path dataDir) {
+    WorkerExecutor writer = vertx.createSharedWorkerExecutor("file-store-" + UUID.randomUUID(), 1);
+    FileServerStore store = new FileServerStore(dataDir.resolve("servers"), writer);
+    return writer.executeBlocking(() -> {
+      store.load();
+      return store;
+    }, true).onFailure(e -> writer.close());
+  }
+
+  @Override
+  public Future<McpServer> create(McpServer server) {
+    return mutate(() -> {
+      if (accountServers(server.accountId()).containsKey(server.id())) {
+        throw new DuplicateServerException(server.accountId(), server.id());
+      }
+      write(server);
+      accountServers(server.accountId()).put(server.id(), server);
+      return server;
+    });
+  }
+
+  @Override
+  public Future<McpServer> get(String accountId, String id) {
+    McpServer server = existing(accountId, id);
+    return server == null ? Future.failedFuture(new ServerNotFoundException(accountId, id)) : Future.succeededFuture(server);
+  }
+
+  @Override
+  public Future<McpServer> update(String accountId, String id, UnaryOperator<McpServer> change) {
+    return mutate(() -> {
+      McpServer current = existing(accountId, id);
+      if (current == null) throw new ServerNotFoundException(accountId, id);
+      McpServer next = change.apply(current);
+      if (!next.accountId().equals(accountId) || !next.id().equals(id)) {
+        throw new IllegalArgumentException("an update may not change a server's account or id");
+      }
+      write(next);
+      accountServers(accountId).put(id, next);
+      return next;
+    });
+  }
+
+  @Override
+  public Future<McpServer> delete(String accountId, String id) {
+    return mutate(() -> {
+      McpServer current = existing(accountId, id);
+      if (current == null) throw new ServerNotFoundException(accountId, id);
+      Path dir = accountDir(accountId);
+      Files.deleteIfExists(dir.resolve(id + SUFFIX));
+      fsyncDirectory(dir);
+      accountServers(accountId).remove(id);
+      return current;
+    });
+  }
+
+  @Override
+  public Future<ServerPage> list(String accountId, ServerQuery query) {
+    NavigableMap<String, McpServer> servers = byAccount.getOrDefault(accountId, new ConcurrentSkipListMap<>());
+    List<McpServer> matching = servers.values().stream().filter(query::matches).toList();
+    List<McpServer> page = matching.stream().skip(query.offset()).limit(query.perPage()).toList();
+    return Future.succeededFuture(new ServerPage(page, matching.size()));
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return closed ? Future.failedFuture(new StoreUnavailableException("store closed", null)) : Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> close() {
+    closed = true;
+    return writer.close();
+  }
+
+  private interface Mutation<T> {
+    T run() throws Exception;
+  }
+
+  private <T> Future<T> mutate(Mutation<T> mutation) {
+    if (closed) return Future.failedFuture(new StoreUnavailableException("store closed", null));
+    return writer.<T>executeBlocking(() -> {
+      try {
+        return mutation.run();
+      } catch (IOException | UncheckedIOException e) {
+        LOG.log(System.Logger.Level.ERROR, "embedded store write failed", e);
+        throw new StoreUnavailableException("embedded store write failed", e);
+      }
+    }, true);
+  }
+
+  private McpServer existing(String accountId, String id) {
+    NavigableMap<String, McpServer> servers = byAccount.get(accountId);
+    return servers == null ? null : servers.get(id);
+  }
+
+  private NavigableMap<String, McpServer> accountServers(String accountId) {
+    return byAccount.computeIfAbsent(accountId, a -> new ConcurrentSkipListMap<>());
+  }
+
+  private Path accountDir(String accountId) {
+    if (!SAFE_SEGMENT.matcher(accountId).matches()) {
+      throw new IllegalArgumentException("account id is not a safe path segment");
+    }
+    return serversDir.resolve(accountId);
+  }
+
+  private void write(McpServer server) throws IOException {
+    if (!SAFE_SEGMENT.matcher(server.id()).matches()) throw new IllegalArgumentException("server id is not a safe path segment");
+    Path dir = accountDir(server.accountId());
+    if (!Files.isDirectory(dir)) {
+      createPrivateDirectory(dir);
+      fsyncDirectory(serversDir);
+    }
+    byte[] bytes = StoredServerJson.encode(server).toBuffer().getBytes();
+    Path temp = dir.resolve("." + server.id() + SUFFIX + TEMP_SUFFIX);
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      // the directory is owner-only already; the file is too, as it holds sealed secrets
+      restrictToOwner(temp);
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) channel.write(buffer);
+      channel.force(true);
+    }
+    Files.move(temp, dir.resolve(server.id() + SUFFIX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDirectory(dir);
+  }
+
+  private void load() throws IOException {
+    createPrivateDirectory(serversDir);
+    try (DirectoryStream<Path> accounts = Files.newDirectoryStream(serversDir, Files::isDirectory)) {
+      for (Path accountDir : accounts) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(accountDir)) {
+          for (Path file : files) loadFile(file);
+        }
+      }
+    }
+  }
+
+  private void loadFile(Path file) throws IOException {
+    String fileName = file.getFileName().toString();
+    if (fileName.endsWith(TEMP_SUFFIX)) {
+      // A write that crashed before its rename: the previous version (if any) is the real one.
+      LOG.log(System.Logger.Level.WARNING, "ignoring unfinished write " + file);
+      Files.deleteIfExists(file);
+      return;
+    }
+    if (!fileName.endsWith(SUFFIX)) return;
+    McpServer server;
+    try {
+      server = StoredServerJson.decode(new JsonObject(Files.readString(file)));
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot load " + file + ": " + e.getMessage(), e);
+    }
+    accountServers(server.accountId()).put(server.id(), server);
+  }
+
+  private static void createPrivateDirectory(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) return;
+    try {
+      Files.createDirectories(dir.getParent());
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir)) throw e;
+    } catch (UnsupportedOperationException e) {
+      Files.createDirectories(dir);
+    }
+  }
+
+  private static void restrictToOwner(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX filesystem: the owner-only directory is the protection
+    }
+  }
+
+  private static void fsyncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot fsync " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.mcpgateway.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Versioned schema migrations, applied at start in one transaction. A transaction-scoped advisory
+ * lock makes replicas that start together apply each migration exactly once.
+ */
+final class PgMigrations {
+  /** In order; a released migration is never edited, only followed by a new one. */
+  static final List<String> ALL = List.of("V1__create_mcp_servers.sql");
+  private static final long LOCK_KEY = 0x6d63_7067_7731L; // "mcpgw1"
+
+  private PgMigrations() {}
+
+  static Future<Integer> apply(Vertx vertx, Pool pool) {
+    return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute()
+        .compose(r -> conn.query("CREATE TABLE IF NOT EXISTS schema_migrations ("
+            + "version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())
+        .compose(r -> conn.query("SELECT version FROM schema_migrations").execute())
+        .compose(rows -> {
+          Set<Integer> applied = new HashSet<>();
+          for (Row row : rows) applied.add(row.getInteger(0));
+          Future<Integer> chain = Future.succeededFuture(0);
+          for (String name : ALL) {
+            int version = version(name);
+            if (applied.contains(version)) continue;
+            chain = chain.compose(count -> applyOne(vertx, conn, version, name).map(count + 1));
+          }
+          return chain;
+        }));
+  }
+
+  private static Future<Void> applyOne(Vertx vertx, SqlConnection conn, int version, String name) {
+    return vertx.fileSystem().readFile("db/migration/" + name)
+        .compose(sql -> conn.query(sql.toString()).execute())
+        .compose(r -> conn.preparedQuery("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)")
+            .execute(Tuple.of(version, name)))
+        .mapEmpty();
+  }
+
+  static int version(String name) {
+    return Integer.parseInt(name.substring(1, name.indexOf("__")));
+  }
+}

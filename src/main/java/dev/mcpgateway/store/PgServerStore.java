@@ -1,0 +1,176 @@
+package dev.mcpgateway.store;
+
+import dev.mcpgateway.model.McpServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * PostgreSQL store for production and for several gateway replicas: the database is the only
+ * shared state. Updates are read-modify-write under {@code SELECT ... FOR UPDATE}, so concurrent
+ * updates of one server, even from different replicas, are serialised.
+ */
+public final class PgServerStore implements ServerStore {
+  private static final System.Logger LOG = System.getLogger(PgServerStore.class.getName());
+  private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final String MATCHES =
+      "($2::text IS NULL OR strpos(lower(id), $2) > 0 OR strpos(lower(name), $2) > 0 OR strpos(lower(hostname), $2) > 0)";
+
+  private final Pool pool;
+
+  private PgServerStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Opens the pool; {@code schema} is created if missing, put on the search path and migrated. */
+  public static Future<PgServerStore> open(Vertx vertx, StoreSettings.Postgres settings) {
+    String schema = settings.schema() == null || settings.schema().isBlank() ? "public" : settings.schema();
+    if (!SCHEMA.matcher(schema).matches()) {
+      return Future.failedFuture(new IllegalArgumentException("invalid PostgreSQL schema name: " + schema));
+    }
+    PgConnectOptions connect;
+    try {
+      connect = PgConnectOptions.fromUri(settings.url());
+    } catch (RuntimeException e) {
+      // the message of a URI parse error may echo the URI, password included
+      return Future.failedFuture(new IllegalArgumentException("invalid PostgreSQL URL (expected postgresql://user@host:port/db)"));
+    }
+    connect.setProperties(Map.of("search_path", schema, "application_name", "mcp-gateway"));
+    PoolOptions poolOptions = new PoolOptions()
+        .setMaxSize(settings.poolSize())
+        .setConnectionTimeout(settings.connectTimeoutMs())
+        .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setMaxWaitQueueSize(1024);
+    Pool pool = PgBuilder.pool()
+        .with(poolOptions)
+        .with(new NetClientOptions().setConnectTimeout(settings.connectTimeoutMs()))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+    return pool.query("CREATE SCHEMA IF NOT EXISTS " + schema).execute()
+        .compose(r -> PgMigrations.apply(vertx, pool))
+        .onSuccess(n -> { if (n > 0) LOG.log(System.Logger.Level.INFO, "applied " + n + " schema migration(s) to " + schema); })
+        .map(n -> new PgServerStore(pool))
+        .recover(e -> pool.close().transform(ignored ->
+            Future.failedFuture(new StoreUnavailableException("cannot open PostgreSQL store: " + e.getMessage(), e))));
+  }
+
+  @Override
+  public Future<McpServer> create(McpServer server) {
+    return translate(pool.preparedQuery(
+            "INSERT INTO mcp_servers (account_id, id, name, hostname, doc) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(server.accountId(), server.id(), server.name(), server.hostname(), StoredServerJson.encode(server)))
+        .map(rows -> {
+          if (rows.rowCount() == 0) throw new DuplicateServerException(server.accountId(), server.id());
+          return server;
+        }));
+  }
+
+  @Override
+  public Future<McpServer> get(String accountId, String id) {
+    return translate(pool.preparedQuery("SELECT doc::text FROM mcp_servers WHERE account_id = $1 AND id = $2")
+        .execute(Tuple.of(accountId, id))
+        .map(rows -> single(rows, accountId, id)));
+  }
+
+  @Override
+  public Future<McpServer> update(String accountId, String id, UnaryOperator<McpServer> change) {
+    return translate(pool.withTransaction(conn -> conn
+        .preparedQuery("SELECT doc::text FROM mcp_servers WHERE account_id = $1 AND id = $2 FOR UPDATE")
+        .execute(Tuple.of(accountId, id))
+        .compose(rows -> {
+          McpServer next;
+          try {
+            next = change.apply(single(rows, accountId, id));
+          } catch (RuntimeException e) {
+            return Future.failedFuture(new UpdateRejected(e));
+          }
+          if (!next.accountId().equals(accountId) || !next.id().equals(id)) {
+            return Future.failedFuture(new UpdateRejected(
+                new IllegalArgumentException("an update may not change a server's account or id")));
+          }
+          return conn.preparedQuery(
+                  "UPDATE mcp_servers SET name = $3, hostname = $4, doc = $5, updated_at = now() WHERE account_id = $1 AND id = $2")
+              .execute(Tuple.of(accountId, id, next.name(), next.hostname(), StoredServerJson.encode(next)))
+              .map(next);
+        })));
+  }
+
+  @Override
+  public Future<McpServer> delete(String accountId, String id) {
+    return translate(pool.preparedQuery("DELETE FROM mcp_servers WHERE account_id = $1 AND id = $2 RETURNING doc::text")
+        .execute(Tuple.of(accountId, id))
+        .map(rows -> single(rows, accountId, id)));
+  }
+
+  @Override
+  public Future<ServerPage> list(String accountId, ServerQuery query) {
+    Tuple filter = Tuple.of(accountId, query.search());
+    Future<Long> total = pool.preparedQuery("SELECT count(*) FROM mcp_servers WHERE account_id = $1 AND " + MATCHES)
+        .execute(filter)
+        .map(rows -> rows.iterator().next().getLong(0));
+    Future<List<McpServer>> items = pool.preparedQuery("SELECT doc::text FROM mcp_servers WHERE account_id = $1 AND "
+            + MATCHES + " ORDER BY id LIMIT $3 OFFSET $4")
+        .execute(Tuple.of(accountId, query.search(), query.perPage(), query.offset()))
+        .map(PgServerStore::decodeAll);
+    return translate(Future.all(total, items).map(all -> new ServerPage(items.result(), total.result())));
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return translate(pool.query("SELECT 1").execute().mapEmpty());
+  }
+
+  @Override
+  public Future<Void> close() {
+    return pool.close();
+  }
+
+  private static McpServer single(RowSet<Row> rows, String accountId, String id) {
+    if (rows.size() == 0) throw new ServerNotFoundException(accountId, id);
+    return decode(rows.iterator().next());
+  }
+
+  private static List<McpServer> decodeAll(RowSet<Row> rows) {
+    List<McpServer> servers = new ArrayList<>(rows.size());
+    for (Row row : rows) servers.add(decode(row));
+    return servers;
+  }
+
+  private static McpServer decode(Row row) {
+    return StoredServerJson.decode(new JsonObject(row.getString(0)));
+  }
+
+  /** Domain failures pass through; a rejected update answers its own cause; the rest means the database is unavailable. */
+  private static <T> Future<T> translate(Future<T> future) {
+    return future.recover(e -> {
+      if (e instanceof UpdateRejected rejected) return Future.failedFuture(rejected.getCause());
+      if (e instanceof DuplicateServerException || e instanceof ServerNotFoundException) return Future.failedFuture(e);
+      if (e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) return Future.failedFuture(e);
+      LOG.log(System.Logger.Level.WARNING, "PostgreSQL store failure: " + e);
+      return Future.failedFuture(new StoreUnavailableException("database unavailable", e));
+    });
+  }
+
+  /** Carries an exception thrown by an update function through the transaction, which rolls back. */
+  private static final class UpdateRejected extends RuntimeException {
+    UpdateRejected(RuntimeException cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+}

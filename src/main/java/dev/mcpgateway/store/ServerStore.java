@@ -1,0 +1,39 @@
+package dev.mcpgateway.store;
+
+import dev.mcpgateway.model.McpServer;
+import io.vertx.core.Future;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where registered servers live. Every implementation passes the same contract suite
+ * ({@code ServerStoreContract}); every method is non-blocking.
+ *
+ * <p>Failures: {@link DuplicateServerException} on create of an existing (account, id),
+ * {@link ServerNotFoundException} for an unknown one, {@link StoreUnavailableException} when the
+ * backing storage cannot be reached; anything an {@code update} function throws aborts that update
+ * unchanged and fails the future with it.
+ */
+public sealed interface ServerStore permits FileServerStore, PgServerStore {
+
+  /** Stores a new server; the write is durable when the future succeeds. */
+  Future<McpServer> create(McpServer server);
+
+  Future<McpServer> get(String accountId, String id);
+
+  /**
+   * Atomically replaces a server with {@code change.apply(current)}: concurrent updates of one
+   * server are serialised, so none loses another's fields.
+   */
+  Future<McpServer> update(String accountId, String id, UnaryOperator<McpServer> change);
+
+  /** Removes a server and answers it as it was. */
+  Future<McpServer> delete(String accountId, String id);
+
+  /** One page of an account's servers, ordered by id, optionally filtered by {@code query.search}. */
+  Future<ServerPage> list(String accountId, ServerQuery query);
+
+  /** Succeeds when the store can serve requests (readiness). */
+  Future<Void> ping();
+
+  Future<Void> close();
+}

@@ -1,0 +1,35 @@
+package dev.mcpgateway.support;
+
+import dev.mcpgateway.store.StoreSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.UUID;
+
+/**
+ * The real PostgreSQL of this machine ({@code PG_URL}, default postgres@127.0.0.1:5432/test). Each
+ * test gets a schema of its own, dropped afterwards. There is no skip: when the database is
+ * missing, the tests that need it fail (the test command starts it first).
+ */
+public final class Postgres {
+  public static final String URL = System.getenv().getOrDefault("PG_URL", "postgresql://postgres@127.0.0.1:5432/test");
+
+  private Postgres() {}
+
+  public static String newSchema() {
+    return "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+  }
+
+  public static StoreSettings.Postgres settings(String schema) {
+    return new StoreSettings.Postgres(URL, schema, 8, 5000);
+  }
+
+  public static Future<Void> dropSchema(Vertx vertx, String schema) {
+    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(PgConnectOptions.fromUri(URL))
+        .using(vertx).build();
+    return pool.query("DROP SCHEMA IF EXISTS " + schema + " CASCADE").execute().mapEmpty().eventually(pool::close).mapEmpty();
+  }
+}

@@ -1,0 +1,71 @@
+package dev.mcpgateway.support;
+
+import dev.mcpgateway.Gateway;
+import dev.mcpgateway.config.GatewayConfig;
+import dev.mcpgateway.security.TokenHash;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * A real gateway on a free port for HTTP-level tests, on the embedded store in a temp directory
+ * or on PostgreSQL in a fresh schema. Tokens: {@link #ADMIN} manages every account, {@link #ACME}
+ * only account {@code acme}.
+ */
+public final class TestGateway {
+  public static final String ADMIN = "test-admin-token";
+  public static final String ACME = "test-acme-token";
+  public static final String SECRET_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+  public final Gateway gateway;
+  public final WebClient client;
+  public final Path dataDir;
+  public final String pgSchema;
+
+  private TestGateway(Gateway gateway, WebClient client, Path dataDir, String pgSchema) {
+    this.gateway = gateway;
+    this.client = client;
+    this.dataDir = dataDir;
+    this.pgSchema = pgSchema;
+  }
+
+  /** Configuration for a test gateway: embedded when {@code pgSchema} is null. */
+  public static JsonObject config(Path dataDir, String pgSchema) {
+    JsonObject store = new JsonObject().put("data_dir", dataDir.toString());
+    if (pgSchema != null) store.put("kind", "postgres").put("pg_url", Postgres.URL).put("pg_schema", pgSchema);
+    else store.put("kind", "embedded");
+    return new JsonObject()
+        .put("server", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("max_body_bytes", 65536))
+        .put("store", store)
+        .put("security", new JsonObject()
+            .put("secret_key", SECRET_KEY)
+            .put("api_tokens", new JsonArray()
+                .add(new JsonObject().put("name", "test-admin").put("sha256", TokenHash.sha256Hex(ADMIN)).put("accounts", "*"))
+                .add(new JsonObject().put("name", "acme-bot").put("sha256", TokenHash.sha256Hex(ACME))
+                    .put("accounts", new JsonArray().add("acme")))));
+  }
+
+  public static Future<TestGateway> start(Vertx vertx, Path dataDir, String pgSchema) {
+    return start(vertx, config(dataDir, pgSchema), dataDir, pgSchema);
+  }
+
+  public static Future<TestGateway> start(Vertx vertx, JsonObject config, Path dataDir, String pgSchema) {
+    return Gateway.start(vertx, GatewayConfig.fromJson(config), Clock.systemUTC())
+        .map(g -> new TestGateway(g, WebClient.create(vertx, new WebClientOptions()
+            .setDefaultHost("127.0.0.1").setDefaultPort(g.port())), dataDir, pgSchema));
+  }
+
+  public static String servers(String account) {
+    return "/accounts/" + account + "/access/ai-controls/mcp/servers";
+  }
+
+  public Future<Void> stop() {
+    client.close();
+    return gateway.stop();
+  }
+}
