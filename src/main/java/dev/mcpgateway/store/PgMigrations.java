@@ -21,28 +21,32 @@ final class PgMigrations {
 
   private PgMigrations() {}
 
-  static Future<Integer> apply(Vertx vertx, Pool pool) {
+  /** Creates {@code schema} if needed and applies the missing migrations; answers how many ran. */
+  static Future<Integer> apply(Vertx vertx, Pool pool, String schema) {
+    // The schema is created under the lock too: CREATE SCHEMA IF NOT EXISTS races with itself.
     return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute()
-        .compose(r -> conn.query("CREATE TABLE IF NOT EXISTS schema_migrations ("
+        .compose(r -> conn.query("CREATE SCHEMA IF NOT EXISTS " + schema).execute())
+        .compose(r -> conn.query("CREATE TABLE IF NOT EXISTS " + schema + ".schema_migrations ("
             + "version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())
-        .compose(r -> conn.query("SELECT version FROM schema_migrations").execute())
+        .compose(r -> conn.query("SELECT version FROM " + schema + ".schema_migrations").execute())
         .compose(rows -> {
           Set<Integer> applied = new HashSet<>();
           for (Row row : rows) applied.add(row.getInteger(0));
           Future<Integer> chain = Future.succeededFuture(0);
           for (String name : ALL) {
+            // a migration's SQL names no schema: it lands in the one first on the search path
             int version = version(name);
             if (applied.contains(version)) continue;
-            chain = chain.compose(count -> applyOne(vertx, conn, version, name).map(count + 1));
+            chain = chain.compose(count -> applyOne(vertx, conn, schema, version, name).map(count + 1));
           }
           return chain;
         }));
   }
 
-  private static Future<Void> applyOne(Vertx vertx, SqlConnection conn, int version, String name) {
+  private static Future<Void> applyOne(Vertx vertx, SqlConnection conn, String schema, int version, String name) {
     return vertx.fileSystem().readFile("db/migration/" + name)
-        .compose(sql -> conn.query(sql.toString()).execute())
-        .compose(r -> conn.preparedQuery("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)")
+        .compose(sql -> conn.query("SET LOCAL search_path TO " + schema + "; " + sql).execute())
+        .compose(r -> conn.preparedQuery("INSERT INTO " + schema + ".schema_migrations (version, name) VALUES ($1, $2)")
             .execute(Tuple.of(version, name)))
         .mapEmpty();
   }

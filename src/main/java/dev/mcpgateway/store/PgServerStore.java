@@ -62,8 +62,7 @@ public final class PgServerStore implements ServerStore {
         .connectingTo(connect)
         .using(vertx)
         .build();
-    return pool.query("CREATE SCHEMA IF NOT EXISTS " + schema).execute()
-        .compose(r -> PgMigrations.apply(vertx, pool))
+    return PgMigrations.apply(vertx, pool, schema)
         .onSuccess(n -> { if (n > 0) LOG.log(System.Logger.Level.INFO, "applied " + n + " schema migration(s) to " + schema); })
         .map(n -> new PgServerStore(pool))
         .recover(e -> pool.close().transform(ignored ->

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: the one command the README and CI use.
+# Starts what the tests need (PostgreSQL, when installed but down) and leaves nothing running
+# that it started. Under CI=true a missing PostgreSQL fails loudly instead of skipping.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_URL="${PG_URL:-postgresql://postgres@127.0.0.1:5432/test}"
+export PG_URL
+pg_hostport="${PG_URL#*@}"; pg_hostport="${pg_hostport%%/*}"
+pg_host="${pg_hostport%%:*}"; pg_port="${pg_hostport##*:}"
+[ "$pg_port" = "$pg_hostport" ] && pg_port=5432
+
+started_pg=""
+pg_up() { pg_isready -q -h "$pg_host" -p "$pg_port" 2>/dev/null; }
+
+if ! command -v pg_isready >/dev/null 2>&1 || ! pg_up; then
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+    version="$(ls /etc/postgresql | head -n 1)"
+    echo "test.sh: starting PostgreSQL $version (it was down)"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    started_pg="$version"
+    for _ in $(seq 1 30); do pg_up && break; sleep 1; done
+  fi
+fi
+if ! pg_up; then
+  echo "test.sh: PostgreSQL is not reachable at $pg_host:$pg_port (PG_URL=$PG_URL)." >&2
+  echo "test.sh: the PostgreSQL store tests need it; install/start it (see README) and retry." >&2
+  exit 1
+fi
+
+cleanup() {
+  if [ -n "$started_pg" ]; then
+    echo "test.sh: stopping the PostgreSQL this run started"
+    pg_ctlcluster --skip-systemctl-redirect "$started_pg" main stop || true
+  fi
+}
+trap cleanup EXIT
+
+mvn -B -ntp verify "$@"

@@ -1,0 +1,57 @@
+package dev.mcpgateway.store;
+
+import static dev.mcpgateway.support.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mcpgateway.support.Postgres;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The contract against the real PostgreSQL of this machine, each test in a schema of its own. */
+class PgServerStoreTest extends ServerStoreContract {
+  private final String schema = Postgres.newSchema();
+
+  @Override
+  protected Future<ServerStore> open() {
+    return PgServerStore.open(vertx, Postgres.settings(schema)).map(s -> s);
+  }
+
+  @AfterEach
+  void dropSchema() {
+    Vertx cleanup = Vertx.vertx();
+    result(Postgres.dropSchema(cleanup, schema));
+    result(cleanup.close());
+  }
+
+  @Test
+  void migrationsAreVersionedAndAppliedOnce() {
+    result(store.close());
+    store = result(open());
+    store = result(open().compose(second -> store.close().map(second)));
+    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(Postgres.URL)).using(vertx).build();
+    long applied = result(pool.query("SELECT count(*) FROM " + schema + ".schema_migrations").execute())
+        .iterator().next().getLong(0);
+    result(pool.close());
+    assertEquals(PgMigrations.ALL.size(), applied);
+  }
+
+  @Test
+  void replicasStartingTogetherMigrateOnce() {
+    String fresh = Postgres.newSchema();
+    try {
+      var opened = Future.all(
+          PgServerStore.open(vertx, Postgres.settings(fresh)),
+          PgServerStore.open(vertx, Postgres.settings(fresh)),
+          PgServerStore.open(vertx, Postgres.settings(fresh)));
+      result(opened);
+      for (int i = 0; i < 3; i++) result(((ServerStore) opened.result().resultAt(i)).close());
+    } finally {
+      result(Postgres.dropSchema(vertx, fresh));
+    }
+  }
+}

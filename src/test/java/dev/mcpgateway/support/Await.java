@@ -1,0 +1,37 @@
+package dev.mcpgateway.support;
+
+import io.vertx.core.Future;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Waits for a future on the JUnit thread (never an event loop), so that sequential test scripts
+ * read top to bottom. Bounded: a hung future fails the test instead of hanging the build.
+ */
+public final class Await {
+  private Await() {}
+
+  public static <T> T result(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw new AssertionError(e.getCause());
+    } catch (TimeoutException e) {
+      throw new AssertionError("future did not complete within 30 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  public static Throwable failure(Future<?> future) {
+    try {
+      result(future);
+    } catch (RuntimeException e) {
+      return e;
+    }
+    throw new AssertionError("expected the future to fail");
+  }
+}
