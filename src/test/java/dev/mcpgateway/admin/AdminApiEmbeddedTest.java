@@ -1,0 +1,26 @@
+package dev.mcpgateway.admin;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+class AdminApiEmbeddedTest extends AdminApiContract {
+  @Override
+  String pgSchema() {
+    return null;
+  }
+
+  @Override
+  String storedBytes() throws Exception {
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      return files.filter(Files::isRegularFile).map(f -> {
+        try {
+          return Files.readString(f);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).collect(Collectors.joining("\n"));
+    }
+  }
+}

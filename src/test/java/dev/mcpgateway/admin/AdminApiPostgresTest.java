@@ -1,0 +1,40 @@
+package dev.mcpgateway.admin;
+
+import static dev.mcpgateway.support.Await.result;
+
+import dev.mcpgateway.support.Postgres;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.AfterEach;
+
+class AdminApiPostgresTest extends AdminApiContract {
+  private final String schema = Postgres.newSchema();
+
+  @Override
+  String pgSchema() {
+    return schema;
+  }
+
+  @AfterEach
+  void dropSchema() {
+    io.vertx.core.Vertx cleanup = io.vertx.core.Vertx.vertx();
+    result(Postgres.dropSchema(cleanup, schema));
+    result(cleanup.close());
+  }
+
+  @Override
+  String storedBytes() {
+    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(Postgres.URL)).using(vertx).build();
+    try {
+      StringBuilder all = new StringBuilder();
+      for (Row row : result(pool.query("SELECT account_id, id, name, hostname, doc::text FROM " + schema + ".mcp_servers").execute())) {
+        for (int i = 0; i < row.size(); i++) all.append(row.getValue(i)).append('\n');
+      }
+      return all.toString();
+    } finally {
+      result(pool.close());
+    }
+  }
+}
