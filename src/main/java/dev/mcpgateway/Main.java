@@ -10,7 +10,10 @@ import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** Starts the gateway ({@code java -jar mcp-gateway.jar}) or mints an API token ({@code mint-token NAME}). */
+/**
+ * Starts the gateway ({@code java -jar mcp-gateway.jar}), mints an API token ({@code mint-token NAME}),
+ * or probes a running gateway's liveness ({@code healthcheck [URL]}, the container HEALTHCHECK).
+ */
 public final class Main {
   private Main() {}
 
@@ -18,6 +21,9 @@ public final class Main {
     if (args.length > 0 && args[0].equals("mint-token")) {
       mintToken(args.length > 1 ? args[1] : "automation");
       return;
+    }
+    if (args.length > 0 && args[0].equals("healthcheck")) {
+      System.exit(HealthProbe.run(args.length > 1 ? args[1] : HealthProbe.defaultUrl()));
     }
     Vertx vertx = Vertx.vertx(new VertxOptions());
     ConfigLoader.load(vertx)
