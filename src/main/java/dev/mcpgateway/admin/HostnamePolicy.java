@@ -3,6 +3,7 @@ package dev.mcpgateway.admin;
 import io.netty.util.NetUtil;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -17,6 +18,11 @@ import java.util.Set;
 public final class HostnamePolicy {
   public static final int MAX_LENGTH = 2048;
   private static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata.goog");
+  /** fd00:ec2::254, the IPv6 address of AWS's instance metadata service. */
+  private static final byte[] AWS_IPV6_METADATA = NetUtil.createByteArrayFromIpAddressString("fd00:ec2::254");
+  /** 100.100.100.200, Alibaba Cloud's metadata service (outside the link-local range). */
+  private static final byte[] ALIBABA_METADATA = {100, 100, 100, (byte) 200};
+  private static final byte[] NAT64_PREFIX = Arrays.copyOf(NetUtil.createByteArrayFromIpAddressString("64:ff9b::"), 12);
 
   private final boolean allowLinkLocal;
 
@@ -40,6 +46,12 @@ public final class HostnamePolicy {
       return Optional.of("must name a host");
     }
     if (uri.getRawUserInfo() != null) return Optional.of("must not contain user info; put credentials in auth_credentials");
+    if (uri.getPort() == 0 || uri.getPort() > 65535) return Optional.of("has a port outside 1-65535");
+    if (looksNumeric(uri.getHost()) && NetUtil.createByteArrayFromIpAddressString(uri.getHost()) == null) {
+      // 2852039166, 0251.254.169.254, 0xa9.254... are IPv4 addresses to some resolvers: refuse
+      // every numeric host that is not a plain dotted quad instead of guessing how it resolves
+      return Optional.of("has a numeric host that is not a dotted-quad IPv4 address");
+    }
     if (uri.getRawFragment() != null) return Optional.of("must not contain a fragment");
     if (!allowLinkLocal && isLinkLocalOrMetadata(uri.getHost())) {
       return Optional.of("points at a link-local or cloud metadata address, which is not allowed");
@@ -47,27 +59,32 @@ public final class HostnamePolicy {
     return Optional.empty();
   }
 
-  private static boolean isLinkLocalOrMetadata(String host) {
+  /** The WHATWG URL rule: a host whose last label is numeric (or hex) is meant as an IPv4 address. */
+  private static boolean looksNumeric(String host) {
+    String trimmed = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    String last = trimmed.substring(trimmed.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+    return !last.isEmpty() && (last.chars().allMatch(Character::isDigit) || last.matches("0x[0-9a-f]*"));
+  }
+
+  static boolean isLinkLocalOrMetadata(String host) {
     String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    if (METADATA_HOSTS.contains(bare.toLowerCase(Locale.ROOT))) return true;
-    byte[] address = NetUtil.createByteArrayFromIpAddressString(bare);
+    String name = bare.endsWith(".") ? bare.substring(0, bare.length() - 1) : bare;
+    if (METADATA_HOSTS.contains(name.toLowerCase(Locale.ROOT))) return true;
+    byte[] address = NetUtil.createByteArrayFromIpAddressString(name);
     if (address == null) return false;
-    if (address.length == 16 && isIpv4Mapped(address)) {
-      address = new byte[] {address[12], address[13], address[14], address[15]};
+    if (address.length == 16 && Arrays.equals(address, AWS_IPV6_METADATA)) return true;
+    if (address.length == 16 && embedsIpv4(address)) address = Arrays.copyOfRange(address, 12, 16);
+    if (address.length == 4) {
+      return (address[0] & 0xff) == 169 && (address[1] & 0xff) == 254 || Arrays.equals(address, ALIBABA_METADATA);
     }
-    if (address.length == 4) return (address[0] & 0xff) == 169 && (address[1] & 0xff) == 254;
-    return (address[0] & 0xff) == 0xfe && (address[1] & 0xc0) == 0x80
-        || (address[0] & 0xff) == 0xfd && (address[1] & 0xff) == 0x00 && isAwsIpv6Metadata(address);
+    return (address[0] & 0xff) == 0xfe && (address[1] & 0xc0) == 0x80;
   }
 
-  private static boolean isIpv4Mapped(byte[] a) {
-    for (int i = 0; i < 10; i++) if (a[i] != 0) return false;
-    return (a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff;
-  }
-
-  /** fd00:ec2::254, the IPv6 address of AWS's instance metadata service. */
-  private static boolean isAwsIpv6Metadata(byte[] a) {
-    byte[] metadata = NetUtil.createByteArrayFromIpAddressString("fd00:ec2::254");
-    return java.util.Arrays.equals(a, metadata);
+  /** IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) forms. */
+  private static boolean embedsIpv4(byte[] a) {
+    boolean zeroPrefix = true;
+    for (int i = 0; i < 10; i++) zeroPrefix &= a[i] == 0;
+    if (zeroPrefix && ((a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff || a[10] == 0 && a[11] == 0)) return true;
+    return Arrays.equals(Arrays.copyOfRange(a, 0, 12), NAT64_PREFIX);
   }
 }

@@ -61,10 +61,11 @@ final class ServerChanges {
     boolean newAuth = fields.authType() != null && fields.authType() != current.authType();
     if (newHost || newAuth) {
       // Tools, sync state and any upstream tokens described another upstream (or another way in).
-      server.resetSyncState();
+      // Stored credentials were meant for the old upstream: they must never be sent to a new host,
+      // so a bearer server that moves needs its credentials again in the same request.
+      server.resetSyncState().credentials(null);
       if (fields.hostname() != null) server.hostname(fields.hostname());
       if (fields.authType() != null) server.authType(fields.authType());
-      if (newAuth && fields.authType() != AuthType.BEARER) server.credentials(null);
     }
     return finish(server, current.accountId(), current.id(), fields);
   }

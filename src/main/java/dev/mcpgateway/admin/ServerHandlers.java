@@ -34,7 +34,7 @@ final class ServerHandlers {
   }
 
   void create(RoutingContext ctx) {
-    ServerFields fields = parser.parse(ServerRequestParser.object(ctx.body().asString()), ServerRequestParser.Mode.CREATE, null);
+    ServerFields fields = parser.parse(ServerRequestParser.object(ctx.body().buffer()), ServerRequestParser.Mode.CREATE, null);
     McpServer server = changes.create(account(ctx), fields, actor(ctx));
     respond(ctx, store.create(server).map(s -> Envelope.success(ServerView.toJson(s))));
   }
@@ -45,7 +45,7 @@ final class ServerHandlers {
 
   void update(RoutingContext ctx) {
     String id = serverId(ctx);
-    ServerFields fields = parser.parse(ServerRequestParser.object(ctx.body().asString()), ServerRequestParser.Mode.UPDATE, id);
+    ServerFields fields = parser.parse(ServerRequestParser.object(ctx.body().buffer()), ServerRequestParser.Mode.UPDATE, id);
     String actor = actor(ctx);
     respond(ctx, store.update(account(ctx), id, current -> changes.update(current, fields, actor))
         .map(s -> Envelope.success(ServerView.toJson(s))));

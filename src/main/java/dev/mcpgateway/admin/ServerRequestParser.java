@@ -2,7 +2,7 @@ package dev.mcpgateway.admin;
 
 import dev.mcpgateway.model.AuthType;
 import dev.mcpgateway.model.CapabilityOverride;
-import io.vertx.core.json.DecodeException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -37,15 +37,10 @@ final class ServerRequestParser {
     this.hostnames = hostnames;
   }
 
-  /** The body as a JSON object, or a 400 for malformed JSON and for any other JSON value. */
-  static JsonObject object(String body) {
-    if (body == null || body.isBlank()) throw new ApiException(ApiError.of(ErrorCode.BODY_NOT_OBJECT));
-    Object value;
-    try {
-      value = io.vertx.core.json.Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw new ApiException(ApiError.of(ErrorCode.INVALID_JSON));
-    }
+  /** The body as a JSON object, or a 400 for malformed (or lenient-only) JSON and for any other JSON value. */
+  static JsonObject object(Buffer body) {
+    if (body == null || body.toString().isBlank()) throw new ApiException(ApiError.of(ErrorCode.BODY_NOT_OBJECT));
+    Object value = StrictJson.parse(body.getBytes()).orElseThrow(() -> new ApiException(ApiError.of(ErrorCode.INVALID_JSON)));
     if (!(value instanceof JsonObject object)) throw new ApiException(ApiError.of(ErrorCode.BODY_NOT_OBJECT));
     return object;
   }
@@ -61,15 +56,16 @@ final class ServerRequestParser {
       errors.add(ApiError.field(ErrorCode.ID_MISMATCH, "/id", "differs from the id in the path; ids cannot change"));
     }
     String name = string(body, "name", create, 1, NAME_MAX, false, errors);
-    if (name != null && !name.isEmpty() && name.isBlank()) errors.add(ApiError.field(ErrorCode.INVALID_LENGTH, "/name", "must not be blank"));
+    if (name != null && name.isBlank()) errors.add(ApiError.field(ErrorCode.INVALID_LENGTH, "/name", "must not be blank"));
+    else if (name != null) TextRules.problem(name, false).ifPresent(p -> errors.add(ApiError.field(ErrorCode.INVALID_FORMAT, "/name", p)));
 
     String hostname = string(body, "hostname", create, 1, HostnamePolicy.MAX_LENGTH, false, errors);
-    if (hostname != null && length(hostname) <= HostnamePolicy.MAX_LENGTH) {
+    if (hostname != null) {
       hostnames.problem(hostname).ifPresent(p -> errors.add(ApiError.field(ErrorCode.INVALID_FORMAT, "/hostname", p)));
     }
 
     AuthType authType = null;
-    String authTypeText = string(body, "auth_type", create, 1, 64, false, errors);
+    String authTypeText = string(body, "auth_type", create, 0, Integer.MAX_VALUE, false, errors);
     if (authTypeText != null) {
       authType = AuthType.fromWire(authTypeText).orElse(null);
       if (authType == null) {
@@ -83,14 +79,35 @@ final class ServerRequestParser {
           .ifPresent(p -> errors.add(ApiError.field(ErrorCode.INVALID_FORMAT, "/auth_credentials", p)));
     }
     Optional<String> description = nullableString(body, "description", DESCRIPTION_MAX, errors);
+    if (description != null && description.isPresent()) {
+      TextRules.problem(description.get(), true).ifPresent(p -> errors.add(ApiError.field(ErrorCode.INVALID_FORMAT, "/description", p)));
+    }
     List<CapabilityOverride> tools = overrides(body, "updated_tools", errors);
     List<CapabilityOverride> prompts = overrides(body, "updated_prompts", errors);
     Boolean shared = bool(body, "is_shared_oauth_callback_enabled", "/is_shared_oauth_callback_enabled", errors);
+
+    if (create && authType != null) checkCredentialsPresence(authType, credentials, errors);
 
     if (!errors.isEmpty()) throw new ApiException(errors);
     return new ServerFields(id, name, hostname, authType, credentials, description, tools, prompts, shared);
   }
 
+  /**
+   * On create the whole server is in the body, so the bearer/credentials rule is checked with the
+   * other fields and reported with them (one error per problem); on update it needs the stored
+   * server and is checked by {@code ServerChanges}.
+   */
+  private static void checkCredentialsPresence(AuthType authType, Optional<String> credentials, List<ApiError> errors) {
+    boolean given = credentials != null && credentials.isPresent();
+    if (authType == AuthType.BEARER && !given && errors.stream().noneMatch(e -> "/auth_credentials".equals(e.pointer()))) {
+      errors.add(ApiError.field(ErrorCode.MISSING_FIELD, "/auth_credentials", "is required when auth_type is bearer"));
+    } else if (authType != AuthType.BEARER && given) {
+      errors.add(ApiError.field(ErrorCode.INVALID_VALUE, "/auth_credentials",
+          "applies only to auth_type bearer (this server is " + authType.wire() + ")"));
+    }
+  }
+
+  /** The string at {@code key}, or null when absent, null, mistyped or of invalid length (each reported). */
   private static String string(JsonObject body, String key, boolean required, int min, int max, boolean nullable,
       List<ApiError> errors) {
     String pointer = "/" + key;
@@ -107,6 +124,7 @@ final class ServerRequestParser {
     int length = length(text);
     if (length < min || length > max) {
       errors.add(ApiError.field(ErrorCode.INVALID_LENGTH, pointer, lengthRule(min, max) + " (got " + length + ")"));
+      return null;
     }
     return text;
   }
@@ -158,7 +176,8 @@ final class ServerRequestParser {
       }
       List<ApiError> itemErrors = new ArrayList<>();
       String name = string(item, "name", true, 1, OVERRIDE_NAME_MAX, false, itemErrors);
-      if (name != null && !name.isEmpty() && name.isBlank()) itemErrors.add(ApiError.field(ErrorCode.INVALID_LENGTH, "/name", "must not be blank"));
+      if (name != null && name.isBlank()) itemErrors.add(ApiError.field(ErrorCode.INVALID_LENGTH, "/name", "must not be blank"));
+      else if (name != null) TextRules.problem(name, false).ifPresent(p -> itemErrors.add(ApiError.field(ErrorCode.INVALID_FORMAT, "/name", p)));
       Optional<String> alias = nullableString(item, "alias", ALIAS_MAX, itemErrors);
       if (alias != null && alias.isPresent()) {
         if (alias.get().isEmpty()) itemErrors.add(ApiError.field(ErrorCode.INVALID_LENGTH, "/alias", lengthRule(1, ALIAS_MAX) + " (got 0)"));
@@ -168,6 +187,10 @@ final class ServerRequestParser {
         }
       }
       Optional<String> description = nullableString(item, "description", OVERRIDE_DESCRIPTION_MAX, itemErrors);
+      if (description != null && description.isPresent()) {
+        TextRules.problem(description.get(), true)
+            .ifPresent(p -> itemErrors.add(ApiError.field(ErrorCode.INVALID_FORMAT, "/description", p)));
+      }
       Boolean enabled = bool(item, "enabled", "/enabled", itemErrors);
       itemErrors.forEach(e -> errors.add(nest(e, itemPointer)));
       result.add(new CapabilityOverride(name, alias == null ? null : alias.orElse(null),

@@ -211,6 +211,23 @@ abstract class AdminApiContract {
   }
 
   @Test
+  void aBearerServerThatMovesToAnotherHostNeedsItsCredentialsAgain() {
+    envelope(send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ADMIN, bearerServer("mover")), 200);
+    JsonObject refused = envelope(send(HttpMethod.PUT, TestGateway.servers("acme") + "/mover", TestGateway.ADMIN,
+        new JsonObject().put("hostname", "https://elsewhere.example.com/mcp")), 400);
+    assertEquals(List.of(1101), codes(refused));
+    assertEquals("https://mcp.example.com/mover", envelope(send(HttpMethod.GET, TestGateway.servers("acme") + "/mover",
+        TestGateway.ADMIN, null), 200).getJsonObject("result").getString("hostname"));
+    JsonObject moved = envelope(send(HttpMethod.PUT, TestGateway.servers("acme") + "/mover", TestGateway.ADMIN,
+        new JsonObject().put("hostname", "https://elsewhere.example.com/mcp").put("auth_credentials", "new-token")), 200)
+        .getJsonObject("result");
+    assertEquals("waiting", moved.getString("status"));
+    JsonObject unauthenticated = envelope(send(HttpMethod.PUT, TestGateway.servers("acme") + "/mover", TestGateway.ADMIN,
+        new JsonObject().put("auth_type", "unauthenticated")), 200).getJsonObject("result");
+    assertEquals("unauthenticated", unauthenticated.getString("auth_type"));
+  }
+
+  @Test
   void everyAcknowledgedWriteSurvivesARestart() {
     for (int i = 0; i < 5; i++) envelope(send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ADMIN, bearerServer("keep-" + i)), 200);
     envelope(send(HttpMethod.PUT, TestGateway.servers("acme") + "/keep-1", TestGateway.ADMIN,

@@ -30,6 +30,18 @@ class HostnamePolicyTest {
       "http://[::ffff:169.254.169.254]/, false, true",
       "http://[fd00:ec2::254]/, false, true",
       "http://metadata.google.internal/computeMetadata/v1, false, true",
+      "http://metadata.google.internal./, false, true",
+      "http://100.100.100.200/latest, false, true",
+      "http://[::a9fe:a9fe]/, false, true",
+      "http://[64:ff9b::a9fe:a9fe]/, false, true",
+      "http://2852039166/, false, false",
+      "http://0251.254.169.254/, false, false",
+      "http://0xa9.0xfe.0xa9.0xfe/, false, false",
+      "http://1.2.3/, false, false",
+      "https://mcp.example.com:65536/, false, false",
+      "https://mcp.example.com:0/, false, false",
+      "https://mcp.example.com:443/, true, true",
+      "http://my-host-1.internal:8080/mcp, true, true",
   })
   void hostnames(String url, boolean strictAllows, boolean permissiveAllows) {
     assertEquals(strictAllows, strict.problem(url).isEmpty(), () -> url + ": " + strict.problem(url));
