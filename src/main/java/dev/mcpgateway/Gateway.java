@@ -41,7 +41,13 @@ public final class Gateway {
     Future<Secrets> secrets = vertx.executeBlocking(() -> new Secrets(
         new SecretCipher(SecretKeyFile.resolve(config.secretKey(), config.dataDir(), random), random),
         AdminTokenBootstrap.resolve(config.apiTokens(), config.adminToken(), config.dataDir(), random, System.out)));
-    Future<Buffer> openApi = vertx.fileSystem().readFile("openapi.json");
+    // from the jar itself: Vert.x's file resolver would prefer a stray openapi.json in the working directory
+    Future<Buffer> openApi = vertx.executeBlocking(() -> {
+      try (var in = Gateway.class.getResourceAsStream("/openapi.json")) {
+        if (in == null) throw new IllegalStateException("openapi.json missing from the classpath");
+        return Buffer.buffer(in.readAllBytes());
+      }
+    });
     return Future.all(secrets, openApi)
         .compose(ready -> config.store().open(vertx))
         .compose(store -> {

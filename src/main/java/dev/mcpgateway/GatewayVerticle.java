@@ -48,6 +48,7 @@ final class GatewayVerticle extends VerticleBase {
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(openApi));
     AdminFailureHandler failures = new AdminFailureHandler();
+    router.errorHandler(400, failures); // e.g. a malformed percent-encoding, rejected before routing
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
     router.errorHandler(500, failures);

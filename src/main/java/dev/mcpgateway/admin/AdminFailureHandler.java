@@ -6,7 +6,10 @@ import dev.mcpgateway.store.StoreUnavailableException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one failure handler: every error of the management API, ours or Vert.x's (413 from the body
@@ -24,12 +27,37 @@ public final class AdminFailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
-    List<ApiError> errors = errors(ctx.failure(), ctx.statusCode());
+    List<ApiError> errors = malformedUri(ctx.request().uri()).orElseGet(() -> errors(ctx.failure(), ctx.statusCode()));
     if (errors.get(0).code() == ErrorCode.INTERNAL) {
-      LOG.log(System.Logger.Level.ERROR, "unhandled failure on " + ctx.request().method() + " " + ctx.normalizedPath(),
+      LOG.log(System.Logger.Level.ERROR, "unhandled failure on " + ctx.request().method() + " " + ctx.request().path(),
           ctx.failure());
     }
     Envelope.send(ctx, errors.get(0).code().status(), Envelope.failure(errors));
+  }
+
+  /**
+   * Vert.x's router fails before any handler runs when the path or query string has broken
+   * percent-encoding; that is the client's error, answered 400 with the part named.
+   */
+  static Optional<List<ApiError>> malformedUri(String uri) {
+    int question = uri.indexOf('?');
+    String path = question < 0 ? uri : uri.substring(0, question);
+    if (!decodes(path)) {
+      return Optional.of(List.of(new ApiError(ErrorCode.INVALID_JSON, "malformed request: the path is not valid percent-encoding", null)));
+    }
+    if (question >= 0 && !decodes(uri.substring(question + 1))) {
+      return Optional.of(List.of(new ApiError(ErrorCode.INVALID_QUERY_PARAMETER, "the query string is not valid percent-encoding", null)));
+    }
+    return Optional.empty();
+  }
+
+  private static boolean decodes(String text) {
+    try {
+      URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   static List<ApiError> errors(Throwable failure, int statusCode) {
@@ -38,6 +66,7 @@ public final class AdminFailureHandler implements Handler<RoutingContext> {
     if (failure instanceof DuplicateServerException e) return List.of(new ApiError(ErrorCode.DUPLICATE_SERVER, e.getMessage(), null));
     if (failure instanceof StoreUnavailableException) return List.of(ApiError.of(ErrorCode.STORE_UNAVAILABLE));
     int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
+    if (status == 400) return List.of(new ApiError(ErrorCode.INVALID_JSON, "malformed request", null));
     ErrorCode code = switch (status) {
       case 400 -> ErrorCode.INVALID_JSON;
       case 401 -> ErrorCode.UNAUTHENTICATED;

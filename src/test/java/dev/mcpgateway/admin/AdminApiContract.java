@@ -182,6 +182,9 @@ abstract class AdminApiContract {
     assertEquals(List.of(7001), codes(envelope(send(HttpMethod.PATCH, TestGateway.servers("acme") + "/x", TestGateway.ADMIN, null), 405)));
     assertEquals(List.of(7001), codes(envelope(send(HttpMethod.DELETE, TestGateway.servers("acme"), TestGateway.ADMIN, null), 405)));
     assertEquals(List.of(7000), codes(envelope(send(HttpMethod.GET, "/nothing-here", null, null), 404)));
+    // malformed percent-encoding, in the query and in the path
+    assertEquals(List.of(1201), codes(envelope(send(HttpMethod.GET, TestGateway.servers("acme") + "?search=%ZZ", TestGateway.ADMIN, null), 400)));
+    assertEquals(List.of(1001), codes(envelope(send(HttpMethod.GET, TestGateway.servers("acme") + "/%ZZ", TestGateway.ADMIN, null), 400)));
   }
 
   @Test

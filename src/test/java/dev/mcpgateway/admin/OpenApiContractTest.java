@@ -1,0 +1,608 @@
+package dev.mcpgateway.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mcpgateway.support.TestGateway;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.OpenAPIVersion;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.Response;
+import io.vertx.openapi.validation.ResponseValidator;
+import io.vertx.openapi.validation.ValidatableResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps {@code openapi.json} and the management API from drifting apart: the document loads in
+ * vertx-openapi, every example in it matches its schema, every response example that names the
+ * request producing it ({@code x-request}) is replayed against a real gateway and must come back
+ * equal (timestamps and actors aside) and valid for its operation, and the documented error codes
+ * are exactly {@link ErrorCode}'s.
+ */
+@ExtendWith(VertxExtension.class)
+class OpenApiContractTest {
+  static final String DOCUMENT = "openapi.json";
+  static final String JSON = "application/json";
+  /** Replay order: the creates build the state that the other operations' examples describe. */
+  static final List<String> REPLAY_ORDER = List.of("createServer", "listServers", "getServer", "updateServer", "deleteServer");
+  /** Fields that differ on every run; compared by shape, not value. */
+  static final Set<String> VOLATILE = Set.of("created_at", "created_by", "modified_at", "modified_by");
+  static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
+  static final String ACTOR = "acme-bot";
+
+  @TempDir Path dataDir;
+  OpenAPIContract contract;
+  /** The document exactly as written (vertx-openapi's copy has its $refs resolved). */
+  JsonObject doc;
+  TestGateway gw;
+
+  @BeforeEach
+  void load(Vertx vertx, VertxTestContext ctx) {
+    OpenAPIContract.from(vertx, DOCUMENT)
+        .compose(c -> {
+          contract = c;
+          return vertx.fileSystem().readFile(DOCUMENT);
+        })
+        .onComplete(ctx.succeeding(buffer -> {
+          doc = buffer.toJsonObject();
+          ctx.completeNow();
+        }));
+  }
+
+  @AfterEach
+  void stop(VertxTestContext ctx) {
+    if (gw == null) {
+      ctx.completeNow();
+    } else {
+      gw.stop().onComplete(ctx.succeedingThenComplete());
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void documentIsOpenApi31WithTheFiveOperations(VertxTestContext ctx) {
+    ctx.verify(() -> {
+      assertEquals("3.1.0", doc.getString("openapi"));
+      assertEquals(OpenAPIVersion.V3_1, contract.getVersion());
+      String servers = "/accounts/{account_id}/access/ai-controls/mcp/servers";
+      Map<String, String> expected = Map.of(
+          "listServers", "GET " + servers,
+          "createServer", "POST " + servers,
+          "getServer", "GET " + servers + "/{id}",
+          "updateServer", "PUT " + servers + "/{id}",
+          "deleteServer", "DELETE " + servers + "/{id}");
+      Map<String, String> actual = contract.operations().stream()
+          .collect(Collectors.toMap(Operation::getOperationId, o -> o.getHttpMethod().name() + " " + o.getOpenAPIPath()));
+      assertEquals(expected, actual);
+
+      JsonObject scheme = doc.getJsonObject("components").getJsonObject("securitySchemes").getJsonObject("apiToken");
+      assertEquals("http", scheme.getString("type"));
+      assertEquals("bearer", scheme.getString("scheme"));
+      assertEquals(new JsonArray().add(new JsonObject().put("apiToken", new JsonArray())), doc.getJsonArray("security"));
+
+      Map<String, Set<Integer>> statuses = Map.of(
+          "listServers", Set.of(200, 400, 401, 403, 500, 503),
+          "createServer", Set.of(200, 400, 401, 403, 409, 413, 415, 500, 503),
+          "getServer", Set.of(200, 400, 401, 403, 404, 500, 503),
+          "updateServer", Set.of(200, 400, 401, 403, 404, 413, 415, 500, 503),
+          "deleteServer", Set.of(200, 400, 401, 403, 404, 500, 503));
+      statuses.forEach((id, codes) -> assertEquals(codes,
+          operationJson(id).getJsonObject("responses").fieldNames().stream().map(Integer::valueOf).collect(Collectors.toSet()), id));
+      ctx.completeNow();
+    });
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void documentedErrorCodesAreExactlyTheEnum(VertxTestContext ctx) {
+    ctx.verify(() -> {
+      List<JsonObject> expected = Arrays.stream(ErrorCode.values()).map(c -> new JsonObject()
+          .put("code", c.code()).put("status", c.status()).put("name", c.name()).put("default_message", c.defaultMessage()))
+          .toList();
+      List<JsonObject> documented = doc.getJsonArray("x-error-codes").stream().map(o -> (JsonObject) o)
+          .map(o -> new JsonObject().put("code", o.getInteger("code")).put("status", o.getInteger("status"))
+              .put("name", o.getString("name")).put("default_message", o.getString("default_message")))
+          .toList();
+      assertEquals(expected, documented);
+
+      List<Integer> codes = Arrays.stream(ErrorCode.values()).map(ErrorCode::code).toList();
+      assertEquals(codes, schemaJson("ApiError").getJsonObject("properties").getJsonObject("code").getJsonArray("enum").getList());
+
+      String table = doc.getJsonObject("info").getString("description");
+      for (ErrorCode code : ErrorCode.values()) {
+        String row = "| " + code.code() + " | " + code.status() + " | `" + code.name() + "` |";
+        assertTrue(table.contains(row), "info.description lacks the row " + row);
+      }
+
+      // Each error response admits exactly codes of its own HTTP status, and together they admit every code.
+      Set<Integer> admitted = new TreeSet<>();
+      List<JsonObject> responses = new ArrayList<>();
+      for (String id : REPLAY_ORDER) {
+        JsonObject all = operationJson(id).getJsonObject("responses");
+        all.fieldNames().forEach(status -> responses.add(resolve(all.getJsonObject(status)).copy().put("x-status", status)));
+      }
+      JsonObject components = doc.getJsonObject("components").getJsonObject("responses");
+      assertTrue(components.containsKey("NoRoute") && components.containsKey("MethodNotAllowed"));
+      components.fieldNames().forEach(name -> responses.add(components.getJsonObject(name).copy()));
+      for (JsonObject response : responses) {
+        String ref = response.getJsonObject("content").getJsonObject(JSON).getJsonObject("schema").getString("$ref");
+        String name = ref.substring(ref.lastIndexOf('/') + 1);
+        JsonArray allOf = schemaJson(name).getJsonArray("allOf");
+        if (allOf == null || !allOf.getJsonObject(0).getString("$ref", "").endsWith("/ErrorEnvelope")) continue;
+        List<Integer> allowed = allOf.getJsonObject(1).getJsonObject("properties").getJsonObject("errors")
+            .getJsonObject("items").getJsonObject("properties").getJsonObject("code").getJsonArray("enum").getList();
+        Set<Integer> statuses = allowed.stream().map(OpenApiContractTest::statusOf).collect(Collectors.toSet());
+        assertEquals(1, statuses.size(), name + " mixes statuses " + statuses);
+        if (response.containsKey("x-status")) {
+          assertEquals(Integer.valueOf(response.getString("x-status")), statuses.iterator().next(), name);
+        }
+        admitted.addAll(allowed);
+      }
+      assertEquals(new TreeSet<>(codes), admitted, "every error code appears in some documented response");
+      ctx.completeNow();
+    });
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void everyExampleMatchesItsSchema(VertxTestContext ctx) {
+    ctx.verify(() -> {
+      int checked = 0;
+      for (String id : REPLAY_ORDER) {
+        Operation operation = contract.operation(id);
+        JsonObject json = operationJson(id);
+        if (json.containsKey("requestBody")) {
+          JsonObject content = resolve(json.getJsonObject("requestBody")).getJsonObject("content");
+          for (String type : content.fieldNames()) {
+            JsonSchema schema = operation.getRequestBody().getContent().get(type).getSchema();
+            checked += checkExamples(id + " request " + type, schema, content.getJsonObject(type));
+          }
+        }
+        JsonObject responses = json.getJsonObject("responses");
+        for (String status : responses.fieldNames()) {
+          JsonObject content = resolve(responses.getJsonObject(status)).getJsonObject("content");
+          for (String type : content.fieldNames()) {
+            JsonSchema schema = operation.getResponse(Integer.parseInt(status)).getContent().get(type).getSchema();
+            checked += checkExamples(id + " " + status + " " + type, schema, content.getJsonObject(type));
+          }
+        }
+      }
+      // Shared responses, including those no operation references (404 no route, 405).
+      JsonObject responses = doc.getJsonObject("components").getJsonObject("responses");
+      for (String name : responses.fieldNames()) {
+        JsonObject content = responses.getJsonObject(name).getJsonObject("content");
+        for (String type : content.fieldNames()) {
+          checked += checkExamples("components.responses." + name, componentResponseSchema(name, type), content.getJsonObject(type));
+        }
+      }
+      assertTrue(checked >= 50, "only " + checked + " examples found");
+      ctx.completeNow();
+    });
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void schemaLimitsAreTheValidatorsLimits(VertxTestContext ctx) {
+    ctx.verify(() -> {
+      JsonObject id = schemaJson("ServerId");
+      assertEquals(1, id.getInteger("minLength"));
+      assertEquals(ServerRequestParser.ID_MAX, id.getInteger("maxLength"));
+      assertEquals("^" + ServerRequestParser.ID.pattern() + "$", id.getString("pattern"));
+      assertEquals(ServerRequestParser.NAME_MAX, schemaJson("ServerName").getInteger("maxLength"));
+      assertEquals(HostnamePolicy.MAX_LENGTH, schemaJson("Hostname").getInteger("maxLength"));
+      assertEquals(ServerRequestParser.DESCRIPTION_MAX, property("Server", "description").getInteger("maxLength"));
+
+      JsonObject override = schemaJson("Override").getJsonObject("properties");
+      assertEquals(ServerRequestParser.OVERRIDE_NAME_MAX, override.getJsonObject("name").getInteger("maxLength"));
+      assertEquals(ServerRequestParser.ALIAS_MAX, override.getJsonObject("alias").getInteger("maxLength"));
+      assertEquals(ServerRequestParser.ALIAS.pattern(), override.getJsonObject("alias").getString("pattern"));
+      assertEquals(ServerRequestParser.OVERRIDE_DESCRIPTION_MAX, override.getJsonObject("description").getInteger("maxLength"));
+      assertEquals(ServerRequestParser.OVERRIDES_MAX, schemaJson("Overrides").getInteger("maxItems"));
+
+      for (String body : List.of("ServerCreate", "ServerUpdate")) {
+        assertEquals(ServerRequestParser.CREDENTIALS_MAX, property(body, "auth_credentials").getInteger("maxLength"), body);
+        assertEquals(ServerRequestParser.DESCRIPTION_MAX, property(body, "description").getInteger("maxLength"), body);
+        for (String list : List.of("updated_tools", "updated_prompts")) {
+          assertEquals(ServerRequestParser.OVERRIDES_MAX, property(body, list).getInteger("maxItems"), body + "." + list);
+        }
+      }
+
+      JsonObject parameters = doc.getJsonObject("components").getJsonObject("parameters");
+      JsonObject perPage = parameters.getJsonObject("per_page").getJsonObject("schema");
+      assertEquals(ServerHandlers.DEFAULT_PER_PAGE, perPage.getInteger("default"));
+      assertEquals(ServerHandlers.MAX_PER_PAGE, perPage.getInteger("maximum"));
+      assertEquals(Integer.MAX_VALUE / ServerHandlers.MAX_PER_PAGE,
+          parameters.getJsonObject("page").getJsonObject("schema").getInteger("maximum"));
+      assertEquals(ServerHandlers.MAX_SEARCH, parameters.getJsonObject("search").getJsonObject("schema").getInteger("maxLength"));
+      assertEquals("^" + ApiTokenAuthHandler.ACCOUNT_ID.pattern() + "$",
+          parameters.getJsonObject("account_id").getJsonObject("schema").getString("pattern"));
+      ctx.completeNow();
+    });
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void requestSchemasRejectWhatTheGatewayRejects(VertxTestContext ctx) {
+    ctx.verify(() -> {
+      JsonSchema create = contract.operation("createServer").getRequestBody().getContent().get(JSON).getSchema();
+      JsonSchema update = contract.operation("updateServer").getRequestBody().getContent().get(JSON).getSchema();
+      JsonObject valid = requestExample("createServer", "bearer_token");
+      assertTrue(validate(create, valid).getValid());
+      List<JsonObject> badCreates = List.of(
+          valid.copy().put("id", "github_tools"),
+          valid.copy().put("id", "x".repeat(33)),
+          valid.copy().put("name", ""),
+          valid.copy().put("name", "GitHub\u0007"),
+          valid.copy().put("description", "line\u0000"),
+          valid.copy().put("hostname", "ftp://mcp.example.com/"),
+          valid.copy().put("hostname", "https://mcp example.com/"),
+          valid.copy().put("auth_type", "token"),
+          valid.copy().put("description", "d".repeat(513)),
+          valid.copy().put("auth_credentials", null),
+          valid.copy().put("auth_type", "oauth"),
+          valid.copy().put("updated_tools", new JsonArray().add(new JsonObject().put("name", "a").put("alias", "two words"))),
+          valid.copy().put("updated_tools", new JsonArray().add(new JsonObject().put("alias", "nameless"))));
+      assertTrue(validate(create, valid.copy().put("description", "two\nlines,\ttabbed")).getValid());
+      for (JsonObject body : badCreates) assertFalse(validate(create, body).getValid(), "create schema accepted " + body.encode());
+      assertTrue(validate(update, new JsonObject()).getValid());
+      assertFalse(validate(update, new JsonObject().put("auth_type", "oauth").put("auth_credentials", "token")).getValid());
+      assertFalse(validate(update, new JsonObject().put("name", null)).getValid());
+      ctx.completeNow();
+    });
+  }
+
+  /**
+   * Sends every create and update request example, and every request an example response names
+   * in {@code x-request}, to a real gateway: each answer must validate against its operation and
+   * equal the documented example.
+   */
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void documentedExamplesReplayAgainstARunningGateway(Vertx vertx, VertxTestContext ctx) {
+    Set<String> sentBodies = new LinkedHashSet<>();
+    ResponseValidator validator = ResponseValidator.create(vertx, contract);
+    List<Supplier<Future<Void>>> steps = new ArrayList<>();
+    for (String id : REPLAY_ORDER) {
+      JsonObject responses = operationJson(id).getJsonObject("responses");
+      responses.fieldNames().stream().sorted().forEach(status -> {
+        JsonObject content = resolve(responses.getJsonObject(status)).getJsonObject("content").getJsonObject(JSON);
+        JsonObject examples = content.getJsonObject("examples", new JsonObject());
+        for (String name : examples.fieldNames()) {
+          JsonObject example = examples.getJsonObject(name);
+          if (!example.containsKey("x-request")) continue;
+          String where = id + " " + status + " " + name;
+          steps.add(() -> replay(id, example.getJsonObject("x-request"), sentBodies)
+              .compose(response -> validated(validator, id, response).compose(v -> verify(ctx, () -> {
+                assertEquals(Integer.parseInt(status), response.statusCode(), where + ": " + response.bodyAsString());
+                JsonObject body = response.bodyAsJsonObject();
+                if (response.statusCode() == 401) checkChallenge(where, response);
+                checkVolatileFields(where, body);
+                checkServersAreDocumented(where, body);
+                assertEquals(stable(example.getJsonObject("value")), stable(body), where);
+              }))));
+        }
+      });
+    }
+    gateway(vertx)
+        .compose(v -> sequence(steps))
+        .compose(v -> verify(ctx, () -> {
+          Set<String> all = new LinkedHashSet<>();
+          for (String id : List.of("createServer", "updateServer")) {
+            requestExamples(id).fieldNames().forEach(name -> all.add(id + "/" + name));
+          }
+          assertEquals(all, sentBodies, "every request example is sent");
+          assertTrue(steps.size() >= 30, "only " + steps.size() + " replayable examples");
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The documented responses no example can produce by itself: 413, 405, 404 for a path, 503. */
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void otherErrorResponsesMatchTheDocument(Vertx vertx, VertxTestContext ctx) {
+    ResponseValidator validator = ResponseValidator.create(vertx, contract);
+    String servers = TestGateway.servers("acme");
+    JsonObject created = requestExample("createServer", "oauth");
+    Buffer tooLarge = created.copy().put("id", "big").put("description", "x".repeat(70_000)).toBuffer();
+    gateway(vertx)
+        .compose(v -> send(HttpMethod.POST, servers, TestGateway.ACME, created.toBuffer()))
+        .compose(r -> validated(validator, "createServer", r))
+        .compose(v -> send(HttpMethod.POST, servers, TestGateway.ACME, tooLarge))
+        .compose(r -> expect(ctx, validator, "createServer", r, 413, example("PayloadTooLarge", "too_large")))
+        .compose(v -> send(HttpMethod.PUT, servers + "/jira", TestGateway.ACME, tooLarge))
+        .compose(r -> expect(ctx, validator, "updateServer", r, 413, example("PayloadTooLarge", "too_large")))
+        .compose(v -> send(HttpMethod.PATCH, servers + "/jira", TestGateway.ACME, created.toBuffer()))
+        .compose(r -> expectComponent(ctx, r, 405, "MethodNotAllowed", "method_not_allowed"))
+        .compose(v -> send(HttpMethod.DELETE, servers, TestGateway.ACME, null))
+        .compose(r -> expectComponent(ctx, r, 405, "MethodNotAllowed", "method_not_allowed"))
+        .compose(v -> send(HttpMethod.POST, servers + "/jira/sync", TestGateway.ACME, null))
+        .compose(r -> expectComponent(ctx, r, 404, "NoRoute", "no_route"))
+        .compose(v -> send(HttpMethod.POST, servers + "/jira/sync", null, null))
+        .compose(r -> expectComponent(ctx, r, 401, "Unauthorized", "missing_token"))
+        .compose(v -> gw.gateway.store().close())
+        .compose(v -> send(HttpMethod.POST, servers, TestGateway.ACME, created.copy().put("id", "jira-2").toBuffer()))
+        .compose(r -> expect(ctx, validator, "createServer", r, 503, example("ServiceUnavailable", "store_unavailable")))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void gatewayServesThisDocument(Vertx vertx, VertxTestContext ctx) {
+    gateway(vertx)
+        .compose(v -> gw.client.get("/openapi.json").send())
+        .compose(r -> vertx.fileSystem().readFile(DOCUMENT).compose(file -> verify(ctx, () -> {
+          assertEquals(200, r.statusCode());
+          assertTrue(r.getHeader("Content-Type").startsWith(JSON));
+          assertEquals(file, r.body());
+          assertEquals(doc, r.bodyAsJsonObject());
+        })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  // ------------------------------------------------------------------------------------ replay
+
+  private Future<HttpResponse<Buffer>> replay(String operationId, JsonObject request, Set<String> sentBodies) {
+    Operation operation = contract.operation(operationId);
+    String path = operation.getOpenAPIPath().replace("{account_id}", request.getString("account", "acme"));
+    if (path.contains("{id}")) {
+      String id = request.getString("id");
+      if (id == null) return Future.failedFuture(new AssertionError(operationId + ": x-request without id " + request.encode()));
+      path = path.replace("{id}", id);
+    }
+    if (request.containsKey("query")) path += "?" + request.getString("query");
+    String token = switch (request.getString("authorization", "valid")) {
+      case "valid" -> TestGateway.ACME;
+      case "invalid" -> "not-a-configured-token";
+      case "none" -> null;
+      default -> throw new IllegalArgumentException("x-request.authorization " + request.getString("authorization"));
+    };
+    Buffer body = null;
+    if (request.containsKey("body_example")) {
+      String name = request.getString("body_example");
+      body = requestExample(operationId, name).toBuffer();
+      sentBodies.add(operationId + "/" + name);
+    } else if (request.containsKey("body")) {
+      body = Json.encodeToBuffer(request.getValue("body"));
+    } else if (request.containsKey("raw_body")) {
+      body = Buffer.buffer(request.getString("raw_body"));
+    }
+    return send(operation.getHttpMethod(), path, token, body, request.getString("content_type", JSON));
+  }
+
+  private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, String token, Buffer body) {
+    return send(method, path, token, body, JSON);
+  }
+
+  private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, String token, Buffer body, String contentType) {
+    HttpRequest<Buffer> request = gw.client.request(method, path);
+    if (token != null) request.putHeader("Authorization", "Bearer " + token);
+    if (body == null) return request.send();
+    return request.putHeader("Content-Type", contentType).sendBuffer(body);
+  }
+
+  /** vertx-openapi's verdict on a response: status, declared headers and body against the operation. */
+  private Future<Void> validated(ResponseValidator validator, String operationId, HttpResponse<Buffer> response) {
+    Response declared = contract.operation(operationId).getResponse(response.statusCode());
+    Map<String, String> headers = new HashMap<>();
+    if (declared != null) {
+      for (Parameter header : declared.getHeaders()) {
+        String value = response.getHeader(header.getName());
+        if (value != null) headers.put(header.getName(), value);
+      }
+    }
+    ValidatableResponse validatable = ValidatableResponse.create(response.statusCode(), headers, response.body(),
+        response.getHeader("Content-Type"));
+    return validator.validate(validatable, operationId)
+        .recover(e -> Future.failedFuture(new AssertionError(operationId + " answered " + response.statusCode() + " "
+            + response.bodyAsString() + ", which the document does not allow: " + e.getMessage(), e)))
+        .mapEmpty();
+  }
+
+  private Future<Void> expect(VertxTestContext ctx, ResponseValidator validator, String operationId,
+      HttpResponse<Buffer> response, int status, JsonObject example) {
+    return verify(ctx, () -> assertEquals(status, response.statusCode(), response.bodyAsString()))
+        .compose(v -> validated(validator, operationId, response))
+        .compose(v -> verify(ctx, () -> assertEquals(example, response.bodyAsJsonObject())));
+  }
+
+  /** For answers that belong to no operation: the shared response's schema, headers and example. */
+  private Future<Void> expectComponent(VertxTestContext ctx, HttpResponse<Buffer> response, int status, String name,
+      String exampleName) {
+    return verify(ctx, () -> {
+      assertEquals(status, response.statusCode(), response.bodyAsString());
+      assertEquals(JSON, response.getHeader("Content-Type"));
+      JsonObject headers = doc.getJsonObject("components").getJsonObject("responses").getJsonObject(name).getJsonObject("headers");
+      for (String header : headers.fieldNames()) assertNotNull(response.getHeader(header), name + " without " + header);
+      if (status == 401) checkChallenge(name, response);
+      JsonObject body = response.bodyAsJsonObject();
+      OutputUnit unit = validate(componentResponseSchema(name, JSON), body);
+      assertTrue(unit.getValid(), name + ": " + body.encode() + " " + unit.getErrors());
+      assertEquals(example(name, exampleName), body);
+    });
+  }
+
+  private Future<Void> gateway(Vertx vertx) {
+    return TestGateway.start(vertx, dataDir, null).map(g -> {
+      gw = g;
+      return null;
+    });
+  }
+
+  // ------------------------------------------------------------------------------------ checks
+
+  private int checkExamples(String where, JsonSchema schema, JsonObject mediaType) {
+    assertFalse(mediaType.containsKey("example"), where + ": use examples, not example");
+    JsonObject examples = mediaType.getJsonObject("examples", new JsonObject());
+    for (String name : examples.fieldNames()) {
+      JsonObject example = resolve(examples.getJsonObject(name));
+      assertTrue(example.containsKey("value"), where + " " + name + " has no value");
+      OutputUnit unit = validate(schema, example.getValue("value"));
+      assertTrue(unit.getValid(), where + " example " + name + " does not match its schema: " + unit.getErrors());
+    }
+    return examples.size();
+  }
+
+  private OutputUnit validate(JsonSchema schema, Object value) {
+    return contract.getSchemaRepository().validator(schema).validate(value);
+  }
+
+  /**
+   * The 401 challenge, which the document describes in prose: vertx-openapi 5.0 cannot decode a
+   * header value with double quotes, so it is not a declared header.
+   */
+  private static void checkChallenge(String where, HttpResponse<Buffer> response) {
+    String challenge = response.getHeader("WWW-Authenticate");
+    assertNotNull(challenge, where + ": 401 without WWW-Authenticate");
+    assertTrue(challenge.matches("Bearer realm=\"mcp-gateway\"(, error=\"invalid_token\")?"), where + ": " + challenge);
+  }
+
+  /** Timestamps are RFC 3339 and the actor is the calling token's name, whatever the example shows. */
+  private static void checkVolatileFields(String where, JsonObject body) {
+    for (JsonObject server : servers(body)) {
+      for (String field : List.of("created_at", "modified_at")) Instant.parse(server.getString(field));
+      assertEquals(ACTOR, server.getString("created_by"), where);
+      assertEquals(ACTOR, server.getString("modified_by"), where);
+    }
+  }
+
+  /** The validator ignores unknown fields: every field the gateway shows must be in the Server schema. */
+  private void checkServersAreDocumented(String where, JsonObject body) {
+    Set<String> serverFields = schemaJson("Server").getJsonObject("properties").fieldNames();
+    Set<String> overrideFields = schemaJson("Override").getJsonObject("properties").fieldNames();
+    for (JsonObject server : servers(body)) {
+      assertTrue(serverFields.containsAll(server.fieldNames()), where + ": undocumented field in " + server.fieldNames());
+      for (String list : List.of("updated_tools", "updated_prompts")) {
+        for (Object item : server.getJsonArray(list)) {
+          assertTrue(overrideFields.containsAll(((JsonObject) item).fieldNames()), where + ": undocumented override field " + item);
+        }
+      }
+    }
+  }
+
+  private static List<JsonObject> servers(JsonObject body) {
+    if (!Boolean.TRUE.equals(body.getBoolean("success"))) return List.of();
+    Object result = body.getValue("result");
+    if (result instanceof JsonObject server) return List.of(server);
+    List<JsonObject> list = new ArrayList<>();
+    ((JsonArray) result).forEach(o -> list.add((JsonObject) o));
+    return list;
+  }
+
+  /** The body without the fields that differ on every run. */
+  private static JsonObject stable(JsonObject body) {
+    JsonObject copy = body.copy();
+    for (JsonObject server : servers(copy)) VOLATILE.forEach(server::remove);
+    return copy;
+  }
+
+  private static int statusOf(int code) {
+    return Arrays.stream(ErrorCode.values()).filter(c -> c.code() == code).findFirst()
+        .orElseThrow(() -> new AssertionError("documented code " + code + " is not in ErrorCode")).status();
+  }
+
+  // ------------------------------------------------------------------------------------ document access
+
+  private JsonObject operationJson(String operationId) {
+    JsonObject paths = doc.getJsonObject("paths");
+    for (String path : paths.fieldNames()) {
+      JsonObject item = paths.getJsonObject(path);
+      for (String method : item.fieldNames()) {
+        if (METHODS.contains(method) && operationId.equals(item.getJsonObject(method).getString("operationId"))) {
+          return item.getJsonObject(method);
+        }
+      }
+    }
+    throw new AssertionError("no operation " + operationId);
+  }
+
+  private JsonObject requestExamples(String operationId) {
+    return resolve(operationJson(operationId).getJsonObject("requestBody")).getJsonObject("content").getJsonObject(JSON)
+        .getJsonObject("examples");
+  }
+
+  private JsonObject requestExample(String operationId, String name) {
+    JsonObject example = requestExamples(operationId).getJsonObject(name);
+    if (example == null) throw new AssertionError(operationId + " has no request example " + name);
+    return resolve(example).getJsonObject("value");
+  }
+
+  private JsonObject example(String componentResponse, String name) {
+    return doc.getJsonObject("components").getJsonObject("responses").getJsonObject(componentResponse)
+        .getJsonObject("content").getJsonObject(JSON).getJsonObject("examples").getJsonObject(name).getJsonObject("value");
+  }
+
+  private JsonObject schemaJson(String name) {
+    return doc.getJsonObject("components").getJsonObject("schemas").getJsonObject(name);
+  }
+
+  private JsonObject property(String schema, String name) {
+    return schemaJson(schema).getJsonObject("properties").getJsonObject(name);
+  }
+
+  /** The schema of a shared response, from vertx-openapi's resolved copy of the document. */
+  private JsonSchema componentResponseSchema(String name, String type) {
+    return JsonSchema.of(contract.getRawContract().getJsonObject("components").getJsonObject("responses")
+        .getJsonObject(name).getJsonObject("content").getJsonObject(type).getJsonObject("schema"));
+  }
+
+  /** Follows a local {@code $ref} ("#/components/..."). */
+  private JsonObject resolve(JsonObject object) {
+    String ref = object.getString("$ref");
+    if (ref == null) return object;
+    if (!ref.startsWith("#/")) throw new AssertionError("only local $refs are expected: " + ref);
+    Object node = doc;
+    for (String token : ref.substring(2).split("/")) {
+      node = ((JsonObject) node).getValue(token.replace("~1", "/").replace("~0", "~"));
+      if (node == null) throw new AssertionError("dangling $ref " + ref);
+    }
+    return resolve((JsonObject) node);
+  }
+
+  // ------------------------------------------------------------------------------------ futures
+
+  /** Runs the block inside the test context; a failed assertion also stops the chain. */
+  private static Future<Void> verify(VertxTestContext ctx, VertxTestContext.ExecutionBlock block) {
+    ctx.verify(block);
+    return ctx.failed() ? Future.failedFuture(ctx.causeOfFailure()) : Future.succeededFuture();
+  }
+
+  private static Future<Void> sequence(List<Supplier<Future<Void>>> steps) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Supplier<Future<Void>> step : steps) chain = chain.compose(v -> step.get());
+    return chain;
+  }
+}
