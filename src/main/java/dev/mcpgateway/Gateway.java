@@ -7,7 +7,12 @@ import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.ApiTokens;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.security.SecretKeyFile;
+import dev.mcpgateway.mcp.McpClient;
 import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.sync.CapabilityCache;
+import dev.mcpgateway.sync.CapabilitySync;
+import dev.mcpgateway.sync.SyncScheduler;
+import dev.mcpgateway.upstream.UpstreamAuths;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,12 +29,21 @@ public final class Gateway {
 
   private final Vertx vertx;
   private final ServerStore store;
+  private final McpClient client;
+  private final CapabilityCache cache;
+  private final CapabilitySync sync;
+  private final SyncScheduler scheduler;
   private final String deploymentId;
   private final int port;
 
-  private Gateway(Vertx vertx, ServerStore store, String deploymentId, int port) {
+  private Gateway(Vertx vertx, ServerStore store, McpClient client, CapabilityCache cache, CapabilitySync sync,
+      SyncScheduler scheduler, String deploymentId, int port) {
     this.vertx = vertx;
     this.store = store;
+    this.client = client;
+    this.cache = cache;
+    this.sync = sync;
+    this.scheduler = scheduler;
     this.deploymentId = deploymentId;
     this.port = port;
   }
@@ -51,13 +65,19 @@ public final class Gateway {
     return Future.all(secrets, openApi)
         .compose(ready -> config.store().open(vertx))
         .compose(store -> {
+          SecretCipher cipher = secrets.result().cipher();
+          McpClient client = new McpClient(vertx, config.upstream());
+          CapabilityCache cache = new CapabilityCache(vertx, store, config.cacheMaxServers());
+          CapabilitySync sync = new CapabilitySync(store, client, new UpstreamAuths(cipher), clock);
+          SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync());
           GatewayVerticle verticle = new GatewayVerticle(config.host(), config.port(), store,
-              new ApiTokens(secrets.result().tokens()), secrets.result().cipher(), clock,
-              new AdminApi.Settings(config.maxBodyBytes(), config.requestTimeoutMs(), config.allowLinkLocal()),
+              new ApiTokens(secrets.result().tokens()), cipher, clock, sync,
+              new AdminApi.Settings(config.maxBodyBytes(), config.requestTimeoutMs(), config.allowLinkLocal(), config.syncOnCreate()),
               openApi.result());
           return vertx.deployVerticle(verticle)
-              .map(id -> new Gateway(vertx, store, id, verticle.actualPort()))
-              .onFailure(e -> store.close());
+              .map(id -> new Gateway(vertx, store, client, cache, sync, scheduler, id, verticle.actualPort()))
+              .onSuccess(g -> scheduler.start())
+              .onFailure(e -> client.close().eventually(store::close));
         })
         .onSuccess(g -> LOG.log(System.Logger.Level.INFO,
             "mcp-gateway listening on " + config.host() + ":" + g.port + " (" + config.store().kind() + " store)"));
@@ -71,8 +91,21 @@ public final class Gateway {
     return store;
   }
 
-  /** Stops serving, then closes the store. */
+  public CapabilityCache cache() {
+    return cache;
+  }
+
+  public CapabilitySync sync() {
+    return sync;
+  }
+
+  public SyncScheduler scheduler() {
+    return scheduler;
+  }
+
+  /** Stops serving and syncing, then closes the upstream client and the store. */
   public Future<Void> stop() {
-    return vertx.undeploy(deploymentId).eventually(store::close);
+    scheduler.stop();
+    return vertx.undeploy(deploymentId).eventually(client::close).eventually(store::close);
   }
 }

@@ -6,6 +6,7 @@ import dev.mcpgateway.health.HealthRoutes;
 import dev.mcpgateway.security.ApiTokens;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.sync.CapabilitySync;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -23,12 +24,14 @@ final class GatewayVerticle extends VerticleBase {
   private final ApiTokens tokens;
   private final SecretCipher cipher;
   private final Clock clock;
+  private final CapabilitySync sync;
   private final AdminApi.Settings adminSettings;
   private final Buffer openApi;
   private HttpServer server;
 
   GatewayVerticle(String host, int port, ServerStore store, ApiTokens tokens, SecretCipher cipher, Clock clock,
-      AdminApi.Settings adminSettings, Buffer openApi) {
+      CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi) {
+    this.sync = sync;
     this.host = host;
     this.port = port;
     this.store = store;
@@ -42,7 +45,7 @@ final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    AdminApi.mount(vertx, router, store, tokens, cipher, clock, adminSettings);
+    AdminApi.mount(router, store, tokens, cipher, clock, sync, adminSettings);
     HealthRoutes.mount(vertx, router, store);
     router.get("/openapi.json").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -3,7 +3,7 @@ package dev.mcpgateway.admin;
 import dev.mcpgateway.security.ApiTokens;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.store.ServerStore;
-import io.vertx.core.Vertx;
+import dev.mcpgateway.sync.CapabilitySync;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
@@ -18,27 +18,30 @@ public final class AdminApi {
   public static final String PREFIX = "/accounts/:account_id/access/ai-controls/mcp";
 
   /** What the API needs from the rest of the gateway. */
-  public record Settings(long maxBodyBytes, long requestTimeoutMs, boolean allowLinkLocal) {}
+  public record Settings(long maxBodyBytes, long requestTimeoutMs, boolean allowLinkLocal, boolean syncOnCreate) {}
 
   private AdminApi() {}
 
-  public static void mount(Vertx vertx, Router router, ServerStore store, ApiTokens tokens, SecretCipher cipher,
-      Clock clock, Settings settings) {
+  public static void mount(Router router, ServerStore store, ApiTokens tokens, SecretCipher cipher, Clock clock,
+      CapabilitySync sync, Settings settings) {
     ServerHandlers servers = new ServerHandlers(store,
-        new ServerRequestParser(new HostnamePolicy(settings.allowLinkLocal())), new ServerChanges(cipher, clock));
+        new ServerRequestParser(new HostnamePolicy(settings.allowLinkLocal())), new ServerChanges(cipher, clock),
+        sync, settings.syncOnCreate());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
+    TimeoutHandler timeout = TimeoutHandler.create(settings.requestTimeoutMs(), 503);
     JsonContentType json = new JsonContentType();
     String servers$ = PREFIX + "/servers";
     String server$ = servers$ + "/:id";
 
     router.route("/accounts/:account_id/*")
-        .handler(TimeoutHandler.create(settings.requestTimeoutMs(), 503))
         .handler(new ApiTokenAuthHandler(tokens))
         .failureHandler(new AdminFailureHandler());
-    router.get(servers$).handler(servers::list);
-    router.post(servers$).handler(body).handler(json).handler(servers::create);
-    router.get(server$).handler(servers::read);
-    router.put(server$).handler(body).handler(json).handler(servers::update);
-    router.delete(server$).handler(servers::delete);
+    router.get(servers$).handler(timeout).handler(servers::list);
+    router.post(servers$).handler(timeout).handler(body).handler(json).handler(servers::create);
+    router.get(server$).handler(timeout).handler(servers::read);
+    router.put(server$).handler(timeout).handler(body).handler(json).handler(servers::update);
+    router.delete(server$).handler(timeout).handler(servers::delete);
+    // no request timeout here: a sync is bounded by the upstream timeouts and always records its outcome
+    router.post(server$ + "/sync").handler(servers::sync);
   }
 }

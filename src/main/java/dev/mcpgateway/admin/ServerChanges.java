@@ -4,6 +4,7 @@ import dev.mcpgateway.model.AuthType;
 import dev.mcpgateway.model.CapabilityOverride;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.ServerStatus;
+import dev.mcpgateway.security.SealedContexts;
 import dev.mcpgateway.security.SecretCipher;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -80,7 +81,7 @@ final class ServerChanges {
         errors.add(ApiError.field(ErrorCode.INVALID_VALUE, "/auth_credentials",
             "applies only to auth_type bearer (this server is " + draft.authType().wire() + ")"));
       } else {
-        builder.credentials(cipher.seal(fields.credentials().get(), credentialsContext(accountId, id)));
+        builder.credentials(cipher.seal(fields.credentials().get(), SealedContexts.credentials(accountId, id)));
       }
     }
     McpServer server = builder.build();
@@ -91,11 +92,6 @@ final class ServerChanges {
     checkAliases(server.updatedPrompts(), server.prompts(), "/updated_prompts", errors);
     if (!errors.isEmpty()) throw new ApiException(errors);
     return server;
-  }
-
-  /** The associated data that binds sealed credentials to their server. */
-  static String credentialsContext(String accountId, String id) {
-    return "auth_credentials:" + accountId + "/" + id;
   }
 
   /** Aliases are unique across the server's names: an alias may not be the upstream name of another synced item. */

@@ -4,8 +4,10 @@ import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.store.ServerQuery;
 import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.sync.CapabilitySync;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** The five server operations of the management API: parse, call the store, answer the envelope. */
@@ -13,15 +15,22 @@ final class ServerHandlers {
   static final int DEFAULT_PER_PAGE = 25;
   static final int MAX_PER_PAGE = 100;
   static final int MAX_SEARCH = 350;
+  /** Code of a {@code messages} entry: an override names a tool or prompt the upstream no longer has. */
+  static final int STALE_OVERRIDE = 3001;
 
   private final ServerStore store;
   private final ServerRequestParser parser;
   private final ServerChanges changes;
+  private final CapabilitySync sync;
+  private final boolean syncOnCreate;
 
-  ServerHandlers(ServerStore store, ServerRequestParser parser, ServerChanges changes) {
+  ServerHandlers(ServerStore store, ServerRequestParser parser, ServerChanges changes, CapabilitySync sync,
+      boolean syncOnCreate) {
     this.store = store;
     this.parser = parser;
     this.changes = changes;
+    this.sync = sync;
+    this.syncOnCreate = syncOnCreate;
   }
 
   void list(RoutingContext ctx) {
@@ -36,7 +45,28 @@ final class ServerHandlers {
   void create(RoutingContext ctx) {
     ServerFields fields = parser.parse(ServerRequestParser.object(ctx.body().buffer()), ServerRequestParser.Mode.CREATE, null);
     McpServer server = changes.create(account(ctx), fields, actor(ctx));
-    respond(ctx, store.create(server).map(s -> Envelope.success(ServerView.toJson(s))));
+    respond(ctx, store.create(server)
+        .onSuccess(created -> {
+          // in the background: the response shows the server as created, status "waiting"
+          if (syncOnCreate) sync.sync(created.accountId(), created.id());
+        })
+        .map(s -> Envelope.success(ServerView.toJson(s))));
+  }
+
+  /**
+   * Syncs now and answers {@code {status, error, error_details}}; a failed sync is still a 200 (the
+   * failure is the result). Overrides that match nothing upstream are reported in {@code messages}.
+   */
+  void sync(RoutingContext ctx) {
+    respond(ctx, sync.sync(account(ctx), serverId(ctx)).map(report -> {
+      McpServer s = report.server();
+      JsonObject result = new JsonObject().put("status", s.status().wire());
+      if (s.error() != null) result.put("error", s.error());
+      if (s.errorDetails() != null) result.put("error_details", s.errorDetails().toJson());
+      JsonObject envelope = Envelope.success(result);
+      report.warnings().forEach(w -> envelope.getJsonArray("messages").add(new JsonObject().put("code", STALE_OVERRIDE).put("message", w)));
+      return envelope;
+    }));
   }
 
   void read(RoutingContext ctx) {
@@ -55,7 +85,7 @@ final class ServerHandlers {
     respond(ctx, store.delete(account(ctx), serverId(ctx)).map(s -> Envelope.success(ServerView.toJson(s))));
   }
 
-  private static void respond(RoutingContext ctx, Future<io.vertx.core.json.JsonObject> result) {
+  private static void respond(RoutingContext ctx, Future<JsonObject> result) {
     result.onSuccess(body -> {
       if (!ctx.response().ended()) Envelope.send(ctx, 200, body);
     }).onFailure(ctx::fail);

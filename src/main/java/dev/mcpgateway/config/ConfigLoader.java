@@ -40,6 +40,19 @@ public final class ConfigLoader {
     env.put("GATEWAY_ADMIN_TOKEN", "security.admin_token");
     env.put("GATEWAY_API_TOKENS", "security.api_tokens");
     env.put("GATEWAY_ALLOW_LINK_LOCAL", "outbound.allow_link_local");
+    env.put("GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS", "upstream.connect_timeout_ms");
+    env.put("GATEWAY_UPSTREAM_IDLE_TIMEOUT_MS", "upstream.idle_timeout_ms");
+    env.put("GATEWAY_UPSTREAM_REQUEST_TIMEOUT_MS", "upstream.request_timeout_ms");
+    env.put("GATEWAY_UPSTREAM_MAX_RESPONSE_BYTES", "upstream.max_response_bytes");
+    env.put("GATEWAY_UPSTREAM_MAX_CONNECTIONS", "upstream.max_connections");
+    env.put("GATEWAY_SYNC_INTERVAL_MS", "sync.interval_ms");
+    env.put("GATEWAY_SYNC_JITTER", "sync.jitter");
+    env.put("GATEWAY_SYNC_RETRY_BASE_MS", "sync.retry_base_ms");
+    env.put("GATEWAY_SYNC_SWEEP_MS", "sync.sweep_ms");
+    env.put("GATEWAY_SYNC_CONCURRENCY", "sync.concurrency");
+    env.put("GATEWAY_SYNC_MAX_PAGES", "sync.max_pages");
+    env.put("GATEWAY_SYNC_ON_CREATE", "sync.on_create");
+    env.put("GATEWAY_CACHE_MAX_SERVERS", "cache.max_servers");
     return Map.copyOf(env);
   }
 

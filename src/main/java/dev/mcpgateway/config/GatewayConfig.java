@@ -1,10 +1,13 @@
 package dev.mcpgateway.config;
 
+import dev.mcpgateway.mcp.McpClientOptions;
 import dev.mcpgateway.security.ApiToken;
+import dev.mcpgateway.sync.SyncScheduler;
 import dev.mcpgateway.store.StoreSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +27,11 @@ public record GatewayConfig(
     String secretKey,
     String adminToken,
     List<ApiToken> apiTokens,
-    boolean allowLinkLocal) {
+    boolean allowLinkLocal,
+    McpClientOptions upstream,
+    SyncScheduler.Settings sync,
+    boolean syncOnCreate,
+    long cacheMaxServers) {
 
   @Override
   public String toString() {
@@ -37,6 +44,9 @@ public record GatewayConfig(
     JsonObject store = section(json, "store");
     JsonObject security = section(json, "security");
     JsonObject outbound = section(json, "outbound");
+    JsonObject upstream = section(json, "upstream");
+    JsonObject sync = section(json, "sync");
+    JsonObject cache = section(json, "cache");
     Path dataDir = Path.of(string(store, "data_dir", "./data"));
     String pgUrl = blankToNull(string(store, "pg_url", null));
     String kind = string(store, "kind", "auto");
@@ -59,7 +69,35 @@ public record GatewayConfig(
         blankToNull(string(security, "secret_key", null)),
         blankToNull(string(security, "admin_token", null)),
         apiTokens(security.getValue("api_tokens")),
-        bool(outbound, "allow_link_local", false));
+        bool(outbound, "allow_link_local", false),
+        new McpClientOptions(
+            positiveLong(upstream, "connect_timeout_ms", 5_000),
+            positiveLong(upstream, "idle_timeout_ms", 30_000),
+            positiveLong(upstream, "request_timeout_ms", 30_000),
+            integer(upstream, "max_response_bytes", 16 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+            integer(sync, "max_pages", 100, 1, 100_000),
+            integer(upstream, "max_connections", 32, 1, 10_000),
+            "mcp-gateway", "0.1.0"),
+        new SyncScheduler.Settings(
+            Duration.ofMillis(positiveLong(sync, "interval_ms", 7_200_000)),
+            Duration.ofMillis(positiveLong(sync, "retry_base_ms", 30_000)),
+            Duration.ofMillis(positiveLong(sync, "sweep_ms", 60_000)),
+            fraction(sync, "jitter", 0.1),
+            integer(sync, "concurrency", 4, 1, 1000)),
+        bool(sync, "on_create", true),
+        positiveLong(cache, "max_servers", 10_000));
+  }
+
+  private static double fraction(JsonObject json, String key, double fallback) {
+    Object value = json.getValue(key);
+    double d;
+    try {
+      d = value == null ? fallback : value instanceof Number n ? n.doubleValue() : Double.parseDouble(value.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number, not '" + value + "'");
+    }
+    if (d < 0 || d > 0.5) throw new IllegalArgumentException(key + " must be between 0 and 0.5");
+    return d;
   }
 
   private static StoreSettings.Postgres postgres(JsonObject store, String url) {

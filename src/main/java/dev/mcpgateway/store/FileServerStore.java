@@ -1,6 +1,7 @@
 package dev.mcpgateway.store;
 
 import dev.mcpgateway.model.McpServer;
+import dev.mcpgateway.model.ServerKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -16,12 +17,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -47,6 +51,7 @@ public final class FileServerStore implements ServerStore {
   private final Path serversDir;
   private final WorkerExecutor writer;
   private final Map<String, NavigableMap<String, McpServer>> byAccount = new ConcurrentHashMap<>();
+  private final List<Consumer<ServerKey>> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private FileServerStore(Path serversDir, WorkerExecutor writer) {
@@ -65,6 +70,25 @@ public final class FileServerStore implements ServerStore {
   }
 
   @Override
+  public Future<List<SyncState>> syncStates() {
+    List<SyncState> states = new ArrayList<>();
+    byAccount.values().forEach(servers -> servers.values().forEach(s -> states.add(
+        new SyncState(ServerKey.of(s), s.status(), s.lastSynced(), s.lastSuccessfulSync(), s.createdAt()))));
+    return Future.succeededFuture(states);
+  }
+
+  @Override
+  public void onChange(Consumer<ServerKey> listener) {
+    listeners.add(listener);
+  }
+
+  private McpServer changed(McpServer server) {
+    ServerKey key = ServerKey.of(server);
+    listeners.forEach(l -> l.accept(key));
+    return server;
+  }
+
+  @Override
   public Future<McpServer> create(McpServer server) {
     return mutate(() -> {
       if (accountServers(server.accountId()).containsKey(server.id())) {
@@ -73,7 +97,7 @@ public final class FileServerStore implements ServerStore {
       write(server);
       accountServers(server.accountId()).put(server.id(), server);
       return server;
-    });
+    }).map(this::changed);
   }
 
   @Override
@@ -94,7 +118,7 @@ public final class FileServerStore implements ServerStore {
       write(next);
       accountServers(accountId).put(id, next);
       return next;
-    });
+    }).map(this::changed);
   }
 
   @Override
@@ -107,7 +131,7 @@ public final class FileServerStore implements ServerStore {
       fsyncDirectory(dir);
       accountServers(accountId).remove(id);
       return current;
-    });
+    }).map(this::changed);
   }
 
   @Override

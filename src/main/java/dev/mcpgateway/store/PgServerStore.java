@@ -1,6 +1,8 @@
 package dev.mcpgateway.store;
 
 import dev.mcpgateway.model.McpServer;
+import dev.mcpgateway.model.ServerKey;
+import dev.mcpgateway.model.ServerStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -8,14 +10,19 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
+import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -28,13 +35,19 @@ public final class PgServerStore implements ServerStore {
   private static final System.Logger LOG = System.getLogger(PgServerStore.class.getName());
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final String UNIQUE_VIOLATION = "23505";
+  private static final long RECONNECT_DELAY_MS = 1000;
   private static final String MATCHES =
       "($2::text IS NULL OR strpos(lower(id), $2) > 0 OR strpos(lower(name), $2) > 0 OR strpos(lower(hostname), $2) > 0)";
 
   private final Pool pool;
+  private final PgSubscriber subscriber;
+  private final String channel;
+  private final List<Consumer<ServerKey>> listeners = new CopyOnWriteArrayList<>();
 
-  private PgServerStore(Pool pool) {
+  private PgServerStore(Pool pool, PgSubscriber subscriber, String channel) {
     this.pool = pool;
+    this.subscriber = subscriber;
+    this.channel = channel;
   }
 
   /** Opens the pool; {@code schema} is created if missing, put on the search path and migrated. */
@@ -62,22 +75,78 @@ public final class PgServerStore implements ServerStore {
         .connectingTo(connect)
         .using(vertx)
         .build();
+    // One channel per schema: replicas sharing tables share change notifications, nobody else does.
+    String channel = ("mcpgw_" + schema).substring(0, Math.min(63, 6 + schema.length()));
+    PgSubscriber subscriber = PgSubscriber.subscriber(vertx, new PgConnectOptions(connect))
+        .reconnectPolicy(attempt -> RECONNECT_DELAY_MS);
     return PgMigrations.apply(vertx, pool, schema)
         .onSuccess(n -> { if (n > 0) LOG.log(System.Logger.Level.INFO, "applied " + n + " schema migration(s) to " + schema); })
-        .map(n -> new PgServerStore(pool))
-        .recover(e -> pool.close().transform(ignored ->
+        .map(n -> new PgServerStore(pool, subscriber, channel))
+        .compose(store -> store.listen().map(store))
+        .recover(e -> subscriber.close().eventually(pool::close).transform(ignored ->
             Future.failedFuture(new StoreUnavailableException("cannot open PostgreSQL store: " + e.getMessage(), e))));
+  }
+
+  /**
+   * Subscribes to the change channel. After a reconnection (database restart) notifications may
+   * have been missed, so listeners hear {@link ServerKey#EVERYTHING}.
+   */
+  private Future<Void> listen() {
+    boolean[] subscribedBefore = {false};
+    subscriber.channel(channel)
+        .subscribeHandler(v -> {
+          if (subscribedBefore[0]) emit(ServerKey.EVERYTHING);
+          subscribedBefore[0] = true;
+        })
+        .handler(payload -> {
+          int slash = payload.indexOf('/');
+          if (slash > 0) emit(new ServerKey(payload.substring(0, slash), payload.substring(slash + 1)));
+        });
+    return subscriber.connect();
+  }
+
+  private void emit(ServerKey key) {
+    listeners.forEach(l -> l.accept(key));
+  }
+
+  @Override
+  public void onChange(Consumer<ServerKey> listener) {
+    listeners.add(listener);
+  }
+
+  /** NOTIFY is transactional: replicas hear of a change only once it is committed. */
+  private Future<Void> notifyChange(SqlConnection conn, String accountId, String id) {
+    return conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, accountId + "/" + id)).mapEmpty();
+  }
+
+  @Override
+  public Future<List<SyncState>> syncStates() {
+    return translate(pool.query("SELECT account_id, id, doc->>'status', doc->>'last_synced', doc->>'last_successful_sync', "
+            + "doc->>'created_at' FROM mcp_servers").execute()
+        .map(rows -> {
+          List<SyncState> states = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            states.add(new SyncState(new ServerKey(row.getString(0), row.getString(1)),
+                ServerStatus.fromWire(row.getString(2)).orElse(ServerStatus.WAITING),
+                instant(row.getString(3)), instant(row.getString(4)), instant(row.getString(5))));
+          }
+          return states;
+        }));
+  }
+
+  private static Instant instant(String text) {
+    return text == null ? null : Instant.parse(text);
   }
 
   @Override
   public Future<McpServer> create(McpServer server) {
-    return translate(pool.preparedQuery(
+    return translate(pool.withTransaction(conn -> conn.preparedQuery(
             "INSERT INTO mcp_servers (account_id, id, name, hostname, doc) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
         .execute(Tuple.of(server.accountId(), server.id(), server.name(), server.hostname(), StoredServerJson.encode(server)))
-        .map(rows -> {
-          if (rows.rowCount() == 0) throw new DuplicateServerException(server.accountId(), server.id());
-          return server;
-        }));
+        .compose(rows -> {
+          if (rows.rowCount() == 0) return Future.failedFuture(new DuplicateServerException(server.accountId(), server.id()));
+          return notifyChange(conn, server.accountId(), server.id()).map(server);
+        })));
   }
 
   @Override
@@ -106,15 +175,18 @@ public final class PgServerStore implements ServerStore {
           return conn.preparedQuery(
                   "UPDATE mcp_servers SET name = $3, hostname = $4, doc = $5, updated_at = now() WHERE account_id = $1 AND id = $2")
               .execute(Tuple.of(accountId, id, next.name(), next.hostname(), StoredServerJson.encode(next)))
+              .compose(r -> notifyChange(conn, accountId, id))
               .map(next);
         })));
   }
 
   @Override
   public Future<McpServer> delete(String accountId, String id) {
-    return translate(pool.preparedQuery("DELETE FROM mcp_servers WHERE account_id = $1 AND id = $2 RETURNING doc::text")
+    return translate(pool.withTransaction(conn -> conn
+        .preparedQuery("DELETE FROM mcp_servers WHERE account_id = $1 AND id = $2 RETURNING doc::text")
         .execute(Tuple.of(accountId, id))
-        .map(rows -> single(rows, accountId, id)));
+        .map(rows -> single(rows, accountId, id))
+        .compose(deleted -> notifyChange(conn, accountId, id).map(deleted))));
   }
 
   @Override
@@ -137,7 +209,7 @@ public final class PgServerStore implements ServerStore {
 
   @Override
   public Future<Void> close() {
-    return pool.close();
+    return subscriber.close().eventually(pool::close);
   }
 
   private static McpServer single(RowSet<Row> rows, String accountId, String id) {

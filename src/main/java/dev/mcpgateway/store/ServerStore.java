@@ -2,6 +2,9 @@ package dev.mcpgateway.store;
 
 import dev.mcpgateway.model.McpServer;
 import io.vertx.core.Future;
+import dev.mcpgateway.model.ServerKey;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,6 +34,16 @@ public sealed interface ServerStore permits FileServerStore, PgServerStore {
 
   /** One page of an account's servers, ordered by id, optionally filtered by {@code query.search}. */
   Future<ServerPage> list(String accountId, ServerQuery query);
+
+  /** The sync state of every server of every account, for the scheduler. */
+  Future<List<SyncState>> syncStates();
+
+  /**
+   * Registers a listener told of every created, updated or deleted server — with PostgreSQL, of
+   * changes made by any replica (LISTEN/NOTIFY), and {@link ServerKey#EVERYTHING} after a
+   * reconnection, when notifications may have been missed. Called on a Vert.x context.
+   */
+  void onChange(Consumer<ServerKey> listener);
 
   /** Succeeds when the store can serve requests (readiness). */
   Future<Void> ping();

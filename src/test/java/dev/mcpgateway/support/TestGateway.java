@@ -42,6 +42,9 @@ public final class TestGateway {
     return new JsonObject()
         .put("server", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("max_body_bytes", 65536))
         .put("store", store)
+        // tests sync explicitly; a test that wants the background behaviour turns these back on
+        .put("sync", new JsonObject().put("on_create", false).put("sweep_ms", 3_600_000))
+        .put("upstream", new JsonObject().put("connect_timeout_ms", 2000).put("request_timeout_ms", 5000))
         .put("security", new JsonObject()
             .put("secret_key", SECRET_KEY)
             .put("api_tokens", new JsonArray()

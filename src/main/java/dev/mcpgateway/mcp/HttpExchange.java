@@ -1,0 +1,71 @@
+package dev.mcpgateway.mcp;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/** HTTP plumbing shared by both transports: request options, bounded bodies, failure classes. */
+final class HttpExchange {
+  private HttpExchange() {}
+
+  static RequestOptions options(HttpMethod method, String uri, McpClientOptions limits, Map<String, String> auth) {
+    RequestOptions options = new RequestOptions()
+        .setMethod(method)
+        .setAbsoluteURI(uri)
+        .setConnectTimeout(limits.connectTimeoutMs())
+        .setIdleTimeout(limits.idleTimeoutMs())
+        .setFollowRedirects(false);
+    auth.forEach(options::putHeader);
+    return options;
+  }
+
+  /** The whole body, failing once it passes {@code max} bytes (and dropping the connection then). */
+  static Future<Buffer> readBounded(HttpClientResponse response, int max) {
+    Promise<Buffer> promise = Promise.promise();
+    Buffer body = Buffer.buffer();
+    response.handler(chunk -> {
+      if (body.length() + chunk.length() > max) {
+        if (promise.tryFail(new McpClientException.ProtocolViolation("upstream response larger than " + max + " bytes"))) {
+          response.request().reset();
+        }
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    response.exceptionHandler(e -> promise.tryFail(unreachable(e)));
+    response.endHandler(v -> promise.tryComplete(body));
+    return promise.future();
+  }
+
+  /** A transport-level failure as an operator would say it; never the request's headers. */
+  static McpClientException unreachable(Throwable e) {
+    if (e instanceof McpClientException known) return known;
+    String message;
+    if (e instanceof ConnectException) message = "connection refused or failed: " + e.getMessage();
+    else if (e instanceof UnknownHostException) message = "DNS lookup failed: " + e.getMessage();
+    else if (e instanceof SSLException) message = "TLS handshake failed: " + e.getMessage();
+    else if (e instanceof TimeoutException || e.getClass().getSimpleName().contains("Timeout")) message = "upstream timed out: " + e.getMessage();
+    else if (e instanceof ClosedChannelException || e.getClass().getSimpleName().contains("Closed")) message = "upstream closed the connection";
+    else message = "upstream connection failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return new McpClientException.Unreachable(message, e);
+  }
+
+  static String mediaType(HttpClientResponse response) {
+    String type = response.getHeader("Content-Type");
+    return type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  static McpClientException.HttpStatus status(HttpClientResponse response) {
+    String reason = response.statusMessage() == null || response.statusMessage().isBlank() ? "" : " " + response.statusMessage();
+    return new McpClientException.HttpStatus(response.statusCode(), "upstream answered HTTP " + response.statusCode() + reason);
+  }
+}

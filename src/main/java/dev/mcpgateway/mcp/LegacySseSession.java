@@ -1,0 +1,198 @@
+package dev.mcpgateway.mcp;
+
+import dev.mcpgateway.upstream.UpstreamAuth;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The legacy HTTP+SSE transport (2024-11-05), for servers that do not speak Streamable HTTP: a GET
+ * opens an event stream whose first {@code endpoint} event names the URL to POST messages to;
+ * responses come back on the stream, matched to their requests by id.
+ */
+final class LegacySseSession implements McpSession {
+  private final Vertx vertx;
+  private final HttpClient http;
+  private final String sseUrl;
+  private final UpstreamAuth auth;
+  private final McpClientOptions limits;
+  private final AtomicLong ids = new AtomicLong();
+  private final Map<Long, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
+  private final Promise<String> endpoint = Promise.promise();
+  private HttpClientRequest stream;
+  private String protocolVersion;
+  private JsonObject initializeResult = new JsonObject();
+  private volatile boolean closed;
+
+  LegacySseSession(Vertx vertx, HttpClient http, String sseUrl, UpstreamAuth auth, McpClientOptions limits) {
+    this.vertx = vertx;
+    this.http = http;
+    this.sseUrl = sseUrl;
+    this.auth = auth;
+    this.limits = limits;
+  }
+
+  /** Opens the event stream and waits (bounded) for the {@code endpoint} event. */
+  Future<LegacySseSession> open() {
+    long timer = vertx.setTimer(limits.requestTimeoutMs(), t -> fail(new McpClientException.Unreachable(
+        "upstream sent no endpoint event within " + limits.requestTimeoutMs() + " ms", null)));
+    auth.headers()
+        .compose(headers -> http.request(HttpExchange.options(HttpMethod.GET, sseUrl, limits, headers)
+            // the stream is long-lived and may be quiet between messages
+            .setIdleTimeout(0)
+            .putHeader("Accept", McpProtocol.Headers.EVENT_STREAM)))
+        .compose(request -> {
+          stream = request;
+          return request.send();
+        })
+        .onSuccess(this::onStream)
+        .onFailure(e -> fail(HttpExchange.unreachable(e)));
+    return endpoint.future().onComplete(r -> vertx.cancelTimer(timer)).map(this);
+  }
+
+  private void onStream(HttpClientResponse response) {
+    if (response.statusCode() != 200) {
+      McpClientException.HttpStatus error = HttpExchange.status(response);
+      HttpExchange.readBounded(response, 64 * 1024).onComplete(r -> fail(error));
+      return;
+    }
+    if (!HttpExchange.mediaType(response).equals(McpProtocol.Headers.EVENT_STREAM)) {
+      fail(new McpClientException.ProtocolViolation("upstream's SSE endpoint did not answer with an event stream"));
+      response.request().reset();
+      return;
+    }
+    SseParser parser = new SseParser(limits.maxResponseBytes(), this::onEvent);
+    response.handler(chunk -> {
+      try {
+        parser.feed(chunk);
+      } catch (SseParser.EventTooLargeException e) {
+        fail(new McpClientException.ProtocolViolation(e.getMessage()));
+      }
+    });
+    response.exceptionHandler(e -> fail(HttpExchange.unreachable(e)));
+    response.endHandler(v -> fail(new McpClientException.Unreachable("upstream closed the event stream", null)));
+  }
+
+  private void onEvent(SseEvent event) {
+    if (McpProtocol.ENDPOINT_EVENT.equals(event.type())) {
+      try {
+        endpoint.tryComplete(URI.create(sseUrl).resolve(event.data().trim()).toString());
+      } catch (IllegalArgumentException e) {
+        fail(new McpClientException.ProtocolViolation("upstream sent an invalid endpoint URL"));
+      }
+      return;
+    }
+    if (!"message".equals(event.type()) || event.data().isEmpty()) return;
+    Object decoded;
+    try {
+      decoded = Json.decodeValue(event.data());
+    } catch (DecodeException e) {
+      fail(new McpClientException.ProtocolViolation("upstream sent malformed JSON in an SSE event"));
+      return;
+    }
+    if (!(decoded instanceof JsonObject message)) return;
+    if (JsonRpc.isResponse(message) && message.getValue("id") instanceof Number number) {
+      Promise<JsonObject> waiting = pending.remove(number.longValue());
+      if (waiting == null) return;
+      JsonObject error = message.getJsonObject("error");
+      if (error != null) {
+        waiting.tryFail(new McpClientException.RpcError(error.getInteger("code", McpProtocol.ErrorCodes.INTERNAL_ERROR),
+            "upstream JSON-RPC error " + error.getInteger("code", 0) + ": " + StreamableHttpSession.truncate(error.getString("message", ""))));
+      } else if (message.getValue("result") instanceof JsonObject result) {
+        waiting.tryComplete(result);
+      } else {
+        waiting.tryFail(new McpClientException.ProtocolViolation("upstream result is not a JSON object"));
+      }
+    } else if (JsonRpc.isRequest(message)) {
+      Object id = message.getValue("id");
+      post(McpProtocol.Methods.PING.equals(message.getString("method"))
+          ? JsonRpc.result(id, new JsonObject())
+          : JsonRpc.error(id, McpProtocol.ErrorCodes.METHOD_NOT_FOUND, "the gateway's client does not support " + message.getString("method")));
+    }
+  }
+
+  /** Fails the connection and everything waiting on it; the first cause wins. */
+  private void fail(McpClientException cause) {
+    endpoint.tryFail(cause);
+    pending.values().forEach(p -> p.tryFail(cause));
+    pending.clear();
+    if (!closed) {
+      closed = true;
+      if (stream != null) stream.reset();
+    }
+  }
+
+  @Override
+  public Transport transport() {
+    return Transport.LEGACY_SSE;
+  }
+
+  @Override
+  public String protocolVersion() {
+    return protocolVersion;
+  }
+
+  @Override
+  public JsonObject initializeResult() {
+    return initializeResult;
+  }
+
+  void initialized(String version, JsonObject result) {
+    protocolVersion = version;
+    initializeResult = result;
+  }
+
+  @Override
+  public Future<JsonObject> request(String method, JsonObject params) {
+    if (closed) return Future.failedFuture(new McpClientException.Unreachable("upstream event stream is closed", null));
+    long id = ids.incrementAndGet();
+    Promise<JsonObject> promise = Promise.promise();
+    pending.put(id, promise);
+    long timer = vertx.setTimer(limits.requestTimeoutMs(), t -> {
+      pending.remove(id);
+      promise.tryFail(new McpClientException.Unreachable("upstream did not answer within " + limits.requestTimeoutMs() + " ms", null));
+    });
+    post(JsonRpc.request(id, method, params)).onFailure(e -> {
+      pending.remove(id);
+      promise.tryFail(e);
+    });
+    return promise.future().onComplete(r -> vertx.cancelTimer(timer));
+  }
+
+  @Override
+  public Future<Void> notify(String method, JsonObject params) {
+    return post(JsonRpc.notification(method, params));
+  }
+
+  private Future<Void> post(JsonObject message) {
+    return auth.headers()
+        .compose(headers -> http.request(HttpExchange.options(HttpMethod.POST, endpoint.future().result(), limits, headers)
+            .putHeader("Content-Type", McpProtocol.Headers.JSON)))
+        .compose(request -> request.send(message.toBuffer()))
+        .recover(e -> Future.failedFuture(HttpExchange.unreachable(e)))
+        .compose(response -> {
+          if (response.statusCode() >= 300) {
+            McpClientException.HttpStatus error = HttpExchange.status(response);
+            return HttpExchange.readBounded(response, 64 * 1024).transform(r -> Future.failedFuture(error));
+          }
+          return HttpExchange.readBounded(response, 64 * 1024).mapEmpty();
+        });
+  }
+
+  @Override
+  public Future<Void> close() {
+    fail(new McpClientException.Unreachable("session closed", null));
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,110 @@
+package dev.mcpgateway.mcp;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.mcpgateway.upstream.UpstreamAuth;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+
+/**
+ * The gateway's MCP client: connects to an upstream endpoint, negotiates the protocol version,
+ * and answers an initialized {@link McpSession} over Streamable HTTP or, for servers that refuse
+ * it, the legacy HTTP+SSE transport (the specification's backwards-compatibility procedure: a
+ * POST of {@code initialize} answered 400, 404 or 405 means "try GET"). The transport each
+ * endpoint speaks is remembered. One pooled HTTP client serves every upstream; nothing blocks.
+ */
+public final class McpClient {
+  private static final Set<Integer> LEGACY_HINTS = Set.of(400, 404, 405);
+
+  private final Vertx vertx;
+  private final HttpClient http;
+  private final McpClientOptions limits;
+  private final Cache<String, McpSession.Transport> transports = Caffeine.newBuilder().maximumSize(100_000).build();
+
+  public McpClient(Vertx vertx, McpClientOptions limits) {
+    this.vertx = vertx;
+    this.limits = limits;
+    this.http = vertx.httpClientBuilder()
+        .with(new HttpClientOptions()
+            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.connectTimeoutMs()))
+            .setKeepAlive(true))
+        .with(new PoolOptions().setHttp1MaxSize(limits.maxConnectionsPerUpstream()))
+        .build();
+  }
+
+  public McpClientOptions limits() {
+    return limits;
+  }
+
+  /** The transport last seen working for this endpoint, if any. */
+  public McpSession.Transport rememberedTransport(String endpoint) {
+    return transports.getIfPresent(endpoint);
+  }
+
+  public Future<McpSession> connect(String endpoint, UpstreamAuth auth) {
+    if (rememberedTransport(endpoint) == McpSession.Transport.LEGACY_SSE) return legacy(endpoint, auth);
+    return streamable(endpoint, auth).recover(e -> {
+      if (!(e instanceof McpClientException.HttpStatus status) || !LEGACY_HINTS.contains(status.status())) {
+        return Future.failedFuture(e);
+      }
+      // A legacy server refuses the POST; if GET fails too, the first answer is the better report.
+      return legacy(endpoint, auth).recover(legacyFailure ->
+          Future.failedFuture(legacyFailure instanceof McpClientException.HttpStatus ? e : legacyFailure));
+    });
+  }
+
+  private Future<McpSession> streamable(String endpoint, UpstreamAuth auth) {
+    StreamableHttpSession session = new StreamableHttpSession(vertx, http, endpoint, auth, limits);
+    return session.request(McpProtocol.Methods.INITIALIZE, initializeParams())
+        .compose(result -> negotiated(result).map(version -> {
+          session.initialized(version, result);
+          return session;
+        }))
+        .compose(s -> s.notify(McpProtocol.Methods.INITIALIZED, null).map((McpSession) s))
+        .onSuccess(s -> transports.put(endpoint, McpSession.Transport.STREAMABLE_HTTP))
+        .onFailure(e -> session.close());
+  }
+
+  private Future<McpSession> legacy(String endpoint, UpstreamAuth auth) {
+    LegacySseSession session = new LegacySseSession(vertx, http, endpoint, auth, limits);
+    return session.open()
+        .compose(s -> s.request(McpProtocol.Methods.INITIALIZE, initializeParams()))
+        .compose(result -> negotiated(result).map(version -> {
+          session.initialized(version, result);
+          return session;
+        }))
+        .compose(s -> s.notify(McpProtocol.Methods.INITIALIZED, null).map((McpSession) s))
+        .onSuccess(s -> transports.put(endpoint, McpSession.Transport.LEGACY_SSE))
+        .onFailure(e -> session.close());
+  }
+
+  private JsonObject initializeParams() {
+    return new JsonObject()
+        .put("protocolVersion", McpProtocol.LATEST_VERSION)
+        .put("capabilities", new JsonObject())
+        .put("clientInfo", new JsonObject().put("name", limits.clientName()).put("version", limits.clientVersion()));
+  }
+
+  /** The server picks the version; one this gateway does not speak ends the handshake. */
+  private static Future<String> negotiated(JsonObject result) {
+    Object version = result.getValue("protocolVersion");
+    if (!(version instanceof String text)) {
+      return Future.failedFuture(new McpClientException.ProtocolViolation("upstream's initialize result has no protocolVersion"));
+    }
+    if (!McpProtocol.SUPPORTED_VERSIONS.contains(text)) {
+      return Future.failedFuture(new McpClientException.ProtocolViolation(
+          "upstream speaks MCP " + StreamableHttpSession.truncate(text) + ", which this gateway does not support (supported: "
+              + String.join(", ", McpProtocol.SUPPORTED_VERSIONS) + ")"));
+    }
+    return Future.succeededFuture(text);
+  }
+
+  public Future<Void> close() {
+    return http.close();
+  }
+}

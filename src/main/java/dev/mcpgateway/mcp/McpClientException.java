@@ -1,0 +1,54 @@
+package dev.mcpgateway.mcp;
+
+/**
+ * Why a conversation with an upstream MCP server failed, in the closed set of kinds that matter to
+ * an operator and to retry logic. Messages are short, human, and never carry a credential.
+ */
+public sealed abstract class McpClientException extends RuntimeException {
+
+  McpClientException(String message, Throwable cause) {
+    super(message, cause, false, false);
+  }
+
+  /** The server could not be reached: refused, DNS, TLS, reset, or no answer in time. */
+  public static final class Unreachable extends McpClientException {
+    public Unreachable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The server answered with an HTTP error status. */
+  public static final class HttpStatus extends McpClientException {
+    private final int status;
+
+    public HttpStatus(int status, String message) {
+      super(message, null);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+
+  /** The server answered with a JSON-RPC error object. */
+  public static final class RpcError extends McpClientException {
+    private final int code;
+
+    public RpcError(int code, String message) {
+      super(message, null);
+      this.code = code;
+    }
+
+    public int code() {
+      return code;
+    }
+  }
+
+  /** The server broke the protocol: malformed JSON or SSE, wrong id, unsupported version, too large. */
+  public static final class ProtocolViolation extends McpClientException {
+    public ProtocolViolation(String message) {
+      super(message, null);
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package dev.mcpgateway.mcp;
+
+import dev.mcpgateway.upstream.UpstreamAuth;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * MCP Streamable HTTP (2025-03-26 … 2025-11-25), client side: every message is a POST; a request
+ * is answered by a JSON body or by an SSE stream that may carry the server's own requests and
+ * notifications before the final response. Server requests are answered (ping) or refused
+ * (anything else: the gateway's sync client offers no client capabilities).
+ */
+final class StreamableHttpSession implements McpSession {
+  private static final System.Logger LOG = System.getLogger(StreamableHttpSession.class.getName());
+
+  private final Vertx vertx;
+  private final HttpClient http;
+  private final String endpoint;
+  private final UpstreamAuth auth;
+  private final McpClientOptions limits;
+  private final AtomicLong ids = new AtomicLong();
+  private String sessionId;
+  private String protocolVersion;
+  private JsonObject initializeResult = new JsonObject();
+
+  StreamableHttpSession(Vertx vertx, HttpClient http, String endpoint, UpstreamAuth auth, McpClientOptions limits) {
+    this.vertx = vertx;
+    this.http = http;
+    this.endpoint = endpoint;
+    this.auth = auth;
+    this.limits = limits;
+  }
+
+  @Override
+  public Transport transport() {
+    return Transport.STREAMABLE_HTTP;
+  }
+
+  @Override
+  public String protocolVersion() {
+    return protocolVersion;
+  }
+
+  @Override
+  public JsonObject initializeResult() {
+    return initializeResult;
+  }
+
+  void initialized(String version, JsonObject result) {
+    protocolVersion = version;
+    initializeResult = result;
+  }
+
+  @Override
+  public Future<JsonObject> request(String method, JsonObject params) {
+    long id = ids.incrementAndGet();
+    return exchange(JsonRpc.request(id, method, params), id);
+  }
+
+  @Override
+  public Future<Void> notify(String method, JsonObject params) {
+    return exchange(JsonRpc.notification(method, params), null).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (sessionId == null) return Future.succeededFuture();
+    // 405 means the server does not let clients end sessions: fine, it will expire them.
+    return auth.headers()
+        .compose(headers -> http.request(withSession(HttpExchange.options(HttpMethod.DELETE, endpoint, limits, headers))
+            .setTimeout(limits.requestTimeoutMs())))
+        .compose(HttpClientRequest::send)
+        .compose(response -> response.body().mapEmpty())
+        .otherwiseEmpty()
+        .mapEmpty();
+  }
+
+  private io.vertx.core.http.RequestOptions withSession(io.vertx.core.http.RequestOptions options) {
+    if (sessionId != null) options.putHeader(McpProtocol.Headers.SESSION_ID, sessionId);
+    if (protocolVersion != null) options.putHeader(McpProtocol.Headers.PROTOCOL_VERSION, protocolVersion);
+    return options;
+  }
+
+  /** POSTs one message; for a request, answers its result (null for a notification or response). */
+  private Future<JsonObject> exchange(JsonObject message, Object id) {
+    Promise<JsonObject> promise = Promise.promise();
+    HttpClientRequest[] sent = new HttpClientRequest[1];
+    long timer = vertx.setTimer(limits.requestTimeoutMs(), t -> {
+      if (promise.tryFail(new McpClientException.Unreachable(
+          "upstream did not answer within " + limits.requestTimeoutMs() + " ms", null)) && sent[0] != null) {
+        sent[0].reset();
+      }
+    });
+    auth.headers()
+        .compose(headers -> http.request(withSession(HttpExchange.options(HttpMethod.POST, endpoint, limits, headers))
+            .putHeader("Accept", McpProtocol.Headers.ACCEPT_BOTH)
+            .putHeader("Content-Type", McpProtocol.Headers.JSON)))
+        .compose(request -> {
+          sent[0] = request;
+          return request.send(message.toBuffer());
+        })
+        .onSuccess(response -> onResponse(response, id, promise))
+        .onFailure(e -> promise.tryFail(HttpExchange.unreachable(e)));
+    return promise.future().onComplete(r -> vertx.cancelTimer(timer));
+  }
+
+  private void onResponse(HttpClientResponse response, Object id, Promise<JsonObject> promise) {
+    String newSession = response.getHeader(McpProtocol.Headers.SESSION_ID);
+    if (newSession != null && sessionId == null) sessionId = newSession;
+    int status = response.statusCode();
+    if (status >= 300) {
+      McpClientException.HttpStatus error = HttpExchange.status(response);
+      // drain (bounded) so the connection returns to the pool, then report the status
+      HttpExchange.readBounded(response, 64 * 1024).onComplete(r -> promise.tryFail(error));
+      return;
+    }
+    if (id == null) {
+      response.body().onComplete(r -> promise.tryComplete(null));
+      return;
+    }
+    String type = HttpExchange.mediaType(response);
+    if (type.equals(McpProtocol.Headers.EVENT_STREAM)) {
+      readStream(response, id, promise);
+    } else if (type.equals(McpProtocol.Headers.JSON)) {
+      HttpExchange.readBounded(response, limits.maxResponseBytes()).onSuccess(body -> {
+        try {
+          handleMessages(Json.decodeValue(body), id, promise);
+        } catch (DecodeException e) {
+          promise.tryFail(new McpClientException.ProtocolViolation("upstream sent malformed JSON"));
+        }
+        promise.tryFail(new McpClientException.ProtocolViolation("upstream's JSON body held no response to the request"));
+      }).onFailure(promise::tryFail);
+    } else {
+      HttpExchange.readBounded(response, 64 * 1024).onComplete(r -> promise.tryFail(new McpClientException.ProtocolViolation(
+          "upstream answered a request with Content-Type '" + type + "' instead of JSON or an event stream")));
+    }
+  }
+
+  private void readStream(HttpClientResponse response, Object id, Promise<JsonObject> promise) {
+    SseParser parser = new SseParser(limits.maxResponseBytes(), event -> {
+      if (event.data().isEmpty()) return; // a priming event: it only carries an id for resumption
+      try {
+        handleMessages(Json.decodeValue(event.data()), id, promise);
+      } catch (DecodeException e) {
+        promise.tryFail(new McpClientException.ProtocolViolation("upstream sent malformed JSON in an SSE event"));
+      }
+    });
+    response.handler(chunk -> {
+      if (promise.future().isComplete()) return;
+      try {
+        parser.feed(chunk);
+      } catch (SseParser.EventTooLargeException e) {
+        promise.tryFail(new McpClientException.ProtocolViolation(e.getMessage()));
+      }
+      // the final response arrived (or the stream broke a rule): stop reading this stream
+      if (promise.future().isComplete()) response.request().reset();
+    });
+    response.exceptionHandler(e -> promise.tryFail(HttpExchange.unreachable(e)));
+    response.endHandler(v -> promise.tryFail(new McpClientException.ProtocolViolation(
+        "upstream ended the event stream without answering the request")));
+  }
+
+  private void handleMessages(Object decoded, Object id, Promise<JsonObject> promise) {
+    if (decoded instanceof JsonArray batch) {
+      for (Object item : batch) handleMessages(item, id, promise);
+      return;
+    }
+    if (!(decoded instanceof JsonObject message)) {
+      promise.tryFail(new McpClientException.ProtocolViolation("upstream sent a JSON value that is not a JSON-RPC message"));
+      return;
+    }
+    if (JsonRpc.isResponse(message)) {
+      if (!JsonRpc.sameId(message.getValue("id"), id)) return; // not ours: ignore, as the spec allows
+      JsonObject error = message.getJsonObject("error");
+      if (error != null) {
+        promise.tryFail(new McpClientException.RpcError(error.getInteger("code", McpProtocol.ErrorCodes.INTERNAL_ERROR),
+            "upstream JSON-RPC error " + error.getInteger("code", 0) + ": " + truncate(error.getString("message", ""))));
+      } else {
+        Object result = message.getValue("result");
+        if (result instanceof JsonObject object) promise.tryComplete(object);
+        else promise.tryFail(new McpClientException.ProtocolViolation("upstream result is not a JSON object"));
+      }
+    } else if (JsonRpc.isRequest(message)) {
+      answerServerRequest(message);
+    } else {
+      LOG.log(System.Logger.Level.DEBUG, "upstream notification " + message.getString("method"));
+    }
+  }
+
+  private void answerServerRequest(JsonObject request) {
+    Object id = request.getValue("id");
+    JsonObject reply = McpProtocol.Methods.PING.equals(request.getString("method"))
+        ? JsonRpc.result(id, new JsonObject())
+        : JsonRpc.error(id, McpProtocol.ErrorCodes.METHOD_NOT_FOUND, "the gateway's client does not support " + request.getString("method"));
+    exchange(reply, null).onFailure(e -> LOG.log(System.Logger.Level.DEBUG, "could not answer upstream request: " + e.getMessage()));
+  }
+
+  static String truncate(String text) {
+    return text.length() <= 300 ? text : text.substring(0, 300) + "…";
+  }
+
+  @Override
+  public String toString() {
+    return "StreamableHttpSession[" + endpoint + "]";
+  }
+
+}

@@ -1,0 +1,153 @@
+package dev.mcpgateway.sync;
+
+import dev.mcpgateway.mcp.McpClient;
+import dev.mcpgateway.mcp.McpClientException;
+import dev.mcpgateway.mcp.McpProtocol;
+import dev.mcpgateway.mcp.McpSession;
+import dev.mcpgateway.model.McpServer;
+import dev.mcpgateway.model.ServerKey;
+import dev.mcpgateway.model.ServerStatus;
+import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.upstream.UpstreamAuths;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Connects to a server's upstream, fetches every page of {@code tools/list} and {@code prompts/list}
+ * (objects stored exactly as received), and records the outcome on the server: on success
+ * {@code ready} with the lists, on failure {@code error} with Cloudflare's error details while the
+ * previously synced lists are kept. {@code last_synced} is set on every attempt. Concurrent syncs
+ * of one server share one upstream session and one result.
+ */
+public final class CapabilitySync {
+  private static final System.Logger LOG = System.getLogger(CapabilitySync.class.getName());
+
+  private final ServerStore store;
+  private final McpClient client;
+  private final UpstreamAuths auths;
+  private final Clock clock;
+  private final Map<ServerKey, Future<SyncReport>> inFlight = new ConcurrentHashMap<>();
+
+  public CapabilitySync(ServerStore store, McpClient client, UpstreamAuths auths, Clock clock) {
+    this.store = store;
+    this.client = client;
+    this.auths = auths;
+    this.clock = clock;
+  }
+
+  private record Fetched(JsonArray tools, JsonArray prompts) {}
+
+  public McpClient client() {
+    return client;
+  }
+
+  /** Syncs now, or joins the sync of this server already running. */
+  public Future<SyncReport> sync(String accountId, String id) {
+    ServerKey key = new ServerKey(accountId, id);
+    Future<SyncReport> running = inFlight.get(key);
+    if (running != null) return running;
+    Future<SyncReport>[] started = new Future[1];
+    Future<SyncReport> mine = inFlight.computeIfAbsent(key, k -> started[0] = run(accountId, id));
+    if (mine == started[0]) mine.onComplete(r -> inFlight.remove(key, mine));
+    return mine;
+  }
+
+  private Future<SyncReport> run(String accountId, String id) {
+    Instant attempt = now();
+    return store.get(accountId, id).compose(server -> fetch(server)
+        .transform(outcome -> store.update(accountId, id, current -> record(current, server, outcome, attempt)))
+        .map(updated -> new SyncReport(updated, warnings(updated))));
+  }
+
+  private Future<Fetched> fetch(McpServer server) {
+    Future<McpSession> connected;
+    try {
+      connected = client.connect(server.hostname(), auths.forServer(server));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return connected.compose(session -> listAll(session, McpProtocol.Methods.TOOLS_LIST, "tools")
+        .compose(tools -> (session.serverCapabilities().containsKey("prompts")
+                ? listAll(session, McpProtocol.Methods.PROMPTS_LIST, "prompts")
+                : Future.succeededFuture(new JsonArray()))
+            .map(prompts -> new Fetched(tools, prompts)))
+        // ending the upstream session is courtesy: the outcome does not wait for it
+        .onComplete(r -> session.close()));
+  }
+
+  /** Follows {@code nextCursor} to the end; a repeated cursor or too many pages is an error. */
+  private Future<JsonArray> listAll(McpSession session, String method, String field) {
+    return page(session, method, field, null, new JsonArray(), new HashSet<>(), 1);
+  }
+
+  private Future<JsonArray> page(McpSession session, String method, String field, String cursor, JsonArray all,
+      Set<String> seenCursors, int pageNumber) {
+    JsonObject params = cursor == null ? null : new JsonObject().put("cursor", cursor);
+    return session.request(method, params).compose(result -> {
+      if (!(result.getValue(field) instanceof JsonArray items)) {
+        return Future.failedFuture(new McpClientException.ProtocolViolation(method + " result has no '" + field + "' array"));
+      }
+      for (Object item : items) {
+        if (!(item instanceof JsonObject object) || !(object.getValue("name") instanceof String)) {
+          return Future.failedFuture(new McpClientException.ProtocolViolation(method + " returned an item without a name"));
+        }
+        all.add(object);
+      }
+      Object next = result.getValue("nextCursor");
+      if (next == null) return Future.succeededFuture(all);
+      if (!(next instanceof String nextCursor)) {
+        return Future.failedFuture(new McpClientException.ProtocolViolation(method + " returned a nextCursor that is not a string"));
+      }
+      if (!seenCursors.add(nextCursor)) {
+        return Future.failedFuture(new McpClientException.ProtocolViolation(method + " returned a cursor it had returned before"));
+      }
+      if (pageNumber >= client.limits().maxPages()) {
+        return Future.failedFuture(new McpClientException.ProtocolViolation(
+            method + " has more than " + client.limits().maxPages() + " pages"));
+      }
+      return page(session, method, field, nextCursor, all, seenCursors, pageNumber + 1);
+    });
+  }
+
+  /**
+   * The server after this attempt. If the admin changed the hostname or auth type while the sync
+   * ran, what was fetched describes the old upstream and is dropped.
+   */
+  private McpServer record(McpServer current, McpServer syncedFrom, AsyncResult<Fetched> outcome, Instant attempt) {
+    if (!current.hostname().equals(syncedFrom.hostname()) || current.authType() != syncedFrom.authType()) return current;
+    McpServer.Builder next = current.toBuilder().lastSynced(attempt);
+    if (outcome.succeeded()) {
+      return next.tools(outcome.result().tools()).prompts(outcome.result().prompts())
+          .status(ServerStatus.READY).error(null).errorDetails(null).lastSuccessfulSync(attempt).build();
+    }
+    SyncFailures.Report report = SyncFailures.of(outcome.cause());
+    LOG.log(System.Logger.Level.INFO, "sync of " + current.accountId() + "/" + current.id() + " failed: "
+        + report.details().cause());
+    return next.status(ServerStatus.ERROR).error(report.error()).errorDetails(report.details()).build();
+  }
+
+  private static List<String> warnings(McpServer server) {
+    List<String> warnings = new ArrayList<>();
+    if (server.status() != ServerStatus.READY) return warnings;
+    ExposedView.unmatched(server.tools(), server.updatedTools()).forEach(name ->
+        warnings.add("updated_tools names '" + name + "', which the MCP server no longer has; the override is kept but applies to nothing"));
+    ExposedView.unmatched(server.prompts(), server.updatedPrompts()).forEach(name ->
+        warnings.add("updated_prompts names '" + name + "', which the MCP server no longer has; the override is kept but applies to nothing"));
+    return warnings;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}

@@ -1,0 +1,66 @@
+package dev.mcpgateway.sync;
+
+import dev.mcpgateway.model.CapabilityOverride;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What agents see of a server's tools or prompts: the admin's overrides applied to the synced
+ * upstream list, as pure functions. Order: filter first (a disabled item is gone), then rename
+ * (an alias replaces the name) and redescribe. The upstream objects are copied, never edited, and
+ * every field the gateway does not know passes through.
+ */
+public final class ExposedView {
+  private ExposedView() {}
+
+  /** The list agents see. */
+  public static JsonArray expose(JsonArray upstream, List<CapabilityOverride> overrides) {
+    Map<String, CapabilityOverride> byName = byName(overrides);
+    JsonArray exposed = new JsonArray();
+    for (Object item : upstream) {
+      if (!(item instanceof JsonObject object) || !(object.getValue("name") instanceof String name)) continue;
+      CapabilityOverride override = byName.get(name);
+      if (override != null && Boolean.FALSE.equals(override.enabled())) continue;
+      JsonObject copy = object.copy();
+      if (override != null && override.alias() != null) copy.put("name", override.alias());
+      if (override != null && override.description() != null) copy.put("description", override.description());
+      exposed.add(copy);
+    }
+    return exposed;
+  }
+
+  /**
+   * Exposed name → upstream name, for the items agents may call. The inverse of {@link #expose}'s
+   * renaming: an aliased item is reachable by its alias only, a disabled one not at all.
+   */
+  public static Map<String, String> callableNames(JsonArray upstream, List<CapabilityOverride> overrides) {
+    Map<String, CapabilityOverride> byName = byName(overrides);
+    Map<String, String> names = new LinkedHashMap<>();
+    for (Object item : upstream) {
+      if (!(item instanceof JsonObject object) || !(object.getValue("name") instanceof String name)) continue;
+      CapabilityOverride override = byName.get(name);
+      if (override != null && Boolean.FALSE.equals(override.enabled())) continue;
+      names.put(override != null && override.alias() != null ? override.alias() : name, name);
+    }
+    return names;
+  }
+
+  /** Override names that match nothing upstream any more: kept, but worth telling the admin. */
+  public static List<String> unmatched(JsonArray upstream, List<CapabilityOverride> overrides) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Object item : upstream) {
+      if (item instanceof JsonObject object && object.getValue("name") instanceof String name) names.add(name);
+    }
+    return overrides.stream().map(CapabilityOverride::name).filter(n -> !names.contains(n)).toList();
+  }
+
+  private static Map<String, CapabilityOverride> byName(List<CapabilityOverride> overrides) {
+    Map<String, CapabilityOverride> byName = new HashMap<>();
+    overrides.forEach(o -> byName.put(o.name(), o));
+    return byName;
+  }
+}
