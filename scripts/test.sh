@@ -29,6 +29,17 @@ if ! pg_up; then
   exit 1
 fi
 
+# Real MCP peers for the integration tests: installed from the committed lock file into
+# test-peers/node_modules only (never globally, never at test time).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "test.sh: node and npm are needed for the MCP peer tests (Node 20+)." >&2
+  exit 1
+fi
+if [ ! -d test-peers/node_modules ] || [ test-peers/package-lock.json -nt test-peers/node_modules/.package-lock.json ]; then
+  echo "test.sh: installing the MCP test peers (npm ci in test-peers)"
+  (cd test-peers && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 cleanup() {
   if [ -n "$started_pg" ]; then
     echo "test.sh: stopping the PostgreSQL this run started"

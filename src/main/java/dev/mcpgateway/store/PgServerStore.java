@@ -77,7 +77,8 @@ public final class PgServerStore implements ServerStore {
         .build();
     // One channel per schema: replicas sharing tables share change notifications, nobody else does.
     String channel = ("mcpgw_" + schema).substring(0, Math.min(63, 6 + schema.length()));
-    PgSubscriber subscriber = PgSubscriber.subscriber(vertx, new PgConnectOptions(connect))
+    PgSubscriber subscriber = PgSubscriber.subscriber(vertx, new PgConnectOptions(connect)
+            .setProperties(Map.of("search_path", schema, "application_name", "mcp-gateway-listen")))
         .reconnectPolicy(attempt -> RECONNECT_DELAY_MS);
     return PgMigrations.apply(vertx, pool, schema)
         .onSuccess(n -> { if (n > 0) LOG.log(System.Logger.Level.INFO, "applied " + n + " schema migration(s) to " + schema); })

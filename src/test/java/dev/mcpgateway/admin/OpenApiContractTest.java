@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpgateway.support.TestGateway;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,16 +53,21 @@ import org.junit.jupiter.api.io.TempDir;
  * vertx-openapi, every example in it matches its schema, every response example that names the
  * request producing it ({@code x-request}) is replayed against a real gateway and must come back
  * equal (timestamps and actors aside) and valid for its operation, and the documented error codes
- * are exactly {@link ErrorCode}'s.
+ * are exactly {@link ErrorCode}'s. The sync examples that need a live upstream are checked against a
+ * stand-in MCP server.
  */
 @ExtendWith(VertxExtension.class)
 class OpenApiContractTest {
   static final String DOCUMENT = "openapi.json";
   static final String JSON = "application/json";
   /** Replay order: the creates build the state that the other operations' examples describe. */
-  static final List<String> REPLAY_ORDER = List.of("createServer", "listServers", "getServer", "updateServer", "deleteServer");
+  static final List<String> REPLAY_ORDER =
+      List.of("createServer", "listServers", "getServer", "updateServer", "deleteServer", "syncServer");
   /** Fields that differ on every run; compared by shape, not value. */
-  static final Set<String> VOLATILE = Set.of("created_at", "created_by", "modified_at", "modified_by");
+  static final Set<String> VOLATILE =
+      Set.of("created_at", "created_by", "modified_at", "modified_by", "last_synced", "last_successful_sync");
+  /** The one operation whose {@code result} is not a server but the outcome of a sync. */
+  static final String SYNC = "syncServer";
   static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
   static final String ACTOR = "acme-bot";
 
@@ -94,7 +101,7 @@ class OpenApiContractTest {
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  void documentIsOpenApi31WithTheFiveOperations(VertxTestContext ctx) {
+  void documentIsOpenApi31WithTheSixOperations(VertxTestContext ctx) {
     ctx.verify(() -> {
       assertEquals("3.1.0", doc.getString("openapi"));
       assertEquals(OpenAPIVersion.V3_1, contract.getVersion());
@@ -104,7 +111,8 @@ class OpenApiContractTest {
           "createServer", "POST " + servers,
           "getServer", "GET " + servers + "/{id}",
           "updateServer", "PUT " + servers + "/{id}",
-          "deleteServer", "DELETE " + servers + "/{id}");
+          "deleteServer", "DELETE " + servers + "/{id}",
+          "syncServer", "POST " + servers + "/{id}/sync");
       Map<String, String> actual = contract.operations().stream()
           .collect(Collectors.toMap(Operation::getOperationId, o -> o.getHttpMethod().name() + " " + o.getOpenAPIPath()));
       assertEquals(expected, actual);
@@ -119,9 +127,20 @@ class OpenApiContractTest {
           "createServer", Set.of(200, 400, 401, 403, 409, 413, 415, 500, 503),
           "getServer", Set.of(200, 400, 401, 403, 404, 500, 503),
           "updateServer", Set.of(200, 400, 401, 403, 404, 413, 415, 500, 503),
-          "deleteServer", Set.of(200, 400, 401, 403, 404, 500, 503));
+          "deleteServer", Set.of(200, 400, 401, 403, 404, 500, 503),
+          "syncServer", Set.of(200, 400, 401, 403, 404, 500, 503));
       statuses.forEach((id, codes) -> assertEquals(codes,
           operationJson(id).getJsonObject("responses").fieldNames().stream().map(Integer::valueOf).collect(Collectors.toSet()), id));
+
+      // The sync takes no body and answers its outcome, whose messages carry code 3001 only.
+      assertFalse(operationJson(SYNC).containsKey("requestBody"));
+      assertEquals("#/components/schemas/ServerSyncEnvelope", operationJson(SYNC).getJsonObject("responses").getJsonObject("200")
+          .getJsonObject("content").getJsonObject(JSON).getJsonObject("schema").getString("$ref"));
+      assertEquals(List.of(ServerHandlers.STALE_OVERRIDE),
+          property("SyncMessage", "code").getJsonArray("enum").getList());
+      String description = doc.getJsonObject("info").getString("description");
+      assertTrue(description.contains("| " + ServerHandlers.STALE_OVERRIDE + " | "), "info.description lacks message code 3001");
+      assertFalse(description.contains("sync` answers 404"), "info.description still calls the sync unimplemented");
       ctx.completeNow();
     });
   }
@@ -310,9 +329,14 @@ class OpenApiContractTest {
                 assertEquals(Integer.parseInt(status), response.statusCode(), where + ": " + response.bodyAsString());
                 JsonObject body = response.bodyAsJsonObject();
                 if (response.statusCode() == 401) checkChallenge(where, response);
-                checkVolatileFields(where, body);
-                checkServersAreDocumented(where, body);
-                assertEquals(stable(example.getJsonObject("value")), stable(body), where);
+                if (id.equals(SYNC)) {
+                  checkSyncResultIsDocumented(where, body);
+                  assertEquals(stableSync(example.getJsonObject("value")), stableSync(body), where);
+                } else {
+                  checkVolatileFields(where, body);
+                  checkServersAreDocumented(where, body);
+                  assertEquals(stable(example.getJsonObject("value")), stable(body), where);
+                }
               }))));
         }
       });
@@ -325,12 +349,12 @@ class OpenApiContractTest {
             requestExamples(id).fieldNames().forEach(name -> all.add(id + "/" + name));
           }
           assertEquals(all, sentBodies, "every request example is sent");
-          assertTrue(steps.size() >= 30, "only " + steps.size() + " replayable examples");
+          assertTrue(steps.size() >= 35, "only " + steps.size() + " replayable examples");
         }))
         .onComplete(ctx.succeedingThenComplete());
   }
 
-  /** The documented responses no example can produce by itself: 413, 405, 404 for a path, 503. */
+  /** The documented responses no example can produce by itself: 413, 405, 404 for a path, 503 (store down). */
   @Test
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   void otherErrorResponsesMatchTheDocument(Vertx vertx, VertxTestContext ctx) {
@@ -349,13 +373,95 @@ class OpenApiContractTest {
         .compose(r -> expectComponent(ctx, r, 405, "MethodNotAllowed", "method_not_allowed"))
         .compose(v -> send(HttpMethod.DELETE, servers, TestGateway.ACME, null))
         .compose(r -> expectComponent(ctx, r, 405, "MethodNotAllowed", "method_not_allowed"))
-        .compose(v -> send(HttpMethod.POST, servers + "/jira/sync", TestGateway.ACME, null))
+        .compose(v -> send(HttpMethod.GET, servers + "/jira/sync", TestGateway.ACME, null))
+        .compose(r -> expectComponent(ctx, r, 405, "MethodNotAllowed", "method_not_allowed"))
+        .compose(v -> send(HttpMethod.POST, servers + "/jira/refresh", TestGateway.ACME, null))
         .compose(r -> expectComponent(ctx, r, 404, "NoRoute", "no_route"))
-        .compose(v -> send(HttpMethod.POST, servers + "/jira/sync", null, null))
+        .compose(v -> send(HttpMethod.POST, servers + "/jira/refresh", null, null))
         .compose(r -> expectComponent(ctx, r, 401, "Unauthorized", "missing_token"))
         .compose(v -> gw.gateway.store().close())
         .compose(v -> send(HttpMethod.POST, servers, TestGateway.ACME, created.copy().put("id", "jira-2").toBuffer()))
         .compose(r -> expect(ctx, validator, "createServer", r, 503, example("ServiceUnavailable", "store_unavailable")))
+        .compose(v -> send(HttpMethod.POST, servers + "/jira/sync", TestGateway.ACME, null))
+        .compose(r -> expect(ctx, validator, SYNC, r, 503, responseExample(SYNC, 503, "store_unavailable")))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /**
+   * The sync examples that need a live upstream, against stand-in MCP servers on this host: each
+   * answer must validate and equal its example, and the synced server must read back as documented.
+   */
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void syncOutcomesMatchTheDocumentedExamples(Vertx vertx, VertxTestContext ctx) {
+    ResponseValidator validator = ResponseValidator.create(vertx, contract);
+    String servers = TestGateway.servers("acme");
+    JsonArray tools = new JsonArray()
+        .add(new JsonObject().put("name", "list_issues").put("description", "List issues of a team")
+            .put("inputSchema", new JsonObject().put("type", "object")));
+    JsonArray prompts = new JsonArray().add(new JsonObject().put("name", "triage").put("description", "Triage new issues"));
+    JsonObject rpcError = new JsonObject().put("code", -32603).put("message", "tool registry unavailable");
+    JsonObject getSyncError = responseExample("getServer", 200, "sync_error").getJsonObject("result");
+    Map<String, String> upstreams = new HashMap<>();
+    Map<String, JsonObject> results = new HashMap<>();
+
+    Future<Void> chain = gateway(vertx)
+        .compose(v -> upstream(vertx, mcpServer(tools, prompts, null))).map(url -> upstreams.put("good", url))
+        .compose(v -> upstream(vertx, request -> request.response().setStatusCode(502).end())).map(url -> upstreams.put("http", url))
+        .compose(v -> upstream(vertx, mcpServer(tools, prompts, rpcError))).map(url -> upstreams.put("rpc", url))
+        .mapEmpty();
+    // server id, upstream, overrides, documented outcome
+    List<List<Object>> cases = List.of(
+        List.of("tracker", "good", new JsonArray(), "ready"),
+        List.of("tracker-2", "good", new JsonArray().add(new JsonObject().put("name", "create_issue").put("alias", "new-issue")),
+            "stale_override"),
+        List.of("weather", "http", new JsonArray(), "upstream_http_error"),
+        List.of("wiki", "rpc", new JsonArray(), "jsonrpc_error"));
+    for (List<Object> c : cases) {
+      String id = (String) c.get(0);
+      String exampleName = (String) c.get(3);
+      chain = chain
+          .compose(v -> send(HttpMethod.POST, servers, TestGateway.ACME, new JsonObject().put("id", id).put("name", id)
+              .put("hostname", upstreams.get((String) c.get(1))).put("auth_type", "unauthenticated")
+              .put("updated_tools", c.get(2)).toBuffer()))
+          .compose(r -> verify(ctx, () -> assertEquals(200, r.statusCode(), r.bodyAsString())))
+          .compose(v -> send(HttpMethod.POST, servers + "/" + id + "/sync", TestGateway.ACME, null))
+          .compose(r -> verify(ctx, () -> checkSyncResultIsDocumented(exampleName, r.bodyAsJsonObject()))
+              .compose(v -> expect(ctx, validator, SYNC, r, 200, responseExample(SYNC, 200, exampleName))))
+          .compose(v -> send(HttpMethod.GET, servers + "/" + id, TestGateway.ACME, null))
+          .compose(r -> validated(validator, "getServer", r).compose(v -> verify(ctx, () -> {
+            assertEquals(200, r.statusCode(), r.bodyAsString());
+            JsonObject server = r.bodyAsJsonObject().getJsonObject("result");
+            checkVolatileFields(id, r.bodyAsJsonObject());
+            checkServersAreDocumented(id, r.bodyAsJsonObject());
+            results.put(id, server);
+          })));
+    }
+    chain
+        .compose(v -> verify(ctx, () -> {
+          Set<String> replayed = new TreeSet<>();
+          JsonObject examples = operationJson(SYNC).getJsonObject("responses").getJsonObject("200").getJsonObject("content")
+              .getJsonObject(JSON).getJsonObject("examples");
+          examples.fieldNames().stream().filter(n -> examples.getJsonObject(n).containsKey("x-request")).forEach(replayed::add);
+          cases.forEach(c -> replayed.add((String) c.get(3)));
+          assertEquals(new TreeSet<>(examples.fieldNames()), replayed, "every sync example is replayed or checked here");
+
+          JsonObject ready = results.get("tracker");
+          assertEquals("ready", ready.getString("status"));
+          assertEquals(tools, ready.getJsonArray("tools"));
+          assertEquals(prompts, ready.getJsonArray("prompts"));
+          assertEquals(ready.getString("last_synced"), ready.getString("last_successful_sync"));
+          assertFalse(ready.containsKey("error") || ready.containsKey("error_details"), ready.encode());
+
+          // the failure is recorded on the server exactly as getServer's example shows it
+          JsonObject failed = results.get("weather");
+          assertEquals("error", failed.getString("status"));
+          assertEquals(getSyncError.getString("error"), failed.getString("error"));
+          assertEquals(getSyncError.getJsonObject("error_details"), failed.getJsonObject("error_details"));
+          assertNotNull(failed.getString("last_synced"));
+          assertFalse(failed.containsKey("last_successful_sync"), failed.encode());
+          assertEquals(new JsonArray(), failed.getJsonArray("tools"));
+        }))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -462,6 +568,48 @@ class OpenApiContractTest {
     });
   }
 
+  /** An HTTP server on this host (closed with the test's Vert.x); answers its MCP endpoint URL. */
+  private static Future<String> upstream(Vertx vertx, Handler<HttpServerRequest> handler) {
+    return vertx.createHttpServer().requestHandler(handler).listen(0, "127.0.0.1")
+        .map(server -> "http://127.0.0.1:" + server.actualPort() + "/mcp");
+  }
+
+  /**
+   * A minimal MCP server over Streamable HTTP answering JSON: initialize (tools and prompts
+   * capabilities, the client's protocol version), one page of tools and of prompts; with
+   * {@code toolsError}, tools/list answers that JSON-RPC error instead.
+   */
+  private static Handler<HttpServerRequest> mcpServer(JsonArray tools, JsonArray prompts, JsonObject toolsError) {
+    return request -> {
+      if (request.method() != HttpMethod.POST) {
+        request.response().setStatusCode(405).end();
+        return;
+      }
+      request.body().onSuccess(body -> {
+        JsonObject message = body.toJsonObject();
+        Object id = message.getValue("id");
+        if (id == null) {
+          request.response().setStatusCode(202).end();
+          return;
+        }
+        JsonObject answer = new JsonObject().put("jsonrpc", "2.0").put("id", id);
+        switch (message.getString("method")) {
+          case "initialize" -> answer.put("result", new JsonObject()
+              .put("protocolVersion", message.getJsonObject("params").getString("protocolVersion"))
+              .put("capabilities", new JsonObject().put("tools", new JsonObject()).put("prompts", new JsonObject()))
+              .put("serverInfo", new JsonObject().put("name", "stand-in").put("version", "1")));
+          case "tools/list" -> {
+            if (toolsError != null) answer.put("error", toolsError);
+            else answer.put("result", new JsonObject().put("tools", tools));
+          }
+          case "prompts/list" -> answer.put("result", new JsonObject().put("prompts", prompts));
+          default -> answer.put("error", new JsonObject().put("code", -32601).put("message", "Method not found"));
+        }
+        request.response().putHeader("Content-Type", JSON).end(answer.encode());
+      });
+    };
+  }
+
   // ------------------------------------------------------------------------------------ checks
 
   private int checkExamples(String where, JsonSchema schema, JsonObject mediaType) {
@@ -494,6 +642,9 @@ class OpenApiContractTest {
   private static void checkVolatileFields(String where, JsonObject body) {
     for (JsonObject server : servers(body)) {
       for (String field : List.of("created_at", "modified_at")) Instant.parse(server.getString(field));
+      for (String field : List.of("last_synced", "last_successful_sync")) {
+        if (server.containsKey(field)) Instant.parse(server.getString(field));
+      }
       assertEquals(ACTOR, server.getString("created_by"), where);
       assertEquals(ACTOR, server.getString("modified_by"), where);
     }
@@ -511,6 +662,35 @@ class OpenApiContractTest {
         }
       }
     }
+  }
+
+  /** The validator ignores unknown fields: every field of a sync's outcome must be in its schemas. */
+  private void checkSyncResultIsDocumented(String where, JsonObject body) {
+    if (!Boolean.TRUE.equals(body.getBoolean("success"))) return;
+    JsonObject result = body.getJsonObject("result");
+    assertTrue(schemaJson("ServerSyncResponse").getJsonObject("properties").fieldNames().containsAll(result.fieldNames()),
+        where + ": undocumented field in " + result.fieldNames());
+    JsonObject details = result.getJsonObject("error_details");
+    if (details != null) {
+      assertTrue(schemaJson("ErrorDetails").getJsonObject("properties").fieldNames().containsAll(details.fieldNames()),
+          where + ": undocumented error_details field in " + details.fieldNames());
+    }
+    Set<String> messageFields = schemaJson("SyncMessage").getJsonObject("properties").fieldNames();
+    for (Object message : body.getJsonArray("messages")) {
+      assertTrue(messageFields.containsAll(((JsonObject) message).fieldNames()), where + ": undocumented message field " + message);
+    }
+  }
+
+  /** A sync's answer without {@code error_details.cause}, whose wording varies (it must be there, though). */
+  private static JsonObject stableSync(JsonObject body) {
+    JsonObject copy = body.copy();
+    JsonObject result = copy.getValue("result") instanceof JsonObject object ? object : null;
+    JsonObject details = result == null ? null : result.getJsonObject("error_details");
+    if (details != null) {
+      Object cause = details.remove("cause");
+      assertTrue(cause instanceof String text && !text.isBlank(), "error_details.cause must be a non-empty string: " + cause);
+    }
+    return copy;
   }
 
   private static List<JsonObject> servers(JsonObject body) {
@@ -557,6 +737,15 @@ class OpenApiContractTest {
   private JsonObject requestExample(String operationId, String name) {
     JsonObject example = requestExamples(operationId).getJsonObject(name);
     if (example == null) throw new AssertionError(operationId + " has no request example " + name);
+    return resolve(example).getJsonObject("value");
+  }
+
+  /** The value of a response example of an operation (following a shared response's $ref). */
+  private JsonObject responseExample(String operationId, int status, String name) {
+    JsonObject examples = resolve(operationJson(operationId).getJsonObject("responses").getJsonObject(String.valueOf(status)))
+        .getJsonObject("content").getJsonObject(JSON).getJsonObject("examples");
+    JsonObject example = examples.getJsonObject(name);
+    if (example == null) throw new AssertionError(operationId + " " + status + " has no example " + name);
     return resolve(example).getJsonObject("value");
   }
 

@@ -54,4 +54,34 @@ class PgServerStoreTest extends ServerStoreContract {
       result(Postgres.dropSchema(vertx, fresh));
     }
   }
+
+  @Test
+  void aChangeOnOneReplicaReachesTheOtherWithinASecond() throws Exception {
+    ServerStore other = result(open());
+    try {
+      java.util.concurrent.BlockingQueue<dev.mcpgateway.model.ServerKey> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+      other.onChange(heard::add);
+      result(store.create(server("acme", "shared")));
+      assertEquals(new dev.mcpgateway.model.ServerKey("acme", "shared"), heard.poll(1, java.util.concurrent.TimeUnit.SECONDS));
+      result(store.update("acme", "shared", s -> s.toBuilder().name("new").build()));
+      assertEquals(new dev.mcpgateway.model.ServerKey("acme", "shared"), heard.poll(1, java.util.concurrent.TimeUnit.SECONDS));
+    } finally {
+      result(other.close());
+    }
+  }
+
+  @Test
+  void aDifferentSchemaHearsNothing() throws Exception {
+    String elsewhere = Postgres.newSchema();
+    ServerStore stranger = result(PgServerStore.open(vertx, Postgres.settings(elsewhere)));
+    try {
+      java.util.concurrent.BlockingQueue<dev.mcpgateway.model.ServerKey> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+      stranger.onChange(heard::add);
+      result(store.create(server("acme", "private")));
+      assertEquals(null, heard.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS));
+    } finally {
+      result(stranger.close());
+      result(Postgres.dropSchema(vertx, elsewhere));
+    }
+  }
 }

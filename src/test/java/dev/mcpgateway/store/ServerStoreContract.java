@@ -203,6 +203,36 @@ abstract class ServerStoreContract {
   }
 
   @Test
+  void listenersHearOfEveryCreateUpdateAndDelete() throws Exception {
+    java.util.concurrent.BlockingQueue<dev.mcpgateway.model.ServerKey> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+    store.onChange(heard::add);
+    result(store.create(server("acme", "watched")));
+    result(store.update("acme", "watched", s -> s.toBuilder().name("changed").build()));
+    result(store.delete("acme", "watched"));
+    dev.mcpgateway.model.ServerKey key = new dev.mcpgateway.model.ServerKey("acme", "watched");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(key, heard.poll(5, java.util.concurrent.TimeUnit.SECONDS), "change " + (i + 1) + " not heard");
+    }
+    Throwable refused = failure(store.update("acme", "missing", s -> s));
+    assertInstanceOf(ServerNotFoundException.class, refused);
+    assertNull(heard.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS), "a failed write is no change");
+  }
+
+  @Test
+  void syncStatesCoverEveryServerOfEveryAccount() {
+    Instant synced = Instant.parse("2026-03-01T00:00:00Z");
+    result(store.create(server("acme", "s1")));
+    result(store.create(server("globex", "s2").toBuilder().status(ServerStatus.READY).lastSynced(synced).lastSuccessfulSync(synced).build()));
+    List<SyncState> states = result(store.syncStates()).stream()
+        .sorted(java.util.Comparator.comparing(s -> s.key().id())).toList();
+    assertEquals(2, states.size());
+    assertEquals(new SyncState(new dev.mcpgateway.model.ServerKey("acme", "s1"), ServerStatus.WAITING, null, null,
+        Instant.parse("2026-01-02T03:04:05.678Z")), states.get(0));
+    assertEquals(ServerStatus.READY, states.get(1).status());
+    assertEquals(synced, states.get(1).lastSynced());
+  }
+
+  @Test
   void pingSucceedsWhileOpen() {
     assertNull(result(store.ping()));
   }

@@ -332,6 +332,17 @@ class CapabilitySyncTest {
   }
 
   @Test
+  void aSweepSyncsEveryServerThatIsDueAndLeavesFreshOnesAlone() {
+    FakeUpstream upstream = fake(FakeUpstream.wellBehaved(vertx, new JsonArray().add(new JsonObject().put("name", "t")), 0));
+    create("due-1", upstream.url(), "unauthenticated", null, null);
+    create("due-2", upstream.url(), "unauthenticated", null, null);
+    assertEquals(2, result(gw.gateway.scheduler().sweep()));
+    assertEquals("ready", read("due-1").getString("status"));
+    assertEquals("ready", read("due-2").getString("status"));
+    assertEquals(0, result(gw.gateway.scheduler().sweep()), "just synced: not due for two hours");
+  }
+
+  @Test
   void syncOfAnUnknownServerIs404() {
     HttpResponse<Buffer> response = result(gw.client.post(TestGateway.servers("acme") + "/nope/sync")
         .putHeader("Authorization", "Bearer " + TestGateway.ADMIN).send());
