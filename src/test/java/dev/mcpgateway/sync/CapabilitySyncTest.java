@@ -189,6 +189,61 @@ class CapabilitySyncTest {
   }
 
   @Test
+  void serverMessagesInterleavedBeforeTheResponseAreHandledAndTheSessionIsEndedWithItsHeaders() throws Exception {
+    java.util.concurrent.BlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+    FakeUpstream upstream = fake(request -> request.body().onSuccess(body -> {
+      String version = request.getHeader("MCP-Protocol-Version");
+      String session = request.getHeader("Mcp-Session-Id");
+      if (request.method() == io.vertx.core.http.HttpMethod.DELETE) {
+        seen.add("DELETE session=" + session);
+        request.response().end();
+        return;
+      }
+      JsonObject message = body.toJsonObject();
+      String method = message.getString("method");
+      if (method == null) {
+        seen.add("reply " + message.encode());
+        request.response().setStatusCode(202).end();
+        return;
+      }
+      seen.add(method + " version=" + version + " session=" + session);
+      if (message.getValue("id") == null) {
+        request.response().setStatusCode(202).end();
+        return;
+      }
+      JsonObject result = method.equals("initialize")
+          ? new JsonObject().put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
+          : new JsonObject().put("tools", new JsonArray().add(new JsonObject().put("name", "t")));
+      // CRLF line ends, a priming event, a comment, a notification and a server request before the answer
+      String stream = "id: p1\r\ndata:\r\n\r\n"
+          + ": keep-alive\r\n\r\n"
+          + "event: message\r\ndata: " + new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/message")
+              .put("params", new JsonObject().put("level", "info").put("data", "working")).encode() + "\r\n\r\n"
+          + "event: message\r\ndata: " + new JsonObject().put("jsonrpc", "2.0").put("id", "srv-1").put("method", "ping").encode() + "\r\n\r\n"
+          + "event: message\r\ndata: " + new JsonObject().put("jsonrpc", "2.0").put("id", message.getValue("id")).put("result", result).encode()
+          + "\r\n\r\n";
+      request.response().putHeader("Content-Type", "text/event-stream").putHeader("Mcp-Session-Id", "s-42")
+          .setChunked(true).write(stream.substring(0, stream.length() / 2))
+          .onSuccess(v -> request.response().end(stream.substring(stream.length() / 2)));
+    }));
+    create("chatty", upstream.url(), "unauthenticated", null, null);
+    assertEquals("ready", sync("chatty").getJsonObject("result").getString("status"));
+    List<String> events = new ArrayList<>();
+    long deadline = System.currentTimeMillis() + 5000;
+    while (events.stream().noneMatch(e -> e.startsWith("DELETE")) && System.currentTimeMillis() < deadline) {
+      String event = seen.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      if (event != null) events.add(event);
+    }
+    seen.drainTo(events);
+    assertEquals("initialize version=null session=null", events.get(0), events.toString());
+    assertTrue(events.contains("notifications/initialized version=2025-06-18 session=s-42"), events.toString());
+    assertTrue(events.contains("tools/list version=2025-06-18 session=s-42"), events.toString());
+    assertTrue(events.stream().anyMatch(e -> e.startsWith("reply ") && e.contains("\"srv-1\"") && e.contains("\"result\":{}")),
+        "the server's ping was answered: " + events);
+    assertTrue(events.contains("DELETE session=s-42"), events.toString());
+  }
+
+  @Test
   void aRefusedPortIsUnreachableAndRetryable() {
     create("refused", "http://127.0.0.1:1/mcp", "unauthenticated", null, null);
     JsonObject details = sync("refused").getJsonObject("result").getJsonObject("error_details");
