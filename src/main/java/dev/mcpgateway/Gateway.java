@@ -4,10 +4,12 @@ import dev.mcpgateway.admin.AdminApi;
 import dev.mcpgateway.config.GatewayConfig;
 import dev.mcpgateway.security.AdminTokenBootstrap;
 import dev.mcpgateway.security.ApiToken;
-import dev.mcpgateway.security.ApiTokens;
+import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.security.SecretKeyFile;
 import dev.mcpgateway.mcp.McpClient;
+import dev.mcpgateway.proxy.McpEndpoint;
+import dev.mcpgateway.proxy.SessionCodec;
 import dev.mcpgateway.store.ServerStore;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
@@ -33,11 +35,13 @@ public final class Gateway {
   private final CapabilityCache cache;
   private final CapabilitySync sync;
   private final SyncScheduler scheduler;
+  private final McpEndpoint mcp;
   private final String deploymentId;
   private final int port;
 
   private Gateway(Vertx vertx, ServerStore store, McpClient client, CapabilityCache cache, CapabilitySync sync,
-      SyncScheduler scheduler, String deploymentId, int port) {
+      SyncScheduler scheduler, McpEndpoint mcp, String deploymentId, int port) {
+    this.mcp = mcp;
     this.vertx = vertx;
     this.store = store;
     this.client = client;
@@ -70,12 +74,14 @@ public final class Gateway {
           CapabilityCache cache = new CapabilityCache(vertx, store, config.cacheMaxServers());
           CapabilitySync sync = new CapabilitySync(store, client, new UpstreamAuths(cipher), clock);
           SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync());
+          McpEndpoint mcp = new McpEndpoint(vertx, new TokenSet<>(config.clientTokens()), new SessionCodec(cipher), cache, sync,
+              client, new UpstreamAuths(cipher), config.proxy(), clock);
           GatewayVerticle verticle = new GatewayVerticle(config.host(), config.port(), store,
-              new ApiTokens(secrets.result().tokens()), cipher, clock, sync,
+              new TokenSet<>(secrets.result().tokens()), cipher, clock, sync,
               new AdminApi.Settings(config.maxBodyBytes(), config.requestTimeoutMs(), config.allowLinkLocal(), config.syncOnCreate()),
-              openApi.result());
+              openApi.result(), mcp);
           return vertx.deployVerticle(verticle)
-              .map(id -> new Gateway(vertx, store, client, cache, sync, scheduler, id, verticle.actualPort()))
+              .map(id -> new Gateway(vertx, store, client, cache, sync, scheduler, mcp, id, verticle.actualPort()))
               .onSuccess(g -> scheduler.start())
               .onFailure(e -> client.close().eventually(store::close));
         })
@@ -97,6 +103,10 @@ public final class Gateway {
 
   public CapabilitySync sync() {
     return sync;
+  }
+
+  public McpEndpoint mcp() {
+    return mcp;
   }
 
   public SyncScheduler scheduler() {

@@ -3,7 +3,9 @@ package dev.mcpgateway;
 import dev.mcpgateway.admin.AdminApi;
 import dev.mcpgateway.admin.AdminFailureHandler;
 import dev.mcpgateway.health.HealthRoutes;
-import dev.mcpgateway.security.ApiTokens;
+import dev.mcpgateway.proxy.McpEndpoint;
+import dev.mcpgateway.security.ApiToken;
+import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.store.ServerStore;
 import dev.mcpgateway.sync.CapabilitySync;
@@ -16,22 +18,24 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 
-/** The one HTTP face of the gateway: management API, health and the API description on one port. */
+/** The one HTTP face of the gateway: MCP endpoint, management API, health and the API description on one port. */
 final class GatewayVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final ServerStore store;
-  private final ApiTokens tokens;
+  private final TokenSet<ApiToken> tokens;
   private final SecretCipher cipher;
   private final Clock clock;
   private final CapabilitySync sync;
   private final AdminApi.Settings adminSettings;
   private final Buffer openApi;
+  private final McpEndpoint mcp;
   private HttpServer server;
 
-  GatewayVerticle(String host, int port, ServerStore store, ApiTokens tokens, SecretCipher cipher, Clock clock,
-      CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi) {
+  GatewayVerticle(String host, int port, ServerStore store, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
+      CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi, McpEndpoint mcp) {
     this.sync = sync;
+    this.mcp = mcp;
     this.host = host;
     this.port = port;
     this.store = store;
@@ -46,6 +50,7 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     AdminApi.mount(router, store, tokens, cipher, clock, sync, adminSettings);
+    mcp.mount(router);
     HealthRoutes.mount(vertx, router, store);
     router.get("/openapi.json").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

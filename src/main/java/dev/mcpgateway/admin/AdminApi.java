@@ -1,6 +1,7 @@
 package dev.mcpgateway.admin;
 
-import dev.mcpgateway.security.ApiTokens;
+import dev.mcpgateway.security.ApiToken;
+import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.store.ServerStore;
 import dev.mcpgateway.sync.CapabilitySync;
@@ -22,7 +23,7 @@ public final class AdminApi {
 
   private AdminApi() {}
 
-  public static void mount(Router router, ServerStore store, ApiTokens tokens, SecretCipher cipher, Clock clock,
+  public static void mount(Router router, ServerStore store, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
       CapabilitySync sync, Settings settings) {
     ServerHandlers servers = new ServerHandlers(store,
         new ServerRequestParser(new HostnamePolicy(settings.allowLinkLocal())), new ServerChanges(cipher, clock),

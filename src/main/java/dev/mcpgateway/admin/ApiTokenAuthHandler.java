@@ -1,7 +1,7 @@
 package dev.mcpgateway.admin;
 
 import dev.mcpgateway.security.ApiToken;
-import dev.mcpgateway.security.ApiTokens;
+import dev.mcpgateway.security.TokenSet;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -18,9 +18,9 @@ final class ApiTokenAuthHandler implements Handler<RoutingContext> {
   static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final String CHALLENGE = "Bearer realm=\"mcp-gateway\"";
 
-  private final ApiTokens tokens;
+  private final TokenSet<ApiToken> tokens;
 
-  ApiTokenAuthHandler(ApiTokens tokens) {
+  ApiTokenAuthHandler(TokenSet<ApiToken> tokens) {
     this.tokens = tokens;
   }
 

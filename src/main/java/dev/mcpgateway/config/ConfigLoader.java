@@ -39,6 +39,12 @@ public final class ConfigLoader {
     env.put("GATEWAY_SECRET_KEY", "security.secret_key");
     env.put("GATEWAY_ADMIN_TOKEN", "security.admin_token");
     env.put("GATEWAY_API_TOKENS", "security.api_tokens");
+    env.put("GATEWAY_CLIENT_TOKEN", "security.client_token");
+    env.put("GATEWAY_CLIENT_TOKENS", "security.client_tokens");
+    env.put("GATEWAY_PROXY_MAX_BODY_BYTES", "proxy.max_body_bytes");
+    env.put("GATEWAY_SESSION_IDLE_MS", "proxy.session_idle_ms");
+    env.put("GATEWAY_SESSION_MAX_AGE_MS", "proxy.session_max_age_ms");
+    env.put("GATEWAY_SSE_KEEPALIVE_MS", "proxy.keepalive_ms");
     env.put("GATEWAY_ALLOW_LINK_LOCAL", "outbound.allow_link_local");
     env.put("GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS", "upstream.connect_timeout_ms");
     env.put("GATEWAY_UPSTREAM_IDLE_TIMEOUT_MS", "upstream.idle_timeout_ms");

@@ -1,7 +1,10 @@
 package dev.mcpgateway.config;
 
 import dev.mcpgateway.mcp.McpClientOptions;
+import dev.mcpgateway.proxy.ProxySettings;
 import dev.mcpgateway.security.ApiToken;
+import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.TokenHash;
 import dev.mcpgateway.sync.SyncScheduler;
 import dev.mcpgateway.store.StoreSettings;
 import io.vertx.core.json.JsonArray;
@@ -31,7 +34,9 @@ public record GatewayConfig(
     McpClientOptions upstream,
     SyncScheduler.Settings sync,
     boolean syncOnCreate,
-    long cacheMaxServers) {
+    long cacheMaxServers,
+    List<ClientToken> clientTokens,
+    ProxySettings proxy) {
 
   @Override
   public String toString() {
@@ -47,6 +52,7 @@ public record GatewayConfig(
     JsonObject upstream = section(json, "upstream");
     JsonObject sync = section(json, "sync");
     JsonObject cache = section(json, "cache");
+    JsonObject proxy = section(json, "proxy");
     Path dataDir = Path.of(string(store, "data_dir", "./data"));
     String pgUrl = blankToNull(string(store, "pg_url", null));
     String kind = string(store, "kind", "auto");
@@ -85,7 +91,50 @@ public record GatewayConfig(
             fraction(sync, "jitter", 0.1),
             integer(sync, "concurrency", 4, 1, 1000)),
         bool(sync, "on_create", true),
-        positiveLong(cache, "max_servers", 10_000));
+        positiveLong(cache, "max_servers", 10_000),
+        clientTokens(security),
+        new ProxySettings(
+            positiveLong(proxy, "max_body_bytes", 4 * 1024 * 1024),
+            Duration.ofMillis(positiveLong(proxy, "session_idle_ms", 1_800_000)),
+            Duration.ofMillis(positiveLong(proxy, "session_max_age_ms", 86_400_000)),
+            Duration.ofMillis(positiveLong(proxy, "keepalive_ms", 15_000))));
+  }
+
+  /** {@code client_tokens} plus the bootstrap {@code client_token} (plaintext, every account). */
+  private static List<ClientToken> clientTokens(JsonObject security) {
+    List<ClientToken> tokens = new ArrayList<>();
+    for (JsonObject token : tokenEntries(security.getValue("client_tokens"), "security.client_tokens")) {
+      tokens.add(ClientToken.ofHex(token.getString("name"), token.getString("sha256"),
+          stringSet(token.getValue("accounts", "*"), token.getString("name")),
+          token.getValue("servers") == null ? Set.of() : stringSet(token.getValue("servers"), token.getString("name"))));
+    }
+    String bootstrap = blankToNull(string(security, "client_token", null));
+    if (bootstrap != null) {
+      tokens.add(new ClientToken("client", TokenHash.sha256(bootstrap), Set.of(ApiToken.ALL_ACCOUNTS), Set.of()));
+    }
+    return tokens;
+  }
+
+  private static List<JsonObject> tokenEntries(Object value, String setting) {
+    if (value == null) return List.of();
+    if (value instanceof String text) value = text.isBlank() ? new JsonArray() : new JsonArray(text);
+    if (!(value instanceof JsonArray array)) throw new IllegalArgumentException(setting + " must be a list");
+    List<JsonObject> entries = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Object item : array) {
+      if (!(item instanceof JsonObject token)) throw new IllegalArgumentException(setting + " entries must be objects");
+      if (!names.add(token.getString("name"))) throw new IllegalArgumentException(setting + ": duplicate name '" + token.getString("name") + "'");
+      entries.add(token);
+    }
+    return entries;
+  }
+
+  private static Set<String> stringSet(Object value, String tokenName) {
+    Set<String> set = new HashSet<>();
+    if (value instanceof String one) set.add(one);
+    else if (value instanceof JsonArray many) many.forEach(a -> set.add(String.valueOf(a)));
+    else throw new IllegalArgumentException("token '" + tokenName + "': accounts and servers must be a list or a string");
+    return set;
   }
 
   private static double fraction(JsonObject json, String key, double fallback) {
@@ -106,21 +155,10 @@ public record GatewayConfig(
   }
 
   private static List<ApiToken> apiTokens(Object value) {
-    if (value == null) return List.of();
-    if (value instanceof String text) value = text.isBlank() ? new JsonArray() : new JsonArray(text);
-    if (!(value instanceof JsonArray array)) throw new IllegalArgumentException("security.api_tokens must be a list");
     List<ApiToken> tokens = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (Object item : array) {
-      if (!(item instanceof JsonObject token)) throw new IllegalArgumentException("security.api_tokens entries must be objects");
-      String name = token.getString("name");
-      if (!names.add(name)) throw new IllegalArgumentException("security.api_tokens: duplicate name '" + name + "'");
-      Object accounts = token.getValue("accounts", "*");
-      Set<String> accountSet = new HashSet<>();
-      if (accounts instanceof String one) accountSet.add(one);
-      else if (accounts instanceof JsonArray many) many.forEach(a -> accountSet.add(String.valueOf(a)));
-      else throw new IllegalArgumentException("security.api_tokens '" + name + "': accounts must be a list or '*'");
-      tokens.add(ApiToken.ofHex(name, token.getString("sha256"), accountSet));
+    for (JsonObject token : tokenEntries(value, "security.api_tokens")) {
+      tokens.add(ApiToken.ofHex(token.getString("name"), token.getString("sha256"),
+          stringSet(token.getValue("accounts", "*"), token.getString("name"))));
     }
     return tokens;
   }

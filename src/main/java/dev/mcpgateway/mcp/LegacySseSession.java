@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * opens an event stream whose first {@code endpoint} event names the URL to POST messages to;
  * responses come back on the stream, matched to their requests by id.
  */
-final class LegacySseSession implements McpSession {
+public final class LegacySseSession implements McpSession {
   private final Vertx vertx;
   private final HttpClient http;
   private final String sseUrl;
@@ -34,6 +34,7 @@ final class LegacySseSession implements McpSession {
   private String protocolVersion;
   private JsonObject initializeResult = new JsonObject();
   private volatile boolean closed;
+  private java.util.function.Consumer<JsonObject> serverMessages;
 
   LegacySseSession(Vertx vertx, HttpClient http, String sseUrl, UpstreamAuth auth, McpClientOptions limits) {
     this.vertx = vertx;
@@ -41,6 +42,14 @@ final class LegacySseSession implements McpSession {
     this.sseUrl = sseUrl;
     this.auth = auth;
     this.limits = limits;
+  }
+
+  /**
+   * Where the server's own requests and notifications go (the proxy relays them to the agent);
+   * without one, requests are answered here (ping) or refused and notifications dropped.
+   */
+  void serverMessages(java.util.function.Consumer<JsonObject> sink) {
+    serverMessages = sink;
   }
 
   /** Opens the event stream and waits (bounded) for the {@code endpoint} event. */
@@ -114,6 +123,8 @@ final class LegacySseSession implements McpSession {
       } else {
         waiting.tryFail(new McpClientException.ProtocolViolation("upstream result is not a JSON object"));
       }
+    } else if (serverMessages != null) {
+      serverMessages.accept(message);
     } else if (JsonRpc.isRequest(message)) {
       Object id = message.getValue("id");
       post(McpProtocol.Methods.PING.equals(message.getString("method"))
@@ -175,7 +186,8 @@ final class LegacySseSession implements McpSession {
     return post(JsonRpc.notification(method, params));
   }
 
-  private Future<Void> post(JsonObject message) {
+  /** Sends a message the agent wrote (a notification, or its response to a server request) as is. */
+  public Future<Void> post(JsonObject message) {
     return auth.headers()
         .compose(headers -> http.request(HttpExchange.options(HttpMethod.POST, endpoint.future().result(), limits, headers)
             .putHeader("Content-Type", McpProtocol.Headers.JSON)))

@@ -41,6 +41,35 @@ public final class McpClient {
     return limits;
   }
 
+  /** Raw exchanges over the same pooled client, for the proxy. */
+  public StreamableHttpChannel channel() {
+    return new StreamableHttpChannel(http, limits);
+  }
+
+  /** Remembers that an endpoint answered the legacy transport (the proxy discovers it too). */
+  public void rememberLegacy(String endpoint) {
+    transports.put(endpoint, McpSession.Transport.LEGACY_SSE);
+  }
+
+  /**
+   * Opens a legacy HTTP+SSE session and initializes it with the agent's own {@code initialize}
+   * params (its capabilities and identity travel upstream); does not send
+   * {@code notifications/initialized}: the agent does.
+   */
+  public Future<McpSession> openLegacy(String endpoint, UpstreamAuth auth, JsonObject initializeParams,
+      java.util.function.Consumer<JsonObject> serverMessages) {
+    LegacySseSession session = new LegacySseSession(vertx, http, endpoint, auth, limits);
+    session.serverMessages(serverMessages);
+    return session.open()
+        .compose(s -> s.request(McpProtocol.Methods.INITIALIZE, initializeParams))
+        .compose(result -> negotiated(result).map(version -> {
+          session.initialized(version, result);
+          return (McpSession) session;
+        }))
+        .onSuccess(s -> transports.put(endpoint, McpSession.Transport.LEGACY_SSE))
+        .onFailure(e -> session.close());
+  }
+
   /** The transport last seen working for this endpoint, if any. */
   public McpSession.Transport rememberedTransport(String endpoint) {
     return transports.getIfPresent(endpoint);
@@ -91,7 +120,7 @@ public final class McpClient {
   }
 
   /** The server picks the version; one this gateway does not speak ends the handshake. */
-  private static Future<String> negotiated(JsonObject result) {
+  public static Future<String> negotiated(JsonObject result) {
     Object version = result.getValue("protocolVersion");
     if (!(version instanceof String text)) {
       return Future.failedFuture(new McpClientException.ProtocolViolation("upstream's initialize result has no protocolVersion"));

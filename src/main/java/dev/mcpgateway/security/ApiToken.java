@@ -7,7 +7,7 @@ import java.util.Set;
  * A configured API token: a name (recorded as {@code created_by}/{@code modified_by}), the SHA-256
  * of the token, and the accounts it may manage ({@code *} for all).
  */
-public record ApiToken(String name, byte[] sha256, Set<String> accounts) {
+public record ApiToken(String name, byte[] sha256, Set<String> accounts) implements HashedToken {
   public static final String ALL_ACCOUNTS = "*";
 
   public ApiToken {

@@ -32,6 +32,21 @@ public final class SecretCipher {
     this.random = random;
   }
 
+  /**
+   * A cipher under a key derived for one purpose (HMAC-SHA256 of the purpose under this key), so
+   * that one configured secret can serve several uses without one use's ciphertexts opening in
+   * another.
+   */
+  public SecretCipher derive(String purpose) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+      return new SecretCipher(mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8)), random);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
   public SealedSecret seal(String plaintext, String associatedData) {
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);

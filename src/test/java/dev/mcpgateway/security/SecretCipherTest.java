@@ -55,7 +55,7 @@ class SecretCipherTest {
 
   @Test
   void tokensMatchByHashOnlyAndRespectAccountScope() {
-    ApiTokens tokens = new ApiTokens(java.util.List.of(
+    TokenSet<ApiToken> tokens = new TokenSet<>(java.util.List.of(
         new ApiToken("ops", TokenHash.sha256("ops-token"), Set.of("*")),
         new ApiToken("acme", TokenHash.sha256("acme-token"), Set.of("acme"))));
     assertEquals("ops", tokens.authenticate("ops-token").orElseThrow().name());
@@ -73,14 +73,14 @@ class SecretCipherTest {
     var first = AdminTokenBootstrap.resolve(java.util.List.of(), null, dir, random, console);
     String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
     String token = printed.lines().map(String::trim).filter(l -> l.startsWith("mgw_")).findFirst().orElseThrow();
-    assertTrue(new ApiTokens(first).authenticate(token).isPresent());
+    assertTrue(new TokenSet<>(first).authenticate(token).isPresent());
     assertFalse(Files.readString(dir.resolve(AdminTokenBootstrap.HASH_FILE)).contains(token));
     out.reset();
     var second = AdminTokenBootstrap.resolve(java.util.List.of(), null, dir, random, console);
     assertEquals("", out.toString(java.nio.charset.StandardCharsets.UTF_8), "printed only once");
-    assertTrue(new ApiTokens(second).authenticate(token).isPresent());
+    assertTrue(new TokenSet<>(second).authenticate(token).isPresent());
     var configured = AdminTokenBootstrap.resolve(java.util.List.of(), "bootstrap", dir, random, console);
-    assertTrue(new ApiTokens(configured).authenticate("bootstrap").isPresent());
-    assertTrue(new ApiTokens(configured).authenticate(token).isEmpty(), "a configured token replaces the generated one");
+    assertTrue(new TokenSet<>(configured).authenticate("bootstrap").isPresent());
+    assertTrue(new TokenSet<>(configured).authenticate(token).isEmpty(), "a configured token replaces the generated one");
   }
 }

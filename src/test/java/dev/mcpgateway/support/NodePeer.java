@@ -188,7 +188,7 @@ public final class NodePeer implements AutoCloseable {
   private static final String NPM_CI = "run `npm ci --no-audit --no-fund` in test-peers first";
 
   /** {@code test-peers/} of the Maven project (Surefire runs with the project root as user.dir). */
-  private static Path testPeers() {
+  static Path testPeers() {
     Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     Path dir = root.resolve("test-peers");
     if (!Files.isRegularFile(dir.resolve("package.json"))) {

@@ -20,6 +20,10 @@ import java.time.Clock;
 public final class TestGateway {
   public static final String ADMIN = "test-admin-token";
   public static final String ACME = "test-acme-token";
+  /** Client tokens for the MCP endpoint: every account; account acme only; acme's server "only" only. */
+  public static final String AGENT = "test-agent-token";
+  public static final String ACME_AGENT = "test-acme-agent-token";
+  public static final String ONLY_AGENT = "test-only-agent-token";
   public static final String SECRET_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
   public final Gateway gateway;
@@ -50,7 +54,13 @@ public final class TestGateway {
             .put("api_tokens", new JsonArray()
                 .add(new JsonObject().put("name", "test-admin").put("sha256", TokenHash.sha256Hex(ADMIN)).put("accounts", "*"))
                 .add(new JsonObject().put("name", "acme-bot").put("sha256", TokenHash.sha256Hex(ACME))
-                    .put("accounts", new JsonArray().add("acme")))));
+                    .put("accounts", new JsonArray().add("acme"))))
+            .put("client_tokens", new JsonArray()
+                .add(new JsonObject().put("name", "agent").put("sha256", TokenHash.sha256Hex(AGENT)).put("accounts", "*"))
+                .add(new JsonObject().put("name", "acme-agent").put("sha256", TokenHash.sha256Hex(ACME_AGENT))
+                    .put("accounts", new JsonArray().add("acme")))
+                .add(new JsonObject().put("name", "only-agent").put("sha256", TokenHash.sha256Hex(ONLY_AGENT))
+                    .put("accounts", new JsonArray().add("acme")).put("servers", new JsonArray().add("only")))));
   }
 
   public static Future<TestGateway> start(Vertx vertx, Path dataDir, String pgSchema) {
@@ -61,6 +71,14 @@ public final class TestGateway {
     return Gateway.start(vertx, GatewayConfig.fromJson(config), Clock.systemUTC())
         .map(g -> new TestGateway(g, WebClient.create(vertx, new WebClientOptions()
             .setDefaultHost("127.0.0.1").setDefaultPort(g.port())), dataDir, pgSchema));
+  }
+
+  public static String mcp(String account, String server) {
+    return "/mcp/" + account + "/" + server;
+  }
+
+  public String mcpUrl(String account, String server) {
+    return "http://127.0.0.1:" + gateway.port() + mcp(account, server);
   }
 
   public static String servers(String account) {

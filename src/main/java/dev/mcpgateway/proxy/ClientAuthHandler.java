@@ -1,0 +1,45 @@
+package dev.mcpgateway.proxy;
+
+import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.TokenSet;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Authenticates agents on the MCP endpoint with {@code Authorization: Bearer <client token>}: 401
+ * with {@code WWW-Authenticate} without a valid token, 403 when the token is not for this account
+ * or server. The token is consumed here: nothing downstream forwards it (no token passthrough).
+ */
+final class ClientAuthHandler implements Handler<RoutingContext> {
+  static final String CLIENT_KEY = ClientToken.class.getName();
+  private static final String CHALLENGE = "Bearer realm=\"mcp-gateway\"";
+  /** JSON-RPC has no authentication code; -32600 is what the SDK servers answer with their 401s. */
+  private static final int NOT_AUTHORIZED = -32600;
+
+  private final TokenSet<ClientToken> tokens;
+
+  ClientAuthHandler(TokenSet<ClientToken> tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    ClientToken token = header != null && header.length() > 7 && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? tokens.authenticate(header.substring(7).trim()).orElse(null)
+        : null;
+    if (token == null) {
+      ctx.response().putHeader("WWW-Authenticate", header == null ? CHALLENGE : CHALLENGE + ", error=\"invalid_token\"");
+      McpReplies.error(ctx.response(), 401, null, NOT_AUTHORIZED, header == null
+          ? "authentication required: send Authorization: Bearer <client token>" : "invalid client token");
+      return;
+    }
+    if (!token.mayUse(ctx.pathParam("account_id"), ctx.pathParam("server_id"))) {
+      McpReplies.error(ctx.response(), 403, null, NOT_AUTHORIZED, "this client token may not use this MCP server");
+      return;
+    }
+    ctx.put(CLIENT_KEY, token);
+    ctx.next();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.mcpgateway.proxy;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.mcpgateway.mcp.LegacySseSession;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * What this replica knows of the sessions it serves: when each was last used (so an idle session
+ * ends, upstream too) and, for legacy-SSE upstreams, the open upstream stream itself — which is why
+ * a legacy-upstream session lives on the replica that opened it, while a Streamable HTTP one can be
+ * served by any replica from its session id alone.
+ */
+final class LocalSessions {
+  /** A session this replica has seen; {@code legacy} is non-null for a legacy-SSE upstream. */
+  static final class Entry {
+    final SessionToken token;
+    final LegacySseSession legacy;
+    volatile io.vertx.core.http.HttpServerResponse agentStream;
+
+    Entry(SessionToken token, LegacySseSession legacy) {
+      this.token = token;
+      this.legacy = legacy;
+    }
+  }
+
+  private final Cache<String, Entry> sessions;
+
+  LocalSessions(Vertx vertx, Duration idle, Consumer<Entry> onExpiry) {
+    Context context = vertx.getOrCreateContext();
+    this.sessions = Caffeine.newBuilder()
+        .expireAfterAccess(idle)
+        .executor(command -> context.runOnContext(v -> command.run()))
+        .scheduler(com.github.benmanes.caffeine.cache.Scheduler.systemScheduler())
+        .removalListener((String id, Entry entry, RemovalCause cause) -> {
+          if (entry != null && cause == RemovalCause.EXPIRED) onExpiry.accept(entry);
+        })
+        .build();
+  }
+
+  /** Records use of a session (creating its entry on first sight) and answers the entry. */
+  Entry touch(String sessionId, SessionToken token) {
+    return sessions.get(sessionId, id -> new Entry(token, null));
+  }
+
+  void put(String sessionId, Entry entry) {
+    sessions.put(sessionId, entry);
+  }
+
+  Entry get(String sessionId) {
+    return sessions.getIfPresent(sessionId);
+  }
+
+  /** Forgets a session ended by its agent (no expiry callback: the caller ends it upstream). */
+  Entry remove(String sessionId) {
+    Entry entry = sessions.getIfPresent(sessionId);
+    sessions.invalidate(sessionId);
+    return entry;
+  }
+
+  long size() {
+    sessions.cleanUp();
+    return sessions.estimatedSize();
+  }
+}

@@ -1,0 +1,60 @@
+package dev.mcpgateway.proxy;
+
+import dev.mcpgateway.mcp.McpClientException;
+import dev.mcpgateway.mcp.McpProtocol;
+import dev.mcpgateway.model.ErrorDetails;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What the MCP endpoint answers when it answers itself: JSON-RPC errors (with the HTTP status the
+ * transport specification gives), results from the cache, and upstream failures as errors whose
+ * {@code data} has the shape of the management API's {@code error_details}.
+ */
+final class McpReplies {
+  /** JSON-RPC code for "the upstream did not answer in time" (the TypeScript SDK's RequestTimeout). */
+  static final int REQUEST_TIMEOUT = -32001;
+  /** JSON-RPC code for "no such session", as the official SDK servers answer it. */
+  static final int SESSION_NOT_FOUND = -32001;
+
+  private McpReplies() {}
+
+  static JsonObject error(Object id, int code, String message, JsonObject data) {
+    JsonObject error = new JsonObject().put("code", code).put("message", message);
+    if (data != null) error.put("data", data);
+    return new JsonObject().put("jsonrpc", McpProtocol.JSONRPC_VERSION).put("id", id).put("error", error);
+  }
+
+  static void json(HttpServerResponse response, int status, JsonObject body) {
+    if (response.ended() || response.closed()) return;
+    if (response.headWritten()) {
+      // an SSE stream is already open: the error travels as its last event
+      response.end("event: message\ndata: " + body.encode() + "\n\n");
+      return;
+    }
+    response.setStatusCode(status).putHeader("Content-Type", McpProtocol.Headers.JSON).end(body.toBuffer());
+  }
+
+  static void error(HttpServerResponse response, int status, Object id, int code, String message) {
+    json(response, status, error(id, code, message, null));
+  }
+
+  /** An upstream failure for request {@code id}: HTTP 200 with a JSON-RPC error carrying error_details. */
+  static void upstreamFailure(HttpServerResponse response, Object id, Throwable failure) {
+    ErrorDetails details = details(failure);
+    boolean timeout = failure instanceof McpClientException.Unreachable && failure.getMessage() != null
+        && failure.getMessage().contains("did not answer");
+    json(response, 200, error(id, timeout ? REQUEST_TIMEOUT : McpProtocol.ErrorCodes.INTERNAL_ERROR,
+        timeout ? "upstream MCP server timed out" : "upstream MCP server failed", details.toJson()));
+  }
+
+  static ErrorDetails details(Throwable failure) {
+    if (failure instanceof McpClientException.Unreachable e) return new ErrorDetails(e.getMessage(), false, null, true, null);
+    if (failure instanceof McpClientException.HttpStatus e) {
+      return new ErrorDetails(e.getMessage(), true, null, e.status() >= 500 || e.status() == 429 || e.status() == 408, e.status());
+    }
+    if (failure instanceof McpClientException.RpcError e) return new ErrorDetails(e.getMessage(), true, e.code(), false, null);
+    if (failure instanceof McpClientException.ProtocolViolation e) return new ErrorDetails(e.getMessage(), true, null, false, null);
+    return new ErrorDetails("gateway error: " + failure.getClass().getSimpleName(), false, null, false, null);
+  }
+}

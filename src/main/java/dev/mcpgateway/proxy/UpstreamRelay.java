@@ -1,0 +1,192 @@
+package dev.mcpgateway.proxy;
+
+import dev.mcpgateway.mcp.JsonRpc;
+import dev.mcpgateway.mcp.McpClientException;
+import dev.mcpgateway.mcp.McpProtocol;
+import dev.mcpgateway.mcp.SseEvent;
+import dev.mcpgateway.mcp.SseParser;
+import dev.mcpgateway.mcp.StreamableHttpChannel;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.function.UnaryOperator;
+
+/**
+ * Relays one upstream answer to the agent. A JSON answer stays JSON (read bounded, rewritten,
+ * sent). An event stream is relayed event by event as it arrives — each message rewritten in place,
+ * event ids kept for resumption, priming events passed on — never buffered whole, with
+ * back-pressure both ways, keep-alive comments while quiet, and an idle limit: silence longer than
+ * the upstream request timeout ends the stream with a JSON-RPC error for the open request, as does
+ * an upstream that breaks or ends the stream before answering. When the agent goes away first, the
+ * upstream exchange is dropped and {@code onAgentGone} runs (to send {@code notifications/cancelled}).
+ */
+final class UpstreamRelay {
+  private final Vertx vertx;
+  private final ProxySettings settings;
+  private final int maxBytes;
+  private final long idleLimitMs;
+
+  UpstreamRelay(Vertx vertx, ProxySettings settings, int maxBytes, long idleLimitMs) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.maxBytes = maxBytes;
+    this.idleLimitMs = idleLimitMs;
+  }
+
+  /** Relays the answer to request {@code id}, or a server-to-client GET stream when {@code id} is null. */
+  void relay(HttpClientResponse upstream, HttpServerResponse agent, Object id, UnaryOperator<JsonObject> rewrite, Runnable onAgentGone) {
+    if (McpProtocol.Headers.EVENT_STREAM.equals(StreamableHttpChannel.mediaType(upstream))) {
+      new Stream(upstream, agent, id, rewrite, onAgentGone).start();
+      return;
+    }
+    StreamableHttpChannel.readBounded(upstream, maxBytes).onSuccess(body -> {
+      JsonObject message;
+      try {
+        Object decoded = Json.decodeValue(body);
+        if (!(decoded instanceof JsonObject object)) throw new DecodeException("not an object");
+        message = object;
+      } catch (DecodeException e) {
+        McpReplies.upstreamFailure(agent, id, new McpClientException.ProtocolViolation("upstream sent malformed JSON"));
+        return;
+      }
+      McpReplies.json(agent, 200, rewrite.apply(message));
+    }).onFailure(e -> McpReplies.upstreamFailure(agent, id, e));
+  }
+
+  private final class Stream {
+    private final HttpClientResponse upstream;
+    private final HttpServerResponse agent;
+    private final Object id;
+    private final UnaryOperator<JsonObject> rewrite;
+    private final Runnable onAgentGone;
+    private final SseParser parser;
+    private boolean done;
+    private boolean wroteSinceTick;
+    private long keepAliveTimer = -1;
+    private long idleTimer = -1;
+
+    Stream(HttpClientResponse upstream, HttpServerResponse agent, Object id, UnaryOperator<JsonObject> rewrite, Runnable onAgentGone) {
+      this.upstream = upstream;
+      this.agent = agent;
+      this.id = id;
+      this.rewrite = rewrite;
+      this.onAgentGone = onAgentGone;
+      this.parser = new SseParser(maxBytes, this::onEvent);
+    }
+
+    void start() {
+      agent.setStatusCode(200)
+          .putHeader("Content-Type", McpProtocol.Headers.EVENT_STREAM)
+          .putHeader("Cache-Control", "no-cache")
+          .setChunked(true);
+      agent.closeHandler(v -> {
+        if (done) return;
+        finish();
+        upstream.request().reset();
+        onAgentGone.run();
+      });
+      agent.drainHandler(v -> upstream.resume());
+      upstream.handler(chunk -> {
+        if (done) return;
+        touch();
+        try {
+          parser.feed(chunk);
+        } catch (SseParser.EventTooLargeException e) {
+          fail(new McpClientException.ProtocolViolation(e.getMessage()));
+          return;
+        } catch (DecodeException e) {
+          fail(new McpClientException.ProtocolViolation("upstream sent malformed JSON in an SSE event"));
+          return;
+        }
+        if (!done && agent.writeQueueFull()) upstream.pause();
+      });
+      upstream.exceptionHandler(e -> fail(StreamableHttpChannel.classify(e)));
+      upstream.endHandler(v -> {
+        if (done) return;
+        if (id == null) {
+          finish();
+          agent.end();
+        } else {
+          fail(new McpClientException.Unreachable("upstream ended the event stream before answering", null));
+        }
+      });
+      keepAliveTimer = vertx.setPeriodic(settings.keepAlive().toMillis(), t -> {
+        if (!wroteSinceTick && !done) agent.write(": keep-alive\n\n");
+        wroteSinceTick = false;
+      });
+      agent.write(": mcp-gateway\n\n"); // sends the head now: the agent sees the stream open
+      touch();
+    }
+
+    private void onEvent(SseEvent event) {
+      StringBuilder out = new StringBuilder();
+      if (event.event() != null) out.append("event: ").append(event.event()).append('\n');
+      if (event.id() != null) out.append("id: ").append(event.id()).append('\n');
+      if (event.data().isEmpty()) {
+        agent.write(out.append("data:\n\n").toString()); // a priming event: its id lets the agent resume
+        wroteSinceTick = true;
+        return;
+      }
+      Object decoded = Json.decodeValue(event.data());
+      boolean answered = false;
+      String data;
+      if (decoded instanceof JsonArray batch) {
+        JsonArray rewritten = new JsonArray();
+        for (Object item : batch) {
+          if (item instanceof JsonObject message) {
+            answered |= answers(message);
+            rewritten.add(rewrite.apply(message));
+          } else {
+            rewritten.add(item);
+          }
+        }
+        data = rewritten.encode();
+      } else if (decoded instanceof JsonObject message) {
+        answered = answers(message);
+        data = rewrite.apply(message).encode();
+      } else {
+        throw new DecodeException("not a JSON-RPC message");
+      }
+      agent.write(out.append("data: ").append(data).append("\n\n").toString());
+      wroteSinceTick = true;
+      if (answered) {
+        // the final response: the stream has done its job
+        finish();
+        agent.end();
+        upstream.request().reset();
+      }
+    }
+
+    private boolean answers(JsonObject message) {
+      return id != null && JsonRpc.isResponse(message) && JsonRpc.sameId(message.getValue("id"), id);
+    }
+
+    private void touch() {
+      if (id == null) return; // a GET stream may be quiet for as long as it likes
+      if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
+      idleTimer = vertx.setTimer(idleLimitMs, t -> fail(new McpClientException.Unreachable(
+          "upstream did not answer within " + idleLimitMs + " ms", null)));
+    }
+
+    private void fail(McpClientException cause) {
+      if (done) return;
+      finish();
+      upstream.request().reset();
+      if (id == null) {
+        agent.end();
+      } else {
+        McpReplies.upstreamFailure(agent, id, cause);
+      }
+    }
+
+    private void finish() {
+      done = true;
+      if (keepAliveTimer >= 0) vertx.cancelTimer(keepAliveTimer);
+      if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
+    }
+  }
+}

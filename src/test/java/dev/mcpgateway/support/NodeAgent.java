@@ -1,0 +1,51 @@
+package dev.mcpgateway.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code test-peers/agent.mjs}: the official TypeScript SDK client performing a list of steps
+ * against an MCP endpoint, and answers its JSON report. Bounded: a hung agent is killed.
+ */
+public final class NodeAgent {
+  private NodeAgent() {}
+
+  public static JsonObject run(String url, String token, JsonArray steps) {
+    try {
+      // files, not pipes: a large report must not block the agent on a full pipe
+      java.nio.file.Path out = java.nio.file.Files.createTempFile("agent", ".out");
+      java.nio.file.Path err = java.nio.file.Files.createTempFile("agent", ".err");
+      ProcessBuilder builder = new ProcessBuilder(List.of("node", "agent.mjs", url, token == null ? "" : token, steps.encode()))
+          .directory(NodePeer.testPeers().toFile())
+          .redirectOutput(out.toFile())
+          .redirectError(err.toFile());
+      Process process = builder.start();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("the TypeScript agent did not finish within 60 s");
+      }
+      String stdout = java.nio.file.Files.readString(out, StandardCharsets.UTF_8).trim();
+      String stderr = java.nio.file.Files.readString(err, StandardCharsets.UTF_8);
+      java.nio.file.Files.deleteIfExists(out);
+      java.nio.file.Files.deleteIfExists(err);
+      String last = stdout.isEmpty() ? "" : stdout.substring(stdout.lastIndexOf('\n') + 1);
+      if (!last.startsWith("{")) {
+        throw new AssertionError("the TypeScript agent printed no report; stderr: " + stderr);
+      }
+      return new JsonObject(last);
+    } catch (IOException e) {
+      throw new AssertionError("cannot run node agent.mjs", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  public static JsonObject step(JsonObject report, int index) {
+    return report.getJsonArray("steps").getJsonObject(index);
+  }
+}
