@@ -52,9 +52,11 @@ public final class McpEndpoint {
   private final Clock clock;
   private final UpstreamRelay relay;
   private final LocalSessions local;
+  private final Vertx vertx;
 
   public McpEndpoint(Vertx vertx, TokenSet<ClientToken> clients, SessionCodec sessions, CapabilityCache cache,
       CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings, Clock clock) {
+    this.vertx = vertx;
     this.clients = clients;
     this.sessions = sessions;
     this.cache = cache;
@@ -238,12 +240,20 @@ public final class McpEndpoint {
     }
     HttpServerResponse response = ctx.response();
     HttpClientRequest[] sent = new HttpClientRequest[1];
+    long requestTimeout = client.limits().requestTimeoutMs();
+    // until the upstream's answer begins; after that the relay's idle limit takes over
+    long headTimer = vertx.setTimer(requestTimeout, t -> {
+      McpReplies.upstreamFailure(response, id, new McpClientException.Unreachable(
+          "upstream did not answer within " + requestTimeout + " ms", null));
+      if (sent[0] != null) sent[0].reset();
+    });
     auths.forServer(bound.capabilities().server()).headers()
         .compose(auth -> channel.post(bound.target(auth)))
         .compose(request -> {
           sent[0] = request;
           return request.send(message.toBuffer());
         })
+        .onComplete(r -> vertx.cancelTimer(headTimer))
         .onSuccess(upstream -> {
           if (upstream.statusCode() == 404 && bound.token().upstreamSessionId() != null) {
             upstream.body();
