@@ -109,9 +109,10 @@ public final class McpEndpoint {
     }
     BoundedBody.read(request, settings.maxBodyBytes()).onSuccess(body -> onMessage(ctx, body)).onFailure(e -> {
       if (e instanceof BoundedBody.TooLarge) {
+        // the rest of the body is not read: the connection closes once the answer is written
+        response.putHeader("Connection", "close");
         McpReplies.error(response, 413, null, McpProtocol.ErrorCodes.INVALID_REQUEST,
             "message larger than " + settings.maxBodyBytes() + " bytes");
-        request.connection().close();
       }
     });
   }
