@@ -1,0 +1,186 @@
+package dev.mcpgateway.proxy;
+
+import dev.mcpgateway.mcp.JsonRpc;
+import dev.mcpgateway.mcp.LegacySseSession;
+import dev.mcpgateway.mcp.McpClient;
+import dev.mcpgateway.mcp.McpClientException;
+import dev.mcpgateway.mcp.McpProtocol;
+import dev.mcpgateway.mcp.StreamableHttpChannel;
+import dev.mcpgateway.sync.CapabilityCache;
+import dev.mcpgateway.sync.CapabilitySync;
+import dev.mcpgateway.upstream.UpstreamAuths;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.UnaryOperator;
+
+/**
+ * Everything that goes to an established session's upstream: requests (answers relayed back),
+ * notifications and responses (202), the server-to-client stream, cancellation, and the end of the
+ * session. Headers toward the upstream carry only the server's own credentials.
+ */
+final class UpstreamForwarder {
+  private final Vertx vertx;
+  private final McpClient client;
+  private final StreamableHttpChannel channel;
+  private final UpstreamAuths auths;
+  private final UpstreamRelay relay;
+  private final CapabilityCache cache;
+  private final CapabilitySync sync;
+
+  UpstreamForwarder(Vertx vertx, McpClient client, UpstreamAuths auths, ProxySettings settings, CapabilityCache cache,
+      CapabilitySync sync) {
+    this.vertx = vertx;
+    this.client = client;
+    this.channel = client.channel();
+    this.auths = auths;
+    this.relay = new UpstreamRelay(vertx, settings, client.limits().maxResponseBytes(), client.limits().requestTimeoutMs());
+    this.cache = cache;
+    this.sync = sync;
+  }
+
+  /** Forwards a request and relays its answer, JSON or stream, rewriting messages on the way back. */
+  void forward(RoutingContext ctx, BoundSession bound, JsonObject message, UnaryOperator<JsonObject> rewrite) {
+    Object id = message.getValue("id");
+    UnaryOperator<JsonObject> onTheWayBack = m -> rewrite.apply(watchListChanges(bound, m));
+    if (bound.entry().legacy != null) {
+      forwardLegacy(ctx, bound, message, onTheWayBack);
+      return;
+    }
+    HttpServerResponse response = ctx.response();
+    HttpClientRequest[] sent = new HttpClientRequest[1];
+    long requestTimeout = client.limits().requestTimeoutMs();
+    // until the upstream's answer begins; after that the relay's idle limit takes over
+    long headTimer = vertx.setTimer(requestTimeout, t -> {
+      McpReplies.upstreamFailure(response, id, new McpClientException.Unreachable(
+          "upstream did not answer within " + requestTimeout + " ms", null));
+      if (sent[0] != null) sent[0].reset();
+    });
+    auths.forServer(bound.capabilities().server()).headers()
+        .compose(auth -> channel.post(bound.target(auth)))
+        .compose(request -> {
+          sent[0] = request;
+          return request.send(message.toBuffer());
+        })
+        .onComplete(r -> vertx.cancelTimer(headTimer))
+        .onSuccess(upstream -> {
+          if (upstream.statusCode() == 404 && bound.token().upstreamSessionId() != null) {
+            upstream.body();
+            McpReplies.error(response, 404, id, McpReplies.SESSION_NOT_FOUND, "session expired upstream: initialize a new session");
+          } else if (upstream.statusCode() >= 300) {
+            McpClientException failure = StreamableHttpChannel.status(upstream);
+            upstream.body();
+            McpReplies.upstreamFailure(response, id, failure);
+          } else {
+            relay.relay(upstream, response, id, onTheWayBack, () -> cancelUpstream(bound, id));
+          }
+        })
+        .onFailure(e -> McpReplies.upstreamFailure(response, id, StreamableHttpChannel.classify(e)));
+    response.closeHandler(v -> {
+      // the agent left before the upstream even answered: drop the call and tell the upstream
+      if (sent[0] != null && !response.ended()) {
+        sent[0].reset();
+        cancelUpstream(bound, id);
+      }
+    });
+  }
+
+  private void forwardLegacy(RoutingContext ctx, BoundSession bound, JsonObject message, UnaryOperator<JsonObject> rewrite) {
+    Object id = message.getValue("id");
+    LegacySseSession legacy = bound.entry().legacy;
+    legacy.request(message.getString("method"), message.getJsonObject("params"))
+        .onSuccess(result -> McpReplies.json(ctx.response(), 200, rewrite.apply(JsonRpc.result(id, result))))
+        .onFailure(e -> {
+          if (e instanceof McpClientException.RpcError rpc) {
+            McpReplies.json(ctx.response(), 200, McpReplies.error(id, rpc.code(), rpc.getMessage(), null));
+          } else {
+            McpReplies.upstreamFailure(ctx.response(), id, e);
+          }
+        });
+  }
+
+  /** Notifications and the agent's responses to server requests: forwarded, answered 202. */
+  void forwardWithoutAnswer(RoutingContext ctx, BoundSession bound, JsonObject message) {
+    HttpServerResponse response = ctx.response();
+    Future<Integer> sent = bound.entry().legacy != null
+        ? bound.entry().legacy.post(message).map(202)
+        : auths.forServer(bound.capabilities().server()).headers()
+            .compose(auth -> channel.send(bound.target(auth), message.toBuffer()));
+    sent.onSuccess(status -> {
+      if (status == 404 && bound.token().upstreamSessionId() != null) {
+        McpReplies.error(response, 404, null, McpReplies.SESSION_NOT_FOUND, "session expired upstream: initialize a new session");
+      } else if (status >= 300) {
+        McpReplies.error(response, 502, null, McpProtocol.ErrorCodes.INTERNAL_ERROR, "upstream answered HTTP " + status);
+      } else {
+        response.setStatusCode(202).end();
+      }
+    }).onFailure(e -> McpReplies.error(response, 502, null, McpProtocol.ErrorCodes.INTERNAL_ERROR, e.getMessage()));
+  }
+
+  /** An upstream list change: the cache forgets the server, a resync starts, the agent is told too. */
+  JsonObject watchListChanges(BoundSession bound, JsonObject message) {
+    String method = message.getString("method");
+    if ("notifications/tools/list_changed".equals(method) || "notifications/prompts/list_changed".equals(method)) {
+      cache.invalidate(dev.mcpgateway.model.ServerKey.of(bound.capabilities().server()));
+      sync.sync(bound.token().accountId(), bound.token().serverId());
+    }
+    return message;
+  }
+
+  private void cancelUpstream(BoundSession bound, Object id) {
+    JsonObject cancelled = JsonRpc.notification("notifications/cancelled",
+        new JsonObject().put("requestId", id).put("reason", "the client disconnected from the gateway"));
+    if (bound.entry().legacy != null) {
+      bound.entry().legacy.post(cancelled);
+      return;
+    }
+    auths.forServer(bound.capabilities().server()).headers()
+        .compose(auth -> channel.send(bound.target(auth), cancelled.toBuffer()));
+  }
+
+  /**
+   * The server-to-client stream (GET): relayed from the upstream, or, for a legacy upstream, the
+   * agent's stream becomes where the upstream's own messages go.
+   */
+  void openStream(RoutingContext ctx, BoundSession bound) {
+    HttpServerResponse response = ctx.response();
+    if (bound.entry().legacy != null) {
+      response.setStatusCode(200).putHeader("Content-Type", McpProtocol.Headers.EVENT_STREAM).setChunked(true).write(": mcp-gateway\n\n");
+      bound.entry().agentStream = response;
+      return;
+    }
+    auths.forServer(bound.capabilities().server()).headers()
+        .compose(auth -> channel.get(bound.target(auth), ctx.request().getHeader(McpProtocol.Headers.LAST_EVENT_ID)))
+        .compose(HttpClientRequest::send)
+        .onSuccess(upstream -> {
+          if (upstream.statusCode() != 200) {
+            upstream.body();
+            McpReplies.error(response, upstream.statusCode() == 404 ? 404 : upstream.statusCode() == 405 ? 405 : 502, null,
+                McpProtocol.ErrorCodes.INVALID_REQUEST, "upstream answered the stream request with HTTP " + upstream.statusCode());
+            return;
+          }
+          relay.relay(upstream, response, null, m -> watchListChanges(bound, m), () -> { });
+        })
+        .onFailure(e -> McpReplies.error(response, 502, null, McpProtocol.ErrorCodes.INTERNAL_ERROR,
+            StreamableHttpChannel.classify(e).getMessage()));
+  }
+
+  /** Ends a session upstream: DELETE for Streamable HTTP, closing the stream for legacy SSE. */
+  Future<Void> end(LocalSessions.Entry entry) {
+    if (entry.legacy != null) {
+      if (entry.agentStream != null && !entry.agentStream.ended()) entry.agentStream.end();
+      return entry.legacy.close();
+    }
+    SessionToken token = entry.token;
+    if (token == null || token.upstreamSessionId() == null) return Future.succeededFuture();
+    return cache.get(token.accountId(), token.serverId())
+        .compose(capabilities -> auths.forServer(capabilities.server()).headers())
+        .compose(auth -> channel.delete(new StreamableHttpChannel.Target(token.hostname(), auth, token.upstreamSessionId(),
+            token.protocolVersion())))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
+  }
+}
