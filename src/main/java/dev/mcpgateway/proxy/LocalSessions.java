@@ -28,16 +28,19 @@ final class LocalSessions {
     }
   }
 
+  static final long MAX_SESSIONS = 100_000;
   private final Cache<String, Entry> sessions;
 
   LocalSessions(Vertx vertx, Duration idle, Consumer<Entry> onExpiry) {
     Context context = vertx.getOrCreateContext();
     this.sessions = Caffeine.newBuilder()
         .expireAfterAccess(idle)
+        // bounded: an initialize flood cannot exhaust memory; the oldest sessions end first
+        .maximumSize(MAX_SESSIONS)
         .executor(command -> context.runOnContext(v -> command.run()))
         .scheduler(com.github.benmanes.caffeine.cache.Scheduler.systemScheduler())
         .removalListener((String id, Entry entry, RemovalCause cause) -> {
-          if (entry != null && cause == RemovalCause.EXPIRED) onExpiry.accept(entry);
+          if (entry != null && cause.wasEvicted()) onExpiry.accept(entry);
         })
         .build();
   }
