@@ -46,16 +46,21 @@ final class HttpExchange {
     return promise.future();
   }
 
-  /** A transport-level failure as an operator would say it; never the request's headers. */
+  /**
+   * A transport-level failure as an operator would say it, in fixed words: exception messages can
+   * carry the upstream's path and query (where some services put a key) or internal addresses,
+   * and these messages reach agents and logs.
+   */
   static McpClientException unreachable(Throwable e) {
     if (e instanceof McpClientException known) return known;
+    String name = e.getClass().getSimpleName();
     String message;
-    if (e instanceof ConnectException) message = "connection refused or failed: " + e.getMessage();
-    else if (e instanceof UnknownHostException) message = "DNS lookup failed: " + e.getMessage();
-    else if (e instanceof SSLException) message = "TLS handshake failed: " + e.getMessage();
-    else if (e instanceof TimeoutException || e.getClass().getSimpleName().contains("Timeout")) message = "upstream timed out: " + e.getMessage();
-    else if (e instanceof ClosedChannelException || e.getClass().getSimpleName().contains("Closed")) message = "upstream closed the connection";
-    else message = "upstream connection failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    if (e instanceof ConnectException) message = "connection to the upstream refused or failed";
+    else if (e instanceof UnknownHostException) message = "DNS lookup of the upstream host failed";
+    else if (e instanceof SSLException) message = "TLS handshake with the upstream failed";
+    else if (e instanceof TimeoutException || name.contains("Timeout")) message = "upstream timed out";
+    else if (e instanceof ClosedChannelException || name.contains("Closed")) message = "upstream closed the connection";
+    else message = "upstream connection failed (" + name + ")";
     return new McpClientException.Unreachable(message, e);
   }
 

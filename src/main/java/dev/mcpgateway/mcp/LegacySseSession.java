@@ -24,11 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LegacySseSession implements McpSession {
   private final Vertx vertx;
   private final HttpClient http;
+  private final HttpClient streams;
   private final String sseUrl;
   private final UpstreamAuth auth;
   private final McpClientOptions limits;
   private final AtomicLong ids = new AtomicLong();
-  private final Map<Long, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
+  private final Map<String, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
   private final Promise<String> endpoint = Promise.promise();
   private HttpClientRequest stream;
   private String protocolVersion;
@@ -36,9 +37,10 @@ public final class LegacySseSession implements McpSession {
   private volatile boolean closed;
   private java.util.function.Consumer<JsonObject> serverMessages;
 
-  LegacySseSession(Vertx vertx, HttpClient http, String sseUrl, UpstreamAuth auth, McpClientOptions limits) {
+  LegacySseSession(Vertx vertx, HttpClient http, HttpClient streams, String sseUrl, UpstreamAuth auth, McpClientOptions limits) {
     this.vertx = vertx;
     this.http = http;
+    this.streams = streams;
     this.sseUrl = sseUrl;
     this.auth = auth;
     this.limits = limits;
@@ -57,7 +59,7 @@ public final class LegacySseSession implements McpSession {
     long timer = vertx.setTimer(limits.requestTimeoutMs(), t -> fail(new McpClientException.Unreachable(
         "upstream sent no endpoint event within " + limits.requestTimeoutMs() + " ms", null)));
     auth.headers()
-        .compose(headers -> http.request(HttpExchange.options(HttpMethod.GET, sseUrl, limits, headers)
+        .compose(headers -> streams.request(HttpExchange.options(HttpMethod.GET, sseUrl, limits, headers)
             // the stream is long-lived and may be quiet between messages
             .setIdleTimeout(0)
             .putHeader("Accept", McpProtocol.Headers.EVENT_STREAM)))
@@ -96,7 +98,14 @@ public final class LegacySseSession implements McpSession {
   private void onEvent(SseEvent event) {
     if (McpProtocol.ENDPOINT_EVENT.equals(event.type())) {
       try {
-        endpoint.tryComplete(URI.create(sseUrl).resolve(event.data().trim()).toString());
+        URI base = URI.create(sseUrl);
+        URI target = base.resolve(event.data().trim());
+        // the credentials go wherever messages are posted: only ever to the origin they were meant for
+        if (!sameOrigin(base, target)) {
+          fail(new McpClientException.ProtocolViolation("upstream's endpoint event names another origin"));
+          return;
+        }
+        endpoint.tryComplete(target.toString());
       } catch (IllegalArgumentException e) {
         fail(new McpClientException.ProtocolViolation("upstream sent an invalid endpoint URL"));
       }
@@ -111,8 +120,8 @@ public final class LegacySseSession implements McpSession {
       return;
     }
     if (!(decoded instanceof JsonObject message)) return;
-    if (JsonRpc.isResponse(message) && message.getValue("id") instanceof Number number) {
-      Promise<JsonObject> waiting = pending.remove(number.longValue());
+    if (JsonRpc.isResponse(message)) {
+      Promise<JsonObject> waiting = pending.remove(idKey(message.getValue("id")));
       if (waiting == null) return;
       JsonObject error = message.getJsonObject("error");
       if (error != null) {
@@ -131,6 +140,20 @@ public final class LegacySseSession implements McpSession {
           ? JsonRpc.result(id, new JsonObject())
           : JsonRpc.error(id, McpProtocol.ErrorCodes.METHOD_NOT_FOUND, "the gateway's client does not support " + message.getString("method")));
     }
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(String.valueOf(b.getScheme())) && a.getHost().equalsIgnoreCase(String.valueOf(b.getHost()))
+        && port(a) == port(b) && b.getRawUserInfo() == null;
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
+
+  /** Whether the upstream stream is gone (the session can serve nothing more). */
+  public boolean isClosed() {
+    return closed;
   }
 
   /** Fails the connection and everything waiting on it; the first cause wins. */
@@ -166,19 +189,32 @@ public final class LegacySseSession implements McpSession {
 
   @Override
   public Future<JsonObject> request(String method, JsonObject params) {
+    return request(JsonRpc.request(ids.incrementAndGet(), method, params));
+  }
+
+  /**
+   * Sends a request under its own id (the proxy relays an agent's request unchanged, so that the
+   * agent's later {@code notifications/cancelled} names the right request) and answers its result.
+   */
+  public Future<JsonObject> request(JsonObject message) {
     if (closed) return Future.failedFuture(new McpClientException.Unreachable("upstream event stream is closed", null));
-    long id = ids.incrementAndGet();
+    String key = idKey(message.getValue("id"));
     Promise<JsonObject> promise = Promise.promise();
-    pending.put(id, promise);
+    pending.put(key, promise);
     long timer = vertx.setTimer(limits.requestTimeoutMs(), t -> {
-      pending.remove(id);
+      pending.remove(key);
       promise.tryFail(new McpClientException.Unreachable("upstream did not answer within " + limits.requestTimeoutMs() + " ms", null));
     });
-    post(JsonRpc.request(id, method, params)).onFailure(e -> {
-      pending.remove(id);
+    post(message).onFailure(e -> {
+      pending.remove(key);
       promise.tryFail(e);
     });
     return promise.future().onComplete(r -> vertx.cancelTimer(timer));
+  }
+
+  /** JSON-RPC ids by value: 7 and 7.0 are one id, "7" another. */
+  private static String idKey(Object id) {
+    return id instanceof Number n ? "n:" + n.longValue() : "s:" + id;
   }
 
   @Override

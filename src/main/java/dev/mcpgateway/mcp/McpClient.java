@@ -23,6 +23,8 @@ public final class McpClient {
 
   private final Vertx vertx;
   private final HttpClient http;
+  /** Long-lived event streams (agent GET relays, legacy sessions) get their own pool, so they can never starve requests. */
+  private final HttpClient streams;
   private final McpClientOptions limits;
   private final Cache<String, McpSession.Transport> transports = Caffeine.newBuilder().maximumSize(100_000).build();
 
@@ -35,7 +37,16 @@ public final class McpClient {
             .setKeepAlive(true))
         .with(new PoolOptions().setHttp1MaxSize(limits.maxConnectionsPerUpstream()))
         .build();
+    this.streams = vertx.httpClientBuilder()
+        .with(new HttpClientOptions()
+            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.connectTimeoutMs()))
+            .setKeepAlive(false))
+        .with(new PoolOptions().setHttp1MaxSize(MAX_STREAMS_PER_UPSTREAM))
+        .build();
   }
+
+  /** Open event streams per upstream host: each holds a connection for as long as it lives. */
+  static final int MAX_STREAMS_PER_UPSTREAM = 10_000;
 
   public McpClientOptions limits() {
     return limits;
@@ -43,7 +54,7 @@ public final class McpClient {
 
   /** Raw exchanges over the same pooled client, for the proxy. */
   public StreamableHttpChannel channel() {
-    return new StreamableHttpChannel(http, limits);
+    return new StreamableHttpChannel(http, streams, limits);
   }
 
   /** Remembers that an endpoint answered the legacy transport (the proxy discovers it too). */
@@ -58,7 +69,7 @@ public final class McpClient {
    */
   public Future<McpSession> openLegacy(String endpoint, UpstreamAuth auth, JsonObject initializeParams,
       java.util.function.Consumer<JsonObject> serverMessages) {
-    LegacySseSession session = new LegacySseSession(vertx, http, endpoint, auth, limits);
+    LegacySseSession session = new LegacySseSession(vertx, http, streams, endpoint, auth, limits);
     session.serverMessages(serverMessages);
     return session.open()
         .compose(s -> s.request(McpProtocol.Methods.INITIALIZE, initializeParams))
@@ -100,7 +111,7 @@ public final class McpClient {
   }
 
   private Future<McpSession> legacy(String endpoint, UpstreamAuth auth) {
-    LegacySseSession session = new LegacySseSession(vertx, http, endpoint, auth, limits);
+    LegacySseSession session = new LegacySseSession(vertx, http, streams, endpoint, auth, limits);
     return session.open()
         .compose(s -> s.request(McpProtocol.Methods.INITIALIZE, initializeParams()))
         .compose(result -> negotiated(result).map(version -> {
@@ -134,6 +145,6 @@ public final class McpClient {
   }
 
   public Future<Void> close() {
-    return http.close();
+    return http.close().eventually(streams::close);
   }
 }

@@ -16,10 +16,12 @@ import java.util.Map;
  */
 public final class StreamableHttpChannel {
   private final HttpClient http;
+  private final HttpClient streams;
   private final McpClientOptions limits;
 
-  StreamableHttpChannel(HttpClient http, McpClientOptions limits) {
+  StreamableHttpChannel(HttpClient http, HttpClient streams, McpClientOptions limits) {
     this.http = http;
+    this.streams = streams;
     this.limits = limits;
   }
 
@@ -45,7 +47,7 @@ public final class StreamableHttpChannel {
   public Future<HttpClientRequest> get(Target target, String lastEventId) {
     RequestOptions options = options(HttpMethod.GET, target).setIdleTimeout(0).putHeader("Accept", McpProtocol.Headers.EVENT_STREAM);
     if (lastEventId != null) options.putHeader(McpProtocol.Headers.LAST_EVENT_ID, lastEventId);
-    return http.request(options);
+    return streams.request(options);
   }
 
   /** Ends the upstream session; answers the upstream's status (405: it does not let clients end sessions). */

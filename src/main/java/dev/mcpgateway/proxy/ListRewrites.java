@@ -23,8 +23,7 @@ final class ListRewrites {
   }
 
   private static JsonObject rewrite(JsonObject message, String field, java.util.List<dev.mcpgateway.model.CapabilityOverride> overrides) {
-    JsonObject result = message.getJsonObject("result");
-    if (result != null && result.getValue(field) instanceof JsonArray items) {
+    if (message.getValue("result") instanceof JsonObject result && result.getValue(field) instanceof JsonArray items) {
       result.put(field, ExposedView.expose(items, overrides));
     }
     return message;

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 final class LocalSessions {
   /** A session this replica has seen; {@code legacy} is non-null for a legacy-SSE upstream. */
   static final class Entry {
-    final SessionToken token;
+    volatile SessionToken token;
     final LegacySseSession legacy;
     volatile io.vertx.core.http.HttpServerResponse agentStream;
 
@@ -31,7 +31,14 @@ final class LocalSessions {
   static final long MAX_SESSIONS = 100_000;
   private final Cache<String, Entry> sessions;
 
-  LocalSessions(Vertx vertx, Duration idle, Consumer<Entry> onExpiry) {
+  private volatile Consumer<Entry> onEviction = entry -> { };
+
+  /** What to do with a session that ended for idleness (or to make room): end it upstream. */
+  void whenEvicted(Consumer<Entry> action) {
+    onEviction = action;
+  }
+
+  LocalSessions(Vertx vertx, Duration idle) {
     Context context = vertx.getOrCreateContext();
     this.sessions = Caffeine.newBuilder()
         .expireAfterAccess(idle)
@@ -40,7 +47,7 @@ final class LocalSessions {
         .executor(command -> context.runOnContext(v -> command.run()))
         .scheduler(com.github.benmanes.caffeine.cache.Scheduler.systemScheduler())
         .removalListener((String id, Entry entry, RemovalCause cause) -> {
-          if (entry != null && cause.wasEvicted()) onExpiry.accept(entry);
+          if (entry != null && cause.wasEvicted()) onEviction.accept(entry);
         })
         .build();
   }

@@ -41,10 +41,11 @@ public final class McpEndpoint {
       CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings, Clock clock) {
     this.clients = clients;
     this.settings = settings;
-    this.upstream = new UpstreamForwarder(vertx, client, auths, settings, cache, sync);
-    this.local = new LocalSessions(vertx, settings.sessionIdle(), upstream::end);
+    this.local = new LocalSessions(vertx, settings.sessionIdle());
+    this.upstream = new UpstreamForwarder(vertx, client, auths, settings, cache, sync, local);
+    local.whenEvicted(upstream::end);
     this.binder = new SessionBinder(sessions, cache, local, settings, clock);
-    this.opener = new SessionOpener(sessions, cache, client, auths, local, clock);
+    this.opener = new SessionOpener(vertx, sessions, cache, client, auths, local, clock);
   }
 
   public void mount(Router router) {
@@ -111,6 +112,10 @@ public final class McpEndpoint {
         || !(JsonRpc.isRequest(message) || JsonRpc.isResponse(message) || message.getValue("method") instanceof String)) {
       McpReplies.error(response, 400, decoded instanceof JsonObject o ? o.getValue("id") : null,
           McpProtocol.ErrorCodes.INVALID_REQUEST, "not a JSON-RPC 2.0 request, notification or response");
+      return;
+    }
+    if (message.containsKey("params") && !(message.getValue("params") instanceof JsonObject)) {
+      McpReplies.error(response, 400, message.getValue("id"), McpProtocol.ErrorCodes.INVALID_REQUEST, "params must be an object");
       return;
     }
     String sessionId = ctx.request().getHeader(McpProtocol.Headers.SESSION_ID);

@@ -46,6 +46,10 @@ final class SessionBinder {
     LocalSessions.Entry entry = token.transport() == McpSession.Transport.LEGACY_SSE
         ? local.get(sessionId) : local.touch(sessionId, token);
     if (entry == null) return notFound(ctx);
+    if (entry.legacy != null && entry.legacy.isClosed()) {
+      local.remove(sessionId); // the upstream stream is gone: the agent must start over
+      return notFound(ctx);
+    }
     return cache.get(account, server).map(capabilities -> {
       if (!capabilities.server().hostname().equals(token.hostname())) {
         notFound(ctx);

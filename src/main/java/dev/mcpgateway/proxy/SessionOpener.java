@@ -13,6 +13,8 @@ import dev.mcpgateway.sync.Capabilities;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.upstream.UpstreamAuths;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -34,8 +36,11 @@ final class SessionOpener {
   private final UpstreamAuths auths;
   private final LocalSessions local;
   private final Clock clock;
+  private final Vertx vertx;
 
-  SessionOpener(SessionCodec sessions, CapabilityCache cache, McpClient client, UpstreamAuths auths, LocalSessions local, Clock clock) {
+  SessionOpener(Vertx vertx, SessionCodec sessions, CapabilityCache cache, McpClient client, UpstreamAuths auths,
+      LocalSessions local, Clock clock) {
+    this.vertx = vertx;
     this.sessions = sessions;
     this.cache = cache;
     this.client = client;
@@ -63,9 +68,22 @@ final class SessionOpener {
         initializeLegacy(ctx, capabilities, message, clientToken);
         return;
       }
+      // bounded: an upstream that never finishes its answer (keep-alives only) cannot hold the agent
+      HttpClientRequest[] sent = new HttpClientRequest[1];
+      long limit = client.limits().requestTimeoutMs();
+      long timer = vertx.setTimer(limit, t -> {
+        McpReplies.upstreamFailure(response, id, new McpClientException.Unreachable("upstream did not answer within " + limit + " ms", null));
+        if (sent[0] != null) sent[0].reset();
+      });
+      response.closeHandler(v -> {
+        if (sent[0] != null && !response.ended()) sent[0].reset();
+      });
       auths.forServer(server).headers()
           .compose(auth -> channel.post(new StreamableHttpChannel.Target(server.hostname(), auth, null, null)))
-          .compose(request -> request.send(message.toBuffer()))
+          .compose(request -> {
+            sent[0] = request;
+            return request.send(message.toBuffer());
+          })
           .compose(upstream -> {
             if (LEGACY_HINTS.contains(upstream.statusCode())) {
               upstream.body();
@@ -79,6 +97,7 @@ final class SessionOpener {
             String upstreamSession = upstream.getHeader(McpProtocol.Headers.SESSION_ID);
             return FinalResponse.read(upstream, id, client.limits()).map(answer -> new InitializeAnswer(answer, upstreamSession));
           })
+          .onComplete(r -> vertx.cancelTimer(timer))
           .onSuccess(answer -> {
             if (answer == null) {
               initializeLegacy(ctx, capabilities, message, clientToken);
@@ -127,9 +146,12 @@ final class SessionOpener {
     SessionToken token = new SessionToken(server.accountId(), server.id(), server.hostname(), upstreamSession, version.result(),
         clientToken.name(), transport, clock.instant());
     String sessionId = sessions.encode(token);
-    if (legacyEntry != null) local.put(sessionId, new LocalSessions.Entry(token, legacyEntry.legacy));
-    else local.touch(sessionId, token);
-    if (legacyEntry != null) legacyEntry.agentStream = null;
+    if (legacyEntry != null) {
+      legacyEntry.token = token;
+      local.put(sessionId, legacyEntry); // the entry its upstream messages are routed through
+    } else {
+      local.touch(sessionId, token);
+    }
     ctx.response().putHeader(McpProtocol.Headers.SESSION_ID, sessionId);
     McpReplies.json(ctx.response(), 200, answer);
   }

@@ -30,9 +30,11 @@ final class UpstreamForwarder {
   private final UpstreamRelay relay;
   private final CapabilityCache cache;
   private final CapabilitySync sync;
+  private final LocalSessions local;
 
   UpstreamForwarder(Vertx vertx, McpClient client, UpstreamAuths auths, ProxySettings settings, CapabilityCache cache,
-      CapabilitySync sync) {
+      CapabilitySync sync, LocalSessions local) {
+    this.local = local;
     this.vertx = vertx;
     this.client = client;
     this.channel = client.channel();
@@ -58,6 +60,7 @@ final class UpstreamForwarder {
       McpReplies.upstreamFailure(response, id, new McpClientException.Unreachable(
           "upstream did not answer within " + requestTimeout + " ms", null));
       if (sent[0] != null) sent[0].reset();
+      cancelUpstream(bound, id); // the upstream may still be working on it: tell it to stop
     });
     auths.forServer(bound.capabilities().server()).headers()
         .compose(auth -> channel.post(bound.target(auth)))
@@ -75,7 +78,7 @@ final class UpstreamForwarder {
             upstream.body();
             McpReplies.upstreamFailure(response, id, failure);
           } else {
-            relay.relay(upstream, response, id, onTheWayBack, () -> cancelUpstream(bound, id));
+            relay.relay(upstream, response, id, onTheWayBack, () -> cancelUpstream(bound, id), () -> local.touch(bound.sessionId(), bound.token()));
           }
         })
         .onFailure(e -> McpReplies.upstreamFailure(response, id, StreamableHttpChannel.classify(e)));
@@ -91,7 +94,7 @@ final class UpstreamForwarder {
   private void forwardLegacy(RoutingContext ctx, BoundSession bound, JsonObject message, UnaryOperator<JsonObject> rewrite) {
     Object id = message.getValue("id");
     LegacySseSession legacy = bound.entry().legacy;
-    legacy.request(message.getString("method"), message.getJsonObject("params"))
+    legacy.request(message)
         .onSuccess(result -> McpReplies.json(ctx.response(), 200, rewrite.apply(JsonRpc.result(id, result))))
         .onFailure(e -> {
           if (e instanceof McpClientException.RpcError rpc) {
@@ -117,7 +120,8 @@ final class UpstreamForwarder {
       } else {
         response.setStatusCode(202).end();
       }
-    }).onFailure(e -> McpReplies.error(response, 502, null, McpProtocol.ErrorCodes.INTERNAL_ERROR, e.getMessage()));
+    }).onFailure(e -> McpReplies.error(response, 502, null, McpProtocol.ErrorCodes.INTERNAL_ERROR,
+        StreamableHttpChannel.classify(e).getMessage()));
   }
 
   /** An upstream list change: the cache forgets the server, a resync starts, the agent is told too. */
@@ -125,7 +129,7 @@ final class UpstreamForwarder {
     String method = message.getString("method");
     if ("notifications/tools/list_changed".equals(method) || "notifications/prompts/list_changed".equals(method)) {
       cache.invalidate(dev.mcpgateway.model.ServerKey.of(bound.capabilities().server()));
-      sync.sync(bound.token().accountId(), bound.token().serverId());
+      sync.syncAgain(bound.token().accountId(), bound.token().serverId());
     }
     return message;
   }
@@ -162,7 +166,7 @@ final class UpstreamForwarder {
                 McpProtocol.ErrorCodes.INVALID_REQUEST, "upstream answered the stream request with HTTP " + upstream.statusCode());
             return;
           }
-          relay.relay(upstream, response, null, m -> watchListChanges(bound, m), () -> { });
+          relay.relay(upstream, response, null, m -> watchListChanges(bound, m), () -> { }, () -> local.touch(bound.sessionId(), bound.token()));
         })
         .onFailure(e -> McpReplies.error(response, 502, null, McpProtocol.ErrorCodes.INTERNAL_ERROR,
             StreamableHttpChannel.classify(e).getMessage()));

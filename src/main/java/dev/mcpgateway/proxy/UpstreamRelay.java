@@ -20,9 +20,12 @@ import java.util.function.UnaryOperator;
  * sent). An event stream is relayed event by event as it arrives — each message rewritten in place,
  * event ids kept for resumption, priming events passed on — never buffered whole, with
  * back-pressure both ways, keep-alive comments while quiet, and an idle limit: silence longer than
- * the upstream request timeout ends the stream with a JSON-RPC error for the open request, as does
- * an upstream that breaks or ends the stream before answering. When the agent goes away first, the
- * upstream exchange is dropped and {@code onAgentGone} runs (to send {@code notifications/cancelled}).
+ * the upstream request timeout ends the stream with a JSON-RPC error for the open request (and
+ * cancels it upstream), as does an upstream that breaks or ends the stream before answering —
+ * unless it had sent an event id, in which case it is polling and the agent resumes with GET.
+ * When the agent goes away first, the upstream exchange is dropped and {@code cancelUpstream} runs
+ * (to send {@code notifications/cancelled}); every keep-alive tick of an open stream counts as
+ * session activity ({@code onActivity}).
  */
 final class UpstreamRelay {
   private final Vertx vertx;
@@ -38,9 +41,10 @@ final class UpstreamRelay {
   }
 
   /** Relays the answer to request {@code id}, or a server-to-client GET stream when {@code id} is null. */
-  void relay(HttpClientResponse upstream, HttpServerResponse agent, Object id, UnaryOperator<JsonObject> rewrite, Runnable onAgentGone) {
+  void relay(HttpClientResponse upstream, HttpServerResponse agent, Object id, UnaryOperator<JsonObject> rewrite,
+      Runnable cancelUpstream, Runnable onActivity) {
     if (McpProtocol.Headers.EVENT_STREAM.equals(StreamableHttpChannel.mediaType(upstream))) {
-      new Stream(upstream, agent, id, rewrite, onAgentGone).start();
+      new Stream(upstream, agent, id, rewrite, cancelUpstream, onActivity).start();
       return;
     }
     StreamableHttpChannel.readBounded(upstream, maxBytes).onSuccess(body -> {
@@ -53,7 +57,11 @@ final class UpstreamRelay {
         McpReplies.upstreamFailure(agent, id, new McpClientException.ProtocolViolation("upstream sent malformed JSON"));
         return;
       }
-      McpReplies.json(agent, 200, rewrite.apply(message));
+      try {
+        McpReplies.json(agent, 200, rewrite.apply(message));
+      } catch (RuntimeException e) {
+        McpReplies.upstreamFailure(agent, id, new McpClientException.ProtocolViolation("upstream sent a malformed result"));
+      }
     }).onFailure(e -> McpReplies.upstreamFailure(agent, id, e));
   }
 
@@ -62,23 +70,32 @@ final class UpstreamRelay {
     private final HttpServerResponse agent;
     private final Object id;
     private final UnaryOperator<JsonObject> rewrite;
-    private final Runnable onAgentGone;
+    private final Runnable cancelUpstream;
+    private final Runnable onActivity;
     private final SseParser parser;
     private boolean done;
+    private boolean relayedEventId;
     private boolean wroteSinceTick;
     private long keepAliveTimer = -1;
     private long idleTimer = -1;
 
-    Stream(HttpClientResponse upstream, HttpServerResponse agent, Object id, UnaryOperator<JsonObject> rewrite, Runnable onAgentGone) {
+    Stream(HttpClientResponse upstream, HttpServerResponse agent, Object id, UnaryOperator<JsonObject> rewrite,
+        Runnable cancelUpstream, Runnable onActivity) {
       this.upstream = upstream;
       this.agent = agent;
       this.id = id;
       this.rewrite = rewrite;
-      this.onAgentGone = onAgentGone;
+      this.cancelUpstream = cancelUpstream;
+      this.onActivity = onActivity;
       this.parser = new SseParser(maxBytes, this::onEvent);
     }
 
     void start() {
+      if (agent.closed()) { // the agent left before the upstream answered
+        upstream.request().reset();
+        cancelUpstream.run();
+        return;
+      }
       agent.setStatusCode(200)
           .putHeader("Content-Type", McpProtocol.Headers.EVENT_STREAM)
           .putHeader("Cache-Control", "no-cache")
@@ -87,7 +104,7 @@ final class UpstreamRelay {
         if (done) return;
         finish();
         upstream.request().reset();
-        onAgentGone.run();
+        cancelUpstream.run();
       });
       agent.drainHandler(v -> upstream.resume());
       upstream.handler(chunk -> {
@@ -98,7 +115,7 @@ final class UpstreamRelay {
         } catch (SseParser.EventTooLargeException e) {
           fail(new McpClientException.ProtocolViolation(e.getMessage()));
           return;
-        } catch (DecodeException e) {
+        } catch (RuntimeException e) {
           fail(new McpClientException.ProtocolViolation("upstream sent malformed JSON in an SSE event"));
           return;
         }
@@ -107,8 +124,11 @@ final class UpstreamRelay {
       upstream.exceptionHandler(e -> fail(StreamableHttpChannel.classify(e)));
       upstream.endHandler(v -> {
         if (done) return;
-        if (id == null) {
+        if (id == null || relayedEventId) {
+          // a GET stream ended, or an upstream that polls (2025-11-25): the stream closed after an
+          // event id, and the agent resumes with GET and Last-Event-ID, as the specification has it
           finish();
+          if (parser.retryMillis() != null) agent.write("retry: " + parser.retryMillis() + "\n\n");
           agent.end();
         } else {
           fail(new McpClientException.Unreachable("upstream ended the event stream before answering", null));
@@ -117,13 +137,16 @@ final class UpstreamRelay {
       keepAliveTimer = vertx.setPeriodic(settings.keepAlive().toMillis(), t -> {
         if (!wroteSinceTick && !done) agent.write(": keep-alive\n\n");
         wroteSinceTick = false;
+        onActivity.run(); // an open stream is a session in use
       });
       agent.write(": mcp-gateway\n\n"); // sends the head now: the agent sees the stream open
       touch();
     }
 
     private void onEvent(SseEvent event) {
+      if (done) return; // the rest of a chunk after the final response
       StringBuilder out = new StringBuilder();
+      if (event.id() != null) relayedEventId = true;
       if (event.event() != null) out.append("event: ").append(event.event()).append('\n');
       if (event.id() != null) out.append("id: ").append(event.id()).append('\n');
       if (event.data().isEmpty()) {
@@ -168,8 +191,10 @@ final class UpstreamRelay {
     private void touch() {
       if (id == null) return; // a GET stream may be quiet for as long as it likes
       if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
-      idleTimer = vertx.setTimer(idleLimitMs, t -> fail(new McpClientException.Unreachable(
-          "upstream did not answer within " + idleLimitMs + " ms", null)));
+      idleTimer = vertx.setTimer(idleLimitMs, t -> {
+        fail(new McpClientException.Unreachable("upstream did not answer within " + idleLimitMs + " ms", null));
+        cancelUpstream.run(); // the upstream may still be working on it
+      });
     }
 
     private void fail(McpClientException cause) {

@@ -63,6 +63,15 @@ public final class CapabilitySync {
     return mine;
   }
 
+  /**
+   * A sync that starts after whatever is running now: for changes the running one may have missed
+   * (an upstream's list_changed). Several such requests during one run share the next run.
+   */
+  public Future<SyncReport> syncAgain(String accountId, String id) {
+    Future<SyncReport> running = inFlight.get(new ServerKey(accountId, id));
+    return running == null ? sync(accountId, id) : running.transform(r -> sync(accountId, id));
+  }
+
   private Future<SyncReport> run(String accountId, String id) {
     Instant attempt = now();
     return store.get(accountId, id).compose(server -> fetch(server)

@@ -8,7 +8,7 @@ import java.util.Map;
  * asynchronously so that token-based kinds (OAuth, later) can refresh before answering. The
  * headers returned are secret: never logged, never echoed.
  */
-public sealed interface UpstreamAuth permits UpstreamAuth.None, UpstreamAuth.StaticHeaders {
+public sealed interface UpstreamAuth permits UpstreamAuth.None, UpstreamAuth.StaticHeaders, UpstreamAuth.Unusable {
 
   Future<Map<String, String>> headers();
 
@@ -34,6 +34,14 @@ public sealed interface UpstreamAuth permits UpstreamAuth.None, UpstreamAuth.Sta
     @Override
     public String toString() {
       return "StaticHeaders" + values.keySet();
+    }
+  }
+
+  /** Stored credentials that cannot be opened (e.g. sealed under another secret key): every request fails. */
+  record Unusable(String reason) implements UpstreamAuth {
+    @Override
+    public Future<Map<String, String>> headers() {
+      return Future.failedFuture(new IllegalStateException(reason));
     }
   }
 }

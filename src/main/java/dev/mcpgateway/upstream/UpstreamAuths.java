@@ -19,7 +19,16 @@ public final class UpstreamAuths {
     this.cipher = cipher;
   }
 
+  /** Never throws: credentials that cannot be opened give an auth whose every request fails. */
   public UpstreamAuth forServer(McpServer server) {
+    try {
+      return build(server);
+    } catch (RuntimeException e) {
+      return new UpstreamAuth.Unusable("the stored credentials cannot be opened with this gateway's secret key");
+    }
+  }
+
+  private UpstreamAuth build(McpServer server) {
     return switch (server.authType()) {
       case UNAUTHENTICATED -> new UpstreamAuth.None();
       // Until the OAuth connection flow exists, an OAuth server is reached without credentials and

@@ -263,6 +263,9 @@ class ProxyBehaviourTest {
     assertEquals(400, malformed.statusCode());
     assertEquals(-32700, malformed.bodyAsJsonObject().getJsonObject("error").getInteger("code"));
     assertEquals(400, result(mcp(HttpMethod.POST, "acme", "srv", TestGateway.AGENT, session).sendBuffer(Buffer.buffer("[]"))).statusCode());
+    assertEquals(400, result(mcp(HttpMethod.POST, "acme", "srv", TestGateway.AGENT, session)
+        .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 3).put("method", "tools/call").put("params", new JsonArray())))
+        .statusCode(), "params must be an object");
     assertEquals(400, result(mcp(HttpMethod.POST, "acme", "srv", TestGateway.AGENT, null).sendJsonObject(rpc(2, "ping", null))).statusCode(),
         "no session id outside initialize");
     assertEquals(400, result(mcp(HttpMethod.POST, "acme", "srv", TestGateway.AGENT, session).putHeader("MCP-Protocol-Version", "1999-01-01")
