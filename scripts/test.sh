@@ -40,6 +40,16 @@ if [ ! -d test-peers/node_modules ] || [ test-peers/package-lock.json -nt test-p
   (cd test-peers && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# The metrics tests read /metrics with the official Prometheus Python client's parser (Debian package).
+if ! /usr/bin/python3 -c "import prometheus_client.parser" >/dev/null 2>&1; then
+  echo "test.sh: installing python3-prometheus-client (Debian) for the metrics tests"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get install -y -qq python3-prometheus-client >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq python3-prometheus-client >/dev/null; }
+  fi
+  /usr/bin/python3 -c "import prometheus_client.parser" || { echo "test.sh: python3-prometheus-client is needed (apt-get install python3-prometheus-client)" >&2; exit 1; }
+fi
+
 cleanup() {
   if [ -n "$started_pg" ]; then
     echo "test.sh: stopping the PostgreSQL this run started"

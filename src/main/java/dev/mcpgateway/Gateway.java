@@ -8,6 +8,9 @@ import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.security.SecretKeyFile;
 import dev.mcpgateway.mcp.McpClient;
+import dev.mcpgateway.metrics.EventLoopLag;
+import dev.mcpgateway.metrics.GatewayMetrics;
+import dev.mcpgateway.metrics.ServerGaugeUpdates;
 import dev.mcpgateway.proxy.McpEndpoint;
 import dev.mcpgateway.proxy.SessionCodec;
 import dev.mcpgateway.store.ServerStore;
@@ -38,9 +41,13 @@ public final class Gateway {
   private final McpEndpoint mcp;
   private final String deploymentId;
   private final int port;
+  private final int metricsPort;
+  private final EventLoopLag lag;
 
   private Gateway(Vertx vertx, ServerStore store, McpClient client, CapabilityCache cache, CapabilitySync sync,
-      SyncScheduler scheduler, McpEndpoint mcp, String deploymentId, int port) {
+      SyncScheduler scheduler, McpEndpoint mcp, String deploymentId, int port, int metricsPort, EventLoopLag lag) {
+    this.metricsPort = metricsPort;
+    this.lag = lag;
     this.mcp = mcp;
     this.vertx = vertx;
     this.store = store;
@@ -55,6 +62,11 @@ public final class Gateway {
   private record Secrets(SecretCipher cipher, List<ApiToken> tokens) {}
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Clock clock) {
+    return start(vertx, config, clock, GatewayMetrics.create(clock));
+  }
+
+  /** Starts on {@code metrics}' registry: the one Vert.x reports its HTTP metrics to (see {@link Main}). */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Clock clock, GatewayMetrics metrics) {
     SecureRandom random = new SecureRandom();
     Future<Secrets> secrets = vertx.executeBlocking(() -> new Secrets(
         new SecretCipher(SecretKeyFile.resolve(config.secretKey(), config.dataDir(), random), random),
@@ -72,16 +84,19 @@ public final class Gateway {
           SecretCipher cipher = secrets.result().cipher();
           McpClient client = new McpClient(vertx, config.upstream());
           CapabilityCache cache = new CapabilityCache(vertx, store, config.cacheMaxServers());
-          CapabilitySync sync = new CapabilitySync(store, client, new UpstreamAuths(cipher), clock);
+          cache.bindTo(metrics.registry());
+          ServerGaugeUpdates.follow(store, metrics);
+          CapabilitySync sync = new CapabilitySync(store, client, new UpstreamAuths(cipher), clock, metrics);
           SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync());
-          McpEndpoint mcp = new McpEndpoint(vertx, new TokenSet<>(config.clientTokens()), new SessionCodec(cipher), cache, sync,
+          McpEndpoint mcp = new McpEndpoint(vertx, metrics, new TokenSet<>(config.clientTokens()), new SessionCodec(cipher), cache, sync,
               client, new UpstreamAuths(cipher), config.proxy(), clock);
           GatewayVerticle verticle = new GatewayVerticle(config.host(), config.port(), store,
               new TokenSet<>(secrets.result().tokens()), cipher, clock, sync,
               new AdminApi.Settings(config.maxBodyBytes(), config.requestTimeoutMs(), config.allowLinkLocal(), config.syncOnCreate()),
-              openApi.result(), mcp);
+              openApi.result(), mcp, metrics, config.metricsToken(), config.metricsPort());
           return vertx.deployVerticle(verticle)
-              .map(id -> new Gateway(vertx, store, client, cache, sync, scheduler, mcp, id, verticle.actualPort()))
+              .map(id -> new Gateway(vertx, store, client, cache, sync, scheduler, mcp, id, verticle.actualPort(),
+                  verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000)))
               .onSuccess(g -> scheduler.start())
               .onFailure(e -> client.close().eventually(store::close));
         })
@@ -91,6 +106,11 @@ public final class Gateway {
 
   public int port() {
     return port;
+  }
+
+  /** The port serving /metrics: the main one unless {@code metrics.port} moved it. */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   public ServerStore store() {
@@ -116,6 +136,7 @@ public final class Gateway {
   /** Stops serving and syncing, then closes the upstream client and the store. */
   public Future<Void> stop() {
     scheduler.stop();
+    lag.stop(vertx);
     return vertx.undeploy(deploymentId).eventually(client::close).eventually(store::close);
   }
 }

@@ -3,6 +3,9 @@ package dev.mcpgateway;
 import dev.mcpgateway.admin.AdminApi;
 import dev.mcpgateway.admin.AdminFailureHandler;
 import dev.mcpgateway.health.HealthRoutes;
+import dev.mcpgateway.metrics.AdminRequestMetrics;
+import dev.mcpgateway.metrics.GatewayMetrics;
+import dev.mcpgateway.metrics.MetricsEndpoint;
 import dev.mcpgateway.proxy.McpEndpoint;
 import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.TokenSet;
@@ -30,10 +33,18 @@ final class GatewayVerticle extends VerticleBase {
   private final AdminApi.Settings adminSettings;
   private final Buffer openApi;
   private final McpEndpoint mcp;
+  private final GatewayMetrics metrics;
+  private final String metricsToken;
+  private final int metricsPortSetting;
   private HttpServer server;
+  private HttpServer metricsServer;
 
   GatewayVerticle(String host, int port, ServerStore store, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
-      CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi, McpEndpoint mcp) {
+      CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi, McpEndpoint mcp, GatewayMetrics metrics,
+      String metricsToken, int metricsPortSetting) {
+    this.metrics = metrics;
+    this.metricsToken = metricsToken;
+    this.metricsPortSetting = metricsPortSetting;
     this.sync = sync;
     this.mcp = mcp;
     this.host = host;
@@ -49,6 +60,7 @@ final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route("/accounts/*").handler(new AdminRequestMetrics(metrics));
     AdminApi.mount(router, store, tokens, cipher, clock, sync, adminSettings);
     mcp.mount(router);
     HealthRoutes.mount(vertx, router, store);
@@ -60,11 +72,27 @@ final class GatewayVerticle extends VerticleBase {
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
     router.errorHandler(500, failures);
+    MetricsEndpoint scrape = new MetricsEndpoint(metrics, metricsToken);
+    Future<?> metricsListening = Future.succeededFuture();
+    if (metricsPortSetting >= 0) {
+      // a management port: /metrics (and health) off the public listener
+      Router management = Router.router(vertx);
+      management.get("/metrics").handler(scrape);
+      HealthRoutes.mount(vertx, management, store);
+      metricsServer = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(metricsPortSetting));
+      metricsListening = metricsServer.requestHandler(management).listen();
+    } else {
+      router.get("/metrics").handler(scrape);
+    }
     server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
-    return server.requestHandler(router).listen();
+    return metricsListening.compose(v -> server.requestHandler(router).listen());
   }
 
   int actualPort() {
     return server.actualPort();
+  }
+
+  int metricsPort() {
+    return metricsServer == null ? server.actualPort() : metricsServer.actualPort();
   }
 }

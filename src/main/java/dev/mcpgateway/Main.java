@@ -5,6 +5,11 @@ import dev.mcpgateway.security.AdminTokenBootstrap;
 import dev.mcpgateway.security.TokenHash;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.EnumSet;
+import dev.mcpgateway.metrics.GatewayMetrics;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -25,9 +30,18 @@ public final class Main {
     if (args.length > 0 && args[0].equals("healthcheck")) {
       System.exit(HealthProbe.run(args.length > 1 ? args[1] : HealthProbe.defaultUrl()));
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions());
+    Clock clock = Clock.systemUTC();
+    GatewayMetrics metrics = GatewayMetrics.create(clock);
+    // Vert.x reports HTTP server and client metrics to the gateway's registry, labelled by route
+    // template (never the raw path), method and status: bounded label sets
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .build();
     ConfigLoader.load(vertx)
-        .compose(config -> Gateway.start(vertx, config, Clock.systemUTC()))
+        .compose(config -> Gateway.start(vertx, config, clock, metrics))
         .onSuccess(gateway -> Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, gateway), "shutdown")))
         .onFailure(e -> {
           System.err.println("mcp-gateway failed to start: " + e.getMessage());

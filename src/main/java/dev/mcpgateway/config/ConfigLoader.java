@@ -59,6 +59,8 @@ public final class ConfigLoader {
     env.put("GATEWAY_SYNC_MAX_PAGES", "sync.max_pages");
     env.put("GATEWAY_SYNC_ON_CREATE", "sync.on_create");
     env.put("GATEWAY_CACHE_MAX_SERVERS", "cache.max_servers");
+    env.put("GATEWAY_METRICS_TOKEN", "metrics.token");
+    env.put("GATEWAY_METRICS_PORT", "metrics.port");
     return Map.copyOf(env);
   }
 

@@ -36,12 +36,14 @@ public record GatewayConfig(
     boolean syncOnCreate,
     long cacheMaxServers,
     List<ClientToken> clientTokens,
-    ProxySettings proxy) {
+    ProxySettings proxy,
+    String metricsToken,
+    int metricsPort) {
 
   @Override
   public String toString() {
     return "GatewayConfig[host=" + host + ", port=" + port + ", store=" + store + ", dataDir=" + dataDir
-        + ", apiTokens=" + apiTokens.size() + "]";
+        + ", apiTokens=" + apiTokens.size() + ", clientTokens=" + clientTokens.size() + ", metricsPort=" + metricsPort + "]";
   }
 
   public static GatewayConfig fromJson(JsonObject json) {
@@ -53,6 +55,7 @@ public record GatewayConfig(
     JsonObject sync = section(json, "sync");
     JsonObject cache = section(json, "cache");
     JsonObject proxy = section(json, "proxy");
+    JsonObject metrics = section(json, "metrics");
     Path dataDir = Path.of(string(store, "data_dir", "./data"));
     String pgUrl = blankToNull(string(store, "pg_url", null));
     String kind = string(store, "kind", "auto");
@@ -97,7 +100,9 @@ public record GatewayConfig(
             positiveLong(proxy, "max_body_bytes", 4 * 1024 * 1024),
             Duration.ofMillis(positiveLong(proxy, "session_idle_ms", 1_800_000)),
             Duration.ofMillis(positiveLong(proxy, "session_max_age_ms", 86_400_000)),
-            Duration.ofMillis(positiveLong(proxy, "keepalive_ms", 15_000))));
+            Duration.ofMillis(positiveLong(proxy, "keepalive_ms", 15_000))),
+        blankToNull(string(metrics, "token", null)),
+        integer(metrics, "port", -1, -1, 65535));
   }
 
   /** {@code client_tokens} plus the bootstrap {@code client_token} (plaintext, every account). */

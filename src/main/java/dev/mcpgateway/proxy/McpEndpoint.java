@@ -2,6 +2,7 @@ package dev.mcpgateway.proxy;
 
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.McpClient;
+import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.security.ClientToken;
 import dev.mcpgateway.security.TokenSet;
@@ -31,24 +32,31 @@ import java.util.function.UnaryOperator;
 public final class McpEndpoint {
   public static final String PATH = "/mcp/:account_id/:server_id";
   private final TokenSet<ClientToken> clients;
+  private final GatewayMetrics metrics;
   private final ProxySettings settings;
   private final LocalSessions local;
   private final SessionBinder binder;
   private final SessionOpener opener;
   private final UpstreamForwarder upstream;
 
-  public McpEndpoint(Vertx vertx, TokenSet<ClientToken> clients, SessionCodec sessions, CapabilityCache cache,
+  public McpEndpoint(Vertx vertx, GatewayMetrics metrics, TokenSet<ClientToken> clients, SessionCodec sessions, CapabilityCache cache,
       CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings, Clock clock) {
     this.clients = clients;
     this.settings = settings;
+    this.metrics = metrics;
     this.local = new LocalSessions(vertx, settings.sessionIdle());
-    this.upstream = new UpstreamForwarder(vertx, client, auths, settings, cache, sync, local);
+    this.upstream = new UpstreamForwarder(vertx, metrics, client, auths, settings, cache, sync, local);
     local.whenEvicted(upstream::end);
     this.binder = new SessionBinder(sessions, cache, local, settings, clock);
     this.opener = new SessionOpener(vertx, sessions, cache, client, auths, local, clock);
   }
 
   public void mount(Router router) {
+    router.route(PATH).handler(ctx -> {
+      Exchange exchange = Exchange.of(ctx);
+      ctx.addEndHandler(v -> record(ctx, exchange));
+      ctx.next();
+    });
     router.route(PATH).handler(new ClientAuthHandler(clients));
     router.post(PATH).handler(this::post);
     router.get(PATH).handler(this::get);
@@ -57,6 +65,15 @@ public final class McpEndpoint {
       ctx.response().putHeader("Allow", "GET, POST, DELETE");
       McpReplies.error(ctx.response(), 405, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "method not allowed");
     });
+  }
+
+  /** Records the message's metrics once its response has ended. */
+  private void record(RoutingContext ctx, Exchange exchange) {
+    long end = System.nanoTime();
+    if (ctx.response().getStatusCode() >= 400) exchange.outcome("rejected");
+    metrics.mcpRequest(exchange.account, exchange.server, exchange.method, exchange.outcome, end - exchange.startNanos,
+        exchange.upstreamNanos(end));
+    if (exchange.kind != null) metrics.capabilityUse(exchange.account, exchange.server, exchange.kind, exchange.exposedName, exchange.outcome);
   }
 
   /** Sessions this replica is tracking (for tests and, later, metrics). */
@@ -118,6 +135,8 @@ public final class McpEndpoint {
       McpReplies.error(response, 400, message.getValue("id"), McpProtocol.ErrorCodes.INVALID_REQUEST, "params must be an object");
       return;
     }
+    Exchange.of(ctx).method = JsonRpc.isRequest(message) ? message.getString("method")
+        : message.getValue("method") instanceof String ? "notification" : "response";
     String sessionId = ctx.request().getHeader(McpProtocol.Headers.SESSION_ID);
     if (JsonRpc.isRequest(message) && McpProtocol.Methods.INITIALIZE.equals(message.getString("method"))) {
       opener.initialize(ctx, message);
@@ -163,7 +182,13 @@ public final class McpEndpoint {
     JsonObject params = message.getJsonObject("params");
     String exposed = params == null || !(params.getValue("name") instanceof String name) ? null : name;
     Optional<String> upstreamName = CallNames.resolve(exposed, bound.capabilities(), kind);
+    Exchange exchange = Exchange.of(ctx);
+    exchange.kind = kind == CallNames.Kind.TOOL ? "tool" : "prompt";
+    // only names the server has become label values: anything else is "other"
+    var known = kind == CallNames.Kind.TOOL ? bound.capabilities().toolNames() : bound.capabilities().promptNames();
+    if (exposed != null && known.containsKey(exposed)) exchange.exposedName = exposed;
     if (upstreamName.isEmpty()) {
+      exchange.outcome("refused");
       McpReplies.json(ctx.response(), 200, McpReplies.error(message.getValue("id"), McpProtocol.ErrorCodes.INVALID_PARAMS,
           refusal + (exposed == null ? "(no name)" : StringsForLogs.clip(exposed)), null));
       return;
@@ -177,6 +202,7 @@ public final class McpEndpoint {
   // ---------------------------------------------------------------- GET and DELETE
 
   private void get(RoutingContext ctx) {
+    Exchange.of(ctx).method = "stream";
     String accept = ctx.request().getHeader("Accept");
     if (accept != null && !accept.toLowerCase(Locale.ROOT).contains(McpProtocol.Headers.EVENT_STREAM) && !accept.contains("*/*")) {
       McpReplies.error(ctx.response(), 406, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "Accept must include text/event-stream");
@@ -194,6 +220,7 @@ public final class McpEndpoint {
   }
 
   private void delete(RoutingContext ctx) {
+    Exchange.of(ctx).method = "delete";
     String sessionId = ctx.request().getHeader(McpProtocol.Headers.SESSION_ID);
     if (sessionId == null) {
       McpReplies.error(ctx.response(), 400, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "Mcp-Session-Id header required");

@@ -40,10 +40,11 @@ final class McpReplies {
   }
 
   /** An upstream failure for request {@code id}: HTTP 200 with a JSON-RPC error carrying error_details. */
-  static void upstreamFailure(HttpServerResponse response, Object id, Throwable failure) {
+  static void upstreamFailure(HttpServerResponse response, Exchange exchange, Object id, Throwable failure) {
     ErrorDetails details = details(failure);
     boolean timeout = failure instanceof McpClientException.Unreachable && failure.getMessage() != null
-        && failure.getMessage().contains("did not answer");
+        && (failure.getMessage().contains("did not answer") || failure.getMessage().contains("timed out"));
+    exchange.outcome(timeout ? "timeout" : "upstream_error");
     json(response, 200, error(id, timeout ? REQUEST_TIMEOUT : McpProtocol.ErrorCodes.INTERNAL_ERROR,
         timeout ? "upstream MCP server timed out" : "upstream MCP server failed", details.toJson()));
   }

@@ -55,6 +55,7 @@ final class SessionBinder {
         notFound(ctx);
         return null;
       }
+      Exchange.of(ctx).serverKnown(account, server);
       return new BoundSession(sessionId, token, capabilities, entry);
     }).recover(e -> {
       if (e instanceof ServerNotFoundException) return notFound(ctx);

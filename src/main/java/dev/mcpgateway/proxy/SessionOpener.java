@@ -64,6 +64,8 @@ final class SessionOpener {
       }
     }).onSuccess(capabilities -> {
       var server = capabilities.server();
+      Exchange.of(ctx).serverKnown(account, serverId);
+      Exchange.of(ctx).upstreamAsked();
       if (client.rememberedTransport(server.hostname()) == McpSession.Transport.LEGACY_SSE) {
         initializeLegacy(ctx, capabilities, message, clientToken);
         return;
@@ -72,7 +74,7 @@ final class SessionOpener {
       HttpClientRequest[] sent = new HttpClientRequest[1];
       long limit = client.limits().requestTimeoutMs();
       long timer = vertx.setTimer(limit, t -> {
-        McpReplies.upstreamFailure(response, id, new McpClientException.Unreachable("upstream did not answer within " + limit + " ms", null));
+        McpReplies.upstreamFailure(response, Exchange.of(ctx), id, new McpClientException.Unreachable("upstream did not answer within " + limit + " ms", null));
         if (sent[0] != null) sent[0].reset();
       });
       response.closeHandler(v -> {
@@ -106,7 +108,7 @@ final class SessionOpener {
             completeInitialize(ctx, capabilities, clientToken, answer.message(), answer.upstreamSession(),
                 McpSession.Transport.STREAMABLE_HTTP, null);
           })
-          .onFailure(e -> McpReplies.upstreamFailure(response, id, StreamableHttpChannel.classify(e)));
+          .onFailure(e -> McpReplies.upstreamFailure(response, Exchange.of(ctx), id, StreamableHttpChannel.classify(e)));
     });
   }
 
@@ -126,7 +128,7 @@ final class SessionOpener {
           completeInitialize(ctx, capabilities, clientToken, JsonRpc.result(id, session.initializeResult()), null,
               McpSession.Transport.LEGACY_SSE, entry[0]);
         })
-        .onFailure(e -> McpReplies.upstreamFailure(ctx.response(), id, e));
+        .onFailure(e -> McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, e));
   }
 
   private void completeInitialize(RoutingContext ctx, Capabilities capabilities, ClientToken clientToken, JsonObject answer,
@@ -139,7 +141,7 @@ final class SessionOpener {
     }
     Future<String> version = McpClient.negotiated(result);
     if (version.failed()) {
-      McpReplies.upstreamFailure(ctx.response(), id, version.cause());
+      McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, version.cause());
       return;
     }
     var server = capabilities.server();

@@ -3,6 +3,7 @@ package dev.mcpgateway.proxy;
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.LegacySseSession;
 import dev.mcpgateway.mcp.McpClient;
+import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.mcp.McpClientException;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.mcp.StreamableHttpChannel;
@@ -32,14 +33,14 @@ final class UpstreamForwarder {
   private final CapabilitySync sync;
   private final LocalSessions local;
 
-  UpstreamForwarder(Vertx vertx, McpClient client, UpstreamAuths auths, ProxySettings settings, CapabilityCache cache,
-      CapabilitySync sync, LocalSessions local) {
+  UpstreamForwarder(Vertx vertx, GatewayMetrics metrics, McpClient client, UpstreamAuths auths, ProxySettings settings,
+      CapabilityCache cache, CapabilitySync sync, LocalSessions local) {
     this.local = local;
     this.vertx = vertx;
     this.client = client;
     this.channel = client.channel();
     this.auths = auths;
-    this.relay = new UpstreamRelay(vertx, settings, client.limits().maxResponseBytes(), client.limits().requestTimeoutMs());
+    this.relay = new UpstreamRelay(vertx, metrics, settings, client.limits().maxResponseBytes(), client.limits().requestTimeoutMs());
     this.cache = cache;
     this.sync = sync;
   }
@@ -57,7 +58,7 @@ final class UpstreamForwarder {
     long requestTimeout = client.limits().requestTimeoutMs();
     // until the upstream's answer begins; after that the relay's idle limit takes over
     long headTimer = vertx.setTimer(requestTimeout, t -> {
-      McpReplies.upstreamFailure(response, id, new McpClientException.Unreachable(
+      McpReplies.upstreamFailure(response, Exchange.of(ctx), id, new McpClientException.Unreachable(
           "upstream did not answer within " + requestTimeout + " ms", null));
       if (sent[0] != null) sent[0].reset();
       cancelUpstream(bound, id); // the upstream may still be working on it: tell it to stop
@@ -66,6 +67,7 @@ final class UpstreamForwarder {
         .compose(auth -> channel.post(bound.target(auth)))
         .compose(request -> {
           sent[0] = request;
+          Exchange.of(ctx).upstreamAsked();
           return request.send(message.toBuffer());
         })
         .onComplete(r -> vertx.cancelTimer(headTimer))
@@ -76,12 +78,12 @@ final class UpstreamForwarder {
           } else if (upstream.statusCode() >= 300) {
             McpClientException failure = StreamableHttpChannel.status(upstream);
             upstream.body();
-            McpReplies.upstreamFailure(response, id, failure);
+            McpReplies.upstreamFailure(response, Exchange.of(ctx), id, failure);
           } else {
-            relay.relay(upstream, response, id, onTheWayBack, () -> cancelUpstream(bound, id), () -> local.touch(bound.sessionId(), bound.token()));
+            relay.relay(upstream, response, Exchange.of(ctx), id, onTheWayBack, () -> cancelUpstream(bound, id), () -> local.touch(bound.sessionId(), bound.token()));
           }
         })
-        .onFailure(e -> McpReplies.upstreamFailure(response, id, StreamableHttpChannel.classify(e)));
+        .onFailure(e -> McpReplies.upstreamFailure(response, Exchange.of(ctx), id, StreamableHttpChannel.classify(e)));
     response.closeHandler(v -> {
       // the agent left before the upstream even answered: drop the call and tell the upstream
       if (sent[0] != null && !response.ended()) {
@@ -94,13 +96,15 @@ final class UpstreamForwarder {
   private void forwardLegacy(RoutingContext ctx, BoundSession bound, JsonObject message, UnaryOperator<JsonObject> rewrite) {
     Object id = message.getValue("id");
     LegacySseSession legacy = bound.entry().legacy;
+    Exchange.of(ctx).upstreamAsked();
     legacy.request(message)
         .onSuccess(result -> McpReplies.json(ctx.response(), 200, rewrite.apply(JsonRpc.result(id, result))))
         .onFailure(e -> {
           if (e instanceof McpClientException.RpcError rpc) {
+            Exchange.of(ctx).outcome("mcp_error");
             McpReplies.json(ctx.response(), 200, McpReplies.error(id, rpc.code(), rpc.getMessage(), null));
           } else {
-            McpReplies.upstreamFailure(ctx.response(), id, e);
+            McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, e);
           }
         });
   }
@@ -166,7 +170,7 @@ final class UpstreamForwarder {
                 McpProtocol.ErrorCodes.INVALID_REQUEST, "upstream answered the stream request with HTTP " + upstream.statusCode());
             return;
           }
-          relay.relay(upstream, response, null, m -> watchListChanges(bound, m), () -> { }, () -> local.touch(bound.sessionId(), bound.token()));
+          relay.relay(upstream, response, Exchange.of(ctx), null, m -> watchListChanges(bound, m), () -> { }, () -> local.touch(bound.sessionId(), bound.token()));
         })
         .onFailure(e -> McpReplies.error(response, 502, null, McpProtocol.ErrorCodes.INTERNAL_ERROR,
             StreamableHttpChannel.classify(e).getMessage()));

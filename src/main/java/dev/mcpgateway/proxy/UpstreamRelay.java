@@ -1,6 +1,7 @@
 package dev.mcpgateway.proxy;
 
 import dev.mcpgateway.mcp.JsonRpc;
+import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.mcp.McpClientException;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.mcp.SseEvent;
@@ -29,22 +30,24 @@ import java.util.function.UnaryOperator;
  */
 final class UpstreamRelay {
   private final Vertx vertx;
+  private final GatewayMetrics metrics;
   private final ProxySettings settings;
   private final int maxBytes;
   private final long idleLimitMs;
 
-  UpstreamRelay(Vertx vertx, ProxySettings settings, int maxBytes, long idleLimitMs) {
+  UpstreamRelay(Vertx vertx, GatewayMetrics metrics, ProxySettings settings, int maxBytes, long idleLimitMs) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.settings = settings;
     this.maxBytes = maxBytes;
     this.idleLimitMs = idleLimitMs;
   }
 
   /** Relays the answer to request {@code id}, or a server-to-client GET stream when {@code id} is null. */
-  void relay(HttpClientResponse upstream, HttpServerResponse agent, Object id, UnaryOperator<JsonObject> rewrite,
+  void relay(HttpClientResponse upstream, HttpServerResponse agent, Exchange exchange, Object id, UnaryOperator<JsonObject> rewrite,
       Runnable cancelUpstream, Runnable onActivity) {
     if (McpProtocol.Headers.EVENT_STREAM.equals(StreamableHttpChannel.mediaType(upstream))) {
-      new Stream(upstream, agent, id, rewrite, cancelUpstream, onActivity).start();
+      new Stream(upstream, agent, exchange, id, rewrite, cancelUpstream, onActivity).start();
       return;
     }
     StreamableHttpChannel.readBounded(upstream, maxBytes).onSuccess(body -> {
@@ -54,20 +57,22 @@ final class UpstreamRelay {
         if (!(decoded instanceof JsonObject object)) throw new DecodeException("not an object");
         message = object;
       } catch (DecodeException e) {
-        McpReplies.upstreamFailure(agent, id, new McpClientException.ProtocolViolation("upstream sent malformed JSON"));
+        McpReplies.upstreamFailure(agent, exchange, id, new McpClientException.ProtocolViolation("upstream sent malformed JSON"));
         return;
       }
+      if (message.containsKey("error")) exchange.outcome("mcp_error");
       try {
         McpReplies.json(agent, 200, rewrite.apply(message));
       } catch (RuntimeException e) {
-        McpReplies.upstreamFailure(agent, id, new McpClientException.ProtocolViolation("upstream sent a malformed result"));
+        McpReplies.upstreamFailure(agent, exchange, id, new McpClientException.ProtocolViolation("upstream sent a malformed result"));
       }
-    }).onFailure(e -> McpReplies.upstreamFailure(agent, id, e));
+    }).onFailure(e -> McpReplies.upstreamFailure(agent, exchange, id, e));
   }
 
   private final class Stream {
     private final HttpClientResponse upstream;
     private final HttpServerResponse agent;
+    private final Exchange exchange;
     private final Object id;
     private final UnaryOperator<JsonObject> rewrite;
     private final Runnable cancelUpstream;
@@ -79,10 +84,11 @@ final class UpstreamRelay {
     private long keepAliveTimer = -1;
     private long idleTimer = -1;
 
-    Stream(HttpClientResponse upstream, HttpServerResponse agent, Object id, UnaryOperator<JsonObject> rewrite,
+    Stream(HttpClientResponse upstream, HttpServerResponse agent, Exchange exchange, Object id, UnaryOperator<JsonObject> rewrite,
         Runnable cancelUpstream, Runnable onActivity) {
       this.upstream = upstream;
       this.agent = agent;
+      this.exchange = exchange;
       this.id = id;
       this.rewrite = rewrite;
       this.cancelUpstream = cancelUpstream;
@@ -110,6 +116,7 @@ final class UpstreamRelay {
       upstream.handler(chunk -> {
         if (done) return;
         touch();
+        metrics.relayed(chunk.length());
         try {
           parser.feed(chunk);
         } catch (SseParser.EventTooLargeException e) {
@@ -140,6 +147,7 @@ final class UpstreamRelay {
         onActivity.run(); // an open stream is a session in use
       });
       agent.write(": mcp-gateway\n\n"); // sends the head now: the agent sees the stream open
+      metrics.streamOpened();
       touch();
     }
 
@@ -185,7 +193,9 @@ final class UpstreamRelay {
     }
 
     private boolean answers(JsonObject message) {
-      return id != null && JsonRpc.isResponse(message) && JsonRpc.sameId(message.getValue("id"), id);
+      boolean answer = id != null && JsonRpc.isResponse(message) && JsonRpc.sameId(message.getValue("id"), id);
+      if (answer && message.containsKey("error")) exchange.outcome("mcp_error");
+      return answer;
     }
 
     private void touch() {
@@ -204,11 +214,12 @@ final class UpstreamRelay {
       if (id == null) {
         agent.end();
       } else {
-        McpReplies.upstreamFailure(agent, id, cause);
+        McpReplies.upstreamFailure(agent, exchange, id, cause);
       }
     }
 
     private void finish() {
+      if (!done) metrics.streamClosed();
       done = true;
       if (keepAliveTimer >= 0) vertx.cancelTimer(keepAliveTimer);
       if (idleTimer >= 0) vertx.cancelTimer(idleTimer);

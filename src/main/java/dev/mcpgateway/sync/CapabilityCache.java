@@ -49,6 +49,11 @@ public final class CapabilityCache {
     else cache.synchronous().invalidate(key);
   }
 
+  /** Caffeine's own meters (size, hits, misses, evictions, load time) under {@code cache="capabilities"}. */
+  public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+    io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(registry, cache, "capabilities");
+  }
+
   public CacheStats stats() {
     return cache.synchronous().stats();
   }

@@ -4,6 +4,7 @@ import dev.mcpgateway.mcp.McpClient;
 import dev.mcpgateway.mcp.McpClientException;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.mcp.McpSession;
+import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.ServerKey;
 import dev.mcpgateway.model.ServerStatus;
@@ -39,7 +40,10 @@ public final class CapabilitySync {
   private final Clock clock;
   private final Map<ServerKey, Future<SyncReport>> inFlight = new ConcurrentHashMap<>();
 
-  public CapabilitySync(ServerStore store, McpClient client, UpstreamAuths auths, Clock clock) {
+  private final GatewayMetrics metrics;
+
+  public CapabilitySync(ServerStore store, McpClient client, UpstreamAuths auths, Clock clock, GatewayMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.client = client;
     this.auths = auths;
@@ -74,9 +78,11 @@ public final class CapabilitySync {
 
   private Future<SyncReport> run(String accountId, String id) {
     Instant attempt = now();
+    long started = System.nanoTime();
     return store.get(accountId, id).compose(server -> fetch(server)
         .transform(outcome -> store.update(accountId, id, current -> record(current, server, outcome, attempt)))
-        .map(updated -> new SyncReport(updated, warnings(updated))));
+        .map(updated -> new SyncReport(updated, warnings(updated))))
+        .onSuccess(report -> metrics.sync(report.server().status().wire(), System.nanoTime() - started));
   }
 
   private Future<Fetched> fetch(McpServer server) {

@@ -1,0 +1,166 @@
+package dev.mcpgateway.metrics;
+
+import dev.mcpgateway.model.ServerKey;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The gateway's own meters, in one place, on one Prometheus registry (shared with Vert.x's HTTP
+ * metrics and the JVM binders). Every label value comes from a bounded set: method names from the
+ * MCP method list, tool and prompt names only when the server has them (else {@code other}),
+ * accounts and servers only when registered (else {@code unknown}) — so no client can grow the
+ * number of series. The README's metrics table documents each meter.
+ */
+public final class GatewayMetrics {
+  public static final String OTHER = "other";
+  public static final String UNKNOWN = "unknown";
+  private static final Set<String> METHODS = Set.of("initialize", "ping", "tools/list", "tools/call", "prompts/list",
+      "prompts/get", "resources/list", "resources/read", "resources/templates/list", "resources/subscribe",
+      "resources/unsubscribe", "completion/complete", "logging/setLevel", "notification", "response", "stream", "delete");
+  private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+      Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+      Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+
+  private final PrometheusMeterRegistry registry;
+  private final Clock clock;
+  private final AtomicLong openStreams = new AtomicLong();
+  private final Counter bytesRelayed;
+  private final Map<ServerKey, ServerGauges> servers = new ConcurrentHashMap<>();
+
+  private GatewayMetrics(PrometheusMeterRegistry registry, Clock clock) {
+    this.registry = registry;
+    this.clock = clock;
+    Gauge.builder("mcp_gateway_sse_streams_open", openStreams, AtomicLong::get)
+        .description("SSE streams open from the gateway to agents").register(registry);
+    bytesRelayed = Counter.builder("mcp_gateway_relayed_bytes").baseUnit("bytes")
+        .description("bytes relayed from upstreams to agents on event streams").register(registry);
+  }
+
+  /** A registry with the JVM and process binders: one per gateway process. */
+  public static GatewayMetrics create(Clock clock) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    return new GatewayMetrics(registry, clock);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public static String method(String method) {
+    return method != null && METHODS.contains(method) ? method : OTHER;
+  }
+
+  /**
+   * One agent message through the MCP endpoint: total time, and the part spent waiting for the
+   * upstream (zero when the gateway answered itself), by outcome
+   * ({@code ok, mcp_error, upstream_error, refused, timeout, rejected}).
+   */
+  public void mcpRequest(String account, String server, String method, String outcome, long totalNanos, long upstreamNanos) {
+    Tags tags = Tags.of("account", account, "server", server, "method", method(method), "outcome", outcome);
+    timer("mcp_gateway_mcp_request_duration_seconds", "MCP messages through the gateway, total time", tags)
+        .record(totalNanos, TimeUnit.NANOSECONDS);
+    timer("mcp_gateway_mcp_upstream_duration_seconds", "time spent waiting for the upstream, per MCP message", tags)
+        .record(upstreamNanos, TimeUnit.NANOSECONDS);
+    timer("mcp_gateway_mcp_gateway_duration_seconds", "time the gateway itself added, per MCP message", tags)
+        .record(Math.max(0, totalNanos - upstreamNanos), TimeUnit.NANOSECONDS);
+  }
+
+  /** A tools/call or prompts/get by exposed name; the name must be one the server has, else {@code other}. */
+  public void capabilityUse(String account, String server, String kind, String exposedName, String outcome) {
+    Counter.builder(kind.equals("tool") ? "mcp_gateway_tool_calls" : "mcp_gateway_prompt_gets")
+        .description(kind.equals("tool") ? "tools/call by exposed tool name" : "prompts/get by exposed prompt name")
+        .tags("account", account, "server", server, kind, exposedName, "outcome", outcome)
+        .register(registry).increment();
+  }
+
+  public void sync(String outcome, long nanos) {
+    Timer.builder("mcp_gateway_sync_duration_seconds").description("capability syncs by outcome (ready, error)")
+        .tags("outcome", outcome).serviceLevelObjectives(LATENCY_BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** What a server has and when it last synced; the gauges appear once the gateway has synced or loaded it. */
+  public void serverState(ServerKey key, int tools, int prompts, Instant lastSuccessfulSync) {
+    ServerGauges gauges = servers.computeIfAbsent(key, k -> new ServerGauges(registry, k, clock));
+    gauges.tools = tools;
+    gauges.prompts = prompts;
+    gauges.lastSuccess = lastSuccessfulSync;
+  }
+
+  /** A deleted server's gauges go with it. */
+  public void serverGone(ServerKey key) {
+    ServerGauges gauges = servers.remove(key);
+    if (gauges != null) gauges.meters.forEach(registry::remove);
+  }
+
+  public void adminRequest(String operation, int status) {
+    Counter.builder("mcp_gateway_admin_requests").description("management API requests by operation and HTTP status")
+        .tags("operation", operation, "status", Integer.toString(status)).register(registry).increment();
+  }
+
+  public void streamOpened() {
+    openStreams.incrementAndGet();
+  }
+
+  public void streamClosed() {
+    openStreams.decrementAndGet();
+  }
+
+  public void relayed(long bytes) {
+    bytesRelayed.increment(bytes);
+  }
+
+  private Timer timer(String name, String description, Tags tags) {
+    return Timer.builder(name).description(description).tags(tags).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+  }
+
+  private static final class ServerGauges {
+    volatile int tools;
+    volatile int prompts;
+    volatile Instant lastSuccess;
+    final List<Meter> meters;
+
+    ServerGauges(MeterRegistry registry, ServerKey key, Clock clock) {
+      Tags tags = Tags.of("account", key.accountId(), "server", key.id());
+      meters = List.of(
+          Gauge.builder("mcp_gateway_server_tools", this, g -> g.tools).tags(tags)
+              .description("tools the server had at its last successful sync").register(registry),
+          Gauge.builder("mcp_gateway_server_prompts", this, g -> g.prompts).tags(tags)
+              .description("prompts the server had at its last successful sync").register(registry),
+          Gauge.builder("mcp_gateway_server_seconds_since_last_successful_sync", this,
+                  g -> g.lastSuccess == null ? Double.NaN : Duration.between(g.lastSuccess, clock.instant()).toMillis() / 1000.0)
+              .tags(tags).description("seconds since the server's last successful sync (NaN: never)").register(registry));
+    }
+  }
+}
