@@ -9,6 +9,7 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
+import dev.mcpgateway.logging.LogSetup;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -41,6 +42,7 @@ public final class Main {
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();
     ConfigLoader.load(vertx)
+        .onSuccess(config -> LogSetup.apply(config.logLevel(), config.logFormat(), config.accessLog()))
         .compose(config -> Gateway.start(vertx, config, clock, metrics))
         .onSuccess(gateway -> Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, gateway), "shutdown")))
         .onFailure(e -> {

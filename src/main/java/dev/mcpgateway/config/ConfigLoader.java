@@ -61,6 +61,9 @@ public final class ConfigLoader {
     env.put("GATEWAY_CACHE_MAX_SERVERS", "cache.max_servers");
     env.put("GATEWAY_METRICS_TOKEN", "metrics.token");
     env.put("GATEWAY_METRICS_PORT", "metrics.port");
+    env.put("GATEWAY_LOG_LEVEL", "logging.level");
+    env.put("GATEWAY_LOG_FORMAT", "logging.format");
+    env.put("GATEWAY_ACCESS_LOG", "logging.access");
     return Map.copyOf(env);
   }
 

@@ -38,7 +38,10 @@ public record GatewayConfig(
     List<ClientToken> clientTokens,
     ProxySettings proxy,
     String metricsToken,
-    int metricsPort) {
+    int metricsPort,
+    String logLevel,
+    String logFormat,
+    boolean accessLog) {
 
   @Override
   public String toString() {
@@ -56,6 +59,9 @@ public record GatewayConfig(
     JsonObject cache = section(json, "cache");
     JsonObject proxy = section(json, "proxy");
     JsonObject metrics = section(json, "metrics");
+    JsonObject logging = section(json, "logging");
+    String logFormat = string(logging, "format", "json");
+    if (!logFormat.equals("json") && !logFormat.equals("text")) throw new IllegalArgumentException("logging.format must be json or text");
     Path dataDir = Path.of(string(store, "data_dir", "./data"));
     String pgUrl = blankToNull(string(store, "pg_url", null));
     String kind = string(store, "kind", "auto");
@@ -102,7 +108,10 @@ public record GatewayConfig(
             Duration.ofMillis(positiveLong(proxy, "session_max_age_ms", 86_400_000)),
             Duration.ofMillis(positiveLong(proxy, "keepalive_ms", 15_000))),
         blankToNull(string(metrics, "token", null)),
-        integer(metrics, "port", -1, -1, 65535));
+        integer(metrics, "port", -1, -1, 65535),
+        string(logging, "level", "info"),
+        logFormat,
+        bool(logging, "access", true));
   }
 
   /** {@code client_tokens} plus the bootstrap {@code client_token} (plaintext, every account). */

@@ -1,11 +1,13 @@
 package dev.mcpgateway.metrics;
 
+import dev.mcpgateway.logging.AccessLog;
+import dev.mcpgateway.security.ApiToken;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
 
 /**
- * Counts management API requests by operation (list, create, read, update, delete, sync, audit,
+ * Writes the access-log line of every management API request and counts it by operation (list, create, read, update, delete, sync, audit,
  * other) and HTTP status, once each response has ended — whether a handler, the failure handler or
  * the router answered it.
  */
@@ -24,8 +26,21 @@ public final class AdminRequestMetrics implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String operation = operation(ctx.request().method().name(), ctx.request().path());
-    ctx.addEndHandler(v -> metrics.adminRequest(operation, ctx.response().getStatusCode()));
+    long started = System.nanoTime();
+    ctx.addEndHandler(v -> {
+      int status = ctx.response().getStatusCode();
+      metrics.adminRequest(operation, status);
+      ApiToken token = ctx.get(ApiToken.class.getName());
+      AccessLog.admin(account(ctx.request().path()), operation, ctx.request().method().name(), status, System.nanoTime() - started,
+          token == null ? null : token.name());
+    });
     ctx.next();
+  }
+
+  /** The account segment of an admin path, for the access log (only well-formed ids; else "unknown"). */
+  static String account(String path) {
+    String[] parts = path == null ? new String[0] : path.split("/");
+    return parts.length > 2 && parts[2].matches("[A-Za-z0-9_-]{1,64}") ? parts[2] : "unknown";
   }
 
   static String operation(String method, String path) {

@@ -1,6 +1,7 @@
 package dev.mcpgateway.proxy;
 
 import dev.mcpgateway.mcp.JsonRpc;
+import dev.mcpgateway.logging.AccessLog;
 import dev.mcpgateway.mcp.McpClient;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.mcp.McpProtocol;
@@ -74,6 +75,8 @@ public final class McpEndpoint {
     metrics.mcpRequest(exchange.account, exchange.server, exchange.method, exchange.outcome, end - exchange.startNanos,
         exchange.upstreamNanos(end));
     if (exchange.kind != null) metrics.capabilityUse(exchange.account, exchange.server, exchange.kind, exchange.exposedName, exchange.outcome);
+    AccessLog.mcp(exchange.account, exchange.server, GatewayMetrics.method(exchange.method), exchange.kind == null ? null : exchange.exposedName,
+        ctx.response().getStatusCode(), exchange.outcome, end - exchange.startNanos, ctx.request().getHeader(McpProtocol.Headers.SESSION_ID));
   }
 
   /** Sessions this replica is tracking (for tests and, later, metrics). */

@@ -1,0 +1,150 @@
+package dev.mcpgateway.logging;
+
+import static dev.mcpgateway.support.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mcpgateway.support.FakeUpstream;
+import dev.mcpgateway.support.TestGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Plants secrets, drives traffic (good and bad), and greps every log line and response for them. */
+class LoggingTest {
+  static final String UPSTREAM_SECRET = "sk-upstream-PLANTED-77c1";
+  @TempDir Path dataDir;
+  Vertx vertx;
+  TestGateway gw;
+  FakeUpstream upstream;
+  final List<String> lines = new CopyOnWriteArrayList<>();
+  final List<String> responses = new ArrayList<>();
+  final JsonLogFormatter formatter = new JsonLogFormatter();
+  final Handler capture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      lines.add(formatter.format(record));
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
+  @BeforeEach
+  void start() {
+    Logger.getLogger("").addHandler(capture);
+    Logger.getLogger(AccessLog.LOGGER_NAME).setLevel(Level.INFO);
+    vertx = Vertx.vertx();
+    gw = result(TestGateway.start(vertx, dataDir, null));
+    upstream = result(FakeUpstream.start(vertx, FakeUpstream.wellBehaved(vertx, new JsonArray().add(new JsonObject().put("name", "echo")), 0)));
+  }
+
+  @AfterEach
+  void stop() {
+    result(upstream.stop());
+    result(gw.stop());
+    result(vertx.close());
+    Logger.getLogger("").removeHandler(capture);
+  }
+
+  String record(HttpResponse<Buffer> response) {
+    responses.add(response.bodyAsString() + " " + response.headers());
+    return response.bodyAsString();
+  }
+
+  HttpRequest<Buffer> mcp(String session) {
+    HttpRequest<Buffer> request = gw.client.request(HttpMethod.POST, TestGateway.mcp("acme", "srv"))
+        .putHeader("Authorization", "Bearer " + TestGateway.AGENT).putHeader("Accept", "application/json, text/event-stream");
+    if (session != null) request.putHeader("Mcp-Session-Id", session);
+    return request;
+  }
+
+  @Test
+  void plantedSecretsAppearInNoLogLineAndNoResponse() {
+    String admin = "Bearer " + TestGateway.ADMIN;
+    record(result(gw.client.post(TestGateway.servers("acme")).putHeader("Authorization", admin).sendJsonObject(new JsonObject()
+        .put("id", "srv").put("name", "srv").put("hostname", upstream.url()).put("auth_type", "bearer").put("auth_credentials", UPSTREAM_SECRET)
+        .put("updated_tools", new JsonArray().add(new JsonObject().put("name", "echo").put("alias", "say"))))));
+    record(result(gw.client.post(TestGateway.servers("acme") + "/srv/sync").putHeader("Authorization", admin).send()));
+    // failures too: a bad body echoing the secret, a wrong token, a sync against a refusing upstream
+    record(result(gw.client.post(TestGateway.servers("acme")).putHeader("Authorization", admin).sendJsonObject(new JsonObject()
+        .put("id", "bad id").put("auth_type", "unauthenticated").put("auth_credentials", UPSTREAM_SECRET + " x"))));
+    record(result(gw.client.get(TestGateway.servers("acme")).putHeader("Authorization", "Bearer " + UPSTREAM_SECRET).send()));
+    record(result(gw.client.post(TestGateway.servers("acme")).putHeader("Authorization", admin).sendJsonObject(new JsonObject()
+        .put("id", "down").put("name", "down").put("hostname", "http://127.0.0.1:1/mcp").put("auth_type", "bearer")
+        .put("auth_credentials", UPSTREAM_SECRET))));
+    record(result(gw.client.post(TestGateway.servers("acme") + "/down/sync").putHeader("Authorization", admin).send()));
+
+    HttpResponse<Buffer> init = result(mcp(null).sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
+        .put("params", new JsonObject().put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
+            .put("clientInfo", new JsonObject().put("name", "t").put("version", "1")))));
+    record(init);
+    String session = init.getHeader("Mcp-Session-Id");
+    record(result(mcp(session).sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("method", "tools/call")
+        .put("params", new JsonObject().put("name", "say").put("arguments", new JsonObject())))));
+    record(result(mcp(session).sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 3).put("method", "tools/call")
+        .put("params", new JsonObject().put("name", "echo")))));
+
+    assertFalse(lines.isEmpty());
+    for (String secret : List.of(UPSTREAM_SECRET, TestGateway.ADMIN, TestGateway.AGENT, session, TestGateway.SECRET_KEY)) {
+      for (String line : lines) assertFalse(line.contains(secret), "log line leaks " + secret + ": " + line);
+    }
+    for (String response : responses) {
+      assertFalse(response.contains(UPSTREAM_SECRET), response);
+      assertFalse(response.contains(TestGateway.ADMIN) || response.contains(TestGateway.AGENT), response);
+    }
+
+    List<JsonObject> access = lines.stream().map(String::trim).map(JsonObject::new)
+        .filter(l -> AccessLog.LOGGER_NAME.equals(l.getString("logger"))).toList();
+    JsonObject call = access.stream().filter(l -> "mcp".equals(l.getString("kind")) && "say".equals(l.getString("tool"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no access line for the call: " + access));
+    assertEquals("acme", call.getString("account"));
+    assertEquals("srv", call.getString("server"));
+    assertEquals("tools/call", call.getString("method"));
+    assertEquals(200, call.getInteger("status"));
+    assertEquals("ok", call.getString("outcome"));
+    assertEquals(12, call.getString("session").length(), "a short hash of the session, never the id");
+    assertTrue(call.containsKey("duration_ms") && call.containsKey("time"));
+    assertTrue(access.stream().anyMatch(l -> "admin".equals(l.getString("kind")) && "create".equals(l.getString("operation"))
+        && "test-admin".equals(l.getString("actor")) && l.getInteger("status") == 200), access.toString());
+    assertTrue(access.stream().anyMatch(l -> "refused".equals(l.getString("outcome"))), "the refused call is logged too");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "Authorization: Bearer abc.def-ghi_123|abc.def-ghi_123",
+      "header basic dXNlcjpwYXNz|dXNlcjpwYXNz",
+      "{\"auth_credentials\": \"tok-123\"}|tok-123",
+      "{\"client_secret\":\"cs-9\"}|cs-9",
+      "https://x.example/cb?code=1&access_token=at-5&x=1|at-5",
+      "session v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA__--|AAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+      "postgresql://user:hunter2@db:5432/x|hunter2",
+  })
+  void theRedactorMasksSecretShapes(String text, String secret) {
+    String redacted = SecretRedactor.redact(text);
+    assertFalse(redacted.contains(secret), redacted);
+    assertTrue(redacted.contains("[redacted]"), redacted);
+  }
+}
