@@ -27,7 +27,8 @@ public final class AdminApi {
       CapabilitySync sync, Settings settings) {
     ServerHandlers servers = new ServerHandlers(store,
         new ServerRequestParser(new HostnamePolicy(settings.allowLinkLocal())), new ServerChanges(cipher, clock),
-        sync, settings.syncOnCreate());
+        sync, settings.syncOnCreate(), new AuditTrail(store, clock));
+    AuditHandlers audit = new AuditHandlers(store);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
     TimeoutHandler timeout = TimeoutHandler.create(settings.requestTimeoutMs(), 503);
     JsonContentType json = new JsonContentType();
@@ -42,6 +43,7 @@ public final class AdminApi {
     router.get(server$).handler(timeout).handler(servers::read);
     router.put(server$).handler(timeout).handler(body).handler(json).handler(servers::update);
     router.delete(server$).handler(timeout).handler(servers::delete);
+    router.get(PREFIX + "/audit").handler(timeout).handler(audit::list);
     // no request timeout here: a sync is bounded by the upstream timeouts and always records its outcome
     router.post(server$ + "/sync").handler(servers::sync);
   }

@@ -39,6 +39,13 @@ public final class Envelope {
         .put("result", null);
   }
 
+  /** Answers 200 with the envelope {@code result} completes with, or hands its failure to the failure handler. */
+  static void respond(RoutingContext ctx, Future<JsonObject> result) {
+    result.onSuccess(body -> {
+      if (!ctx.response().ended()) send(ctx, 200, body);
+    }).onFailure(ctx::fail);
+  }
+
   public static Future<Void> send(RoutingContext ctx, int status, JsonObject body) {
     return ctx.response()
         .setStatusCode(status)

@@ -5,12 +5,17 @@ import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.store.ServerQuery;
 import dev.mcpgateway.store.ServerStore;
 import dev.mcpgateway.sync.CapabilitySync;
+import dev.mcpgateway.sync.SyncReport;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** The five server operations of the management API: parse, call the store, answer the envelope. */
+/**
+ * The five server operations of the management API: parse, call the store, record the change in the
+ * audit trail (after it succeeded, so a refused request records nothing), answer the envelope.
+ */
 final class ServerHandlers {
   static final int DEFAULT_PER_PAGE = 25;
   static final int MAX_PER_PAGE = 100;
@@ -23,10 +28,12 @@ final class ServerHandlers {
   private final ServerChanges changes;
   private final CapabilitySync sync;
   private final boolean syncOnCreate;
+  private final AuditTrail audit;
 
   ServerHandlers(ServerStore store, ServerRequestParser parser, ServerChanges changes, CapabilitySync sync,
-      boolean syncOnCreate) {
+      boolean syncOnCreate, AuditTrail audit) {
     this.store = store;
+    this.audit = audit;
     this.parser = parser;
     this.changes = changes;
     this.sync = sync;
@@ -35,7 +42,7 @@ final class ServerHandlers {
 
   void list(RoutingContext ctx) {
     ServerQuery query = ListParameters.parse(ctx.queryParams(), DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_SEARCH);
-    respond(ctx, store.list(account(ctx), query).map(page -> {
+    Envelope.respond(ctx, store.list(account(ctx), query).map(page -> {
       JsonArray items = new JsonArray();
       page.items().forEach(s -> items.add(ServerView.toJson(s)));
       return Envelope.page(items, query.page(), query.perPage(), page.totalCount());
@@ -44,12 +51,14 @@ final class ServerHandlers {
 
   void create(RoutingContext ctx) {
     ServerFields fields = parser.parse(ServerRequestParser.object(ctx.body().buffer()), ServerRequestParser.Mode.CREATE, null);
-    McpServer server = changes.create(account(ctx), fields, actor(ctx));
-    respond(ctx, store.create(server)
+    String actor = actor(ctx);
+    McpServer server = changes.create(account(ctx), fields, actor);
+    Envelope.respond(ctx, store.create(server)
         .onSuccess(created -> {
           // in the background: the response shows the server as created, status "waiting"
           if (syncOnCreate) sync.sync(created.accountId(), created.id());
         })
+        .compose(created -> audit.created(actor, created).map(created))
         .map(s -> Envelope.success(ServerView.toJson(s))));
   }
 
@@ -58,7 +67,13 @@ final class ServerHandlers {
    * failure is the result). Overrides that match nothing upstream are reported in {@code messages}.
    */
   void sync(RoutingContext ctx) {
-    respond(ctx, sync.sync(account(ctx), serverId(ctx)).map(report -> {
+    String account = account(ctx);
+    String id = serverId(ctx);
+    String actor = actor(ctx);
+    // read first for the audit trail's "before" (an unknown server is 404 before any upstream work, as it was)
+    Future<SyncReport> synced = store.get(account, id).compose(before -> sync.sync(account, id)
+        .compose(report -> audit.synced(actor, before, report.server()).map(report)));
+    Envelope.respond(ctx, synced.map(report -> {
       McpServer s = report.server();
       JsonObject result = new JsonObject().put("status", s.status().wire());
       if (s.error() != null) result.put("error", s.error());
@@ -70,25 +85,27 @@ final class ServerHandlers {
   }
 
   void read(RoutingContext ctx) {
-    respond(ctx, store.get(account(ctx), serverId(ctx)).map(s -> Envelope.success(ServerView.toJson(s))));
+    Envelope.respond(ctx, store.get(account(ctx), serverId(ctx)).map(s -> Envelope.success(ServerView.toJson(s))));
   }
 
   void update(RoutingContext ctx) {
     String id = serverId(ctx);
     ServerFields fields = parser.parse(ServerRequestParser.object(ctx.body().buffer()), ServerRequestParser.Mode.UPDATE, id);
     String actor = actor(ctx);
-    respond(ctx, store.update(account(ctx), id, current -> changes.update(current, fields, actor))
+    AtomicReference<McpServer> before = new AtomicReference<>();
+    Envelope.respond(ctx, store.update(account(ctx), id, current -> {
+          before.set(current);
+          return changes.update(current, fields, actor);
+        })
+        .compose(updated -> audit.updated(actor, before.get(), updated).map(updated))
         .map(s -> Envelope.success(ServerView.toJson(s))));
   }
 
   void delete(RoutingContext ctx) {
-    respond(ctx, store.delete(account(ctx), serverId(ctx)).map(s -> Envelope.success(ServerView.toJson(s))));
-  }
-
-  private static void respond(RoutingContext ctx, Future<JsonObject> result) {
-    result.onSuccess(body -> {
-      if (!ctx.response().ended()) Envelope.send(ctx, 200, body);
-    }).onFailure(ctx::fail);
+    String actor = actor(ctx);
+    Envelope.respond(ctx, store.delete(account(ctx), serverId(ctx))
+        .compose(deleted -> audit.deleted(actor, deleted).map(deleted))
+        .map(s -> Envelope.success(ServerView.toJson(s))));
   }
 
   private static String account(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package dev.mcpgateway.store;
 
+import dev.mcpgateway.model.AuditEntry;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.ServerKey;
 import io.vertx.core.Future;
@@ -11,12 +12,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +39,9 @@ import java.util.regex.Pattern;
  *
  * <p>Concurrency: every mutation runs on one single-threaded worker, so read-modify-write is atomic
  * without locks and the event loop never waits for the disk.
+ *
+ * <p>The audit trail is a {@link FileAuditLog} under {@code <dataDir>/audit/}: appended on the same
+ * single writer, listed on Vert.x's worker pool.
  */
 public final class FileServerStore implements ServerStore {
   private static final System.Logger LOG = System.getLogger(FileServerStore.class.getName());
@@ -48,13 +50,17 @@ public final class FileServerStore implements ServerStore {
   private static final String SUFFIX = ".json";
   private static final String TEMP_SUFFIX = ".tmp";
 
+  private final Vertx vertx;
   private final Path serversDir;
   private final WorkerExecutor writer;
+  private final FileAuditLog audit;
   private final Map<String, NavigableMap<String, McpServer>> byAccount = new ConcurrentHashMap<>();
   private final List<Consumer<ServerKey>> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  private FileServerStore(Path serversDir, WorkerExecutor writer) {
+  private FileServerStore(Vertx vertx, Path serversDir, WorkerExecutor writer, FileAuditLog audit) {
+    this.vertx = vertx;
+    this.audit = audit;
     this.serversDir = serversDir;
     this.writer = writer;
   }
@@ -62,8 +68,9 @@ public final class FileServerStore implements ServerStore {
   /** Opens (creating if needed) the store in {@code dataDir} and loads every server into memory. */
   public static Future<FileServerStore> open(Vertx vertx, Path dataDir) {
     WorkerExecutor writer = vertx.createSharedWorkerExecutor("file-store-" + UUID.randomUUID(), 1);
-    FileServerStore store = new FileServerStore(dataDir.resolve("servers"), writer);
     return writer.executeBlocking(() -> {
+      FileServerStore store = new FileServerStore(vertx, dataDir.resolve("servers"), writer,
+          FileAuditLog.load(dataDir.resolve("audit")));
       store.load();
       return store;
     }, true).onFailure(e -> writer.close());
@@ -128,7 +135,7 @@ public final class FileServerStore implements ServerStore {
       if (current == null) throw new ServerNotFoundException(accountId, id);
       Path dir = accountDir(accountId);
       Files.deleteIfExists(dir.resolve(id + SUFFIX));
-      fsyncDirectory(dir);
+      DurableFiles.fsyncDirectory(dir);
       accountServers(accountId).remove(id);
       return current;
     }).map(this::changed);
@@ -140,6 +147,25 @@ public final class FileServerStore implements ServerStore {
     List<McpServer> matching = servers.values().stream().filter(query::matches).toList();
     List<McpServer> page = matching.stream().skip(query.offset()).limit(query.perPage()).toList();
     return Future.succeededFuture(new ServerPage(page, matching.size()));
+  }
+
+  @Override
+  public Future<AuditEntry> appendAudit(AuditEntry entry) {
+    return mutate(() -> audit.append(entry));
+  }
+
+  @Override
+  public Future<AuditPage> listAudit(String accountId, AuditQuery query) {
+    if (closed) return Future.failedFuture(new StoreUnavailableException("store closed", null));
+    // reads only lines the index already holds, which appends never rewrite: no need to queue behind the writer
+    return vertx.executeBlocking(() -> {
+      try {
+        return audit.list(accountId, query);
+      } catch (IOException | UncheckedIOException e) {
+        LOG.log(System.Logger.Level.ERROR, "embedded store audit read failed", e);
+        throw new StoreUnavailableException("embedded store audit read failed", e);
+      }
+    }, false);
   }
 
   @Override
@@ -189,25 +215,25 @@ public final class FileServerStore implements ServerStore {
     if (!SAFE_SEGMENT.matcher(server.id()).matches()) throw new IllegalArgumentException("server id is not a safe path segment");
     Path dir = accountDir(server.accountId());
     if (!Files.isDirectory(dir)) {
-      createPrivateDirectory(dir);
-      fsyncDirectory(serversDir);
+      DurableFiles.createPrivateDirectory(dir);
+      DurableFiles.fsyncDirectory(serversDir);
     }
     byte[] bytes = StoredServerJson.encode(server).toBuffer().getBytes();
     Path temp = dir.resolve("." + server.id() + SUFFIX + TEMP_SUFFIX);
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       // the directory is owner-only already; the file is too, as it holds sealed secrets
-      restrictToOwner(temp);
+      DurableFiles.restrictToOwner(temp);
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) channel.write(buffer);
       channel.force(true);
     }
     Files.move(temp, dir.resolve(server.id() + SUFFIX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(dir);
+    DurableFiles.fsyncDirectory(dir);
   }
 
   private void load() throws IOException {
-    createPrivateDirectory(serversDir);
+    DurableFiles.createPrivateDirectory(serversDir);
     try (DirectoryStream<Path> accounts = Files.newDirectoryStream(serversDir, Files::isDirectory)) {
       for (Path accountDir : accounts) {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(accountDir)) {
@@ -233,33 +259,5 @@ public final class FileServerStore implements ServerStore {
       throw new IllegalStateException("cannot load " + file + ": " + e.getMessage(), e);
     }
     accountServers(server.accountId()).put(server.id(), server);
-  }
-
-  private static void createPrivateDirectory(Path dir) throws IOException {
-    if (Files.isDirectory(dir)) return;
-    try {
-      Files.createDirectories(dir.getParent());
-      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (FileAlreadyExistsException e) {
-      if (!Files.isDirectory(dir)) throw e;
-    } catch (UnsupportedOperationException e) {
-      Files.createDirectories(dir);
-    }
-  }
-
-  private static void restrictToOwner(Path file) throws IOException {
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX filesystem: the owner-only directory is the protection
-    }
-  }
-
-  private static void fsyncDirectory(Path dir) {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot fsync " + dir, e);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.mcpgateway.store;
 
+import dev.mcpgateway.model.AuditEntry;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.ServerKey;
 import dev.mcpgateway.model.ServerStatus;
@@ -43,9 +44,11 @@ public final class PgServerStore implements ServerStore {
   private final PgSubscriber subscriber;
   private final String channel;
   private final List<Consumer<ServerKey>> listeners = new CopyOnWriteArrayList<>();
+  private final PgAuditLog audit;
 
   private PgServerStore(Pool pool, PgSubscriber subscriber, String channel) {
     this.pool = pool;
+    this.audit = new PgAuditLog(pool);
     this.subscriber = subscriber;
     this.channel = channel;
   }
@@ -201,6 +204,16 @@ public final class PgServerStore implements ServerStore {
         .execute(Tuple.of(accountId, query.search(), query.perPage(), query.offset()))
         .map(PgServerStore::decodeAll);
     return translate(Future.all(total, items).map(all -> new ServerPage(items.result(), total.result())));
+  }
+
+  @Override
+  public Future<AuditEntry> appendAudit(AuditEntry entry) {
+    return translate(audit.append(entry));
+  }
+
+  @Override
+  public Future<AuditPage> listAudit(String accountId, AuditQuery query) {
+    return translate(audit.list(accountId, query));
   }
 
   @Override

@@ -1,8 +1,9 @@
 package dev.mcpgateway.store;
 
+import dev.mcpgateway.model.AuditEntry;
 import dev.mcpgateway.model.McpServer;
-import io.vertx.core.Future;
 import dev.mcpgateway.model.ServerKey;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -34,6 +35,19 @@ public sealed interface ServerStore permits FileServerStore, PgServerStore {
 
   /** One page of an account's servers, ordered by id, optionally filtered by {@code query.search}. */
   Future<ServerPage> list(String accountId, ServerQuery query);
+
+  /**
+   * Appends an entry to its account's audit trail under the next id and answers it with that id;
+   * the entry is durable when the future succeeds. The trail is append-only: nothing edits or
+   * removes an entry, and deleting a server keeps its entries.
+   */
+  Future<AuditEntry> appendAudit(AuditEntry entry);
+
+  /**
+   * One page of an account's audit trail, newest (largest id) first, optionally only the entries of
+   * {@code query.serverId}.
+   */
+  Future<AuditPage> listAudit(String accountId, AuditQuery query);
 
   /** The sync state of every server of every account, for the scheduler. */
   Future<List<SyncState>> syncStates();

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mcpgateway.support.FakeUpstream;
 import dev.mcpgateway.support.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The management API over real HTTP, run against a gateway on each store: the CRUD life cycle,
- * authentication and account isolation, secrets, persistence across restarts and concurrency.
+ * authentication and account isolation, secrets, persistence across restarts, concurrency and the
+ * audit trail.
  */
 abstract class AdminApiContract {
   static final String SECRET = "sk-live-PLANTED-SECRET-4f1c9a";
@@ -43,6 +46,13 @@ abstract class AdminApiContract {
 
   /** Every stored byte, for checking that no secret is kept in plaintext. */
   abstract String storedBytes() throws Exception;
+
+  /** Makes appending to account acme's audit trail fail from now on, while servers can still be written. */
+  abstract void breakAcmeAuditTrail() throws Exception;
+
+  static String audit(String account) {
+    return "/accounts/" + account + "/access/ai-controls/mcp/audit";
+  }
 
   @BeforeEach
   void start() {
@@ -144,7 +154,8 @@ abstract class AdminApiContract {
   void missingOrWrongTokensAre401WithAChallengeOnEveryRoute() {
     for (String token : new String[] {null, "wrong-token", ""}) {
       for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH)) {
-        for (String path : List.of(TestGateway.servers("acme"), TestGateway.servers("acme") + "/x", TestGateway.servers("acme") + "/x/nope")) {
+        for (String path : List.of(TestGateway.servers("acme"), TestGateway.servers("acme") + "/x", TestGateway.servers("acme") + "/x/nope",
+            audit("acme"))) {
           HttpResponse<Buffer> response = send(method, path, token,
               method == HttpMethod.POST || method == HttpMethod.PUT ? bearerServer("x") : null);
           assertEquals(List.of(10000), codes(envelope(response, 401)), method + " " + path);
@@ -161,7 +172,7 @@ abstract class AdminApiContract {
     envelope(send(HttpMethod.POST, TestGateway.servers("globex"), TestGateway.ADMIN, bearerServer("theirs")), 200);
     String base = TestGateway.servers("globex");
     Map<HttpMethod, List<String>> routes = Map.of(
-        HttpMethod.GET, List.of(base, base + "/theirs", base + "/missing"),
+        HttpMethod.GET, List.of(base, base + "/theirs", base + "/missing", audit("globex"), audit("globex") + "?server_id=theirs"),
         HttpMethod.POST, List.of(base),
         HttpMethod.PUT, List.of(base + "/theirs"),
         HttpMethod.DELETE, List.of(base + "/theirs"));
@@ -237,6 +248,7 @@ abstract class AdminApiContract {
         new JsonObject().put("updated_tools", new JsonArray().add(new JsonObject().put("name", "echo").put("alias", "say")))), 200);
     envelope(send(HttpMethod.DELETE, TestGateway.servers("acme") + "/keep-4", TestGateway.ADMIN, null), 200);
     JsonObject before = envelope(send(HttpMethod.GET, TestGateway.servers("acme"), TestGateway.ADMIN, null), 200);
+    JsonObject trailBefore = envelope(send(HttpMethod.GET, audit("acme") + "?per_page=100", TestGateway.ADMIN, null), 200);
 
     result(gw.stop());
     gw = result(TestGateway.start(vertx, dataDir, pgSchema()));
@@ -244,6 +256,8 @@ abstract class AdminApiContract {
     JsonObject after = envelope(send(HttpMethod.GET, TestGateway.servers("acme"), TestGateway.ADMIN, null), 200);
     assertEquals(before, after);
     assertEquals(4, after.getJsonObject("result_info").getInteger("total_count"));
+    assertEquals(trailBefore, envelope(send(HttpMethod.GET, audit("acme") + "?per_page=100", TestGateway.ADMIN, null), 200));
+    assertEquals(7, trailBefore.getJsonObject("result_info").getInteger("total_count"));
   }
 
   @Test
@@ -296,5 +310,172 @@ abstract class AdminApiContract {
     HttpResponse<Buffer> down = result(gw.client.get("/health/ready").send());
     assertEquals(503, down.statusCode());
     assertEquals(List.of(9002), codes(envelope(send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ADMIN, bearerServer("late")), 503)));
+  }
+
+  // ------------------------------------------------------------------------------------ audit trail
+
+  /** The account's whole audit trail, newest first. */
+  List<JsonObject> trail(String account) {
+    JsonObject page = envelope(send(HttpMethod.GET, audit(account) + "?per_page=100", TestGateway.ADMIN, null), 200);
+    List<JsonObject> entries = new ArrayList<>();
+    page.getJsonArray("result").forEach(e -> entries.add((JsonObject) e));
+    assertEquals(entries.size(), page.getJsonObject("result_info").getInteger("total_count"));
+    return entries;
+  }
+
+  @Test
+  void createUpdateSyncAndDeleteAreAuditedWithActorAndTheServerBeforeAndAfter() {
+    FakeUpstream upstream = result(FakeUpstream.start(vertx, FakeUpstream.wellBehaved(vertx,
+        new JsonArray().add(new JsonObject().put("name", "echo")), 0)));
+    try {
+      JsonObject created = envelope(send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ACME,
+          new JsonObject().put("id", "audited").put("name", "Audited").put("hostname", upstream.url())
+              .put("auth_type", "unauthenticated")), 200).getJsonObject("result");
+      JsonObject updated = envelope(send(HttpMethod.PUT, TestGateway.servers("acme") + "/audited", TestGateway.ADMIN,
+          new JsonObject().put("description", "watched")), 200).getJsonObject("result");
+      envelope(send(HttpMethod.POST, TestGateway.servers("acme") + "/audited/sync", TestGateway.ACME, null), 200);
+      JsonObject synced = envelope(send(HttpMethod.GET, TestGateway.servers("acme") + "/audited", TestGateway.ACME, null), 200)
+          .getJsonObject("result");
+      assertEquals("ready", synced.getString("status"));
+      JsonObject deleted = envelope(send(HttpMethod.DELETE, TestGateway.servers("acme") + "/audited", TestGateway.ADMIN, null), 200)
+          .getJsonObject("result");
+
+      List<JsonObject> trail = trail("acme");
+      assertEquals(List.of("delete", "sync", "update", "create"), trail.stream().map(e -> e.getString("action")).toList());
+      assertEquals(List.of("test-admin", "acme-bot", "test-admin", "acme-bot"), trail.stream().map(e -> e.getString("actor")).toList());
+      for (int i = 0; i < trail.size(); i++) {
+        JsonObject entry = trail.get(i);
+        assertEquals(Set.of("id", "account_id", "server_id", "action", "actor", "at", "before", "after"), entry.fieldNames());
+        assertEquals("acme", entry.getString("account_id"));
+        assertEquals("audited", entry.getString("server_id"));
+        Instant at = Instant.parse(entry.getString("at"));
+        if (i > 0) {
+          assertTrue(entry.getLong("id") < trail.get(i - 1).getLong("id"), "newest first: " + trail);
+          assertFalse(at.isAfter(Instant.parse(trail.get(i - 1).getString("at"))), "newest first: " + trail);
+        }
+      }
+      JsonObject create = trail.get(3);
+      JsonObject update = trail.get(2);
+      JsonObject sync = trail.get(1);
+      JsonObject delete = trail.get(0);
+      assertNull(create.getValue("before"));
+      assertEquals(created, create.getJsonObject("after"));
+      assertEquals(created, update.getJsonObject("before"));
+      assertEquals(updated, update.getJsonObject("after"));
+      assertEquals(new JsonObject().put("status", "waiting"), sync.getJsonObject("before"));
+      assertEquals(new JsonObject().put("status", "ready").put("last_synced", synced.getString("last_synced"))
+          .put("last_successful_sync", synced.getString("last_successful_sync")), sync.getJsonObject("after"));
+      assertEquals(deleted, delete.getJsonObject("before"));
+      assertNull(delete.getValue("after"));
+      // the audit trail outlives the server
+      assertEquals(4, trail("acme").size());
+    } finally {
+      result(upstream.stop());
+    }
+  }
+
+  @Test
+  void noCredentialAppearsInTheAuditTrailOnlyThatItChanged() throws Exception {
+    String server = TestGateway.servers("acme") + "/vault";
+    envelope(send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ADMIN, bearerServer("vault")), 200);
+    envelope(send(HttpMethod.PUT, server, TestGateway.ADMIN, new JsonObject().put("auth_credentials", SECRET + "-rotated")), 200);
+    envelope(send(HttpMethod.PUT, server, TestGateway.ADMIN, new JsonObject().put("name", "Vault")), 200);
+    JsonObject headers = new JsonObject().put("headers", new JsonObject().put("X-Api-Key", SECRET + "-header"));
+    envelope(send(HttpMethod.PUT, server, TestGateway.ADMIN, new JsonObject().put("hostname", "https://vault.example.com/mcp")
+        .put("auth_credentials", headers.encode())), 200);
+    envelope(send(HttpMethod.PUT, server, TestGateway.ADMIN, new JsonObject().put("auth_type", "unauthenticated")), 200);
+    envelope(send(HttpMethod.DELETE, server, TestGateway.ADMIN, null), 200);
+
+    String raw = send(HttpMethod.GET, audit("acme"), TestGateway.ADMIN, null).bodyAsString();
+    assertFalse(raw.contains("PLANTED"), raw);
+    assertFalse(raw.contains("sealed"), raw);
+    List<JsonObject> trail = trail("acme");
+    // newest first: delete, unauthenticated (credentials dropped), moved (new ones), rename, rotate, create
+    List<Object> marks = trail.stream().map(e -> e.getValue("after") instanceof JsonObject after ? after.getValue("auth_credentials") : null)
+        .toList();
+    String changed = "[redacted: changed]";
+    assertEquals(java.util.Arrays.asList(null, changed, changed, null, changed, changed), marks);
+    for (JsonObject entry : trail) {
+      if (entry.getValue("before") instanceof JsonObject before) assertFalse(before.containsKey("auth_credentials"), entry.encode());
+    }
+    assertFalse(storedBytes().contains("PLANTED"), "credentials are stored in plaintext");
+  }
+
+  @Test
+  void theAuditTrailPagesNewestFirstAndFiltersByServer() {
+    for (String id : List.of("p1", "p2", "p3")) {
+      envelope(send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ACME, bearerServer(id)), 200);
+    }
+    envelope(send(HttpMethod.PUT, TestGateway.servers("acme") + "/p1", TestGateway.ACME, new JsonObject().put("name", "one")), 200);
+    envelope(send(HttpMethod.DELETE, TestGateway.servers("acme") + "/p2", TestGateway.ACME, null), 200);
+    envelope(send(HttpMethod.POST, TestGateway.servers("globex"), TestGateway.ADMIN, bearerServer("p1")), 200);
+
+    JsonObject first = envelope(send(HttpMethod.GET, audit("acme") + "?per_page=2", TestGateway.ACME, null), 200);
+    assertEquals(new JsonObject().put("page", 1).put("per_page", 2).put("count", 2).put("total_count", 5).put("total_pages", 3),
+        first.getJsonObject("result_info"));
+    assertEquals(List.of("delete p2", "update p1"), summaries(first));
+    assertEquals(List.of("create p3", "create p2"), summaries(envelope(send(HttpMethod.GET, audit("acme") + "?per_page=2&page=2",
+        TestGateway.ACME, null), 200)));
+    JsonObject last = envelope(send(HttpMethod.GET, audit("acme") + "?per_page=2&page=3", TestGateway.ACME, null), 200);
+    assertEquals(List.of("create p1"), summaries(last));
+    assertEquals(1, last.getJsonObject("result_info").getInteger("count"));
+    JsonObject beyond = envelope(send(HttpMethod.GET, audit("acme") + "?page=9", TestGateway.ACME, null), 200);
+    assertEquals(List.of(), summaries(beyond));
+    assertEquals(25, beyond.getJsonObject("result_info").getInteger("per_page"));
+
+    JsonObject p1 = envelope(send(HttpMethod.GET, audit("acme") + "?server_id=p1", TestGateway.ACME, null), 200);
+    assertEquals(List.of("update p1", "create p1"), summaries(p1));
+    assertEquals(2, p1.getJsonObject("result_info").getInteger("total_count"));
+    assertEquals(List.of("delete p2", "create p2"), summaries(envelope(send(HttpMethod.GET, audit("acme") + "?server_id=p2",
+        TestGateway.ACME, null), 200)));
+    assertEquals(List.of(), summaries(envelope(send(HttpMethod.GET, audit("acme") + "?server_id=nothing", TestGateway.ACME, null), 200)));
+    assertEquals(List.of("create p1"), summaries(envelope(send(HttpMethod.GET, audit("globex"), TestGateway.ADMIN, null), 200)));
+    assertEquals(5, envelope(send(HttpMethod.GET, audit("acme") + "?server_id=", TestGateway.ACME, null), 200)
+        .getJsonObject("result_info").getInteger("total_count"));
+
+    for (String query : List.of("per_page=0", "per_page=101", "page=0", "page=x", "server_id=not_an_id", "server_id=" + "x".repeat(33))) {
+      assertEquals(List.of(1201), codes(envelope(send(HttpMethod.GET, audit("acme") + "?" + query, TestGateway.ACME, null), 400)), query);
+    }
+    assertEquals(List.of(1201, 1201), codes(envelope(send(HttpMethod.GET, audit("acme") + "?per_page=0&server_id=a_b", TestGateway.ACME,
+        null), 400)));
+    assertEquals(List.of(1202), codes(envelope(send(HttpMethod.GET, audit("acme.corp"), TestGateway.ADMIN, null), 400)));
+    assertEquals(List.of(7001), codes(envelope(send(HttpMethod.POST, audit("acme"), TestGateway.ACME, new JsonObject()), 405)));
+    assertEquals(List.of(7001), codes(envelope(send(HttpMethod.DELETE, audit("acme"), TestGateway.ACME, null), 405)));
+  }
+
+  private static List<String> summaries(JsonObject page) {
+    return page.getJsonArray("result").stream().map(o -> (JsonObject) o)
+        .map(e -> e.getString("action") + " " + e.getString("server_id")).toList();
+  }
+
+  @Test
+  void aRefusedRequestWritesNoAuditEntry() {
+    envelope(send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ADMIN, bearerServer("kept")), 200);
+    String kept = TestGateway.servers("acme") + "/kept";
+    envelope(send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ADMIN, bearerServer("kept")), 409);
+    envelope(send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ADMIN, bearerServer("bad").put("name", "")), 400);
+    envelope(send(HttpMethod.PUT, kept, TestGateway.ADMIN, new JsonObject().put("name", 42)), 400);
+    // refused inside the store's update (a moved bearer server needs its credentials again)
+    envelope(send(HttpMethod.PUT, kept, TestGateway.ADMIN, new JsonObject().put("hostname", "https://other.example.com/mcp")), 400);
+    envelope(send(HttpMethod.PUT, TestGateway.servers("acme") + "/missing", TestGateway.ADMIN, new JsonObject().put("name", "x")), 404);
+    envelope(send(HttpMethod.DELETE, TestGateway.servers("acme") + "/missing", TestGateway.ADMIN, null), 404);
+    envelope(send(HttpMethod.POST, TestGateway.servers("acme") + "/missing/sync", TestGateway.ADMIN, null), 404);
+    envelope(send(HttpMethod.PUT, kept, null, new JsonObject().put("name", "anonymous")), 401);
+    envelope(send(HttpMethod.DELETE, TestGateway.servers("globex") + "/kept", TestGateway.ACME, null), 403);
+    envelope(send(HttpMethod.GET, kept, TestGateway.ADMIN, null), 200);
+    assertEquals(List.of("create"), trail("acme").stream().map(e -> e.getString("action")).toList());
+    assertEquals(List.of(), trail("globex"));
+  }
+
+  @Test
+  void aFailedAuditAppendKeepsTheChangeAndStillAnswers200() throws Exception {
+    breakAcmeAuditTrail();
+    JsonObject created = envelope(send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ADMIN, bearerServer("unaudited")), 200)
+        .getJsonObject("result");
+    assertEquals(created, envelope(send(HttpMethod.GET, TestGateway.servers("acme") + "/unaudited", TestGateway.ADMIN, null), 200)
+        .getJsonObject("result"));
+    envelope(send(HttpMethod.PUT, TestGateway.servers("acme") + "/unaudited", TestGateway.ADMIN, new JsonObject().put("name", "n")), 200);
+    envelope(send(HttpMethod.DELETE, TestGateway.servers("acme") + "/unaudited", TestGateway.ADMIN, null), 200);
+    envelope(send(HttpMethod.GET, TestGateway.servers("acme") + "/unaudited", TestGateway.ADMIN, null), 404);
   }
 }

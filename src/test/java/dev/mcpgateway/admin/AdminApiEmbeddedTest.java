@@ -23,4 +23,10 @@ class AdminApiEmbeddedTest extends AdminApiContract {
       }).collect(Collectors.joining("\n"));
     }
   }
+
+  @Override
+  void breakAcmeAuditTrail() throws Exception {
+    // a directory where the account's audit file should be: every append fails with an I/O error
+    Files.createDirectories(dataDir.resolve("audit/acme.jsonl"));
+  }
 }

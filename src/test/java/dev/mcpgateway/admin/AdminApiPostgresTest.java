@@ -32,7 +32,21 @@ class AdminApiPostgresTest extends AdminApiContract {
       for (Row row : result(pool.query("SELECT account_id, id, name, hostname, doc::text FROM " + schema + ".mcp_servers").execute())) {
         for (int i = 0; i < row.size(); i++) all.append(row.getValue(i)).append('\n');
       }
+      for (Row row : result(pool.query("SELECT account_id, server_id, actor, before::text, after::text FROM " + schema
+          + ".audit_log").execute())) {
+        for (int i = 0; i < row.size(); i++) all.append(row.getValue(i)).append('\n');
+      }
       return all.toString();
+    } finally {
+      result(pool.close());
+    }
+  }
+
+  @Override
+  void breakAcmeAuditTrail() {
+    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(Postgres.URL)).using(vertx).build();
+    try {
+      result(pool.query("DROP TABLE " + schema + ".audit_log").execute());
     } finally {
       result(pool.close());
     }

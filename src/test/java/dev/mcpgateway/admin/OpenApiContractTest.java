@@ -54,7 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * request producing it ({@code x-request}) is replayed against a real gateway and must come back
  * equal (timestamps and actors aside) and valid for its operation, and the documented error codes
  * are exactly {@link ErrorCode}'s. The sync examples that need a live upstream are checked against a
- * stand-in MCP server.
+ * stand-in MCP server. The audit trail's examples are replayed last and describe what all the
+ * requests before them recorded.
  */
 @ExtendWith(VertxExtension.class)
 class OpenApiContractTest {
@@ -62,12 +63,16 @@ class OpenApiContractTest {
   static final String JSON = "application/json";
   /** Replay order: the creates build the state that the other operations' examples describe. */
   static final List<String> REPLAY_ORDER =
-      List.of("createServer", "listServers", "getServer", "updateServer", "deleteServer", "syncServer");
+      List.of("createServer", "listServers", "getServer", "updateServer", "deleteServer", "syncServer", "listAuditEntries");
   /** Fields that differ on every run; compared by shape, not value. */
   static final Set<String> VOLATILE =
       Set.of("created_at", "created_by", "modified_at", "modified_by", "last_synced", "last_successful_sync");
   /** The one operation whose {@code result} is not a server but the outcome of a sync. */
   static final String SYNC = "syncServer";
+  /** The one operation whose items are audit entries; replayed after every other, so its examples see their trail. */
+  static final String AUDIT = "listAuditEntries";
+  /** Fields of an audit entry that differ on every run; compared by shape, not value. */
+  static final Set<String> VOLATILE_AUDIT = Set.of("id", "at", "actor");
   static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
   static final String ACTOR = "acme-bot";
 
@@ -101,7 +106,7 @@ class OpenApiContractTest {
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  void documentIsOpenApi31WithTheSixOperations(VertxTestContext ctx) {
+  void documentIsOpenApi31WithTheSevenOperations(VertxTestContext ctx) {
     ctx.verify(() -> {
       assertEquals("3.1.0", doc.getString("openapi"));
       assertEquals(OpenAPIVersion.V3_1, contract.getVersion());
@@ -112,7 +117,8 @@ class OpenApiContractTest {
           "getServer", "GET " + servers + "/{id}",
           "updateServer", "PUT " + servers + "/{id}",
           "deleteServer", "DELETE " + servers + "/{id}",
-          "syncServer", "POST " + servers + "/{id}/sync");
+          "syncServer", "POST " + servers + "/{id}/sync",
+          AUDIT, "GET /accounts/{account_id}/access/ai-controls/mcp/audit");
       Map<String, String> actual = contract.operations().stream()
           .collect(Collectors.toMap(Operation::getOperationId, o -> o.getHttpMethod().name() + " " + o.getOpenAPIPath()));
       assertEquals(expected, actual);
@@ -128,7 +134,8 @@ class OpenApiContractTest {
           "getServer", Set.of(200, 400, 401, 403, 404, 500, 503),
           "updateServer", Set.of(200, 400, 401, 403, 404, 413, 415, 500, 503),
           "deleteServer", Set.of(200, 400, 401, 403, 404, 500, 503),
-          "syncServer", Set.of(200, 400, 401, 403, 404, 500, 503));
+          "syncServer", Set.of(200, 400, 401, 403, 404, 500, 503),
+          AUDIT, Set.of(200, 400, 401, 403, 500, 503));
       statuses.forEach((id, codes) -> assertEquals(codes,
           operationJson(id).getJsonObject("responses").fieldNames().stream().map(Integer::valueOf).collect(Collectors.toSet()), id));
 
@@ -267,6 +274,10 @@ class OpenApiContractTest {
       assertEquals(Integer.MAX_VALUE / ServerHandlers.MAX_PER_PAGE,
           parameters.getJsonObject("page").getJsonObject("schema").getInteger("maximum"));
       assertEquals(ServerHandlers.MAX_SEARCH, parameters.getJsonObject("search").getJsonObject("schema").getInteger("maxLength"));
+      assertEquals("#/components/schemas/ServerId", parameters.getJsonObject("server_id").getJsonObject("schema").getString("$ref"));
+      assertEquals(AuditTrail.CREDENTIALS_CHANGED, schemaJson("AuditServerView").getJsonArray("allOf").getJsonObject(1)
+          .getJsonObject("properties").getJsonObject("auth_credentials").getString("const"));
+      assertEquals(Set.copyOf(AuditTrail.SYNC_FIELDS), schemaJson("AuditSyncState").getJsonObject("properties").fieldNames());
       assertEquals("^" + ApiTokenAuthHandler.ACCOUNT_ID.pattern() + "$",
           parameters.getJsonObject("account_id").getJsonObject("schema").getString("pattern"));
       ctx.completeNow();
@@ -332,6 +343,9 @@ class OpenApiContractTest {
                 if (id.equals(SYNC)) {
                   checkSyncResultIsDocumented(where, body);
                   assertEquals(stableSync(example.getJsonObject("value")), stableSync(body), where);
+                } else if (id.equals(AUDIT)) {
+                  checkAuditIsDocumented(where, body);
+                  assertEquals(stableAudit(where, example.getJsonObject("value")), stableAudit(where, body), where);
                 } else {
                   checkVolatileFields(where, body);
                   checkServersAreDocumented(where, body);
@@ -384,6 +398,8 @@ class OpenApiContractTest {
         .compose(r -> expect(ctx, validator, "createServer", r, 503, example("ServiceUnavailable", "store_unavailable")))
         .compose(v -> send(HttpMethod.POST, servers + "/jira/sync", TestGateway.ACME, null))
         .compose(r -> expect(ctx, validator, SYNC, r, 503, responseExample(SYNC, 503, "store_unavailable")))
+        .compose(v -> send(HttpMethod.GET, "/accounts/acme/access/ai-controls/mcp/audit", TestGateway.ACME, null))
+        .compose(r -> expect(ctx, validator, AUDIT, r, 503, example("ServiceUnavailable", "store_unavailable")))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -679,6 +695,59 @@ class OpenApiContractTest {
     for (Object message : body.getJsonArray("messages")) {
       assertTrue(messageFields.containsAll(((JsonObject) message).fieldNames()), where + ": undocumented message field " + message);
     }
+  }
+
+  /**
+   * The validator ignores unknown fields: every field of an audit entry, and of the server or sync
+   * state it shows, must be documented; the actor is the calling token's name.
+   */
+  private void checkAuditIsDocumented(String where, JsonObject body) {
+    if (!Boolean.TRUE.equals(body.getBoolean("success"))) return;
+    Set<String> entryFields = schemaJson("AuditEntry").getJsonObject("properties").fieldNames();
+    Set<String> serverFields = new java.util.HashSet<>(schemaJson("Server").getJsonObject("properties").fieldNames());
+    serverFields.add("auth_credentials");
+    Set<String> syncFields = schemaJson("AuditSyncState").getJsonObject("properties").fieldNames();
+    for (Object item : body.getJsonArray("result")) {
+      JsonObject entry = (JsonObject) item;
+      assertTrue(entryFields.containsAll(entry.fieldNames()), where + ": undocumented field in " + entry.fieldNames());
+      assertEquals(ACTOR, entry.getString("actor"), where);
+      Instant.parse(entry.getString("at"));
+      for (String side : List.of("before", "after")) {
+        if (!(entry.getValue(side) instanceof JsonObject server)) continue;
+        Set<String> documented = "sync".equals(entry.getString("action")) ? syncFields : serverFields;
+        assertTrue(documented.containsAll(server.fieldNames()), where + ": undocumented field in " + side + " " + server.fieldNames());
+        if (server.containsKey("created_by")) assertEquals(ACTOR, server.getString("created_by"), where);
+        if (server.containsKey("modified_by")) assertEquals(ACTOR, server.getString("modified_by"), where);
+      }
+    }
+  }
+
+  /**
+   * An audit page without what differs on every run: each entry's id (a positive integer, falling
+   * down the page), time and actor, and in before/after the volatile server fields and the wording of
+   * {@code error_details.cause}.
+   */
+  private static JsonObject stableAudit(String where, JsonObject body) {
+    JsonObject copy = body.copy();
+    if (!Boolean.TRUE.equals(copy.getBoolean("success"))) return copy;
+    long previous = Long.MAX_VALUE;
+    for (Object item : copy.getJsonArray("result")) {
+      JsonObject entry = (JsonObject) item;
+      long id = entry.getLong("id");
+      assertTrue(id > 0 && id < previous, where + ": ids must fall down the page, newest first");
+      previous = id;
+      VOLATILE_AUDIT.forEach(entry::remove);
+      for (String side : List.of("before", "after")) {
+        if (!(entry.getValue(side) instanceof JsonObject server)) continue;
+        VOLATILE.forEach(server::remove);
+        JsonObject details = server.getJsonObject("error_details");
+        if (details != null) {
+          Object cause = details.remove("cause");
+          assertTrue(cause instanceof String text && !text.isBlank(), where + ": error_details.cause must be a non-empty string");
+        }
+      }
+    }
+    return copy;
   }
 
   /** A sync's answer without {@code error_details.cause}, whose wording varies (it must be there, though). */

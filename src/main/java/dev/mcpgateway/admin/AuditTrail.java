@@ -1,0 +1,87 @@
+package dev.mcpgateway.admin;
+
+import dev.mcpgateway.model.AuditEntry;
+import dev.mcpgateway.model.McpServer;
+import dev.mcpgateway.store.ServerStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Records every change made through the management API in the store's audit trail: who (the API
+ * token's name), when (the injected clock), and the server before and after as the API shows it
+ * ({@link ServerView}: never credentials). A credentials change is visible only as
+ * {@code "auth_credentials": "[redacted: changed]"} in {@code after}. A sync records just the sync
+ * state ({@link #SYNC_FIELDS}) before and after, not the fetched lists.
+ *
+ * <p>Best effort by design: an entry is appended only once its change is durable, and a failure to
+ * append is logged at WARNING instead of failing the request. The change cannot be undone by then,
+ * so an error answer would be a lie the client acts on (retrying a create that happened answers
+ * 409, a retried delete 404); the log line keeps the missing entry visible to operators.
+ */
+final class AuditTrail {
+  private static final System.Logger LOG = System.getLogger(AuditTrail.class.getName());
+  static final String CREDENTIALS_CHANGED = "[redacted: changed]";
+  /** What a sync entry's before and after hold: the sync state, as a sync's answer and the server show it. */
+  static final List<String> SYNC_FIELDS = List.of("status", "error", "error_details", "last_synced", "last_successful_sync");
+
+  private final ServerStore store;
+  private final Clock clock;
+
+  AuditTrail(ServerStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  Future<Void> created(String actor, McpServer after) {
+    return record(after, AuditEntry.Action.CREATE, actor, null, changed(null, after));
+  }
+
+  Future<Void> updated(String actor, McpServer before, McpServer after) {
+    return record(after, AuditEntry.Action.UPDATE, actor, ServerView.toJson(before), changed(before, after));
+  }
+
+  Future<Void> deleted(String actor, McpServer before) {
+    return record(before, AuditEntry.Action.DELETE, actor, ServerView.toJson(before), null);
+  }
+
+  Future<Void> synced(String actor, McpServer before, McpServer after) {
+    return record(after, AuditEntry.Action.SYNC, actor, syncState(before), syncState(after));
+  }
+
+  /** {@code after} as the API shows it, marked when its credentials differ from {@code before}'s (set, replaced or dropped). */
+  private static JsonObject changed(McpServer before, McpServer after) {
+    JsonObject view = ServerView.toJson(after);
+    if (!Objects.equals(before == null ? null : before.credentials(), after.credentials())) {
+      view.put("auth_credentials", CREDENTIALS_CHANGED);
+    }
+    return view;
+  }
+
+  private static JsonObject syncState(McpServer server) {
+    JsonObject view = ServerView.toJson(server);
+    JsonObject state = new JsonObject();
+    SYNC_FIELDS.forEach(field -> {
+      if (view.containsKey(field)) state.put(field, view.getValue(field));
+    });
+    return state;
+  }
+
+  private Future<Void> record(McpServer server, AuditEntry.Action action, String actor, JsonObject before, JsonObject after) {
+    AuditEntry entry = new AuditEntry(null, server.accountId(), server.id(), action, actor, now(), before, after);
+    return store.appendAudit(entry).<Void>mapEmpty().recover(e -> {
+      // the entry holds no secret, but only its identity is logged; store failures carry our own messages
+      LOG.log(System.Logger.Level.WARNING, "audit entry not recorded for " + action.wire() + " of " + server.accountId() + "/"
+          + server.id() + " by " + actor + " (the change itself succeeded): " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}

@@ -1,0 +1,55 @@
+package dev.mcpgateway.model;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One change made through the management API, as the audit trail keeps it. {@code before} and
+ * {@code after} are the server as the API showed it (never credentials: a credentials change is
+ * only marked), null where there was no server (before a create, after a delete).
+ *
+ * <p>{@code id} is assigned by the store when the entry is appended (null until then); a later
+ * entry of an account has a larger id, so ids order the trail.
+ */
+public record AuditEntry(
+    Long id,
+    String accountId,
+    String serverId,
+    Action action,
+    String actor,
+    Instant at,
+    JsonObject before,
+    JsonObject after) {
+
+  /** What was done to the server. */
+  public enum Action {
+    CREATE, UPDATE, DELETE, SYNC;
+
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<Action> fromWire(String value) {
+      for (Action action : values()) {
+        if (action.wire().equals(value)) return Optional.of(action);
+      }
+      return Optional.empty();
+    }
+  }
+
+  public AuditEntry {
+    Objects.requireNonNull(accountId, "accountId");
+    Objects.requireNonNull(serverId, "serverId");
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(actor, "actor");
+    Objects.requireNonNull(at, "at");
+  }
+
+  /** The same entry as stored under {@code id}. */
+  public AuditEntry withId(long id) {
+    return new AuditEntry(id, accountId, serverId, action, actor, at, before, after);
+  }
+}

@@ -1,0 +1,196 @@
+package dev.mcpgateway.store;
+
+import dev.mcpgateway.model.AuditEntry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The embedded store's audit trail: one append-only JSON Lines file per account,
+ * {@code <dataDir>/audit/<account>.jsonl}, one entry ({@link AuditEntryJson}) per line.
+ *
+ * <p>Appends run on the store's single writer: the line is written whole at the end of the last
+ * complete line and fsynced (the directory too when the file is new) before it is acknowledged.
+ * Memory holds only an index (id, server id, offset, length) per entry, so it does not grow with
+ * the size of the before/after views; a list filters the index and reads just the page's lines, on
+ * a worker thread.
+ *
+ * <p>Crashes: a last line without its newline is what a crash mid-append leaves. It was never
+ * acknowledged, so at start it is dropped and the file truncated to the last complete line (a
+ * later append must not continue the fragment). A complete line that does not parse is not a torn
+ * write: the start fails, naming the file and line.
+ */
+final class FileAuditLog {
+  private static final System.Logger LOG = System.getLogger(FileAuditLog.class.getName());
+  private static final Pattern SAFE_SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final String SUFFIX = ".jsonl";
+  private static final byte NEWLINE = '\n';
+
+  private record Slot(long id, String serverId, long offset, int length) {}
+
+  /** One account's index. Appended by the writer, read by list workers: guarded by itself. */
+  private static final class Trail {
+    final List<Slot> slots = new ArrayList<>();
+    /** One String per server id, shared by its slots. */
+    final Map<String, String> serverIds = new HashMap<>();
+    /** End of the last complete line: where the next append starts. */
+    long end;
+    long nextId = 1;
+
+    synchronized void add(long id, String serverId, long offset, int length) {
+      slots.add(new Slot(id, serverIds.computeIfAbsent(serverId, s -> s), offset, length));
+      end = offset + length + 1;
+      nextId = Math.max(nextId, id + 1);
+    }
+  }
+
+  private final Path dir;
+  private final Map<String, Trail> trails = new ConcurrentHashMap<>();
+
+  private FileAuditLog(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Opens (creating if needed) the trail in {@code dir} and indexes every file. Blocking. */
+  static FileAuditLog load(Path dir) throws IOException {
+    FileAuditLog log = new FileAuditLog(dir);
+    DurableFiles.createPrivateDirectory(dir);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        String account = name.substring(0, name.length() - SUFFIX.length());
+        if (SAFE_SEGMENT.matcher(account).matches()) log.index(account, file);
+      }
+    }
+    return log;
+  }
+
+  /** Appends {@code entry} under the account's next id and answers it. Blocking: on the single writer only. */
+  AuditEntry append(AuditEntry entry) throws IOException {
+    String account = entry.accountId();
+    Path file = file(account);
+    Trail trail = trails.computeIfAbsent(account, a -> new Trail());
+    long offset;
+    AuditEntry stored;
+    synchronized (trail) {
+      offset = trail.end;
+      stored = entry.withId(trail.nextId);
+    }
+    byte[] json = AuditEntryJson.encode(stored).encode().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer line = ByteBuffer.allocate(json.length + 1).put(json).put(NEWLINE).flip();
+    boolean created = !Files.exists(file);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      if (created) DurableFiles.restrictToOwner(file);
+      // bytes past the last complete line are a failed earlier append: never acknowledged, overwritten
+      if (channel.size() > offset) channel.truncate(offset);
+      long position = offset;
+      while (line.hasRemaining()) position += channel.write(line, position);
+      channel.force(true);
+    }
+    if (created) DurableFiles.fsyncDirectory(dir);
+    trail.add(stored.id(), stored.serverId(), offset, json.length);
+    return stored;
+  }
+
+  /** One page of the account's entries, newest first. Blocking: on a worker. */
+  AuditPage list(String accountId, AuditQuery query) throws IOException {
+    Trail trail = trails.get(accountId);
+    if (trail == null) return new AuditPage(List.of(), 0);
+    List<Slot> page = new ArrayList<>();
+    long total = 0;
+    synchronized (trail) {
+      for (int i = trail.slots.size() - 1; i >= 0; i--) {
+        Slot slot = trail.slots.get(i);
+        if (!query.matches(slot.serverId())) continue;
+        if (total >= query.offset() && page.size() < query.perPage()) page.add(slot);
+        total++;
+      }
+    }
+    List<AuditEntry> entries = new ArrayList<>(page.size());
+    if (!page.isEmpty()) {
+      try (FileChannel channel = FileChannel.open(file(accountId), StandardOpenOption.READ)) {
+        for (Slot slot : page) entries.add(read(channel, slot));
+      }
+    }
+    return new AuditPage(entries, total);
+  }
+
+  private static AuditEntry read(FileChannel channel, Slot slot) throws IOException {
+    ByteBuffer bytes = ByteBuffer.allocate(slot.length());
+    long position = slot.offset();
+    while (bytes.hasRemaining()) {
+      int read = channel.read(bytes, position);
+      if (read < 0) throw new IOException("audit file shorter than its index");
+      position += read;
+    }
+    return AuditEntryJson.decode(new JsonObject(Buffer.buffer(bytes.array())));
+  }
+
+  private Path file(String accountId) {
+    if (!SAFE_SEGMENT.matcher(accountId).matches()) throw new IllegalArgumentException("account id is not a safe path segment");
+    return dir.resolve(accountId + SUFFIX);
+  }
+
+  /** Indexes one account's file line by line, dropping a torn last line. */
+  private void index(String account, Path file) throws IOException {
+    Trail trail = trails.computeIfAbsent(account, a -> new Trail());
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+      Buffer line = Buffer.buffer();
+      long position = 0;
+      long lineStart = 0;
+      int lineNumber = 0;
+      int read;
+      while ((read = channel.read(chunk.clear(), position)) > 0) {
+        for (int i = 0; i < read; i++) {
+          byte b = chunk.get(i);
+          if (b != NEWLINE) {
+            line.appendByte(b);
+            continue;
+          }
+          lineNumber++;
+          if (line.length() > 0) {
+            AuditEntry entry = parse(file, lineNumber, line);
+            if (!entry.accountId().equals(account) || entry.id() == null) {
+              throw new IllegalStateException("cannot load " + file + ": line " + lineNumber + " is not an entry of account " + account);
+            }
+            trail.add(entry.id(), entry.serverId(), lineStart, line.length());
+          }
+          line = Buffer.buffer();
+          lineStart = position + i + 1;
+        }
+        position += read;
+      }
+      if (lineStart < position) {
+        LOG.log(System.Logger.Level.WARNING, "dropping the unfinished last line of " + file + " (" + (position - lineStart)
+            + " bytes, a write interrupted by a crash)");
+        channel.truncate(lineStart);
+        channel.force(true);
+      }
+      synchronized (trail) {
+        trail.end = lineStart;
+      }
+    }
+  }
+
+  private static AuditEntry parse(Path file, int lineNumber, Buffer line) {
+    try {
+      return AuditEntryJson.decode(new JsonObject(line));
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot load " + file + ": line " + lineNumber + " is not an audit entry: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.mcpgateway.store;
+
+import dev.mcpgateway.model.AuditEntry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The PostgreSQL store's audit trail: table {@code audit_log} (migration V2). Ids come from an
+ * identity column, so they increase across every account and replica; an account's trail is
+ * ordered by them. Failures are left to {@link PgServerStore}'s translation.
+ */
+final class PgAuditLog {
+  private static final String COLUMNS = "id, account_id, server_id, action, actor, at, before::text, after::text";
+  private static final String MATCHES = "account_id = $1 AND ($2::text IS NULL OR server_id = $2)";
+
+  private final Pool pool;
+
+  PgAuditLog(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<AuditEntry> append(AuditEntry entry) {
+    return pool.preparedQuery("INSERT INTO audit_log (account_id, server_id, action, actor, at, before, after) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        .execute(Tuple.of(entry.accountId(), entry.serverId(), entry.action().wire(), entry.actor(),
+            OffsetDateTime.ofInstant(entry.at(), ZoneOffset.UTC), entry.before(), entry.after()))
+        .map(rows -> entry.withId(rows.iterator().next().getLong(0)));
+  }
+
+  Future<AuditPage> list(String accountId, AuditQuery query) {
+    Tuple filter = Tuple.of(accountId, query.serverId());
+    Future<Long> total = pool.preparedQuery("SELECT count(*) FROM audit_log WHERE " + MATCHES)
+        .execute(filter)
+        .map(rows -> rows.iterator().next().getLong(0));
+    Future<List<AuditEntry>> items = pool.preparedQuery("SELECT " + COLUMNS + " FROM audit_log WHERE " + MATCHES
+            + " ORDER BY id DESC LIMIT $3 OFFSET $4")
+        .execute(Tuple.of(accountId, query.serverId(), query.perPage(), query.offset()))
+        .map(rows -> {
+          List<AuditEntry> entries = new ArrayList<>(rows.size());
+          for (Row row : rows) entries.add(decode(row));
+          return entries;
+        });
+    return Future.all(total, items).map(all -> new AuditPage(items.result(), total.result()));
+  }
+
+  private static AuditEntry decode(Row row) {
+    return new AuditEntry(
+        row.getLong(0),
+        row.getString(1),
+        row.getString(2),
+        AuditEntry.Action.fromWire(row.getString(3)).orElseThrow(),
+        row.getString(4),
+        row.getOffsetDateTime(5).toInstant(),
+        json(row.getString(6)),
+        json(row.getString(7)));
+  }
+
+  private static JsonObject json(String text) {
+    return text == null ? null : new JsonObject(text);
+  }
+}
