@@ -48,6 +48,8 @@ public final class McpEndpoint {
     this.local = new LocalSessions(vertx, settings.sessionIdle());
     this.upstream = new UpstreamForwarder(vertx, metrics, client, auths, settings, cache, sync, local);
     local.whenEvicted(upstream::end);
+    io.micrometer.core.instrument.Gauge.builder("mcp_gateway_sessions_active", local, LocalSessions::size)
+        .description("agent sessions this replica has seen in their idle window").register(metrics.registry());
     this.binder = new SessionBinder(sessions, cache, local, settings, clock);
     this.opener = new SessionOpener(vertx, sessions, cache, client, auths, local, clock);
   }

@@ -112,6 +112,7 @@ class MetricsTest {
     assertTrue(sinceSync >= 0 && sinceSync < 60, "seconds since the last successful sync: " + sinceSync);
     assertTrue(metrics.value("cache_gets_total", Map.of("cache", "capabilities", "result", "hit")) > 0, "Caffeine's binder");
     assertTrue(metrics.has("jvm_memory_used_bytes") && metrics.has("mcp_gateway_event_loop_lag_seconds"));
+    assertEquals(1, metrics.value("mcp_gateway_sessions_active", java.util.Map.of()), "the one session of this test");
 
     // no secret anywhere in the exposition
     String raw = result(gw.client.get("/metrics").putHeader("Authorization", "Bearer scrape-token").send()).bodyAsString();

@@ -1,0 +1,85 @@
+package dev.mcpgateway.health;
+
+import static dev.mcpgateway.support.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mcpgateway.support.Postgres;
+import dev.mcpgateway.support.PostgresControl;
+import dev.mcpgateway.support.TestGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PostgreSQL stopped under a running gateway: readiness goes down (liveness stays up), admin
+ * writes fail fast with 503, and everything recovers when the database is back — no restart.
+ */
+class DatabaseOutageTest {
+  @TempDir Path dataDir;
+  final String schema = Postgres.newSchema();
+  Vertx vertx;
+  TestGateway gw;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    gw = result(TestGateway.start(vertx, dataDir, schema));
+  }
+
+  @AfterEach
+  void stop() {
+    PostgresControl.start(); // whatever happened, the database is back for the next tests
+    result(gw.stop());
+    result(Postgres.dropSchema(vertx, schema));
+    result(vertx.close());
+  }
+
+  HttpResponse<Buffer> ready() {
+    return result(gw.client.get("/health/ready").send());
+  }
+
+  @Test
+  void readinessFollowsTheDatabaseAndEverythingRecoversWithoutARestart() {
+    assertEquals(200, ready().statusCode());
+    PostgresControl.stop();
+    try {
+      HttpResponse<Buffer> down = ready();
+      assertEquals(503, down.statusCode(), down.bodyAsString());
+      JsonObject body = down.bodyAsJsonObject();
+      assertEquals("DOWN", body.getString("status"));
+      assertTrue(body.encode().contains("store"), "the JSON body lists the failing check: " + body);
+      assertEquals(200, result(gw.client.get("/health/live").send()).statusCode(), "alive, just not ready");
+
+      long started = System.nanoTime();
+      HttpResponse<Buffer> write = result(gw.client.post(TestGateway.servers("acme")).putHeader("Authorization", "Bearer " + TestGateway.ADMIN)
+          .sendJsonObject(new JsonObject().put("id", "during").put("name", "n").put("hostname", "https://x.example/mcp")
+              .put("auth_type", "unauthenticated")));
+      long tookMs = (System.nanoTime() - started) / 1_000_000;
+      assertEquals(503, write.statusCode(), write.bodyAsString());
+      assertEquals(9002, write.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getInteger("code"));
+      assertTrue(tookMs < 10_000, "fails fast, no hang: " + tookMs + " ms");
+    } finally {
+      PostgresControl.start();
+    }
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (ready().statusCode() != 200 && System.currentTimeMillis() < deadline) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    assertEquals(200, ready().statusCode(), "ready again once the database is back");
+    HttpResponse<Buffer> after = result(gw.client.post(TestGateway.servers("acme")).putHeader("Authorization", "Bearer " + TestGateway.ADMIN)
+        .sendJsonObject(new JsonObject().put("id", "after").put("name", "n").put("hostname", "https://x.example/mcp")
+            .put("auth_type", "unauthenticated")));
+    assertEquals(200, after.statusCode(), after.bodyAsString());
+  }
+}
