@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * opens an event stream whose first {@code endpoint} event names the URL to POST messages to;
  * responses come back on the stream, matched to their requests by id.
  */
-public final class LegacySseSession implements McpSession {
+public final class LegacySseSession extends HandshakeState {
   private final Vertx vertx;
   private final HttpClient http;
   private final HttpClient streams;
@@ -32,8 +32,6 @@ public final class LegacySseSession implements McpSession {
   private final Map<String, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
   private final Promise<String> endpoint = Promise.promise();
   private HttpClientRequest stream;
-  private String protocolVersion;
-  private JsonObject initializeResult = new JsonObject();
   private volatile boolean closed;
   private java.util.function.Consumer<JsonObject> serverMessages;
 
@@ -123,14 +121,10 @@ public final class LegacySseSession implements McpSession {
     if (JsonRpc.isResponse(message)) {
       Promise<JsonObject> waiting = pending.remove(idKey(message.getValue("id")));
       if (waiting == null) return;
-      JsonObject error = message.getJsonObject("error");
-      if (error != null) {
-        waiting.tryFail(new McpClientException.RpcError(error.getInteger("code", McpProtocol.ErrorCodes.INTERNAL_ERROR),
-            "upstream JSON-RPC error " + error.getInteger("code", 0) + ": " + StreamableHttpSession.truncate(error.getString("message", ""))));
-      } else if (message.getValue("result") instanceof JsonObject result) {
-        waiting.tryComplete(result);
-      } else {
-        waiting.tryFail(new McpClientException.ProtocolViolation("upstream result is not a JSON object"));
+      try {
+        waiting.tryComplete(resultOf(message));
+      } catch (McpClientException e) {
+        waiting.tryFail(e);
       }
     } else if (serverMessages != null) {
       serverMessages.accept(message);
@@ -170,21 +164,6 @@ public final class LegacySseSession implements McpSession {
   @Override
   public Transport transport() {
     return Transport.LEGACY_SSE;
-  }
-
-  @Override
-  public String protocolVersion() {
-    return protocolVersion;
-  }
-
-  @Override
-  public JsonObject initializeResult() {
-    return initializeResult;
-  }
-
-  void initialized(String version, JsonObject result) {
-    protocolVersion = version;
-    initializeResult = result;
   }
 
   @Override

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * notifications before the final response. Server requests are answered (ping) or refused
  * (anything else: the gateway's sync client offers no client capabilities).
  */
-final class StreamableHttpSession implements McpSession {
+final class StreamableHttpSession extends HandshakeState {
   private static final System.Logger LOG = System.getLogger(StreamableHttpSession.class.getName());
 
   private final Vertx vertx;
@@ -30,8 +30,6 @@ final class StreamableHttpSession implements McpSession {
   private final McpClientOptions limits;
   private final AtomicLong ids = new AtomicLong();
   private String sessionId;
-  private String protocolVersion;
-  private JsonObject initializeResult = new JsonObject();
 
   StreamableHttpSession(Vertx vertx, HttpClient http, String endpoint, UpstreamAuth auth, McpClientOptions limits) {
     this.vertx = vertx;
@@ -44,21 +42,6 @@ final class StreamableHttpSession implements McpSession {
   @Override
   public Transport transport() {
     return Transport.STREAMABLE_HTTP;
-  }
-
-  @Override
-  public String protocolVersion() {
-    return protocolVersion;
-  }
-
-  @Override
-  public JsonObject initializeResult() {
-    return initializeResult;
-  }
-
-  void initialized(String version, JsonObject result) {
-    protocolVersion = version;
-    initializeResult = result;
   }
 
   @Override
@@ -87,7 +70,7 @@ final class StreamableHttpSession implements McpSession {
 
   private io.vertx.core.http.RequestOptions withSession(io.vertx.core.http.RequestOptions options) {
     if (sessionId != null) options.putHeader(McpProtocol.Headers.SESSION_ID, sessionId);
-    if (protocolVersion != null) options.putHeader(McpProtocol.Headers.PROTOCOL_VERSION, protocolVersion);
+    if (protocolVersion() != null) options.putHeader(McpProtocol.Headers.PROTOCOL_VERSION, protocolVersion());
     return options;
   }
 
@@ -181,14 +164,10 @@ final class StreamableHttpSession implements McpSession {
     }
     if (JsonRpc.isResponse(message)) {
       if (!JsonRpc.sameId(message.getValue("id"), id)) return; // not ours: ignore, as the spec allows
-      JsonObject error = message.getJsonObject("error");
-      if (error != null) {
-        promise.tryFail(new McpClientException.RpcError(error.getInteger("code", McpProtocol.ErrorCodes.INTERNAL_ERROR),
-            "upstream JSON-RPC error " + error.getInteger("code", 0) + ": " + truncate(error.getString("message", ""))));
-      } else {
-        Object result = message.getValue("result");
-        if (result instanceof JsonObject object) promise.tryComplete(object);
-        else promise.tryFail(new McpClientException.ProtocolViolation("upstream result is not a JSON object"));
+      try {
+        promise.tryComplete(resultOf(message));
+      } catch (McpClientException e) {
+        promise.tryFail(e);
       }
     } else if (JsonRpc.isRequest(message)) {
       answerServerRequest(message);
