@@ -93,7 +93,7 @@ public final class Gateway {
           GatewayVerticle verticle = new GatewayVerticle(config.host(), config.port(), store,
               new TokenSet<>(secrets.result().tokens()), cipher, clock, sync,
               new AdminApi.Settings(config.maxBodyBytes(), config.requestTimeoutMs(), config.allowLinkLocal(), config.syncOnCreate()),
-              openApi.result(), mcp, metrics, config.metricsToken(), config.metricsPort());
+              openApi.result(), mcp, metrics, config.metricsToken(), config.metricsPort(), config.shutdownGrace());
           return vertx.deployVerticle(verticle)
               .map(id -> new Gateway(vertx, store, client, cache, sync, scheduler, mcp, id, verticle.actualPort(),
                   verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000)))
@@ -133,7 +133,11 @@ public final class Gateway {
     return scheduler;
   }
 
-  /** Stops serving and syncing, then closes the upstream client and the store. */
+  /**
+   * Stops syncing, stops accepting and lets in-flight requests finish (up to the grace period), ends
+   * agent sessions upstream, then closes the upstream client and the store (every acknowledged
+   * write is already durable: the embedded store fsyncs before it answers).
+   */
   public Future<Void> stop() {
     scheduler.stop();
     lag.stop(vertx);

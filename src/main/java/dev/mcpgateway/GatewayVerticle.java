@@ -38,10 +38,12 @@ final class GatewayVerticle extends VerticleBase {
   private final int metricsPortSetting;
   private HttpServer server;
   private HttpServer metricsServer;
+  private final java.time.Duration shutdownGrace;
 
   GatewayVerticle(String host, int port, ServerStore store, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
       CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi, McpEndpoint mcp, GatewayMetrics metrics,
-      String metricsToken, int metricsPortSetting) {
+      String metricsToken, int metricsPortSetting, java.time.Duration shutdownGrace) {
+    this.shutdownGrace = shutdownGrace;
     this.metrics = metrics;
     this.metricsToken = metricsToken;
     this.metricsPortSetting = metricsPortSetting;
@@ -86,6 +88,16 @@ final class GatewayVerticle extends VerticleBase {
     }
     server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
     return metricsListening.compose(v -> server.requestHandler(router).listen());
+  }
+
+  /**
+   * Graceful stop: both listeners stop accepting and in-flight requests get up to the grace period
+   * to finish (Vert.x's HTTP server shutdown), then agent sessions are ended upstream.
+   */
+  @Override
+  public Future<?> stop() {
+    Future<Void> metricsDown = metricsServer == null ? Future.succeededFuture() : metricsServer.shutdown(shutdownGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return Future.join(server.shutdown(shutdownGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), metricsDown).transform(r -> mcp.endAllSessions());
   }
 
   int actualPort() {

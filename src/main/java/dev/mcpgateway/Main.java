@@ -43,8 +43,8 @@ public final class Main {
         .build();
     ConfigLoader.load(vertx)
         .onSuccess(config -> LogSetup.apply(config.logLevel(), config.logFormat(), config.accessLog()))
-        .compose(config -> Gateway.start(vertx, config, clock, metrics))
-        .onSuccess(gateway -> Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, gateway), "shutdown")))
+        .compose(config -> Gateway.start(vertx, config, clock, metrics).onSuccess(gateway -> Runtime.getRuntime()
+            .addShutdownHook(new Thread(() -> stop(vertx, gateway, config.shutdownGrace().toMillis()), "shutdown"))))
         .onFailure(e -> {
           System.err.println("mcp-gateway failed to start: " + e.getMessage());
           vertx.close();
@@ -52,12 +52,15 @@ public final class Main {
         });
   }
 
-  /** Runs on the JVM's shutdown thread, never on an event loop: it may wait for the store to close. */
-  private static void stop(Vertx vertx, Gateway gateway) {
+  /**
+   * SIGTERM: runs on the JVM's shutdown thread, never on an event loop, so it may wait — for the
+   * in-flight requests (up to the configured grace), the upstream sessions and the store.
+   */
+  private static void stop(Vertx vertx, Gateway gateway, long graceMs) {
     CountDownLatch done = new CountDownLatch(1);
     gateway.stop().eventually(vertx::close).onComplete(r -> done.countDown());
     try {
-      done.await(10, TimeUnit.SECONDS);
+      done.await(graceMs + 5_000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

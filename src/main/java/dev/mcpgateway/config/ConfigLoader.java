@@ -30,6 +30,7 @@ public final class ConfigLoader {
     env.put("GATEWAY_PORT", "server.port");
     env.put("GATEWAY_MAX_BODY_BYTES", "server.max_body_bytes");
     env.put("GATEWAY_REQUEST_TIMEOUT_MS", "server.request_timeout_ms");
+    env.put("GATEWAY_SHUTDOWN_GRACE_MS", "server.shutdown_grace_ms");
     env.put("GATEWAY_STORE", "store.kind");
     env.put("GATEWAY_DATA_DIR", "store.data_dir");
     env.put("PG_URL", "store.pg_url");

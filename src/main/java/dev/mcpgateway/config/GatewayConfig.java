@@ -41,7 +41,8 @@ public record GatewayConfig(
     int metricsPort,
     String logLevel,
     String logFormat,
-    boolean accessLog) {
+    boolean accessLog,
+    Duration shutdownGrace) {
 
   @Override
   public String toString() {
@@ -111,7 +112,8 @@ public record GatewayConfig(
         integer(metrics, "port", -1, -1, 65535),
         string(logging, "level", "info"),
         logFormat,
-        bool(logging, "access", true));
+        bool(logging, "access", true),
+        Duration.ofMillis(positiveLong(server, "shutdown_grace_ms", 10_000)));
   }
 
   /** {@code client_tokens} plus the bootstrap {@code client_token} (plaintext, every account). */

@@ -72,6 +72,14 @@ final class LocalSessions {
     return entry;
   }
 
+  /** Removes every session and runs {@code end} on each; completes when all have. */
+  io.vertx.core.Future<Void> drain(java.util.function.Function<Entry, io.vertx.core.Future<Void>> end) {
+    java.util.List<io.vertx.core.Future<Void>> ended = new java.util.ArrayList<>();
+    sessions.asMap().forEach((id, entry) -> ended.add(end.apply(entry).otherwiseEmpty()));
+    sessions.invalidateAll();
+    return io.vertx.core.Future.join(ended).mapEmpty();
+  }
+
   long size() {
     sessions.cleanUp();
     return sessions.estimatedSize();

@@ -11,6 +11,7 @@ import dev.mcpgateway.sync.Capabilities;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
 import dev.mcpgateway.upstream.UpstreamAuths;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -79,6 +80,11 @@ public final class McpEndpoint {
     if (exchange.kind != null) metrics.capabilityUse(exchange.account, exchange.server, exchange.kind, exchange.exposedName, exchange.outcome);
     AccessLog.mcp(exchange.account, exchange.server, GatewayMetrics.method(exchange.method), exchange.kind == null ? null : exchange.exposedName,
         ctx.response().getStatusCode(), exchange.outcome, end - exchange.startNanos, ctx.request().getHeader(McpProtocol.Headers.SESSION_ID));
+  }
+
+  /** Ends every session this replica holds, upstream too (at shutdown). */
+  public Future<Void> endAllSessions() {
+    return local.drain(upstream::end);
   }
 
   /** Sessions this replica is tracking (for tests and, later, metrics). */

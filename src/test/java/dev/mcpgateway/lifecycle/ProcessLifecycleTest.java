@@ -1,0 +1,150 @@
+package dev.mcpgateway.lifecycle;
+
+import static dev.mcpgateway.support.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mcpgateway.support.FakeUpstream;
+import dev.mcpgateway.support.GatewayProcess;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gateway as a real process: killed -9 in a loop while a client writes, and stopped with SIGTERM. */
+class ProcessLifecycleTest {
+  static final String ADMIN = "lifecycle-admin-token";
+  static final String AGENT = "lifecycle-agent-token";
+  @TempDir Path dataDir;
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
+
+  String api(int port) {
+    return "http://127.0.0.1:" + port + "/accounts/acme/access/ai-controls/mcp/servers";
+  }
+
+  HttpResponse<String> post(String url, String token, JsonObject body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  Set<String> storedIds(int port) throws Exception {
+    Set<String> ids = new HashSet<>();
+    for (int page = 1; ; page++) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api(port) + "?per_page=100&page=" + page))
+          .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString());
+      JsonObject body = new JsonObject(response.body());
+      body.getJsonArray("result").forEach(s -> ids.add(((JsonObject) s).getString("id")));
+      if (page >= body.getJsonObject("result_info").getInteger("total_pages")) return ids;
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(240)
+  void everyAcknowledgedWriteSurvivesKillMinusNineInALoop() throws Exception {
+    int port = GatewayProcess.freePort();
+    Map<String, String> env = Map.of("GATEWAY_ADMIN_TOKEN", ADMIN);
+    Set<String> acknowledged = new HashSet<>();
+    AtomicInteger next = new AtomicInteger();
+    int kills = 0;
+    while (kills < 20 || acknowledged.size() < 200) {
+      GatewayProcess gateway = GatewayProcess.start(dataDir, port, env);
+      Set<String> stored = storedIds(port);
+      assertTrue(stored.containsAll(acknowledged), "lost after kill " + kills + ": " + diff(acknowledged, stored));
+      // write until the kill, from another thread, recording only what was acknowledged with 200
+      AtomicBoolean writing = new AtomicBoolean(true);
+      java.util.List<String> acked = new CopyOnWriteArrayList<>();
+      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+        while (writing.get()) {
+          String id = "w-" + next.incrementAndGet();
+          try {
+            HttpResponse<String> response = post(api(port), ADMIN, new JsonObject().put("id", id).put("name", id)
+                .put("hostname", "https://" + id + ".example/mcp").put("auth_type", "unauthenticated"));
+            if (response.statusCode() == 200) acked.add(id);
+          } catch (Exception e) {
+            return; // the process died under the request: not acknowledged
+          }
+        }
+      });
+      Thread.sleep(150 + (kills * 37) % 200);
+      gateway.kill();
+      writing.set(false);
+      writer.join();
+      acknowledged.addAll(acked);
+      kills++;
+    }
+    GatewayProcess last = GatewayProcess.start(dataDir, port, env);
+    Set<String> stored = storedIds(port);
+    assertTrue(stored.containsAll(acknowledged), "lost at the end: " + diff(acknowledged, stored));
+    last.terminate(Duration.ofSeconds(20));
+    System.out.printf("kill -9 loop: %d kills, %d acknowledged writes, all present%n", kills, acknowledged.size());
+  }
+
+  @Test
+  void sigtermLetsTheInFlightCallFinishAndEndsTheUpstreamSession() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    CopyOnWriteArrayList<String> upstreamSaw = new CopyOnWriteArrayList<>();
+    FakeUpstream upstream = result(FakeUpstream.start(vertx, request -> {
+      upstreamSaw.add(request.method().name());
+      FakeUpstream.wellBehaved(vertx, new JsonArray().add(new JsonObject().put("name", "slow")), 1500).handle(request);
+    }));
+    int port = GatewayProcess.freePort();
+    GatewayProcess gateway = GatewayProcess.start(dataDir, port, Map.of("GATEWAY_ADMIN_TOKEN", ADMIN, "GATEWAY_CLIENT_TOKEN", AGENT,
+        "GATEWAY_SHUTDOWN_GRACE_MS", "8000"));
+    try {
+      assertEquals(200, post(api(port), ADMIN, new JsonObject().put("id", "srv").put("name", "srv").put("hostname", upstream.url())
+          .put("auth_type", "unauthenticated")).statusCode());
+      String mcp = "http://127.0.0.1:" + port + "/mcp/acme/srv";
+      HttpResponse<String> init = post(mcp, AGENT, new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
+          .put("params", new JsonObject().put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
+              .put("clientInfo", new JsonObject().put("name", "t").put("version", "1"))));
+      String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+      CompletableFuture<HttpResponse<String>> call = http.sendAsync(HttpRequest.newBuilder(URI.create(mcp)).timeout(Duration.ofSeconds(10))
+          .header("Authorization", "Bearer " + AGENT).header("Mcp-Session-Id", session).header("Content-Type", "application/json")
+          .header("Accept", "application/json, text/event-stream")
+          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("method", "tools/call")
+              .put("params", new JsonObject().put("name", "slow")).encode())).build(), HttpResponse.BodyHandlers.ofString());
+      Thread.sleep(400); // the call is upstream now
+      upstreamSaw.clear();
+      int exit = gateway.terminate(Duration.ofSeconds(20));
+      HttpResponse<String> answered = call.join();
+      assertEquals(200, answered.statusCode(), answered.body());
+      assertTrue(new JsonObject(answered.body()).containsKey("result"), "the in-flight call finished: " + answered.body());
+      assertTrue(upstreamSaw.contains("DELETE"), "the agent's session was ended upstream: " + upstreamSaw);
+      assertEquals(143, exit, "stopped by SIGTERM");
+      // and nothing listens any more
+      assertTrue(!canConnect(port));
+    } finally {
+      result(upstream.stop());
+      result(vertx.close());
+    }
+  }
+
+  static boolean canConnect(int port) {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  static Set<String> diff(Set<String> expected, Set<String> actual) {
+    Set<String> missing = new HashSet<>(expected);
+    missing.removeAll(actual);
+    return missing;
+  }
+}
