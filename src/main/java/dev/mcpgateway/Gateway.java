@@ -3,6 +3,7 @@ package dev.mcpgateway;
 import dev.mcpgateway.admin.AdminApi;
 import dev.mcpgateway.config.GatewayConfig;
 import dev.mcpgateway.security.AdminTokenBootstrap;
+import dev.mcpgateway.security.RateLimiter;
 import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.security.SecretCipher;
@@ -88,11 +89,13 @@ public final class Gateway {
           ServerGaugeUpdates.follow(store, metrics);
           CapabilitySync sync = new CapabilitySync(store, client, new UpstreamAuths(cipher), clock, metrics);
           SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync());
-          McpEndpoint mcp = new McpEndpoint(vertx, metrics, new TokenSet<>(config.clientTokens()), new SessionCodec(cipher), cache, sync,
+          RateLimiter authFailures = config.limits().authFailures(System::nanoTime);
+          McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.clientTokens()), new SessionCodec(cipher), cache, sync,
               client, new UpstreamAuths(cipher), config.proxy(), clock);
           GatewayVerticle verticle = new GatewayVerticle(config.host(), config.port(), store,
               new TokenSet<>(secrets.result().tokens()), cipher, clock, sync,
-              new AdminApi.Settings(config.maxBodyBytes(), config.requestTimeoutMs(), config.allowLinkLocal(), config.syncOnCreate()),
+              new AdminApi.Settings(config.maxBodyBytes(), config.requestTimeoutMs(), config.allowLinkLocal(), config.syncOnCreate(),
+                  authFailures),
               openApi.result(), mcp, metrics, config.metricsToken(), config.metricsPort(), config.shutdownGrace());
           return vertx.deployVerticle(verticle)
               .map(id -> new Gateway(vertx, store, client, cache, sync, scheduler, mcp, id, verticle.actualPort(),

@@ -19,7 +19,8 @@ public final class AdminApi {
   public static final String PREFIX = "/accounts/:account_id/access/ai-controls/mcp";
 
   /** What the API needs from the rest of the gateway. */
-  public record Settings(long maxBodyBytes, long requestTimeoutMs, boolean allowLinkLocal, boolean syncOnCreate) {}
+  public record Settings(long maxBodyBytes, long requestTimeoutMs, boolean allowLinkLocal, boolean syncOnCreate,
+      dev.mcpgateway.security.RateLimiter authFailures) {}
 
   private AdminApi() {}
 
@@ -36,7 +37,7 @@ public final class AdminApi {
     String server$ = servers$ + "/:id";
 
     router.route("/accounts/:account_id/*")
-        .handler(new ApiTokenAuthHandler(tokens))
+        .handler(new ApiTokenAuthHandler(tokens, settings.authFailures()))
         .failureHandler(new AdminFailureHandler());
     router.get(servers$).handler(timeout).handler(servers::list);
     router.post(servers$).handler(timeout).handler(body).handler(json).handler(servers::create);

@@ -75,6 +75,7 @@ public final class AdminFailureHandler implements Handler<RoutingContext> {
       case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
       case 413 -> ErrorCode.BODY_TOO_LARGE;
       case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+      case 429 -> ErrorCode.TOO_MANY_REQUESTS;
       case 503 -> ErrorCode.TIMEOUT;
       default -> ErrorCode.INTERNAL;
     };

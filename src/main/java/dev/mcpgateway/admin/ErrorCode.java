@@ -26,6 +26,7 @@ public enum ErrorCode {
   INTERNAL(9001, 500, "internal error"),
   STORE_UNAVAILABLE(9002, 503, "the store is unavailable; retry later"),
   TIMEOUT(9003, 503, "the request took too long; retry later"),
+  TOO_MANY_REQUESTS(9004, 429, "too many failed authentications from this address; retry later"),
   UNAUTHENTICATED(10000, 401, "authentication required: send Authorization: Bearer <API token>"),
   FORBIDDEN(10001, 403, "this API token may not manage this account");
 

@@ -62,6 +62,11 @@ public final class ConfigLoader {
     env.put("GATEWAY_CACHE_MAX_SERVERS", "cache.max_servers");
     env.put("GATEWAY_METRICS_TOKEN", "metrics.token");
     env.put("GATEWAY_METRICS_PORT", "metrics.port");
+    env.put("GATEWAY_CLIENT_RPS", "limits.client_rps");
+    env.put("GATEWAY_CLIENT_BURST", "limits.client_burst");
+    env.put("GATEWAY_ACCOUNT_RPS", "limits.account_rps");
+    env.put("GATEWAY_ACCOUNT_BURST", "limits.account_burst");
+    env.put("GATEWAY_AUTH_FAILURES_PER_MINUTE", "limits.auth_failures_per_minute");
     env.put("GATEWAY_LOG_LEVEL", "logging.level");
     env.put("GATEWAY_LOG_FORMAT", "logging.format");
     env.put("GATEWAY_ACCESS_LOG", "logging.access");

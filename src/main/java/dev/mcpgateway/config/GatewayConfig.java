@@ -4,6 +4,7 @@ import dev.mcpgateway.mcp.McpClientOptions;
 import dev.mcpgateway.proxy.ProxySettings;
 import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.LimitSettings;
 import dev.mcpgateway.security.TokenHash;
 import dev.mcpgateway.sync.SyncScheduler;
 import dev.mcpgateway.store.StoreSettings;
@@ -42,7 +43,8 @@ public record GatewayConfig(
     String logLevel,
     String logFormat,
     boolean accessLog,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    LimitSettings limits) {
 
   @Override
   public String toString() {
@@ -61,6 +63,7 @@ public record GatewayConfig(
     JsonObject proxy = section(json, "proxy");
     JsonObject metrics = section(json, "metrics");
     JsonObject logging = section(json, "logging");
+    JsonObject limits = section(json, "limits");
     String logFormat = string(logging, "format", "json");
     if (!logFormat.equals("json") && !logFormat.equals("text")) throw new IllegalArgumentException("logging.format must be json or text");
     Path dataDir = Path.of(string(store, "data_dir", "./data"));
@@ -113,7 +116,21 @@ public record GatewayConfig(
         string(logging, "level", "info"),
         logFormat,
         bool(logging, "access", true),
-        Duration.ofMillis(positiveLong(server, "shutdown_grace_ms", 10_000)));
+        Duration.ofMillis(positiveLong(server, "shutdown_grace_ms", 10_000)),
+        new LimitSettings(rate(limits, "client_rps", 100), rate(limits, "client_burst", 200), rate(limits, "account_rps", 500),
+            rate(limits, "account_burst", 1000), rate(limits, "auth_failures_per_minute", 60)));
+  }
+
+  private static double rate(JsonObject json, String key, double fallback) {
+    Object value = json.getValue(key);
+    double d;
+    try {
+      d = value == null ? fallback : value instanceof Number n ? n.doubleValue() : Double.parseDouble(value.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number, not '" + value + "'");
+    }
+    if (d < 0) throw new IllegalArgumentException(key + " must not be negative");
+    return d;
   }
 
   /** {@code client_tokens} plus the bootstrap {@code client_token} (plaintext, every account). */

@@ -1,6 +1,7 @@
 package dev.mcpgateway.proxy;
 
 import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.RateLimiter;
 import dev.mcpgateway.security.TokenSet;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -18,18 +19,27 @@ final class ClientAuthHandler implements Handler<RoutingContext> {
   private static final int NOT_AUTHORIZED = -32600;
 
   private final TokenSet<ClientToken> tokens;
+  private final RateLimiter failures;
 
-  ClientAuthHandler(TokenSet<ClientToken> tokens) {
+  ClientAuthHandler(TokenSet<ClientToken> tokens, RateLimiter failures) {
     this.tokens = tokens;
+    this.failures = failures;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    String remote = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+    if (failures.exhausted(remote)) {
+      ctx.response().putHeader("Retry-After", "60");
+      McpReplies.error(ctx.response(), 429, null, NOT_AUTHORIZED, "too many failed authentications from this address; retry later");
+      return;
+    }
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     ClientToken token = header != null && header.length() > 7 && header.regionMatches(true, 0, "Bearer ", 0, 7)
         ? tokens.authenticate(header.substring(7).trim()).orElse(null)
         : null;
     if (token == null) {
+      failures.tryAcquire(remote);
       ctx.response().putHeader("WWW-Authenticate", header == null ? CHALLENGE : CHALLENGE + ", error=\"invalid_token\"");
       McpReplies.error(ctx.response(), 401, null, NOT_AUTHORIZED, header == null
           ? "authentication required: send Authorization: Bearer <client token>" : "invalid client token");

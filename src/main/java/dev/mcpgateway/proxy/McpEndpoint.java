@@ -6,6 +6,8 @@ import dev.mcpgateway.mcp.McpClient;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.LimitSettings;
+import dev.mcpgateway.security.RateLimiter;
 import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.sync.Capabilities;
 import dev.mcpgateway.sync.CapabilityCache;
@@ -35,16 +37,21 @@ public final class McpEndpoint {
   public static final String PATH = "/mcp/:account_id/:server_id";
   private final TokenSet<ClientToken> clients;
   private final GatewayMetrics metrics;
+  private final RateLimiter authFailures;
+  private final RateLimits rateLimits;
   private final ProxySettings settings;
   private final LocalSessions local;
   private final SessionBinder binder;
   private final SessionOpener opener;
   private final UpstreamForwarder upstream;
 
-  public McpEndpoint(Vertx vertx, GatewayMetrics metrics, TokenSet<ClientToken> clients, SessionCodec sessions, CapabilityCache cache,
+  public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, RateLimiter authFailures, TokenSet<ClientToken> clients, SessionCodec sessions, CapabilityCache cache,
       CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings, Clock clock) {
     this.clients = clients;
     this.settings = settings;
+    this.authFailures = authFailures;
+    this.rateLimits = new RateLimits(new RateLimiter(limits.clientRps(), limits.clientBurst(), System::nanoTime),
+        new RateLimiter(limits.accountRps(), limits.accountBurst(), System::nanoTime));
     this.metrics = metrics;
     this.local = new LocalSessions(vertx, settings.sessionIdle());
     this.upstream = new UpstreamForwarder(vertx, metrics, client, auths, settings, cache, sync, local);
@@ -61,7 +68,8 @@ public final class McpEndpoint {
       ctx.addEndHandler(v -> record(ctx, exchange));
       ctx.next();
     });
-    router.route(PATH).handler(new ClientAuthHandler(clients));
+    router.route(PATH).handler(new ClientAuthHandler(clients, authFailures));
+    router.route(PATH).handler(rateLimits);
     router.post(PATH).handler(this::post);
     router.get(PATH).handler(this::get);
     router.delete(PATH).handler(this::delete);

@@ -49,6 +49,8 @@ public final class TestGateway {
         // tests sync explicitly; a test that wants the background behaviour turns these back on
         .put("sync", new JsonObject().put("on_create", false).put("sweep_ms", 3_600_000))
         .put("upstream", new JsonObject().put("connect_timeout_ms", 2000).put("request_timeout_ms", 5000))
+        // tests send many bad tokens on purpose; the rate-limit tests set their own limits
+        .put("limits", new JsonObject().put("client_rps", 0).put("account_rps", 0).put("auth_failures_per_minute", 0))
         .put("security", new JsonObject()
             .put("secret_key", SECRET_KEY)
             .put("api_tokens", new JsonArray()
