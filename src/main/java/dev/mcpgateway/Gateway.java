@@ -18,6 +18,7 @@ import dev.mcpgateway.store.ServerStore;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
 import dev.mcpgateway.sync.SyncScheduler;
+import dev.mcpgateway.upstream.OutboundGuard;
 import dev.mcpgateway.upstream.UpstreamAuths;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -83,7 +84,8 @@ public final class Gateway {
         .compose(ready -> config.store().open(vertx))
         .compose(store -> {
           SecretCipher cipher = secrets.result().cipher();
-          McpClient client = new McpClient(vertx, config.upstream());
+          McpClient client = new McpClient(vertx, config.upstream(),
+              OutboundGuard.create(vertx, new OutboundGuard.Policy(config.allowLinkLocal(), config.denyPrivate())));
           CapabilityCache cache = new CapabilityCache(vertx, store, config.cacheMaxServers());
           cache.bindTo(metrics.registry());
           ServerGaugeUpdates.follow(store, metrics);

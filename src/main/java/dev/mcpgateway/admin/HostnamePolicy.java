@@ -1,5 +1,7 @@
 package dev.mcpgateway.admin;
 
+import dev.mcpgateway.upstream.OutboundAddresses;
+
 import io.netty.util.NetUtil;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -17,12 +19,6 @@ import java.util.Set;
  */
 public final class HostnamePolicy {
   public static final int MAX_LENGTH = 2048;
-  private static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata.goog");
-  /** fd00:ec2::254, the IPv6 address of AWS's instance metadata service. */
-  private static final byte[] AWS_IPV6_METADATA = NetUtil.createByteArrayFromIpAddressString("fd00:ec2::254");
-  /** 100.100.100.200, Alibaba Cloud's metadata service (outside the link-local range). */
-  private static final byte[] ALIBABA_METADATA = {100, 100, 100, (byte) 200};
-  private static final byte[] NAT64_PREFIX = Arrays.copyOf(NetUtil.createByteArrayFromIpAddressString("64:ff9b::"), 12);
 
   private final boolean allowLinkLocal;
 
@@ -53,7 +49,7 @@ public final class HostnamePolicy {
       return Optional.of("has a numeric host that is not a dotted-quad IPv4 address");
     }
     if (uri.getRawFragment() != null) return Optional.of("must not contain a fragment");
-    if (!allowLinkLocal && isLinkLocalOrMetadata(uri.getHost())) {
+    if (!allowLinkLocal && OutboundAddresses.isLinkLocalOrMetadata(uri.getHost())) {
       return Optional.of("points at a link-local or cloud metadata address, which is not allowed");
     }
     return Optional.empty();
@@ -66,25 +62,5 @@ public final class HostnamePolicy {
     return !last.isEmpty() && (last.chars().allMatch(Character::isDigit) || last.matches("0x[0-9a-f]*"));
   }
 
-  static boolean isLinkLocalOrMetadata(String host) {
-    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    String name = bare.endsWith(".") ? bare.substring(0, bare.length() - 1) : bare;
-    if (METADATA_HOSTS.contains(name.toLowerCase(Locale.ROOT))) return true;
-    byte[] address = NetUtil.createByteArrayFromIpAddressString(name);
-    if (address == null) return false;
-    if (address.length == 16 && Arrays.equals(address, AWS_IPV6_METADATA)) return true;
-    if (address.length == 16 && embedsIpv4(address)) address = Arrays.copyOfRange(address, 12, 16);
-    if (address.length == 4) {
-      return (address[0] & 0xff) == 169 && (address[1] & 0xff) == 254 || Arrays.equals(address, ALIBABA_METADATA);
-    }
-    return (address[0] & 0xff) == 0xfe && (address[1] & 0xc0) == 0x80;
-  }
 
-  /** IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) forms. */
-  private static boolean embedsIpv4(byte[] a) {
-    boolean zeroPrefix = true;
-    for (int i = 0; i < 10; i++) zeroPrefix &= a[i] == 0;
-    if (zeroPrefix && ((a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff || a[10] == 0 && a[11] == 0)) return true;
-    return Arrays.equals(Arrays.copyOfRange(a, 0, 12), NAT64_PREFIX);
-  }
 }

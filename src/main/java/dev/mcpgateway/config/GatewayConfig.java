@@ -44,7 +44,8 @@ public record GatewayConfig(
     String logFormat,
     boolean accessLog,
     Duration shutdownGrace,
-    LimitSettings limits) {
+    LimitSettings limits,
+    boolean denyPrivate) {
 
   @Override
   public String toString() {
@@ -118,7 +119,8 @@ public record GatewayConfig(
         bool(logging, "access", true),
         Duration.ofMillis(positiveLong(server, "shutdown_grace_ms", 10_000)),
         new LimitSettings(rate(limits, "client_rps", 100), rate(limits, "client_burst", 200), rate(limits, "account_rps", 500),
-            rate(limits, "account_burst", 1000), rate(limits, "auth_failures_per_minute", 60)));
+            rate(limits, "account_burst", 1000), rate(limits, "auth_failures_per_minute", 60)),
+        bool(outbound, "deny_private", false));
   }
 
   private static double rate(JsonObject json, String key, double fallback) {

@@ -53,6 +53,9 @@ final class HttpExchange {
    */
   static McpClientException unreachable(Throwable e) {
     if (e instanceof McpClientException known) return known;
+    if (e instanceof dev.mcpgateway.upstream.OutboundGuard.ForbiddenAddressException forbidden) {
+      return new McpClientException.Forbidden(forbidden.getMessage());
+    }
     String name = e.getClass().getSimpleName();
     String message;
     if (e instanceof ConnectException) message = "connection to the upstream refused or failed";

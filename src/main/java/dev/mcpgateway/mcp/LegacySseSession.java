@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LegacySseSession extends HandshakeState {
   private final Vertx vertx;
-  private final HttpClient http;
-  private final HttpClient streams;
+  private final GuardedHttp http;
+  private final GuardedHttp streams;
   private final String sseUrl;
   private final UpstreamAuth auth;
   private final McpClientOptions limits;
@@ -35,7 +35,7 @@ public final class LegacySseSession extends HandshakeState {
   private volatile boolean closed;
   private java.util.function.Consumer<JsonObject> serverMessages;
 
-  LegacySseSession(Vertx vertx, HttpClient http, HttpClient streams, String sseUrl, UpstreamAuth auth, McpClientOptions limits) {
+  LegacySseSession(Vertx vertx, GuardedHttp http, GuardedHttp streams, String sseUrl, UpstreamAuth auth, McpClientOptions limits) {
     this.vertx = vertx;
     this.http = http;
     this.streams = streams;

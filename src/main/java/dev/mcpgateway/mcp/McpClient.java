@@ -2,6 +2,7 @@ package dev.mcpgateway.mcp;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.mcpgateway.upstream.OutboundGuard;
 import dev.mcpgateway.upstream.UpstreamAuth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,7 +29,10 @@ public final class McpClient {
   private final McpClientOptions limits;
   private final Cache<String, McpSession.Transport> transports = Caffeine.newBuilder().maximumSize(100_000).build();
 
-  public McpClient(Vertx vertx, McpClientOptions limits) {
+  private final GuardedHttp guardedHttp;
+  private final GuardedHttp guardedStreams;
+
+  public McpClient(Vertx vertx, McpClientOptions limits, OutboundGuard guard) {
     this.vertx = vertx;
     this.limits = limits;
     this.http = vertx.httpClientBuilder()
@@ -43,6 +47,8 @@ public final class McpClient {
             .setKeepAlive(false))
         .with(new PoolOptions().setHttp1MaxSize(MAX_STREAMS_PER_UPSTREAM))
         .build();
+    this.guardedHttp = new GuardedHttp(http, guard);
+    this.guardedStreams = new GuardedHttp(streams, guard);
   }
 
   /** Open event streams per upstream host: each holds a connection for as long as it lives. */
@@ -54,7 +60,7 @@ public final class McpClient {
 
   /** Raw exchanges over the same pooled client, for the proxy. */
   public StreamableHttpChannel channel() {
-    return new StreamableHttpChannel(http, streams, limits);
+    return new StreamableHttpChannel(guardedHttp, guardedStreams, limits);
   }
 
   /** Remembers that an endpoint answered the legacy transport (the proxy discovers it too). */
@@ -69,7 +75,7 @@ public final class McpClient {
    */
   public Future<McpSession> openLegacy(String endpoint, UpstreamAuth auth, JsonObject initializeParams,
       java.util.function.Consumer<JsonObject> serverMessages) {
-    LegacySseSession session = new LegacySseSession(vertx, http, streams, endpoint, auth, limits);
+    LegacySseSession session = new LegacySseSession(vertx, guardedHttp, guardedStreams, endpoint, auth, limits);
     session.serverMessages(serverMessages);
     return session.open()
         .compose(s -> s.request(McpProtocol.Methods.INITIALIZE, initializeParams))
@@ -99,7 +105,7 @@ public final class McpClient {
   }
 
   private Future<McpSession> streamable(String endpoint, UpstreamAuth auth) {
-    StreamableHttpSession session = new StreamableHttpSession(vertx, http, endpoint, auth, limits);
+    StreamableHttpSession session = new StreamableHttpSession(vertx, guardedHttp, endpoint, auth, limits);
     return session.request(McpProtocol.Methods.INITIALIZE, initializeParams())
         .compose(result -> negotiated(result).map(version -> {
           session.initialized(version, result);
@@ -111,7 +117,7 @@ public final class McpClient {
   }
 
   private Future<McpSession> legacy(String endpoint, UpstreamAuth auth) {
-    LegacySseSession session = new LegacySseSession(vertx, http, streams, endpoint, auth, limits);
+    LegacySseSession session = new LegacySseSession(vertx, guardedHttp, guardedStreams, endpoint, auth, limits);
     return session.open()
         .compose(s -> s.request(McpProtocol.Methods.INITIALIZE, initializeParams()))
         .compose(result -> negotiated(result).map(version -> {

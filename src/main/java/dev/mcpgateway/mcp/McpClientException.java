@@ -17,6 +17,13 @@ public sealed abstract class McpClientException extends RuntimeException {
     }
   }
 
+  /** The gateway's outbound policy refuses the address the upstream host resolves to. */
+  public static final class Forbidden extends McpClientException {
+    public Forbidden(String message) {
+      super(message, null);
+    }
+  }
+
   /** The server answered with an HTTP error status. */
   public static final class HttpStatus extends McpClientException {
     private final int status;

@@ -15,11 +15,11 @@ import java.util.Map;
  * an agent sent (its token above all) can reach the upstream.
  */
 public final class StreamableHttpChannel {
-  private final HttpClient http;
-  private final HttpClient streams;
+  private final GuardedHttp http;
+  private final GuardedHttp streams;
   private final McpClientOptions limits;
 
-  StreamableHttpChannel(HttpClient http, HttpClient streams, McpClientOptions limits) {
+  StreamableHttpChannel(GuardedHttp http, GuardedHttp streams, McpClientOptions limits) {
     this.http = http;
     this.streams = streams;
     this.limits = limits;

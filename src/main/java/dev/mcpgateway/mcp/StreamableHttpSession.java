@@ -24,14 +24,14 @@ final class StreamableHttpSession extends HandshakeState {
   private static final System.Logger LOG = System.getLogger(StreamableHttpSession.class.getName());
 
   private final Vertx vertx;
-  private final HttpClient http;
+  private final GuardedHttp http;
   private final String endpoint;
   private final UpstreamAuth auth;
   private final McpClientOptions limits;
   private final AtomicLong ids = new AtomicLong();
   private String sessionId;
 
-  StreamableHttpSession(Vertx vertx, HttpClient http, String endpoint, UpstreamAuth auth, McpClientOptions limits) {
+  StreamableHttpSession(Vertx vertx, GuardedHttp http, String endpoint, UpstreamAuth auth, McpClientOptions limits) {
     this.vertx = vertx;
     this.http = http;
     this.endpoint = endpoint;

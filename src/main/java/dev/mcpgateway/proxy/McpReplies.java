@@ -51,6 +51,7 @@ final class McpReplies {
 
   static ErrorDetails details(Throwable failure) {
     if (failure instanceof McpClientException.Unreachable e) return new ErrorDetails(e.getMessage(), false, null, true, null);
+    if (failure instanceof McpClientException.Forbidden e) return new ErrorDetails(e.getMessage(), false, null, false, null);
     if (failure instanceof McpClientException.HttpStatus e) {
       return new ErrorDetails(e.getMessage(), true, null, e.status() >= 500 || e.status() == 429 || e.status() == 408, e.status());
     }

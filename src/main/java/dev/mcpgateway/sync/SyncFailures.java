@@ -16,6 +16,9 @@ final class SyncFailures {
     if (failure instanceof McpClientException.Unreachable e) {
       return new Report("Could not reach the MCP server", new ErrorDetails(e.getMessage(), false, null, true, null));
     }
+    if (failure instanceof McpClientException.Forbidden e) {
+      return new Report("The gateway refuses to connect to this MCP server", new ErrorDetails(e.getMessage(), false, null, false, null));
+    }
     if (failure instanceof McpClientException.HttpStatus e) {
       boolean retryable = e.status() >= 500 || e.status() == 429 || e.status() == 408;
       return new Report("The MCP server answered HTTP " + e.status(), new ErrorDetails(e.getMessage(), true, null, retryable, e.status()));
