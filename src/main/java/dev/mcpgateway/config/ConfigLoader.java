@@ -53,6 +53,8 @@ public final class ConfigLoader {
     env.put("GATEWAY_UPSTREAM_REQUEST_TIMEOUT_MS", "upstream.request_timeout_ms");
     env.put("GATEWAY_UPSTREAM_MAX_RESPONSE_BYTES", "upstream.max_response_bytes");
     env.put("GATEWAY_UPSTREAM_MAX_CONNECTIONS", "upstream.max_connections");
+    env.put("GATEWAY_UPSTREAM_BREAKER_FAILURES", "upstream.breaker_failures");
+    env.put("GATEWAY_UPSTREAM_BREAKER_RESET_MS", "upstream.breaker_reset_ms");
     env.put("GATEWAY_SYNC_INTERVAL_MS", "sync.interval_ms");
     env.put("GATEWAY_SYNC_JITTER", "sync.jitter");
     env.put("GATEWAY_SYNC_RETRY_BASE_MS", "sync.retry_base_ms");

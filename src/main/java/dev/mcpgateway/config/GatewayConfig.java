@@ -97,7 +97,9 @@ public record GatewayConfig(
             integer(upstream, "max_response_bytes", 16 * 1024 * 1024, 1024, Integer.MAX_VALUE),
             integer(sync, "max_pages", 100, 1, 100_000),
             integer(upstream, "max_connections", 32, 1, 10_000),
-            "mcp-gateway", "0.1.0"),
+            "mcp-gateway", "0.1.0",
+            integer(upstream, "breaker_failures", 5, 1, 1000),
+            Duration.ofMillis(positiveLong(upstream, "breaker_reset_ms", 10_000))),
         new SyncScheduler.Settings(
             Duration.ofMillis(positiveLong(sync, "interval_ms", 7_200_000)),
             Duration.ofMillis(positiveLong(sync, "retry_base_ms", 30_000)),

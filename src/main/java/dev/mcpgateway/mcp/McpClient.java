@@ -47,8 +47,9 @@ public final class McpClient {
             .setKeepAlive(false))
         .with(new PoolOptions().setHttp1MaxSize(MAX_STREAMS_PER_UPSTREAM))
         .build();
-    this.guardedHttp = new GuardedHttp(http, guard);
-    this.guardedStreams = new GuardedHttp(streams, guard);
+    UpstreamBreakers breakers = new UpstreamBreakers(vertx, limits.breakerFailures(), limits.breakerReset());
+    this.guardedHttp = new GuardedHttp(http, guard, breakers);
+    this.guardedStreams = new GuardedHttp(streams, guard, breakers);
   }
 
   /** Open event streams per upstream host: each holds a connection for as long as it lives. */

@@ -3,11 +3,12 @@ package dev.mcpgateway.mcp;
 /**
  * Limits of the gateway's MCP client. {@code connectTimeoutMs}: TCP/TLS connect; {@code idleTimeoutMs}:
  * silence on an open connection; {@code requestTimeoutMs}: one request, start to final response;
- * {@code maxResponseBytes}: a JSON body or one SSE event; {@code maxPages}: list pages per sync.
+ * {@code maxResponseBytes}: a JSON body or one SSE event; {@code maxPages}: list pages per sync;
+ * {@code breakerFailures} consecutive connection failures open an upstream's circuit for {@code breakerReset}.
  */
 public record McpClientOptions(
     long connectTimeoutMs, long idleTimeoutMs, long requestTimeoutMs, int maxResponseBytes, int maxPages,
-    int maxConnectionsPerUpstream, String clientName, String clientVersion) {
+    int maxConnectionsPerUpstream, String clientName, String clientVersion, int breakerFailures, java.time.Duration breakerReset) {
 
   public McpClientOptions {
     if (connectTimeoutMs <= 0 || idleTimeoutMs <= 0 || requestTimeoutMs <= 0) throw new IllegalArgumentException("timeouts must be positive");
@@ -17,6 +18,7 @@ public record McpClientOptions(
   }
 
   public static McpClientOptions defaults() {
-    return new McpClientOptions(5_000, 30_000, 60_000, 16 * 1024 * 1024, 100, 32, "mcp-gateway", "0.1.0");
+    return new McpClientOptions(5_000, 30_000, 60_000, 16 * 1024 * 1024, 100, 32, "mcp-gateway", "0.1.0", 5,
+        java.time.Duration.ofSeconds(10));
   }
 }

@@ -22,13 +22,18 @@ public final class FakeUpstream {
   }
 
   public static Future<FakeUpstream> start(Vertx vertx, Handler<HttpServerRequest> behaviour) {
+    return start(vertx, 0, behaviour);
+  }
+
+  /** On a given port (e.g. one a test first left closed). */
+  public static Future<FakeUpstream> start(Vertx vertx, int port, Handler<HttpServerRequest> behaviour) {
     FakeUpstream[] self = new FakeUpstream[1];
     HttpServer server = vertx.createHttpServer().requestHandler(request -> {
       self[0].requests.incrementAndGet();
       behaviour.handle(request);
     });
     self[0] = new FakeUpstream(server);
-    return server.listen(0, "127.0.0.1").map(s -> self[0]);
+    return server.listen(port, "127.0.0.1").map(s -> self[0]);
   }
 
   public String url() {

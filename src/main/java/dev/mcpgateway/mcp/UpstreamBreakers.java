@@ -1,0 +1,41 @@
+package dev.mcpgateway.mcp;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * One circuit breaker per upstream (host and port), from Vert.x's circuit-breaker module: after
+ * {@code maxFailures} consecutive connection failures the upstream is not even tried — calls fail
+ * at once as unreachable and retryable — until, after {@code reset}, one probe is let through and
+ * its success closes the circuit again. A dead upstream then costs its callers nothing but an
+ * error, and cannot tie up the gateway's connections or timers.
+ */
+final class UpstreamBreakers {
+  private final Vertx vertx;
+  private final CircuitBreakerOptions options;
+  private final Cache<String, CircuitBreaker> breakers;
+
+  UpstreamBreakers(Vertx vertx, int maxFailures, Duration reset) {
+    this.vertx = vertx;
+    this.options = new CircuitBreakerOptions()
+        .setMaxFailures(maxFailures)
+        .setTimeout(-1) // the client's own timeouts apply
+        .setResetTimeout(reset.toMillis())
+        .setNotificationAddress(null);
+    this.breakers = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofHours(1)).executor(Runnable::run).build();
+  }
+
+  <T> Future<T> call(String authority, Supplier<Future<T>> attempt) {
+    CircuitBreaker breaker = breakers.get(authority, key -> CircuitBreaker.create("upstream " + key, vertx, options));
+    return breaker.<T>execute(attempt).recover(e -> Future.failedFuture(e instanceof OpenCircuitException
+        ? new McpClientException.Unreachable("upstream failed repeatedly; the gateway is not calling it for a while (circuit open)", null)
+        : e));
+  }
+}
