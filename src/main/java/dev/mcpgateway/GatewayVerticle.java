@@ -7,6 +7,7 @@ import dev.mcpgateway.metrics.AdminRequestMetrics;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.metrics.MetricsEndpoint;
 import dev.mcpgateway.proxy.McpEndpoint;
+import dev.mcpgateway.proxy.McpFailureHandler;
 import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.security.SecretCipher;
@@ -69,11 +70,13 @@ final class GatewayVerticle extends VerticleBase {
     router.get("/openapi.json").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(openApi));
-    AdminFailureHandler failures = new AdminFailureHandler();
-    router.errorHandler(400, failures); // e.g. a malformed percent-encoding, rejected before routing
-    router.errorHandler(404, failures);
-    router.errorHandler(405, failures);
-    router.errorHandler(500, failures);
+    AdminFailureHandler adminFailures = new AdminFailureHandler();
+    McpFailureHandler mcpFailures = new McpFailureHandler();
+    io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> failures = ctx -> {
+      if (McpFailureHandler.handles(ctx.request().path())) mcpFailures.handle(ctx);
+      else adminFailures.handle(ctx);
+    };
+    for (int status : new int[] {400, 404, 405, 500}) router.errorHandler(status, failures);
     MetricsEndpoint scrape = new MetricsEndpoint(metrics, metricsToken);
     Future<?> metricsListening = Future.succeededFuture();
     if (metricsPortSetting >= 0) {

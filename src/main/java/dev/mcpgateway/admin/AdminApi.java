@@ -40,9 +40,12 @@ public final class AdminApi {
         .handler(new ApiTokenAuthHandler(tokens, settings.authFailures()))
         .failureHandler(new AdminFailureHandler());
     router.get(servers$).handler(timeout).handler(servers::list);
-    router.post(servers$).handler(timeout).handler(body).handler(json).handler(servers::create);
+    // the content type is judged on routes of their own, before any body handler reads the body
+    router.post(servers$).handler(json);
+    router.put(server$).handler(json);
+    router.post(servers$).handler(timeout).handler(body).handler(servers::create);
     router.get(server$).handler(timeout).handler(servers::read);
-    router.put(server$).handler(timeout).handler(body).handler(json).handler(servers::update);
+    router.put(server$).handler(timeout).handler(body).handler(servers::update);
     router.delete(server$).handler(timeout).handler(servers::delete);
     router.get(PREFIX + "/audit").handler(timeout).handler(audit::list);
     // no request timeout here: a sync is bounded by the upstream timeouts and always records its outcome

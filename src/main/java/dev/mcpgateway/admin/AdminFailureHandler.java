@@ -1,13 +1,12 @@
 package dev.mcpgateway.admin;
 
+import dev.mcpgateway.RequestUri;
 import dev.mcpgateway.store.DuplicateServerException;
 import dev.mcpgateway.store.ServerNotFoundException;
 import dev.mcpgateway.store.StoreUnavailableException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +21,7 @@ public final class AdminFailureHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (ctx.response().ended()) return;
+    if (ctx.response().ended() || ctx.response().closed()) return; // the client left: nobody to answer
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
@@ -35,29 +34,11 @@ public final class AdminFailureHandler implements Handler<RoutingContext> {
     Envelope.send(ctx, errors.get(0).code().status(), Envelope.failure(errors));
   }
 
-  /**
-   * Vert.x's router fails before any handler runs when the path or query string has broken
-   * percent-encoding; that is the client's error, answered 400 with the part named.
-   */
+  /** A path or query the router could not decode is the client's error: 400, naming the part. */
   static Optional<List<ApiError>> malformedUri(String uri) {
-    int question = uri.indexOf('?');
-    String path = question < 0 ? uri : uri.substring(0, question);
-    if (!decodes(path)) {
-      return Optional.of(List.of(new ApiError(ErrorCode.INVALID_JSON, "malformed request: the path is not valid percent-encoding", null)));
-    }
-    if (question >= 0 && !decodes(uri.substring(question + 1))) {
-      return Optional.of(List.of(new ApiError(ErrorCode.INVALID_QUERY_PARAMETER, "the query string is not valid percent-encoding", null)));
-    }
-    return Optional.empty();
-  }
-
-  private static boolean decodes(String text) {
-    try {
-      URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return RequestUri.malformed(uri).map(part -> List.of(part == RequestUri.Part.PATH
+        ? new ApiError(ErrorCode.INVALID_JSON, "malformed request: the path is not valid percent-encoding", null)
+        : new ApiError(ErrorCode.INVALID_QUERY_PARAMETER, "the query string is not valid percent-encoding", null)));
   }
 
   static List<ApiError> errors(Throwable failure, int statusCode) {

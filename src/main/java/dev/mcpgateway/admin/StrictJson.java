@@ -23,11 +23,28 @@ final class StrictJson {
 
   /** The value, or empty when the bytes are not exactly one strict JSON value. */
   static Optional<Object> parse(byte[] bytes) {
+    if (!isUtf8(bytes)) return Optional.empty();
     try (JsonParser parser = FACTORY.createParser(bytes)) {
       return Optional.ofNullable(JacksonCodec.fromParser(parser, Object.class)).or(() -> Optional.of(NULL));
     } catch (IOException | RuntimeException e) {
       // DecodeException (malformed, duplicate key, trailing data) and invalid UTF-8 alike
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Java's decoder is the strict one: it refuses overlong forms, encoded surrogates and code points
+   * past U+10FFFF, all of which Jackson's fast path lets through.
+   */
+  private static boolean isUtf8(byte[] bytes) {
+    try {
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
     }
   }
 

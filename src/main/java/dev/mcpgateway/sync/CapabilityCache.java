@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.mcpgateway.model.ServerKey;
+import dev.mcpgateway.store.ServerNotFoundException;
 import dev.mcpgateway.store.ServerStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -28,15 +29,18 @@ public final class CapabilityCache {
         .maximumSize(maximumSize)
         .executor(onVertx)
         .recordStats()
+        // an unknown server loads as "no entry" (null), so Caffeine neither caches nor logs it
         .buildAsync((key, executor) -> store.get(key.accountId(), key.id())
             .map(Capabilities::of)
+            .recover(e -> e instanceof ServerNotFoundException ? Future.succeededFuture(null) : Future.failedFuture(e))
             .toCompletionStage()
             .toCompletableFuture());
     store.onChange(this::invalidate);
   }
 
   public Future<Capabilities> get(String accountId, String id) {
-    return Future.fromCompletionStage(cache.get(new ServerKey(accountId, id)), vertx.getOrCreateContext());
+    return Future.fromCompletionStage(cache.get(new ServerKey(accountId, id)), vertx.getOrCreateContext())
+        .compose(found -> found == null ? Future.failedFuture(new ServerNotFoundException(accountId, id)) : Future.succeededFuture(found));
   }
 
   /** Whether the entry is loaded now (for tests and metrics: a hit needs no store read). */
