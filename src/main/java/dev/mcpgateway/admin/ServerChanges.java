@@ -5,6 +5,7 @@ import dev.mcpgateway.model.CapabilityOverride;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.ServerStatus;
 import dev.mcpgateway.security.SealedContexts;
+import dev.mcpgateway.sync.ToolFingerprint;
 import dev.mcpgateway.security.SecretCipher;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +44,7 @@ final class ServerChanges {
         .updatedTools(fields.updatedTools())
         .updatedPrompts(fields.updatedPrompts())
         .sharedOauthCallbackEnabled(Boolean.TRUE.equals(fields.sharedOauthCallbackEnabled()))
+        .holdChangedTools(!Boolean.FALSE.equals(fields.holdChangedTools()))
         .status(ServerStatus.WAITING)
         .createdAt(now)
         .createdBy(actor)
@@ -58,6 +60,8 @@ final class ServerChanges {
     if (fields.updatedTools() != null) server.updatedTools(fields.updatedTools());
     if (fields.updatedPrompts() != null) server.updatedPrompts(fields.updatedPrompts());
     if (fields.sharedOauthCallbackEnabled() != null) server.sharedOauthCallbackEnabled(fields.sharedOauthCallbackEnabled());
+    if (fields.holdChangedTools() != null) server.holdChangedTools(fields.holdChangedTools());
+    if (fields.acceptToolChanges() != null) server.acceptedToolHashes(ToolFingerprint.accept(current, fields.acceptToolChanges()));
     boolean newHost = fields.hostname() != null && !fields.hostname().equals(current.hostname());
     boolean newAuth = fields.authType() != null && fields.authType() != current.authType();
     if (newHost || newAuth) {

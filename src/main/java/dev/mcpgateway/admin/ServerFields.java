@@ -19,4 +19,6 @@ record ServerFields(
     Optional<String> description,
     List<CapabilityOverride> updatedTools,
     List<CapabilityOverride> updatedPrompts,
-    Boolean sharedOauthCallbackEnabled) {}
+    Boolean sharedOauthCallbackEnabled,
+    Boolean holdChangedTools,
+    List<String> acceptToolChanges) {}

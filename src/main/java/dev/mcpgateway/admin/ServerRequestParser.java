@@ -85,11 +85,13 @@ final class ServerRequestParser {
     List<CapabilityOverride> tools = overrides(body, "updated_tools", errors);
     List<CapabilityOverride> prompts = overrides(body, "updated_prompts", errors);
     Boolean shared = bool(body, "is_shared_oauth_callback_enabled", "/is_shared_oauth_callback_enabled", errors);
+    Boolean hold = bool(body, "hold_changed_tools", "/hold_changed_tools", errors);
+    List<String> accept = create ? null : names(body, "accept_tool_changes", errors);
 
     if (create && authType != null) checkCredentialsPresence(authType, credentials, errors);
 
     if (!errors.isEmpty()) throw new ApiException(errors);
-    return new ServerFields(id, name, hostname, authType, credentials, description, tools, prompts, shared);
+    return new ServerFields(id, name, hostname, authType, credentials, description, tools, prompts, shared, hold, accept);
   }
 
   /**
@@ -143,6 +145,25 @@ final class ServerRequestParser {
       return null;
     }
     return Optional.of(text);
+  }
+
+  /** A list of tool names (or "*"), for {@code accept_tool_changes}. */
+  private static List<String> names(JsonObject body, String key, List<ApiError> errors) {
+    Object value = body.getValue(key);
+    if (value == null) return null;
+    if (!(value instanceof JsonArray array) || array.size() > OVERRIDES_MAX) {
+      errors.add(ApiError.field(ErrorCode.WRONG_TYPE, "/" + key, "must be an array of at most " + OVERRIDES_MAX + " tool names"));
+      return null;
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof String name) || name.isEmpty() || length(name) > OVERRIDE_NAME_MAX) {
+        errors.add(ApiError.field(ErrorCode.WRONG_TYPE, "/" + key + "/" + i, "must be a tool name (1 to " + OVERRIDE_NAME_MAX + " characters) or \"*\""));
+        continue;
+      }
+      names.add(name);
+    }
+    return names;
   }
 
   private static Boolean bool(JsonObject json, String key, String pointer, List<ApiError> errors) {

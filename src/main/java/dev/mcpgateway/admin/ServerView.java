@@ -27,6 +27,15 @@ final class ServerView {
         .put("updated_prompts", overrides(s.updatedPrompts()))
         .put("is_shared_oauth_callback_enabled", s.sharedOauthCallbackEnabled())
         .put("status", s.status().wire());
+    // extensions for tool-definition drift: shown only when they say something
+    if (!s.holdChangedTools()) json.put("hold_changed_tools", false);
+    java.util.Set<String> held = dev.mcpgateway.sync.ToolFingerprint.held(s);
+    if (!held.isEmpty()) {
+      JsonArray heldTools = new JsonArray();
+      held.forEach(name -> heldTools.add(new JsonObject().put("name", name)
+          .put("reason", "its definition changed upstream since it was accepted")));
+      json.put("held_tools", heldTools);
+    }
     putIfSet(json, "error", s.error());
     if (s.errorDetails() != null) json.put("error_details", s.errorDetails().toJson());
     putIfSet(json, "last_synced", time(s.lastSynced()));

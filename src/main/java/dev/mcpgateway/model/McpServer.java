@@ -3,13 +3,16 @@ package dev.mcpgateway.model;
 import io.vertx.core.json.JsonArray;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * One registered upstream MCP server of an account. {@code tools} and {@code prompts} are the
  * upstream objects exactly as last synced (kept as JSON so unknown fields survive); the overrides
  * are applied on the way out to agents, never to these lists. {@code credentials} is sealed: the
- * plaintext exists only while a request to the upstream is being made.
+ * plaintext exists only while a request to the upstream is being made. {@code acceptedToolHashes}
+ * are the tool definitions agents may see (see {@code sync.ToolFingerprint}): with
+ * {@code holdChangedTools}, a tool whose definition changed upstream since is held back.
  */
 public record McpServer(
     String accountId,
@@ -32,7 +35,9 @@ public record McpServer(
     Instant createdAt,
     String createdBy,
     Instant modifiedAt,
-    String modifiedBy) {
+    String modifiedBy,
+    boolean holdChangedTools,
+    Map<String, String> acceptedToolHashes) {
 
   public McpServer {
     Objects.requireNonNull(accountId, "accountId");
@@ -45,6 +50,7 @@ public record McpServer(
     prompts = prompts == null ? new JsonArray() : prompts;
     updatedTools = updatedTools == null ? List.of() : List.copyOf(updatedTools);
     updatedPrompts = updatedPrompts == null ? List.of() : List.copyOf(updatedPrompts);
+    acceptedToolHashes = acceptedToolHashes == null ? Map.of() : Map.copyOf(acceptedToolHashes);
   }
 
   public Builder toBuilder() {
@@ -78,6 +84,8 @@ public record McpServer(
     private String createdBy;
     private Instant modifiedAt;
     private String modifiedBy;
+    private boolean holdChangedTools = true;
+    private Map<String, String> acceptedToolHashes;
 
     private Builder() {}
 
@@ -103,6 +111,8 @@ public record McpServer(
       createdBy = s.createdBy;
       modifiedAt = s.modifiedAt;
       modifiedBy = s.modifiedBy;
+      holdChangedTools = s.holdChangedTools;
+      acceptedToolHashes = s.acceptedToolHashes;
     }
 
     public Builder accountId(String v) { accountId = v; return this; }
@@ -126,6 +136,8 @@ public record McpServer(
     public Builder createdBy(String v) { createdBy = v; return this; }
     public Builder modifiedAt(Instant v) { modifiedAt = v; return this; }
     public Builder modifiedBy(String v) { modifiedBy = v; return this; }
+    public Builder holdChangedTools(boolean v) { holdChangedTools = v; return this; }
+    public Builder acceptedToolHashes(Map<String, String> v) { acceptedToolHashes = v; return this; }
 
     /** Forget everything learned from the previous upstream: used when hostname or auth type change. */
     public Builder resetSyncState() {
@@ -136,13 +148,14 @@ public record McpServer(
       errorDetails = null;
       lastSynced = null;
       lastSuccessfulSync = null;
+      acceptedToolHashes = null; // another upstream: nothing of it has been accepted yet
       return this;
     }
 
     public McpServer build() {
       return new McpServer(accountId, id, name, hostname, authType, credentials, description, tools, prompts,
           updatedTools, updatedPrompts, sharedOauthCallbackEnabled, status, error, errorDetails, lastSynced,
-          lastSuccessfulSync, createdAt, createdBy, modifiedAt, modifiedBy);
+          lastSuccessfulSync, createdAt, createdBy, modifiedAt, modifiedBy, holdChangedTools, acceptedToolHashes);
     }
   }
 }

@@ -44,7 +44,9 @@ final class StoredServerJson {
         .put("created_at", time(s.createdAt()))
         .put("created_by", s.createdBy())
         .put("modified_at", time(s.modifiedAt()))
-        .put("modified_by", s.modifiedBy());
+        .put("modified_by", s.modifiedBy())
+        .put("hold_changed_tools", s.holdChangedTools())
+        .put("accepted_tool_hashes", new JsonObject(new java.util.LinkedHashMap<>(s.acceptedToolHashes())));
     return json;
   }
 
@@ -73,7 +75,9 @@ final class StoredServerJson {
         instant(json.getString("created_at")),
         json.getString("created_by"),
         instant(json.getString("modified_at")),
-        json.getString("modified_by"));
+        json.getString("modified_by"),
+        json.getBoolean("hold_changed_tools", true),
+        hashes(json.getJsonObject("accepted_tool_hashes")));
   }
 
   private static JsonArray overrides(List<CapabilityOverride> list) {
@@ -85,6 +89,12 @@ final class StoredServerJson {
   private static List<CapabilityOverride> overrides(JsonArray array) {
     if (array == null) return List.of();
     return array.stream().map(o -> CapabilityOverride.fromJson((JsonObject) o)).toList();
+  }
+
+  private static java.util.Map<String, String> hashes(JsonObject json) {
+    java.util.Map<String, String> map = new java.util.HashMap<>();
+    if (json != null) json.forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
+    return map;
   }
 
   private static String time(Instant instant) {

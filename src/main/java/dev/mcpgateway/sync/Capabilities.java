@@ -16,10 +16,14 @@ public record Capabilities(
     Map<String, String> promptNames) {
 
   public static Capabilities of(McpServer server) {
+    // tools whose definition changed upstream since it was accepted are held back entirely
+    java.util.Set<String> held = ToolFingerprint.held(server);
+    JsonArray tools = held.isEmpty() ? server.tools() : new JsonArray(server.tools().stream()
+        .filter(t -> !(t instanceof io.vertx.core.json.JsonObject o && held.contains(o.getString("name")))).toList());
     return new Capabilities(server,
-        ExposedView.expose(server.tools(), server.updatedTools()),
+        ExposedView.expose(tools, server.updatedTools()),
         ExposedView.expose(server.prompts(), server.updatedPrompts()),
-        Map.copyOf(ExposedView.callableNames(server.tools(), server.updatedTools())),
+        Map.copyOf(ExposedView.callableNames(tools, server.updatedTools())),
         Map.copyOf(ExposedView.callableNames(server.prompts(), server.updatedPrompts())));
   }
 }

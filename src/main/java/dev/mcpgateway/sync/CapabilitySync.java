@@ -144,6 +144,7 @@ public final class CapabilitySync {
     McpServer.Builder next = current.toBuilder().lastSynced(attempt);
     if (outcome.succeeded()) {
       return next.tools(outcome.result().tools()).prompts(outcome.result().prompts())
+          .acceptedToolHashes(ToolFingerprint.afterSync(current, outcome.result().tools()))
           .status(ServerStatus.READY).error(null).errorDetails(null).lastSuccessfulSync(attempt).build();
     }
     SyncFailures.Report report = SyncFailures.of(outcome.cause());
@@ -155,6 +156,8 @@ public final class CapabilitySync {
   private static List<String> warnings(McpServer server) {
     List<String> warnings = new ArrayList<>();
     if (server.status() != ServerStatus.READY) return warnings;
+    ToolFingerprint.held(server).forEach(name -> warnings.add("tool '" + name
+        + "' changed upstream since it was accepted; it is held back from agents until accepted (accept_tool_changes)"));
     ExposedView.unmatched(server.tools(), server.updatedTools()).forEach(name ->
         warnings.add("updated_tools names '" + name + "', which the MCP server no longer has; the override is kept but applies to nothing"));
     ExposedView.unmatched(server.prompts(), server.updatedPrompts()).forEach(name ->
