@@ -3,7 +3,7 @@ package dev.mcpgateway;
 import dev.mcpgateway.admin.AdminApi;
 import dev.mcpgateway.config.GatewayConfig;
 import dev.mcpgateway.security.AdminTokenBootstrap;
-import dev.mcpgateway.security.RateLimiter;
+import dev.mcpgateway.security.AuthThrottle;
 import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.security.SecretCipher;
@@ -91,7 +91,7 @@ public final class Gateway {
           ServerGaugeUpdates.follow(store, metrics);
           CapabilitySync sync = new CapabilitySync(store, client, new UpstreamAuths(cipher), clock, metrics);
           SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync());
-          RateLimiter authFailures = config.limits().authFailures(System::nanoTime);
+          AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
           McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.clientTokens()), new SessionCodec(cipher), cache, sync,
               client, new UpstreamAuths(cipher), config.proxy(), clock);
           GatewayVerticle verticle = new GatewayVerticle(config.host(), config.port(), store,

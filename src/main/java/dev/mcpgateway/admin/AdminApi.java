@@ -20,7 +20,7 @@ public final class AdminApi {
 
   /** What the API needs from the rest of the gateway. */
   public record Settings(long maxBodyBytes, long requestTimeoutMs, boolean allowLinkLocal, boolean syncOnCreate,
-      dev.mcpgateway.security.RateLimiter authFailures) {}
+      dev.mcpgateway.security.AuthThrottle authFailures) {}
 
   private AdminApi() {}
 

@@ -1,7 +1,7 @@
 package dev.mcpgateway.admin;
 
 import dev.mcpgateway.security.ApiToken;
-import dev.mcpgateway.security.RateLimiter;
+import dev.mcpgateway.security.AuthThrottle;
 import dev.mcpgateway.security.TokenSet;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -20,17 +20,16 @@ final class ApiTokenAuthHandler implements Handler<RoutingContext> {
   private static final String CHALLENGE = "Bearer realm=\"mcp-gateway\"";
 
   private final TokenSet<ApiToken> tokens;
-  private final RateLimiter failures;
+  private final AuthThrottle failures;
 
-  ApiTokenAuthHandler(TokenSet<ApiToken> tokens, RateLimiter failures) {
+  ApiTokenAuthHandler(TokenSet<ApiToken> tokens, AuthThrottle failures) {
     this.tokens = tokens;
     this.failures = failures;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    String remote = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
-    if (failures.exhausted(remote)) {
+    if (failures.blocked(ctx.request())) {
       // too many failed attempts from here: no token is even looked at, so guessing learns nothing
       ctx.response().putHeader("Retry-After", "60");
       ctx.fail(new ApiException(ErrorCode.TOO_MANY_REQUESTS));
@@ -38,14 +37,14 @@ final class ApiTokenAuthHandler implements Handler<RoutingContext> {
     }
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || header.length() <= 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      failures.tryAcquire(remote);
+      failures.failed(ctx.request());
       ctx.response().putHeader("WWW-Authenticate", CHALLENGE);
       ctx.fail(new ApiException(ErrorCode.UNAUTHENTICATED));
       return;
     }
     ApiToken token = tokens.authenticate(header.substring(7).trim()).orElse(null);
     if (token == null) {
-      failures.tryAcquire(remote);
+      failures.failed(ctx.request());
       ctx.response().putHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\"");
       ctx.fail(new ApiException(new ApiError(ErrorCode.UNAUTHENTICATED, "invalid API token", null)));
       return;

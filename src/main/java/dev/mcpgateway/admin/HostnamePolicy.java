@@ -5,10 +5,8 @@ import dev.mcpgateway.upstream.OutboundAddresses;
 import io.netty.util.NetUtil;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Which upstream URLs an admin may register. Hostnames are admin input that the gateway will

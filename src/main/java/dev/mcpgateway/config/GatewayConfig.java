@@ -104,7 +104,7 @@ public record GatewayConfig(
             Duration.ofMillis(positiveLong(sync, "interval_ms", 7_200_000)),
             Duration.ofMillis(positiveLong(sync, "retry_base_ms", 30_000)),
             Duration.ofMillis(positiveLong(sync, "sweep_ms", 60_000)),
-            fraction(sync, "jitter", 0.1),
+            decimal(sync, "jitter", 0.1, 0, 0.5),
             integer(sync, "concurrency", 4, 1, 1000)),
         bool(sync, "on_create", true),
         positiveLong(cache, "max_servers", 10_000),
@@ -126,6 +126,10 @@ public record GatewayConfig(
   }
 
   private static double rate(JsonObject json, String key, double fallback) {
+    return decimal(json, key, fallback, 0, Double.MAX_VALUE);
+  }
+
+  private static double decimal(JsonObject json, String key, double fallback, double min, double max) {
     Object value = json.getValue(key);
     double d;
     try {
@@ -133,7 +137,7 @@ public record GatewayConfig(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " must be a number, not '" + value + "'");
     }
-    if (d < 0) throw new IllegalArgumentException(key + " must not be negative");
+    if (d < min || d > max) throw new IllegalArgumentException(key + " must be between " + min + " and " + max);
     return d;
   }
 
@@ -172,18 +176,6 @@ public record GatewayConfig(
     else if (value instanceof JsonArray many) many.forEach(a -> set.add(String.valueOf(a)));
     else throw new IllegalArgumentException("token '" + tokenName + "': accounts and servers must be a list or a string");
     return set;
-  }
-
-  private static double fraction(JsonObject json, String key, double fallback) {
-    Object value = json.getValue(key);
-    double d;
-    try {
-      d = value == null ? fallback : value instanceof Number n ? n.doubleValue() : Double.parseDouble(value.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a number, not '" + value + "'");
-    }
-    if (d < 0 || d > 0.5) throw new IllegalArgumentException(key + " must be between 0 and 0.5");
-    return d;
   }
 
   private static StoreSettings.Postgres postgres(JsonObject store, String url) {

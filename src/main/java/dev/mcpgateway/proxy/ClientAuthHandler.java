@@ -1,7 +1,7 @@
 package dev.mcpgateway.proxy;
 
 import dev.mcpgateway.security.ClientToken;
-import dev.mcpgateway.security.RateLimiter;
+import dev.mcpgateway.security.AuthThrottle;
 import dev.mcpgateway.security.TokenSet;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -19,17 +19,16 @@ final class ClientAuthHandler implements Handler<RoutingContext> {
   private static final int NOT_AUTHORIZED = -32600;
 
   private final TokenSet<ClientToken> tokens;
-  private final RateLimiter failures;
+  private final AuthThrottle failures;
 
-  ClientAuthHandler(TokenSet<ClientToken> tokens, RateLimiter failures) {
+  ClientAuthHandler(TokenSet<ClientToken> tokens, AuthThrottle failures) {
     this.tokens = tokens;
     this.failures = failures;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    String remote = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
-    if (failures.exhausted(remote)) {
+    if (failures.blocked(ctx.request())) {
       ctx.response().putHeader("Retry-After", "60");
       McpReplies.error(ctx.response(), 429, null, NOT_AUTHORIZED, "too many failed authentications from this address; retry later");
       return;
@@ -39,7 +38,7 @@ final class ClientAuthHandler implements Handler<RoutingContext> {
         ? tokens.authenticate(header.substring(7).trim()).orElse(null)
         : null;
     if (token == null) {
-      failures.tryAcquire(remote);
+      failures.failed(ctx.request());
       ctx.response().putHeader("WWW-Authenticate", header == null ? CHALLENGE : CHALLENGE + ", error=\"invalid_token\"");
       McpReplies.error(ctx.response(), 401, null, NOT_AUTHORIZED, header == null
           ? "authentication required: send Authorization: Bearer <client token>" : "invalid client token");

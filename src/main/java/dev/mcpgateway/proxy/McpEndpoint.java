@@ -5,6 +5,7 @@ import dev.mcpgateway.logging.AccessLog;
 import dev.mcpgateway.mcp.McpClient;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.mcp.McpProtocol;
+import dev.mcpgateway.security.AuthThrottle;
 import dev.mcpgateway.security.ClientToken;
 import dev.mcpgateway.security.LimitSettings;
 import dev.mcpgateway.security.RateLimiter;
@@ -37,7 +38,7 @@ public final class McpEndpoint {
   public static final String PATH = "/mcp/:account_id/:server_id";
   private final TokenSet<ClientToken> clients;
   private final GatewayMetrics metrics;
-  private final RateLimiter authFailures;
+  private final AuthThrottle authFailures;
   private final RateLimits rateLimits;
   private final ProxySettings settings;
   private final LocalSessions local;
@@ -45,7 +46,7 @@ public final class McpEndpoint {
   private final SessionOpener opener;
   private final UpstreamForwarder upstream;
 
-  public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, RateLimiter authFailures, TokenSet<ClientToken> clients, SessionCodec sessions, CapabilityCache cache,
+  public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, TokenSet<ClientToken> clients, SessionCodec sessions, CapabilityCache cache,
       CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings, Clock clock) {
     this.clients = clients;
     this.settings = settings;
