@@ -46,6 +46,7 @@ public final class ConfigLoader {
     env.put("GATEWAY_SESSION_IDLE_MS", "proxy.session_idle_ms");
     env.put("GATEWAY_SESSION_MAX_AGE_MS", "proxy.session_max_age_ms");
     env.put("GATEWAY_SSE_KEEPALIVE_MS", "proxy.keepalive_ms");
+    env.put("GATEWAY_ALLOWED_ORIGINS", "proxy.allowed_origins");
     env.put("GATEWAY_ALLOW_LINK_LOCAL", "outbound.allow_link_local");
     env.put("GATEWAY_DENY_PRIVATE_UPSTREAMS", "outbound.deny_private");
     env.put("GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS", "upstream.connect_timeout_ms");

@@ -113,7 +113,8 @@ public record GatewayConfig(
             positiveLong(proxy, "max_body_bytes", 4 * 1024 * 1024),
             Duration.ofMillis(positiveLong(proxy, "session_idle_ms", 1_800_000)),
             Duration.ofMillis(positiveLong(proxy, "session_max_age_ms", 86_400_000)),
-            Duration.ofMillis(positiveLong(proxy, "keepalive_ms", 15_000))),
+            Duration.ofMillis(positiveLong(proxy, "keepalive_ms", 15_000)),
+            origins(proxy.getValue("allowed_origins"))),
         blankToNull(string(metrics, "token", null)),
         integer(metrics, "port", -1, -1, 65535),
         string(logging, "level", "info"),
@@ -123,6 +124,15 @@ public record GatewayConfig(
         new LimitSettings(rate(limits, "client_rps", 100), rate(limits, "client_burst", 200), rate(limits, "account_rps", 500),
             rate(limits, "account_burst", 1000), rate(limits, "auth_failures_per_minute", 60)),
         bool(outbound, "deny_private", false));
+  }
+
+  /** A list (YAML) or a comma-separated string (environment) of origins such as https://app.example. */
+  private static Set<String> origins(Object value) {
+    Set<String> origins = new HashSet<>();
+    if (value instanceof JsonArray array) array.forEach(o -> origins.add(String.valueOf(o).trim()));
+    else if (value instanceof String text) for (String o : text.split(",")) if (!o.isBlank()) origins.add(o.trim());
+    else if (value != null) throw new IllegalArgumentException("proxy.allowed_origins must be a list or a comma-separated string");
+    return origins;
   }
 
   private static double rate(JsonObject json, String key, double fallback) {

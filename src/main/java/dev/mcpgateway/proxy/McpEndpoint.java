@@ -69,6 +69,7 @@ public final class McpEndpoint {
       ctx.addEndHandler(v -> record(ctx, exchange));
       ctx.next();
     });
+    router.route(PATH).handler(this::checkOrigin);
     router.route(PATH).handler(new ClientAuthHandler(clients, authFailures));
     router.route(PATH).handler(rateLimits);
     router.post(PATH).handler(this::post);
@@ -78,6 +79,21 @@ public final class McpEndpoint {
       ctx.response().putHeader("Allow", "GET, POST, DELETE");
       McpReplies.error(ctx.response(), 405, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "method not allowed");
     });
+  }
+
+  /**
+   * With allowed origins configured, a request from any other browser origin is refused (403),
+   * as the 2025-11-25 transport asks against DNS rebinding. Requests without Origin (agents that
+   * are not browsers) are not affected.
+   */
+  private void checkOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    if (origin != null && !settings.allowedOrigins().isEmpty() && !settings.allowedOrigins().contains(origin)) {
+      Exchange.of(ctx).outcome("rejected");
+      McpReplies.error(ctx.response(), 403, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "origin not allowed");
+      return;
+    }
+    ctx.next();
   }
 
   /** Records the message's metrics once its response has ended. */

@@ -5,6 +5,14 @@ import java.time.Duration;
 /**
  * Limits of the agent-facing MCP endpoint: request bodies, how long an idle session lives on a
  * replica, the absolute age after which any replica refuses a session id, and the keep-alive
- * comment interval on quiet SSE streams.
+ * comment interval on quiet SSE streams; {@code allowedOrigins}, when not empty, the only browser
+ * origins that may call the endpoint (2025-11-25: servers validate {@code Origin} against DNS
+ * rebinding).
  */
-public record ProxySettings(long maxBodyBytes, Duration sessionIdle, Duration sessionMaxAge, Duration keepAlive) {}
+public record ProxySettings(long maxBodyBytes, Duration sessionIdle, Duration sessionMaxAge, Duration keepAlive,
+    java.util.Set<String> allowedOrigins) {
+
+  public ProxySettings {
+    allowedOrigins = allowedOrigins == null ? java.util.Set.of() : java.util.Set.copyOf(allowedOrigins);
+  }
+}

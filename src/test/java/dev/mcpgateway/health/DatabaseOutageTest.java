@@ -41,6 +41,17 @@ class DatabaseOutageTest {
     result(vertx.close());
   }
 
+  io.vertx.ext.web.client.HttpRequest<Buffer> agent(String session) {
+    io.vertx.ext.web.client.HttpRequest<Buffer> request = gw.client.post(TestGateway.mcp("acme", "warm"))
+        .putHeader("Authorization", "Bearer " + TestGateway.AGENT).putHeader("Accept", "application/json, text/event-stream");
+    if (session != null) request.putHeader("Mcp-Session-Id", session);
+    return request;
+  }
+
+  HttpResponse<Buffer> listTools(String session) {
+    return result(agent(session).sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("method", "tools/list")));
+  }
+
   HttpResponse<Buffer> ready() {
     return result(gw.client.get("/health/ready").send());
   }
@@ -48,8 +59,21 @@ class DatabaseOutageTest {
   @Test
   void readinessFollowsTheDatabaseAndEverythingRecoversWithoutARestart() {
     assertEquals(200, ready().statusCode());
+    // an agent session on a synced server, its capabilities warm in the cache
+    dev.mcpgateway.support.FakeUpstream upstream = result(dev.mcpgateway.support.FakeUpstream.start(vertx,
+        dev.mcpgateway.support.FakeUpstream.wellBehaved(vertx, new io.vertx.core.json.JsonArray().add(new JsonObject().put("name", "t")), 0)));
+    result(gw.client.post(TestGateway.servers("acme")).putHeader("Authorization", "Bearer " + TestGateway.ADMIN)
+        .sendJsonObject(new JsonObject().put("id", "warm").put("name", "warm").put("hostname", upstream.url()).put("auth_type", "unauthenticated")));
+    result(gw.client.post(TestGateway.servers("acme") + "/warm/sync").putHeader("Authorization", "Bearer " + TestGateway.ADMIN).send());
+    String session = result(agent(null).sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
+        .put("params", new JsonObject().put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
+            .put("clientInfo", new JsonObject().put("name", "t").put("version", "1"))))).getHeader("Mcp-Session-Id");
+    assertEquals(200, listTools(session).statusCode());
     PostgresControl.stop();
     try {
+      HttpResponse<Buffer> cached = listTools(session);
+      assertEquals(200, cached.statusCode(), "cached capabilities keep serving agents while the database is down: " + cached.bodyAsString());
+      assertTrue(cached.bodyAsString().contains("\"t\""), cached.bodyAsString());
       HttpResponse<Buffer> down = ready();
       assertEquals(503, down.statusCode(), down.bodyAsString());
       JsonObject body = down.bodyAsJsonObject();

@@ -55,7 +55,8 @@ class ProxyBehaviourTest {
     vertx = Vertx.vertx();
     JsonObject config = TestGateway.config(dataDir, null);
     config.getJsonObject("upstream").put("request_timeout_ms", 1500);
-    config.put("proxy", new JsonObject().put("max_body_bytes", 10_000).put("keepalive_ms", 200).put("session_idle_ms", 60_000));
+    config.put("proxy", new JsonObject().put("max_body_bytes", 10_000).put("keepalive_ms", 200).put("session_idle_ms", 60_000)
+        .put("allowed_origins", new JsonArray().add("https://app.example")));
     gw = result(TestGateway.start(vertx, config, dataDir, null));
     upstream = result(FakeUpstream.start(vertx, this::upstream));
     register("srv", upstream.url());
@@ -279,6 +280,17 @@ class ProxyBehaviourTest {
     assertEquals(202, result(mcp(HttpMethod.POST, "acme", "srv", TestGateway.AGENT, session)
         .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", "srv-req-1").put("result", new JsonObject()))).statusCode(),
         "the agent's response to a server request is accepted with 202");
+  }
+
+  @Test
+  void browserOriginsOutsideTheAllowedListAre403() {
+    String session = initialize(TestGateway.AGENT);
+    assertEquals(403, result(mcp(HttpMethod.POST, "acme", "srv", TestGateway.AGENT, session).putHeader("Origin", "https://evil.example")
+        .sendJsonObject(rpc(5, "ping", null))).statusCode());
+    assertEquals(200, result(mcp(HttpMethod.POST, "acme", "srv", TestGateway.AGENT, session).putHeader("Origin", "https://app.example")
+        .sendJsonObject(rpc(6, "ping", null))).statusCode());
+    assertEquals(200, result(mcp(HttpMethod.POST, "acme", "srv", TestGateway.AGENT, session).sendJsonObject(rpc(7, "ping", null))).statusCode(),
+        "agents that are not browsers send no Origin");
   }
 
   @Test
