@@ -2,6 +2,7 @@ package dev.mcpgateway.admin;
 
 import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.AuthThrottle;
+import dev.mcpgateway.security.BearerToken;
 import dev.mcpgateway.security.TokenSet;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -36,13 +37,14 @@ final class ApiTokenAuthHandler implements Handler<RoutingContext> {
       return;
     }
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || header.length() <= 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    java.util.Optional<String> presented = BearerToken.from(header);
+    if (presented.isEmpty()) {
       failures.failed(ctx.request());
       ctx.response().putHeader("WWW-Authenticate", CHALLENGE);
       ctx.fail(new ApiException(ErrorCode.UNAUTHENTICATED));
       return;
     }
-    ApiToken token = tokens.authenticate(header.substring(7).trim()).orElse(null);
+    ApiToken token = tokens.authenticate(presented.get()).orElse(null);
     if (token == null) {
       failures.failed(ctx.request());
       ctx.response().putHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\"");

@@ -1,5 +1,6 @@
 package dev.mcpgateway.metrics;
 
+import dev.mcpgateway.security.BearerToken;
 import dev.mcpgateway.security.TokenHash;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -23,8 +24,7 @@ public final class MetricsEndpoint implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     if (tokenHash != null) {
-      String header = ctx.request().getHeader("Authorization");
-      String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
+      String presented = BearerToken.from(ctx.request().getHeader("Authorization")).orElse("");
       if (!MessageDigest.isEqual(tokenHash, TokenHash.sha256(presented))) {
         ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"mcp-gateway-metrics\"").end();
         return;

@@ -2,6 +2,7 @@ package dev.mcpgateway.proxy;
 
 import dev.mcpgateway.security.ClientToken;
 import dev.mcpgateway.security.AuthThrottle;
+import dev.mcpgateway.security.BearerToken;
 import dev.mcpgateway.security.TokenSet;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -34,9 +35,7 @@ final class ClientAuthHandler implements Handler<RoutingContext> {
       return;
     }
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    ClientToken token = header != null && header.length() > 7 && header.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? tokens.authenticate(header.substring(7).trim()).orElse(null)
-        : null;
+    ClientToken token = BearerToken.from(header).flatMap(tokens::authenticate).orElse(null);
     if (token == null) {
       failures.failed(ctx.request());
       ctx.response().putHeader("WWW-Authenticate", header == null ? CHALLENGE : CHALLENGE + ", error=\"invalid_token\"");
