@@ -94,7 +94,7 @@ public final class Gateway {
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
           McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.clientTokens()), new SessionCodec(cipher), cache, sync,
               client, new UpstreamAuths(cipher), config.proxy(), clock);
-          GatewayVerticle verticle = new GatewayVerticle(config.host(), config.port(), store,
+          GatewayVerticle verticle = new GatewayVerticle(config.listenOptions(), store,
               new TokenSet<>(secrets.result().tokens()), cipher, clock, sync,
               new AdminApi.Settings(config.maxBodyBytes(), config.requestTimeoutMs(), config.allowLinkLocal(), config.syncOnCreate(),
                   authFailures),

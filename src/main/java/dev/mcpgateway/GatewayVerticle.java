@@ -24,8 +24,7 @@ import java.time.Clock;
 
 /** The one HTTP face of the gateway: MCP endpoint, management API, health and the API description on one port. */
 final class GatewayVerticle extends VerticleBase {
-  private final String host;
-  private final int port;
+  private final HttpServerOptions listen;
   private final ServerStore store;
   private final TokenSet<ApiToken> tokens;
   private final SecretCipher cipher;
@@ -41,7 +40,7 @@ final class GatewayVerticle extends VerticleBase {
   private HttpServer metricsServer;
   private final java.time.Duration shutdownGrace;
 
-  GatewayVerticle(String host, int port, ServerStore store, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
+  GatewayVerticle(HttpServerOptions listen, ServerStore store, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
       CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi, McpEndpoint mcp, GatewayMetrics metrics,
       String metricsToken, int metricsPortSetting, java.time.Duration shutdownGrace) {
     this.shutdownGrace = shutdownGrace;
@@ -50,8 +49,7 @@ final class GatewayVerticle extends VerticleBase {
     this.metricsPortSetting = metricsPortSetting;
     this.sync = sync;
     this.mcp = mcp;
-    this.host = host;
-    this.port = port;
+    this.listen = listen;
     this.store = store;
     this.tokens = tokens;
     this.cipher = cipher;
@@ -84,12 +82,12 @@ final class GatewayVerticle extends VerticleBase {
       Router management = Router.router(vertx);
       management.get("/metrics").handler(scrape);
       HealthRoutes.mount(vertx, management, store);
-      metricsServer = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(metricsPortSetting));
+      metricsServer = vertx.createHttpServer(new HttpServerOptions().setHost(listen.getHost()).setPort(metricsPortSetting));
       metricsListening = metricsServer.requestHandler(management).listen();
     } else {
       router.get("/metrics").handler(scrape);
     }
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+    server = vertx.createHttpServer(listen).invalidRequestHandler(new InvalidRequests());
     return metricsListening.compose(v -> server.requestHandler(router).listen());
   }
 

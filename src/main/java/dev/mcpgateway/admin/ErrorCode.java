@@ -9,6 +9,8 @@ public enum ErrorCode {
   BODY_NOT_OBJECT(1002, 400, "request body must be a JSON object"),
   BODY_TOO_LARGE(1003, 413, "request body is too large"),
   UNSUPPORTED_MEDIA_TYPE(1004, 415, "request body must be sent as Content-Type: application/json"),
+  URI_TOO_LONG(1005, 414, "request line too long"),
+  HEADERS_TOO_LARGE(1006, 431, "request headers too large"),
   MISSING_FIELD(1101, 400, "a required field is missing"),
   WRONG_TYPE(1102, 400, "a field has the wrong JSON type"),
   INVALID_LENGTH(1103, 400, "a field is too short or too long"),

@@ -29,6 +29,8 @@ public final class ConfigLoader {
     env.put("GATEWAY_HOST", "server.host");
     env.put("GATEWAY_PORT", "server.port");
     env.put("GATEWAY_MAX_BODY_BYTES", "server.max_body_bytes");
+    env.put("GATEWAY_MAX_INITIAL_LINE_BYTES", "server.max_initial_line_bytes");
+    env.put("GATEWAY_MAX_HEADER_BYTES", "server.max_header_bytes");
     env.put("GATEWAY_REQUEST_TIMEOUT_MS", "server.request_timeout_ms");
     env.put("GATEWAY_SHUTDOWN_GRACE_MS", "server.shutdown_grace_ms");
     env.put("GATEWAY_STORE", "store.kind");

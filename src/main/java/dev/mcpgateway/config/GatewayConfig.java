@@ -45,7 +45,15 @@ public record GatewayConfig(
     boolean accessLog,
     Duration shutdownGrace,
     LimitSettings limits,
-    boolean denyPrivate) {
+    boolean denyPrivate,
+    int maxInitialLineBytes,
+    int maxHeaderBytes) {
+
+  /** The main listener: address, and the request-line and header limits past which the decoder answers 414 / 431. */
+  public io.vertx.core.http.HttpServerOptions listenOptions() {
+    return new io.vertx.core.http.HttpServerOptions().setHost(host).setPort(port)
+        .setMaxInitialLineLength(maxInitialLineBytes).setMaxHeaderSize(maxHeaderBytes);
+  }
 
   @Override
   public String toString() {
@@ -123,7 +131,9 @@ public record GatewayConfig(
         Duration.ofMillis(positiveLong(server, "shutdown_grace_ms", 10_000)),
         new LimitSettings(rate(limits, "client_rps", 100), rate(limits, "client_burst", 200), rate(limits, "account_rps", 500),
             rate(limits, "account_burst", 1000), rate(limits, "auth_failures_per_minute", 60)),
-        bool(outbound, "deny_private", false));
+        bool(outbound, "deny_private", false),
+        integer(server, "max_initial_line_bytes", 8192, 256, 1 << 20),
+        integer(server, "max_header_bytes", 16384, 1024, 1 << 20));
   }
 
   /** A list (YAML) or a comma-separated string (environment) of origins such as https://app.example. */

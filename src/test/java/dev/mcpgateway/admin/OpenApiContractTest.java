@@ -129,13 +129,13 @@ class OpenApiContractTest {
       assertEquals(new JsonArray().add(new JsonObject().put("apiToken", new JsonArray())), doc.getJsonArray("security"));
 
       Map<String, Set<Integer>> statuses = Map.of(
-          "listServers", Set.of(200, 400, 401, 403, 429, 500, 503),
-          "createServer", Set.of(200, 400, 401, 403, 429, 409, 413, 415, 500, 503),
-          "getServer", Set.of(200, 400, 401, 403, 429, 404, 500, 503),
-          "updateServer", Set.of(200, 400, 401, 403, 429, 404, 413, 415, 500, 503),
-          "deleteServer", Set.of(200, 400, 401, 403, 429, 404, 500, 503),
-          "syncServer", Set.of(200, 400, 401, 403, 429, 404, 500, 503),
-          AUDIT, Set.of(200, 400, 401, 403, 429, 500, 503));
+          "listServers", Set.of(200, 400, 401, 403, 429, 414, 431, 500, 503),
+          "createServer", Set.of(200, 400, 401, 403, 429, 414, 431, 409, 413, 415, 500, 503),
+          "getServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503),
+          "updateServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 413, 415, 500, 503),
+          "deleteServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503),
+          "syncServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503),
+          AUDIT, Set.of(200, 400, 401, 403, 429, 414, 431, 500, 503));
       statuses.forEach((id, codes) -> assertEquals(codes,
           operationJson(id).getJsonObject("responses").fieldNames().stream().map(Integer::valueOf).collect(Collectors.toSet()), id));
 
