@@ -84,6 +84,14 @@ public final class GatewayProcess {
     return process.exitValue();
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   public String log() throws IOException {
     return Files.readString(log);
   }
