@@ -20,6 +20,9 @@ import dev.mcpgateway.sync.CapabilitySync;
 import dev.mcpgateway.sync.SyncScheduler;
 import dev.mcpgateway.upstream.OutboundGuard;
 import dev.mcpgateway.upstream.UpstreamAuths;
+import dev.mcpgateway.upstream.oauth.OAuthConnector;
+import dev.mcpgateway.upstream.oauth.OAuthHttp;
+import dev.mcpgateway.upstream.oauth.OAuthTokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -84,26 +87,29 @@ public final class Gateway {
         .compose(ready -> config.store().open(vertx))
         .compose(store -> {
           SecretCipher cipher = secrets.result().cipher();
-          McpClient client = new McpClient(vertx, config.upstream(),
-              OutboundGuard.create(vertx, new OutboundGuard.Policy(config.allowLinkLocal(), config.denyPrivate())));
+          OutboundGuard guard = OutboundGuard.create(vertx, new OutboundGuard.Policy(config.allowLinkLocal(), config.denyPrivate()));
+          McpClient client = new McpClient(vertx, config.upstream(), guard);
+          OAuthHttp oauthHttp = new OAuthHttp(vertx, guard, config.upstream().connectTimeoutMs(), config.upstream().requestTimeoutMs());
+          OAuthConnector oauth = new OAuthConnector(store, cipher, oauthHttp, config.oauth(), clock);
+          UpstreamAuths auths = new UpstreamAuths(cipher, new OAuthTokens(store, cipher, oauth, oauthHttp, config.oauth(), clock));
           CapabilityCache cache = new CapabilityCache(vertx, store, config.cacheMaxServers());
           cache.bindTo(metrics.registry());
           ServerGaugeUpdates.follow(store, metrics);
-          CapabilitySync sync = new CapabilitySync(store, client, new UpstreamAuths(cipher), clock, metrics);
+          CapabilitySync sync = new CapabilitySync(store, client, auths, clock, metrics);
           SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync());
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
           McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.clientTokens()), new SessionCodec(cipher), cache, sync,
-              client, new UpstreamAuths(cipher), config.proxy(), clock);
+              client, auths, config.proxy(), clock);
           GatewayVerticle verticle = new GatewayVerticle(config.listenOptions(), store,
               new TokenSet<>(secrets.result().tokens()), cipher, clock, sync,
               new AdminApi.Settings(config.maxBodyBytes(), config.requestTimeoutMs(), config.allowLinkLocal(), config.syncOnCreate(),
                   authFailures),
-              openApi.result(), mcp, metrics, config.metricsToken(), config.metricsPort(), config.shutdownGrace());
+              openApi.result(), mcp, oauth, metrics, config.metricsToken(), config.metricsPort(), config.shutdownGrace());
           return vertx.deployVerticle(verticle)
               .map(id -> new Gateway(vertx, store, client, cache, sync, scheduler, mcp, id, verticle.actualPort(),
                   verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000)))
               .onSuccess(g -> scheduler.start())
-              .onFailure(e -> client.close().eventually(store::close));
+              .onFailure(e -> client.close().eventually(oauthHttp::close).eventually(store::close));
         })
         .onSuccess(g -> LOG.log(System.Logger.Level.INFO,
             "mcp-gateway listening on " + config.host() + ":" + g.port + " (" + config.store().kind() + " store)"));

@@ -33,6 +33,7 @@ final class GatewayVerticle extends VerticleBase {
   private final AdminApi.Settings adminSettings;
   private final Buffer openApi;
   private final McpEndpoint mcp;
+  private final dev.mcpgateway.upstream.oauth.OAuthConnector oauth;
   private final GatewayMetrics metrics;
   private final String metricsToken;
   private final int metricsPortSetting;
@@ -41,7 +42,7 @@ final class GatewayVerticle extends VerticleBase {
   private final java.time.Duration shutdownGrace;
 
   GatewayVerticle(HttpServerOptions listen, ServerStore store, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
-      CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi, McpEndpoint mcp, GatewayMetrics metrics,
+      CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi, McpEndpoint mcp, dev.mcpgateway.upstream.oauth.OAuthConnector oauth, GatewayMetrics metrics,
       String metricsToken, int metricsPortSetting, java.time.Duration shutdownGrace) {
     this.shutdownGrace = shutdownGrace;
     this.metrics = metrics;
@@ -49,6 +50,7 @@ final class GatewayVerticle extends VerticleBase {
     this.metricsPortSetting = metricsPortSetting;
     this.sync = sync;
     this.mcp = mcp;
+    this.oauth = oauth;
     this.listen = listen;
     this.store = store;
     this.tokens = tokens;
@@ -63,6 +65,7 @@ final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route("/accounts/*").handler(new AdminRequestMetrics(metrics));
     AdminApi.mount(router, store, tokens, cipher, clock, sync, adminSettings);
+    dev.mcpgateway.admin.OAuthRoutes.mount(router, store, tokens, oauth, adminSettings.authFailures());
     mcp.mount(router);
     HealthRoutes.mount(vertx, router, store);
     router.get("/openapi.json").handler(ctx -> ctx.response()

@@ -15,24 +15,27 @@ import java.util.List;
 
 /**
  * Requests the HTTP decoder refused before any route saw them: a request line over
- * {@code server.max_initial_line_bytes} (414), headers over {@code server.max_header_bytes} (431),
- * or any other malformed request (400). Vert.x's default answers these with an empty body; ours
- * answer in the surface's own error format (JSON-RPC on {@code /mcp/...}, the Cloudflare envelope
- * elsewhere) and close the connection, since the rest of what the client sent cannot be trusted.
+ * {@code server.max_initial_line_bytes} (414) or headers over {@code server.max_header_bytes} (431).
+ * Vert.x's default answers these with an empty body; ours answer in the surface's own error format
+ * (JSON-RPC on {@code /mcp/...}, the Cloudflare envelope elsewhere; a request line too long to parse
+ * has no known path, so 414 is always the envelope) and close the connection, since the rest of
+ * what the client sent cannot be trusted.
  */
 final class InvalidRequests implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
-    ErrorCode code = cause instanceof TooLongHttpLineException ? ErrorCode.URI_TOO_LONG
-        : cause instanceof TooLongHttpHeaderException ? ErrorCode.HEADERS_TOO_LARGE
-        : ErrorCode.INVALID_JSON;
+    if (!(cause instanceof TooLongHttpLineException) && !(cause instanceof TooLongHttpHeaderException)) {
+      // garbage: nothing of the request (not even its path) can be trusted; Vert.x closes the connection
+      HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
+      return;
+    }
+    ErrorCode code = cause instanceof TooLongHttpLineException ? ErrorCode.URI_TOO_LONG : ErrorCode.HEADERS_TOO_LARGE;
     JsonObject body = McpFailureHandler.handles(pathOf(request))
         ? new JsonObject().put("jsonrpc", "2.0").putNull("id").put("error", new JsonObject()
             .put("code", McpProtocol.ErrorCodes.INVALID_REQUEST).put("message", mcpMessage(code)))
-        : Envelope.failure(List.of(code == ErrorCode.INVALID_JSON
-            ? new ApiError(code, "malformed HTTP request", null) : ApiError.of(code)));
+        : Envelope.failure(List.of(ApiError.of(code)));
     request.response()
         .setStatusCode(code.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
@@ -50,10 +53,6 @@ final class InvalidRequests implements Handler<HttpServerRequest> {
   }
 
   private static String mcpMessage(ErrorCode code) {
-    return switch (code) {
-      case URI_TOO_LONG -> "request line too long";
-      case HEADERS_TOO_LARGE -> "request headers too large";
-      default -> "malformed HTTP request";
-    };
+    return code == ErrorCode.URI_TOO_LONG ? "request line too long" : "request headers too large";
   }
 }

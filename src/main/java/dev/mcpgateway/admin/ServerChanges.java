@@ -81,9 +81,13 @@ final class ServerChanges {
     if (fields.credentials() != null) {
       if (fields.credentials().isEmpty()) {
         builder.credentials(null);
-      } else if (draft.authType() != AuthType.BEARER) {
+      } else if (draft.authType() == AuthType.UNAUTHENTICATED) {
         errors.add(ApiError.field(ErrorCode.INVALID_VALUE, "/auth_credentials",
-            "applies only to auth_type bearer (this server is " + draft.authType().wire() + ")"));
+            "applies only to auth_type bearer or oauth (this server is " + draft.authType().wire() + ")"));
+      } else if ((draft.authType() == AuthType.OAUTH ? dev.mcpgateway.upstream.oauth.OAuthClientConfig.problem(fields.credentials().get())
+          : CredentialsFormat.problem(fields.credentials().get())).map(p -> errors.add(ApiError.field(ErrorCode.INVALID_FORMAT,
+              "/auth_credentials", p))).orElse(false)) {
+        // the shape for this server's auth type is wrong (reported above)
       } else {
         builder.credentials(cipher.seal(fields.credentials().get(), SealedContexts.credentials(accountId, id)));
       }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import dev.mcpgateway.upstream.oauth.OAuthClientConfig;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -75,8 +76,11 @@ final class ServerRequestParser {
 
     Optional<String> credentials = nullableString(body, "auth_credentials", CREDENTIALS_MAX, errors);
     if (credentials != null && credentials.isPresent()) {
-      CredentialsFormat.problem(credentials.get())
-          .ifPresent(p -> errors.add(ApiError.field(ErrorCode.INVALID_FORMAT, "/auth_credentials", p)));
+      // the shape depends on the auth type; without one in the body, the stored type decides later (ServerChanges)
+      Optional<String> problem = authType == AuthType.OAUTH ? OAuthClientConfig.problem(credentials.get())
+          : authType == null && OAuthClientConfig.problem(credentials.get()).isEmpty() ? Optional.empty()
+          : CredentialsFormat.problem(credentials.get());
+      problem.ifPresent(p -> errors.add(ApiError.field(ErrorCode.INVALID_FORMAT, "/auth_credentials", p)));
     }
     Optional<String> description = nullableString(body, "description", DESCRIPTION_MAX, errors);
     if (description != null && description.isPresent()) {
@@ -103,9 +107,9 @@ final class ServerRequestParser {
     boolean given = credentials != null && credentials.isPresent();
     if (authType == AuthType.BEARER && !given && errors.stream().noneMatch(e -> "/auth_credentials".equals(e.pointer()))) {
       errors.add(ApiError.field(ErrorCode.MISSING_FIELD, "/auth_credentials", "is required when auth_type is bearer"));
-    } else if (authType != AuthType.BEARER && given) {
+    } else if (authType == AuthType.UNAUTHENTICATED && given) {
       errors.add(ApiError.field(ErrorCode.INVALID_VALUE, "/auth_credentials",
-          "applies only to auth_type bearer (this server is " + authType.wire() + ")"));
+          "applies only to auth_type bearer or oauth (this server is " + authType.wire() + ")"));
     }
   }
 

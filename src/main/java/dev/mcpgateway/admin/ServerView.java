@@ -36,6 +36,15 @@ final class ServerView {
           .put("reason", "its definition changed upstream since it was accepted")));
       json.put("held_tools", heldTools);
     }
+    if (s.authType() == dev.mcpgateway.model.AuthType.OAUTH) {
+      // Cloudflare's newer read-only fields, for oauth servers: never a token or a secret
+      json.put("authentication_status", s.authenticationStatus().wire());
+      if (s.oauth() != null) {
+        json.put("auth_config_summary", s.oauth().summary(s.oauth().tokenEndpointAuthMethod() != null
+            && !"none".equals(s.oauth().tokenEndpointAuthMethod())));
+        if (s.oauth().error() != null) json.put("authentication_error", s.oauth().error());
+      }
+    }
     putIfSet(json, "error", s.error());
     if (s.errorDetails() != null) json.put("error_details", s.errorDetails().toJson());
     putIfSet(json, "last_synced", time(s.lastSynced()));

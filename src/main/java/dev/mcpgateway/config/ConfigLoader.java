@@ -29,6 +29,10 @@ public final class ConfigLoader {
     env.put("GATEWAY_HOST", "server.host");
     env.put("GATEWAY_PORT", "server.port");
     env.put("GATEWAY_MAX_BODY_BYTES", "server.max_body_bytes");
+    env.put("GATEWAY_PUBLIC_URL", "oauth.public_base_url");
+    env.put("GATEWAY_OAUTH_SHARED_CALLBACK_URL", "oauth.shared_callback_url");
+    env.put("GATEWAY_OAUTH_AUTHORIZATION_TTL_MS", "oauth.authorization_ttl_ms");
+    env.put("GATEWAY_OAUTH_REFRESH_AHEAD_MS", "oauth.refresh_ahead_ms");
     env.put("GATEWAY_MAX_INITIAL_LINE_BYTES", "server.max_initial_line_bytes");
     env.put("GATEWAY_MAX_HEADER_BYTES", "server.max_header_bytes");
     env.put("GATEWAY_REQUEST_TIMEOUT_MS", "server.request_timeout_ms");

@@ -47,7 +47,8 @@ public record GatewayConfig(
     LimitSettings limits,
     boolean denyPrivate,
     int maxInitialLineBytes,
-    int maxHeaderBytes) {
+    int maxHeaderBytes,
+    dev.mcpgateway.upstream.oauth.OAuthSettings oauth) {
 
   /** The main listener: address, and the request-line and header limits past which the decoder answers 414 / 431. */
   public io.vertx.core.http.HttpServerOptions listenOptions() {
@@ -73,6 +74,7 @@ public record GatewayConfig(
     JsonObject metrics = section(json, "metrics");
     JsonObject logging = section(json, "logging");
     JsonObject limits = section(json, "limits");
+    JsonObject oauth = section(json, "oauth");
     String logFormat = string(logging, "format", "json");
     if (!logFormat.equals("json") && !logFormat.equals("text")) throw new IllegalArgumentException("logging.format must be json or text");
     Path dataDir = Path.of(string(store, "data_dir", "./data"));
@@ -133,7 +135,27 @@ public record GatewayConfig(
             rate(limits, "account_burst", 1000), rate(limits, "auth_failures_per_minute", 60)),
         bool(outbound, "deny_private", false),
         integer(server, "max_initial_line_bytes", 8192, 256, 1 << 20),
-        integer(server, "max_header_bytes", 16384, 1024, 1 << 20));
+        integer(server, "max_header_bytes", 16384, 1024, 1 << 20),
+        new dev.mcpgateway.upstream.oauth.OAuthSettings(
+            publicUrl(oauth, "public_base_url", "http://localhost" + (integer(server, "port", 8080, 0, 65535) == 0 ? ""
+                : ":" + integer(server, "port", 8080, 0, 65535))),
+            blankToNull(string(oauth, "shared_callback_url", null)) == null ? null : publicUrl(oauth, "shared_callback_url", null),
+            Duration.ofMillis(positiveLong(oauth, "authorization_ttl_ms", 600_000)),
+            Duration.ofMillis(positiveLong(oauth, "refresh_ahead_ms", 60_000))));
+  }
+
+  /** An absolute http(s) URL setting (the gateway as browsers reach it). */
+  private static String publicUrl(JsonObject json, String key, String fallback) {
+    String value = blankToNull(string(json, key, fallback));
+    try {
+      java.net.URI uri = java.net.URI.create(value);
+      if (uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getRawQuery() != null) {
+        throw new IllegalArgumentException();
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("oauth." + key + " must be an absolute http(s) URL without a query");
+    }
+    return value;
   }
 
   /** A list (YAML) or a comma-separated string (environment) of origins such as https://app.example. */

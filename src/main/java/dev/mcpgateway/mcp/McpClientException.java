@@ -17,6 +17,23 @@ public sealed abstract class McpClientException extends RuntimeException {
     }
   }
 
+  /**
+   * The gateway has no usable upstream OAuth token (not connected yet, stale, or its authorization
+   * server refused or could not be reached); the message says what an admin should do.
+   */
+  public static final class NotAuthorized extends McpClientException {
+    private final boolean retryable;
+
+    public NotAuthorized(String message, boolean retryable) {
+      super(message, null);
+      this.retryable = retryable;
+    }
+
+    public boolean retryable() {
+      return retryable;
+    }
+  }
+
   /** The gateway's outbound policy refuses the address the upstream host resolves to. */
   public static final class Forbidden extends McpClientException {
     public Forbidden(String message) {

@@ -37,7 +37,8 @@ public record McpServer(
     Instant modifiedAt,
     String modifiedBy,
     boolean holdChangedTools,
-    Map<String, String> acceptedToolHashes) {
+    Map<String, String> acceptedToolHashes,
+    OAuthConnection oauth) {
 
   public McpServer {
     Objects.requireNonNull(accountId, "accountId");
@@ -59,6 +60,12 @@ public record McpServer(
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Cloudflare's {@code authentication_status}: derived from the auth type and the OAuth connection. */
+  public AuthenticationStatus authenticationStatus() {
+    if (authType != AuthType.OAUTH) return AuthenticationStatus.NOT_REQUIRED;
+    return oauth == null ? AuthenticationStatus.REQUIRED : oauth.status();
   }
 
   /** Mutable copy used to derive a changed server (PUT applies only the given fields). */
@@ -86,6 +93,7 @@ public record McpServer(
     private String modifiedBy;
     private boolean holdChangedTools = true;
     private Map<String, String> acceptedToolHashes;
+    private OAuthConnection oauth;
 
     private Builder() {}
 
@@ -113,6 +121,7 @@ public record McpServer(
       modifiedBy = s.modifiedBy;
       holdChangedTools = s.holdChangedTools;
       acceptedToolHashes = s.acceptedToolHashes;
+      oauth = s.oauth;
     }
 
     public Builder accountId(String v) { accountId = v; return this; }
@@ -138,6 +147,7 @@ public record McpServer(
     public Builder modifiedBy(String v) { modifiedBy = v; return this; }
     public Builder holdChangedTools(boolean v) { holdChangedTools = v; return this; }
     public Builder acceptedToolHashes(Map<String, String> v) { acceptedToolHashes = v; return this; }
+    public Builder oauth(OAuthConnection v) { oauth = v; return this; }
 
     /** Forget everything learned from the previous upstream: used when hostname or auth type change. */
     public Builder resetSyncState() {
@@ -149,13 +159,14 @@ public record McpServer(
       lastSynced = null;
       lastSuccessfulSync = null;
       acceptedToolHashes = null; // another upstream: nothing of it has been accepted yet
+      oauth = null; // and no token, registration or discovery result of the old upstream is used for the new one
       return this;
     }
 
     public McpServer build() {
       return new McpServer(accountId, id, name, hostname, authType, credentials, description, tools, prompts,
           updatedTools, updatedPrompts, sharedOauthCallbackEnabled, status, error, errorDetails, lastSynced,
-          lastSuccessfulSync, createdAt, createdBy, modifiedAt, modifiedBy, holdChangedTools, acceptedToolHashes);
+          lastSuccessfulSync, createdAt, createdBy, modifiedAt, modifiedBy, holdChangedTools, acceptedToolHashes, oauth);
     }
   }
 }

@@ -45,8 +45,11 @@ final class McpReplies {
     boolean timeout = failure instanceof McpClientException.Unreachable && failure.getMessage() != null
         && (failure.getMessage().contains("did not answer") || failure.getMessage().contains("timed out"));
     exchange.outcome(timeout ? "timeout" : "upstream_error");
-    json(response, 200, error(id, timeout ? REQUEST_TIMEOUT : McpProtocol.ErrorCodes.INTERNAL_ERROR,
-        timeout ? "upstream MCP server timed out" : "upstream MCP server failed", details.toJson()));
+    String message = timeout ? "upstream MCP server timed out"
+        : failure instanceof dev.mcpgateway.upstream.oauth.OAuthException || failure instanceof McpClientException.NotAuthorized
+            ? "no usable OAuth connection to the upstream MCP server: " + failure.getMessage()
+        : "upstream MCP server failed";
+    json(response, 200, error(id, timeout ? REQUEST_TIMEOUT : McpProtocol.ErrorCodes.INTERNAL_ERROR, message, details.toJson()));
   }
 
   static ErrorDetails details(Throwable failure) {
@@ -57,6 +60,8 @@ final class McpReplies {
     }
     if (failure instanceof McpClientException.RpcError e) return new ErrorDetails(e.getMessage(), true, e.code(), false, null);
     if (failure instanceof McpClientException.ProtocolViolation e) return new ErrorDetails(e.getMessage(), true, null, false, null);
+    if (failure instanceof dev.mcpgateway.upstream.oauth.OAuthException e) return new ErrorDetails(e.getMessage(), false, null, e.retryable(), null);
+    if (failure instanceof McpClientException.NotAuthorized e) return new ErrorDetails(e.getMessage(), false, null, e.retryable(), null);
     return new ErrorDetails("gateway error: " + failure.getClass().getSimpleName(), false, null, false, null);
   }
 }

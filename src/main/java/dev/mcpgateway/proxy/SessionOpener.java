@@ -92,6 +92,7 @@ final class SessionOpener {
               return Future.succeededFuture((InitializeAnswer) null);
             }
             if (upstream.statusCode() >= 300) {
+              if (upstream.statusCode() == 401) auths.renewAfterRejection(server); // the agent's retry gets a renewed token
               McpClientException failure = StreamableHttpChannel.status(upstream);
               upstream.body();
               return Future.failedFuture(failure);

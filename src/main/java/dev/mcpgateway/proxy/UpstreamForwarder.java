@@ -78,6 +78,8 @@ final class UpstreamForwarder {
           } else if (upstream.statusCode() >= 300) {
             McpClientException failure = StreamableHttpChannel.status(upstream);
             upstream.body();
+            // a refused OAuth token: renew it now, so the agent's retry carries a working one
+            if (upstream.statusCode() == 401) auths.renewAfterRejection(bound.capabilities().server());
             McpReplies.upstreamFailure(response, Exchange.of(ctx), id, failure);
           } else {
             relay.relay(upstream, response, Exchange.of(ctx), id, onTheWayBack, () -> cancelUpstream(bound, id), () -> local.touch(bound.sessionId(), bound.token()));

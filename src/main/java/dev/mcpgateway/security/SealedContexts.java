@@ -7,4 +7,22 @@ public final class SealedContexts {
   public static String credentials(String accountId, String serverId) {
     return "auth_credentials:" + accountId + "/" + serverId;
   }
+
+  /** The tokens of a server's admin OAuth connection. */
+  public static String oauthTokens(String accountId, String serverId) {
+    return "oauth_tokens:" + accountId + "/" + serverId;
+  }
+
+  /** A client secret the gateway received from dynamic client registration. */
+  public static String oauthClientSecret(String accountId, String serverId) {
+    return "oauth_client_secret:" + accountId + "/" + serverId;
+  }
+
+  /** The PKCE verifier of a pending authorization. */
+  public static String oauthVerifier(String accountId, String serverId) {
+    return "oauth_verifier:" + accountId + "/" + serverId;
+  }
+
+  /** The {@code state} parameter: names the server and the pending authorization's nonce. */
+  public static final String OAUTH_STATE = "oauth_state";
 }

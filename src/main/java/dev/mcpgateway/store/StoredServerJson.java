@@ -46,7 +46,8 @@ final class StoredServerJson {
         .put("modified_at", time(s.modifiedAt()))
         .put("modified_by", s.modifiedBy())
         .put("hold_changed_tools", s.holdChangedTools())
-        .put("accepted_tool_hashes", new JsonObject(new java.util.LinkedHashMap<>(s.acceptedToolHashes())));
+        .put("accepted_tool_hashes", new JsonObject(new java.util.LinkedHashMap<>(s.acceptedToolHashes())))
+        .put("oauth", s.oauth() == null ? null : s.oauth().toJson());
     return json;
   }
 
@@ -77,7 +78,8 @@ final class StoredServerJson {
         instant(json.getString("modified_at")),
         json.getString("modified_by"),
         json.getBoolean("hold_changed_tools", true),
-        hashes(json.getJsonObject("accepted_tool_hashes")));
+        hashes(json.getJsonObject("accepted_tool_hashes")),
+        dev.mcpgateway.model.OAuthConnection.fromJson(json.getJsonObject("oauth")));
   }
 
   private static JsonArray overrides(List<CapabilityOverride> list) {

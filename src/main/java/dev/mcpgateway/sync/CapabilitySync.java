@@ -80,9 +80,18 @@ public final class CapabilitySync {
     Instant attempt = now();
     long started = System.nanoTime();
     return store.get(accountId, id).compose(server -> fetch(server)
+        .recover(failure -> rejectedToken(failure)
+            ? auths.renewAfterRejection(server).compose(renewed -> renewed
+                ? store.get(accountId, id).compose(this::fetch) // once, with the renewed token
+                : Future.failedFuture(failure))
+            : Future.failedFuture(failure))
         .transform(outcome -> store.update(accountId, id, current -> record(current, server, outcome, attempt)))
         .map(updated -> new SyncReport(updated, warnings(updated))))
         .onSuccess(report -> metrics.sync(report.server().status().wire(), System.nanoTime() - started));
+  }
+
+  private static boolean rejectedToken(Throwable failure) {
+    return failure instanceof dev.mcpgateway.mcp.McpClientException.HttpStatus e && e.status() == 401;
   }
 
   private Future<Fetched> fetch(McpServer server) {

@@ -29,6 +29,12 @@ final class SyncFailures {
     if (failure instanceof McpClientException.ProtocolViolation e) {
       return new Report("The MCP server broke the MCP protocol", new ErrorDetails(e.getMessage(), true, null, false, null));
     }
+    if (failure instanceof dev.mcpgateway.upstream.oauth.OAuthException e) {
+      return new Report("The gateway has no usable OAuth connection to this MCP server", new ErrorDetails(e.getMessage(), false, null, e.retryable(), null));
+    }
+    if (failure instanceof McpClientException.NotAuthorized e) {
+      return new Report("The gateway has no usable OAuth connection to this MCP server", new ErrorDetails(e.getMessage(), false, null, e.retryable(), null));
+    }
     // Our own failure (e.g. credentials sealed under another key): the message is ours, never a secret.
     return new Report("The gateway could not sync this server",
         new ErrorDetails("gateway error: " + failure.getClass().getSimpleName(), false, null, false, null));

@@ -8,7 +8,7 @@ import java.util.Map;
  * asynchronously so that token-based kinds (OAuth, later) can refresh before answering. The
  * headers returned are secret: never logged, never echoed.
  */
-public sealed interface UpstreamAuth permits UpstreamAuth.None, UpstreamAuth.StaticHeaders, UpstreamAuth.Unusable {
+public sealed interface UpstreamAuth permits UpstreamAuth.None, UpstreamAuth.StaticHeaders, UpstreamAuth.OAuth, UpstreamAuth.Unusable {
 
   Future<Map<String, String>> headers();
 
@@ -34,6 +34,19 @@ public sealed interface UpstreamAuth permits UpstreamAuth.None, UpstreamAuth.Sta
     @Override
     public String toString() {
       return "StaticHeaders" + values.keySet();
+    }
+  }
+
+  /** {@code oauth}: the current access token of the server's OAuth connection, renewed when due. */
+  record OAuth(java.util.function.Supplier<Future<String>> accessToken) implements UpstreamAuth {
+    @Override
+    public Future<Map<String, String>> headers() {
+      return accessToken.get().map(token -> Map.of("Authorization", "Bearer " + token));
+    }
+
+    @Override
+    public String toString() {
+      return "OAuth[redacted]";
     }
   }
 

@@ -3,6 +3,8 @@ package dev.mcpgateway.upstream;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.security.SealedContexts;
 import dev.mcpgateway.security.SecretCipher;
+import dev.mcpgateway.upstream.oauth.OAuthTokens;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,9 +16,20 @@ import java.util.Map;
  */
 public final class UpstreamAuths {
   private final SecretCipher cipher;
+  private final OAuthTokens oauth;
 
-  public UpstreamAuths(SecretCipher cipher) {
+  public UpstreamAuths(SecretCipher cipher, OAuthTokens oauth) {
     this.cipher = cipher;
+    this.oauth = oauth;
+  }
+
+  /**
+   * After an upstream answered 401: renews the server's OAuth token once (shared with every
+   * concurrent caller) and answers whether a retry may succeed. Other auth types: false.
+   */
+  public Future<Boolean> renewAfterRejection(McpServer server) {
+    if (server.authType() != dev.mcpgateway.model.AuthType.OAUTH || oauth == null) return Future.succeededFuture(false);
+    return oauth.renewAfterRejection(server).map(token -> true);
   }
 
   /** Never throws: credentials that cannot be opened give an auth whose every request fails. */
@@ -31,9 +44,7 @@ public final class UpstreamAuths {
   private UpstreamAuth build(McpServer server) {
     return switch (server.authType()) {
       case UNAUTHENTICATED -> new UpstreamAuth.None();
-      // Until the OAuth connection flow exists, an OAuth server is reached without credentials and
-      // its 401 is reported as the sync error.
-      case OAUTH -> new UpstreamAuth.None();
+      case OAUTH -> oauth == null ? new UpstreamAuth.None() : new UpstreamAuth.OAuth(() -> oauth.accessToken(server));
       case BEARER -> bearer(server);
     };
   }

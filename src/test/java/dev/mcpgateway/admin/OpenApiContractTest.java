@@ -106,7 +106,7 @@ class OpenApiContractTest {
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  void documentIsOpenApi31WithTheSevenOperations(VertxTestContext ctx) {
+  void documentIsOpenApi31WithTheNineOperations(VertxTestContext ctx) {
     ctx.verify(() -> {
       assertEquals("3.1.0", doc.getString("openapi"));
       assertEquals(OpenAPIVersion.V3_1, contract.getVersion());
@@ -118,7 +118,9 @@ class OpenApiContractTest {
           "updateServer", "PUT " + servers + "/{id}",
           "deleteServer", "DELETE " + servers + "/{id}",
           "syncServer", "POST " + servers + "/{id}/sync",
-          AUDIT, "GET /accounts/{account_id}/access/ai-controls/mcp/audit");
+          AUDIT, "GET /accounts/{account_id}/access/ai-controls/mcp/audit",
+          "connectServerOAuth", "GET /oauth/connect/{account_id}/{server_id}",
+          "completeServerOAuth", "GET /oauth/callback");
       Map<String, String> actual = contract.operations().stream()
           .collect(Collectors.toMap(Operation::getOperationId, o -> o.getHttpMethod().name() + " " + o.getOpenAPIPath()));
       assertEquals(expected, actual);
@@ -135,7 +137,9 @@ class OpenApiContractTest {
           "updateServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 413, 415, 500, 503),
           "deleteServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503),
           "syncServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503),
-          AUDIT, Set.of(200, 400, 401, 403, 429, 414, 431, 500, 503));
+          AUDIT, Set.of(200, 400, 401, 403, 429, 414, 431, 500, 503),
+          "connectServerOAuth", Set.of(302, 200, 400, 401, 403, 404, 429, 414, 431, 500, 502, 503),
+          "completeServerOAuth", Set.of(200, 400, 404, 429, 414, 431, 500, 502, 503));
       statuses.forEach((id, codes) -> assertEquals(codes,
           operationJson(id).getJsonObject("responses").fieldNames().stream().map(Integer::valueOf).collect(Collectors.toSet()), id));
 

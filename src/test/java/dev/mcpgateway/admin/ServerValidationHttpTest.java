@@ -329,8 +329,19 @@ class ServerValidationHttpTest {
         rejected("bearer with null auth_credentials is rejected", bearer("auth_credentials", null), e(MISSING_FIELD, at)),
         rejected("auth_credentials for unauthenticated are rejected",
             create("auth_credentials", SECRET + "-unauth"), e(INVALID_VALUE, at)),
-        rejected("auth_credentials for oauth are rejected",
-            create("auth_type", "oauth", "auth_credentials", SECRET + "-oauth"), e(INVALID_VALUE, at)),
+        rejected("a raw token as oauth auth_credentials is rejected (oauth takes a client configuration)",
+            create("auth_type", "oauth", "auth_credentials", SECRET + "-oauth"), e(INVALID_FORMAT, at)),
+        ok("an oauth pre-registered client is accepted",
+            create("auth_type", "oauth", "auth_credentials", "{\"client_id\":\"gw\",\"client_secret\":\"" + SECRET + "-client\"}")),
+        ok("an oauth client_credentials configuration is accepted", create("auth_type", "oauth", "auth_credentials",
+            "{\"client_id\":\"gw\",\"client_secret\":\"" + SECRET + "-cc\",\"grant_type\":\"client_credentials\",\"scope\":\"mcp\"}")),
+        rejected("oauth credentials with an unknown field are rejected",
+            create("auth_type", "oauth", "auth_credentials", "{\"client_id\":\"gw\",\"token\":\"" + SECRET + "-x\"}"), e(INVALID_FORMAT, at)),
+        rejected("client_credentials without a secret is rejected",
+            create("auth_type", "oauth", "auth_credentials", "{\"client_id\":\"gw\",\"grant_type\":\"client_credentials\"}"),
+            e(INVALID_FORMAT, at)),
+        rejected("an oauth grant_type outside the two is rejected",
+            create("auth_type", "oauth", "auth_credentials", "{\"client_id\":\"gw\",\"grant_type\":\"password\"}"), e(INVALID_FORMAT, at)),
         rejected("empty auth_credentials are rejected", bearer("auth_credentials", ""), e(INVALID_FORMAT, at)),
         rejected("a raw token with a space is rejected", bearer("auth_credentials", SECRET + " token"), e(INVALID_FORMAT, at)),
         rejected("a raw token with CR/LF (header injection) is rejected",
@@ -767,8 +778,10 @@ class ServerValidationHttpTest {
     cases.add(rejectedUpdate("auth_type outside the enum is rejected", body("auth_type", "basic"), e(INVALID_VALUE, "/auth_type")));
     cases.add(rejectedUpdate("credentials for an unauthenticated server are rejected",
         body("auth_credentials", SECRET + "-put"), e(INVALID_VALUE, "/auth_credentials")));
-    cases.add(rejectedUpdate("credentials with a non-bearer auth_type change are rejected",
-        body("auth_type", "oauth", "auth_credentials", SECRET + "-put"), e(INVALID_VALUE, "/auth_credentials")));
+    cases.add(rejectedUpdate("a raw token with a change to oauth is rejected",
+        body("auth_type", "oauth", "auth_credentials", SECRET + "-put"), e(INVALID_FORMAT, "/auth_credentials")));
+    cases.add(rejectedUpdate("credentials with a change to unauthenticated are rejected",
+        body("auth_type", "unauthenticated", "auth_credentials", SECRET + "-put"), e(INVALID_VALUE, "/auth_credentials")));
     cases.add(rejectedUpdate("switching to bearer without credentials is rejected",
         body("auth_type", "bearer"), e(MISSING_FIELD, "/auth_credentials")));
     cases.add(rejectedBearerUpdate("clearing the credentials of a bearer server is rejected",

@@ -1,0 +1,57 @@
+package dev.mcpgateway.upstream.oauth;
+
+import java.net.URI;
+
+/**
+ * A failure of discovery, registration, authorization or token exchange, worded for the admin.
+ * Messages name endpoints by scheme, host and path only (never a query, which may carry a code
+ * or a token) and never include a token, a secret or a verifier.
+ */
+public final class OAuthException extends RuntimeException {
+  /** Whose fault: the admin's request, the callback's content, or the upstream's authorization server. */
+  public enum Kind { NOT_APPLICABLE, INVALID_CALLBACK, UPSTREAM }
+
+  private final boolean retryable;
+  private final Kind kind;
+
+  public OAuthException(String message) {
+    this(message, true);
+  }
+
+  public OAuthException(String message, boolean retryable) {
+    this(message, retryable, Kind.UPSTREAM);
+  }
+
+  private OAuthException(String message, boolean retryable, Kind kind) {
+    super(message, null, false, false);
+    this.retryable = retryable;
+    this.kind = kind;
+  }
+
+  static OAuthException notApplicable(String message) {
+    return new OAuthException(message, false, Kind.NOT_APPLICABLE);
+  }
+
+  static OAuthException invalidCallback(String message) {
+    return new OAuthException(message, false, Kind.INVALID_CALLBACK);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /** A URL as it may appear in a message: scheme, host, port and path. */
+  static String shown(String url) {
+    try {
+      URI uri = URI.create(url);
+      if (uri.getHost() == null) return "(invalid URL)";
+      return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    } catch (RuntimeException e) {
+      return "(invalid URL)";
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.mcpgateway.upstream.oauth;
+
+import dev.mcpgateway.model.AuthenticationStatus;
+import dev.mcpgateway.model.McpServer;
+import dev.mcpgateway.model.OAuthConnection;
+import dev.mcpgateway.security.SealedContexts;
+import dev.mcpgateway.security.SecretCipher;
+import dev.mcpgateway.store.ServerStore;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The access token for an {@code oauth} server's upstream requests. Refreshes ahead of expiry
+ * ({@link OAuthSettings#refreshAhead()}) and on demand after a 401; concurrent refreshes of one
+ * server's token share one request (a refresh token is single-use where the server rotates them).
+ * A refused refresh marks the connection {@code stale} and fails with {@code retryable: false}, so
+ * nothing loops on it; an unreachable authorization server leaves the connection as it is. For the
+ * {@code client_credentials} grant the gateway gets (and renews) its own tokens.
+ */
+public final class OAuthTokens {
+  private final ServerStore store;
+  private final SecretCipher cipher;
+  private final OAuthConnector connector;
+  private final OAuthDiscovery discovery;
+  private final TokenEndpoint endpoint;
+  private final OAuthSettings settings;
+  private final Clock clock;
+  private final Map<String, Future<String>> renewals = new ConcurrentHashMap<>();
+
+  public OAuthTokens(ServerStore store, SecretCipher cipher, OAuthConnector connector, OAuthHttp http, OAuthSettings settings, Clock clock) {
+    this.store = store;
+    this.cipher = cipher;
+    this.connector = connector;
+    this.discovery = new OAuthDiscovery(http);
+    this.endpoint = new TokenEndpoint(http, clock);
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** A usable access token for {@code server} (a snapshot; the store has the latest). */
+  public Future<String> accessToken(McpServer server) {
+    OAuthConnection connection = server.oauth();
+    if (connection != null && connection.tokens() != null && connection.status() == AuthenticationStatus.CONNECTED && fresh(connection)) {
+      try {
+        return Future.succeededFuture(open(server, connection).accessToken());
+      } catch (RuntimeException unreadable) {
+        return Future.failedFuture(new OAuthException("the stored OAuth tokens cannot be opened with this gateway's secret key", false));
+      }
+    }
+    return renew(server, false);
+  }
+
+  /** After the upstream refused the token (401): one forced renewal, shared by everyone who saw the 401. */
+  public Future<String> renewAfterRejection(McpServer server) {
+    return renew(server, true);
+  }
+
+  private Future<String> renew(McpServer snapshot, boolean force) {
+    String key = snapshot.accountId() + "/" + snapshot.id();
+    Instant asked = clock.instant();
+    Future<String>[] mine = new Future[1];
+    Future<String> shared = renewals.computeIfAbsent(key, k -> mine[0] = store.get(snapshot.accountId(), snapshot.id())
+        .compose(latest -> renewLatest(latest, force, asked)));
+    if (mine[0] != null) shared.onComplete(done -> renewals.remove(key, shared));
+    return shared;
+  }
+
+  private Future<String> renewLatest(McpServer server, boolean force, Instant asked) {
+    OAuthConnection connection = server.oauth();
+    OAuthClientConfig client = connector.clientConfig(server);
+    if (client.clientCredentials()) return clientCredentials(server, client, connection, force);
+    if (connection == null || connection.tokens() == null) {
+      return Future.failedFuture(notConnected(server, "no OAuth connection yet"));
+    }
+    if (connection.status() == AuthenticationStatus.STALE) return Future.failedFuture(notConnected(server, "the OAuth connection is stale"));
+    TokenEndpoint.Tokens current = open(server, connection);
+    // another replica (or an earlier caller) may have renewed already
+    if (!force && fresh(connection)) return Future.succeededFuture(current.accessToken());
+    if (current.refreshToken() == null) {
+      return markStale(server, "the access token expired and the authorization server gave no refresh token");
+    }
+    Map<String, String> grant = new LinkedHashMap<>();
+    grant.put("grant_type", "refresh_token");
+    grant.put("refresh_token", current.refreshToken());
+    return endpoint.request(connection, connector.clientSecret(server, connection), grant)
+        .recover(failure -> failure instanceof OAuthException e && !e.retryable()
+            ? markStale(server, e.getMessage()).map(v -> (TokenEndpoint.Tokens) null)
+            : Future.failedFuture(failure))
+        .compose(received -> {
+          TokenEndpoint.Tokens kept = received.refreshToken() != null ? received
+              : new TokenEndpoint.Tokens(received.accessToken(), current.refreshToken(), received.expiresAt());
+          return save(server, connection, kept).map(kept.accessToken());
+        });
+  }
+
+  private Future<String> clientCredentials(McpServer server, OAuthClientConfig client, OAuthConnection connection, boolean force) {
+    if (!force && connection != null && connection.tokens() != null && fresh(connection)) {
+      return Future.succeededFuture(open(server, connection).accessToken());
+    }
+    Future<OAuthConnection> known = connection != null && connection.tokenEndpoint() != null ? Future.succeededFuture(connection)
+        : discovery.discover(server.hostname()).map(found -> {
+          AuthorizationServer as = found.server();
+          if (!as.supportsGrant(OAuthClientConfig.CLIENT_CREDENTIALS) && !as.grantTypes().isEmpty()) {
+            throw new OAuthException("the authorization server does not offer the client_credentials grant", false);
+          }
+          return new OAuthConnection(as.issuer(), as.authorizationEndpoint(), as.tokenEndpoint(), as.revocationEndpoint(),
+              found.resource(), client.scope() != null ? client.scope() : found.scope(), "manual", client.clientId(),
+              as.secretAuthMethod(), null, null, null, null, AuthenticationStatus.REQUIRED, null, null);
+        });
+    return known.compose(target -> {
+      Map<String, String> grant = new LinkedHashMap<>();
+      grant.put("grant_type", OAuthClientConfig.CLIENT_CREDENTIALS);
+      if (target.scope() != null) grant.put("scope", target.scope());
+      return endpoint.request(target, client.clientSecret(), grant)
+          .recover(failure -> failure instanceof OAuthException e && !e.retryable()
+              ? markStale(server.toBuilder().oauth(target).build(), e.getMessage()).map(v -> (TokenEndpoint.Tokens) null)
+              : Future.failedFuture(failure))
+          .compose(received -> save(server, target, received).map(received.accessToken()));
+    });
+  }
+
+  private Future<McpServer> save(McpServer server, OAuthConnection connection, TokenEndpoint.Tokens tokens) {
+    return store.update(server.accountId(), server.id(), current -> {
+      OAuthConnection base = current.oauth() != null && connection.clientId().equals(current.oauth().clientId()) ? current.oauth() : connection;
+      return current.toBuilder().oauth(base.withTokens(cipher.seal(tokens.toJson(), SealedContexts.oauthTokens(server.accountId(), server.id())),
+          tokens.expiresAt(), AuthenticationStatus.CONNECTED, null)).build();
+    });
+  }
+
+  private <T> Future<T> markStale(McpServer server, String why) {
+    return store.update(server.accountId(), server.id(), current -> {
+      OAuthConnection connection = current.oauth() != null ? current.oauth() : server.oauth();
+      if (connection == null) return current;
+      return current.toBuilder().oauth(connection.withTokens(connection.tokens(), connection.expiresAt(), AuthenticationStatus.STALE,
+          why)).build();
+    }).transform(done -> Future.failedFuture(notConnected(server, "the OAuth connection is stale (" + why + ")")));
+  }
+
+  private boolean fresh(OAuthConnection connection) {
+    return connection.expiresAt() == null || connection.expiresAt().isAfter(clock.instant().plus(settings.refreshAhead()));
+  }
+
+  private TokenEndpoint.Tokens open(McpServer server, OAuthConnection connection) {
+    return TokenEndpoint.Tokens.fromJson(cipher.open(connection.tokens(), SealedContexts.oauthTokens(server.accountId(), server.id())),
+        connection.expiresAt());
+  }
+
+  private static OAuthException notConnected(McpServer server, String why) {
+    return new OAuthException(why + ": an admin must authorize at /oauth/connect/" + server.accountId() + "/" + server.id(), false);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.mcpgateway.upstream.oauth;
+
+import dev.mcpgateway.model.OAuthConnection;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Token requests (RFC 6749 §4.1.3, §4.4, §6) with the client authentication the registration
+ * chose ({@code none}, {@code client_secret_post}, {@code client_secret_basic}) and the RFC 8707
+ * {@code resource} indicator on every request. An answer is read as JSON; {@code token_type} is
+ * compared ignoring case; a missing {@code refresh_token} on refresh keeps the old one.
+ */
+final class TokenEndpoint {
+  private final OAuthHttp http;
+  private final Clock clock;
+
+  TokenEndpoint(OAuthHttp http, Clock clock) {
+    this.http = http;
+    this.clock = clock;
+  }
+
+  /** Tokens as received: the access token, maybe a refresh token, the expiry if the server gave one. */
+  record Tokens(String accessToken, String refreshToken, Instant expiresAt) {
+    String toJson() {
+      return new JsonObject().put("access_token", accessToken).put("refresh_token", refreshToken).encode();
+    }
+
+    static Tokens fromJson(String json, Instant expiresAt) {
+      JsonObject o = new JsonObject(json);
+      return new Tokens(o.getString("access_token"), o.getString("refresh_token"), expiresAt);
+    }
+
+    @Override
+    public String toString() {
+      return "Tokens[redacted]";
+    }
+  }
+
+  Future<Tokens> request(OAuthConnection connection, String clientSecret, Map<String, String> grant) {
+    Map<String, String> form = new LinkedHashMap<>(grant);
+    if (connection.resource() != null) form.put("resource", connection.resource());
+    String method = connection.tokenEndpointAuthMethod();
+    String basicUser = null;
+    if ("client_secret_basic".equals(method) && clientSecret != null) {
+      basicUser = connection.clientId();
+    } else {
+      form.put("client_id", connection.clientId());
+      if ("client_secret_post".equals(method) && clientSecret != null) form.put("client_secret", clientSecret);
+    }
+    return http.postForm(connection.tokenEndpoint(), form, basicUser, basicUser == null ? null : clientSecret).compose(answer -> {
+      JsonObject json = answer.json();
+      if (answer.status() / 100 != 2) {
+        String error = json == null ? null : json.getString("error");
+        String code = error != null && error.matches("[a-z_]{1,64}") ? error : "HTTP " + answer.status();
+        boolean retryable = answer.status() >= 500 || answer.status() == 429;
+        return Future.failedFuture(new OAuthException("the authorization server refused the token request (" + code + ")", retryable));
+      }
+      if (json == null || !(json.getValue("access_token") instanceof String access) || access.isEmpty()) {
+        return Future.failedFuture(new OAuthException("the authorization server's token answer has no access_token", false));
+      }
+      String type = json.getString("token_type", "Bearer");
+      if (!type.equalsIgnoreCase("Bearer")) {
+        return Future.failedFuture(new OAuthException("the authorization server issued a token of a type other than Bearer", false));
+      }
+      Object expiresIn = json.getValue("expires_in");
+      Instant expiresAt = expiresIn instanceof Number n && n.longValue() > 0 ? clock.instant().plusSeconds(n.longValue()) : null;
+      return Future.succeededFuture(new Tokens(access, json.getString("refresh_token"), expiresAt));
+    });
+  }
+}
