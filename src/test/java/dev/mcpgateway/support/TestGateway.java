@@ -70,7 +70,12 @@ public final class TestGateway {
   }
 
   public static Future<TestGateway> start(Vertx vertx, JsonObject config, Path dataDir, String pgSchema) {
-    return Gateway.start(vertx, GatewayConfig.fromJson(config), Clock.systemUTC())
+    return start(vertx, config, dataDir, pgSchema, Clock.systemUTC());
+  }
+
+  /** With the gateway's clock in the test's hands (token expiry, session age...). */
+  public static Future<TestGateway> start(Vertx vertx, JsonObject config, Path dataDir, String pgSchema, Clock clock) {
+    return Gateway.start(vertx, GatewayConfig.fromJson(config), clock)
         .map(g -> new TestGateway(g, WebClient.create(vertx, new WebClientOptions()
             .setDefaultHost("127.0.0.1").setDefaultPort(g.port())), dataDir, pgSchema));
   }
