@@ -64,7 +64,7 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route("/accounts/*").handler(new AdminRequestMetrics(metrics));
-    AdminApi.mount(router, store, tokens, cipher, clock, sync, adminSettings);
+    AdminApi.mount(router, store, tokens, cipher, clock, sync, adminSettings, oauth);
     dev.mcpgateway.admin.OAuthRoutes.mount(router, store, tokens, oauth, adminSettings.authFailures());
     mcp.mount(router);
     HealthRoutes.mount(vertx, router, store);

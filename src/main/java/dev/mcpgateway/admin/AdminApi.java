@@ -25,10 +25,10 @@ public final class AdminApi {
   private AdminApi() {}
 
   public static void mount(Router router, ServerStore store, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
-      CapabilitySync sync, Settings settings) {
+      CapabilitySync sync, Settings settings, dev.mcpgateway.upstream.oauth.OAuthConnector oauth) {
     ServerHandlers servers = new ServerHandlers(store,
         new ServerRequestParser(new HostnamePolicy(settings.allowLinkLocal())), new ServerChanges(cipher, clock),
-        sync, settings.syncOnCreate(), new AuditTrail(store, clock));
+        sync, settings.syncOnCreate(), new AuditTrail(store, clock), forgotten -> oauth.revoke(forgotten));
     AuditHandlers audit = new AuditHandlers(store);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
     TimeoutHandler timeout = TimeoutHandler.create(settings.requestTimeoutMs(), 503);

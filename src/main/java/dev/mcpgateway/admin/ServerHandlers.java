@@ -29,9 +29,12 @@ final class ServerHandlers {
   private final CapabilitySync sync;
   private final boolean syncOnCreate;
   private final AuditTrail audit;
+  private final java.util.function.Consumer<McpServer> forgetOAuth;
 
+  /** {@code forgetOAuth}: told about every stored server whose OAuth connection a change dropped (to revoke its tokens). */
   ServerHandlers(ServerStore store, ServerRequestParser parser, ServerChanges changes, CapabilitySync sync,
-      boolean syncOnCreate, AuditTrail audit) {
+      boolean syncOnCreate, AuditTrail audit, java.util.function.Consumer<McpServer> forgetOAuth) {
+    this.forgetOAuth = forgetOAuth;
     this.store = store;
     this.audit = audit;
     this.parser = parser;
@@ -97,6 +100,9 @@ final class ServerHandlers {
           before.set(current);
           return changes.update(current, fields, actor);
         })
+        .onSuccess(updated -> {
+          if (before.get().oauth() != null && updated.oauth() == null) forgetOAuth.accept(before.get());
+        })
         .compose(updated -> audit.updated(actor, before.get(), updated).map(updated))
         .map(s -> Envelope.success(ServerView.toJson(s))));
   }
@@ -104,6 +110,9 @@ final class ServerHandlers {
   void delete(RoutingContext ctx) {
     String actor = actor(ctx);
     Envelope.respond(ctx, store.delete(account(ctx), serverId(ctx))
+        .onSuccess(deleted -> {
+          if (deleted.oauth() != null) forgetOAuth.accept(deleted);
+        })
         .compose(deleted -> audit.deleted(actor, deleted).map(deleted))
         .map(s -> Envelope.success(ServerView.toJson(s))));
   }

@@ -80,6 +80,26 @@ abstract class ServerStoreContract {
   }
 
   @Test
+  void anOAuthConnectionIsKeptWithItsSealedTokensAndPendingAuthorization() {
+    dev.mcpgateway.model.OAuthConnection connection = new dev.mcpgateway.model.OAuthConnection("https://as.example.com",
+        "https://as.example.com/authorize", "https://as.example.com/token", "https://as.example.com/revoke",
+        "https://oauth.example.com/mcp", "mcp:tools", "dcr", "client-1", "client_secret_basic", "https://gw.example.com/oauth/callback",
+        new SealedSecret("v1.sealed-client-secret"), new SealedSecret("v1.sealed-tokens"), Instant.parse("2026-01-02T04:04:05Z"),
+        dev.mcpgateway.model.AuthenticationStatus.CONNECTED, null,
+        new dev.mcpgateway.model.OAuthConnection.Pending("nonce-1", new SealedSecret("v1.sealed-verifier"), "admin",
+            Instant.parse("2026-01-02T03:14:05Z"), true));
+    McpServer oauth = server("acme", "oauth").toBuilder().authType(AuthType.OAUTH).credentials(null).oauth(connection).build();
+    result(store.create(oauth));
+    McpServer read = result(store.get("acme", "oauth"));
+    assertEquals(StoredServerJson.encode(oauth), StoredServerJson.encode(read));
+    assertEquals("v1.sealed-tokens", read.oauth().tokens().ciphertext());
+    assertEquals(dev.mcpgateway.model.AuthenticationStatus.CONNECTED, read.authenticationStatus());
+    McpServer consumed = result(store.update("acme", "oauth", s -> s.toBuilder().oauth(s.oauth().withPending(null)).build()));
+    assertEquals(null, consumed.oauth().pending());
+    assertEquals(null, result(store.get("acme", "oauth")).oauth().pending());
+  }
+
+  @Test
   void duplicateIdInOneAccountIsRefusedButAnotherAccountMayUseIt() {
     result(store.create(server("acme", "dup")));
     assertInstanceOf(DuplicateServerException.class, failure(store.create(server("acme", "dup"))));

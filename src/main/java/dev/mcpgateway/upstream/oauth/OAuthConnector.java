@@ -135,6 +135,43 @@ public final class OAuthConnector {
     });
   }
 
+  /**
+   * Revokes (RFC 7009) the tokens of a connection the gateway no longer uses: the server was
+   * deleted, or its hostname or auth type changed. Best effort, after the change is stored: an
+   * authorization server without a revocation endpoint, or one that fails, leaves tokens that
+   * expire on their own (the gateway has already forgotten them). Answers how many were revoked.
+   */
+  public Future<Integer> revoke(McpServer forgotten) {
+    OAuthConnection connection = forgotten.oauth();
+    if (connection == null || connection.tokens() == null || connection.revocationEndpoint() == null) return Future.succeededFuture(0);
+    TokenEndpoint.Tokens held;
+    String secret;
+    try {
+      held = TokenEndpoint.Tokens.fromJson(cipher.open(connection.tokens(),
+          SealedContexts.oauthTokens(forgotten.accountId(), forgotten.id())), connection.expiresAt());
+      secret = clientSecret(forgotten, connection);
+    } catch (RuntimeException unreadable) {
+      return Future.succeededFuture(0);
+    }
+    Future<Integer> refresh = held.refreshToken() == null ? Future.succeededFuture(0)
+        : revokeOne(connection, secret, held.refreshToken(), "refresh_token");
+    return refresh.compose(n -> revokeOne(connection, secret, held.accessToken(), "access_token").map(m -> n + m));
+  }
+
+  private Future<Integer> revokeOne(OAuthConnection connection, String secret, String token, String hint) {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("token", token);
+    form.put("token_type_hint", hint);
+    boolean basic = "client_secret_basic".equals(connection.tokenEndpointAuthMethod()) && secret != null;
+    if (!basic) {
+      form.put("client_id", connection.clientId());
+      if ("client_secret_post".equals(connection.tokenEndpointAuthMethod()) && secret != null) form.put("client_secret", secret);
+    }
+    return http.postForm(connection.revocationEndpoint(), form, basic ? connection.clientId() : null, basic ? secret : null)
+        .map(answer -> answer.status() == 200 ? 1 : 0)
+        .otherwise(0);
+  }
+
   /** The registration to use: the admin's pre-registered client, the one already made with this issuer, or a new one (RFC 7591). */
   private Future<OAuthConnection> registration(McpServer server, OAuthDiscovery.Discovered found, OAuthClientConfig client,
       String redirectUri, String scope) {

@@ -164,6 +164,47 @@ class OAuthLifecycleTest {
   }
 
   @Test
+  void deletingTheServerOrChangingItsAuthTypeRevokesItsTokens() {
+    create("jira", new JsonObject().put("client_id", "conf-client").put("client_secret", "conf-secret"));
+    connect("jira");
+    assertEquals("ready", sync("jira").getString("status"));
+    String token = stats().getJsonArray("mcp_tokens").getString(0);
+    assertTrue(upstreamAccepts(token));
+    assertEquals(200, result(admin(gw.client.delete(TestGateway.servers("acme") + "/jira")).send()).statusCode());
+    awaitRejected(token);
+
+    create("wiki", new JsonObject().put("client_id", "post-client").put("client_secret", "post-secret"));
+    connect("wiki");
+    assertEquals("ready", sync("wiki").getString("status"));
+    JsonArray tokens = stats().getJsonArray("mcp_tokens");
+    String wikiToken = tokens.getString(tokens.size() - 1);
+    HttpResponse<Buffer> changed = result(admin(gw.client.put(TestGateway.servers("acme") + "/wiki"))
+        .sendJsonObject(new JsonObject().put("auth_type", "unauthenticated")));
+    assertEquals(200, changed.statusCode(), changed.bodyAsString());
+    assertFalse(changed.bodyAsJsonObject().getJsonObject("result").containsKey("authentication_status"));
+    awaitRejected(wikiToken);
+  }
+
+  boolean upstreamAccepts(String token) {
+    return result(web.postAbs(issuer + "/mcp").putHeader("Authorization", "Bearer " + token)
+        .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/list"))).statusCode() == 200;
+  }
+
+  /** Revocation runs after the admin's change is answered: wait (bounded) until the upstream refuses the token. */
+  void awaitRejected(String token) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (upstreamAccepts(token)) {
+      if (System.nanoTime() > deadline) throw new AssertionError("the token was not revoked");
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  @Test
   void dynamicRegistrationWhenNoClientIsConfigured() {
     create("linear", null);
     connect("linear");
