@@ -31,12 +31,12 @@ public record OAuthConnection(
 
   /** An authorization an admin started: its state nonce, the PKCE verifier (sealed), who, until when, whether {@code iss} must come back. */
   public record Pending(String nonce, SealedSecret verifier, String actor, Instant expiresAt, boolean requireIss) {
-    JsonObject toJson() {
+    public JsonObject toJson() {
       return new JsonObject().put("nonce", nonce).put("verifier_sealed", verifier.ciphertext()).put("actor", actor)
           .put("expires_at", expiresAt.toString()).put("require_iss", requireIss);
     }
 
-    static Pending fromJson(JsonObject json) {
+    public static Pending fromJson(JsonObject json) {
       return json == null ? null : new Pending(json.getString("nonce"), new SealedSecret(json.getString("verifier_sealed")),
           json.getString("actor"), Instant.parse(json.getString("expires_at")), json.getBoolean("require_iss", false));
     }

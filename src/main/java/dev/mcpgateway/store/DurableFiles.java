@@ -37,6 +37,24 @@ final class DurableFiles {
     }
   }
 
+  /**
+   * Replaces {@code dir/name} with {@code bytes} so that a crash leaves the old or the new content,
+   * never a torn file: a temp file ({@code .name.tmp}) written and fsynced, renamed atomically, the
+   * directory fsynced. The file is owner-only: it may hold sealed secrets.
+   */
+  static void writeAtomically(Path dir, String name, byte[] bytes, String tempSuffix) throws IOException {
+    Path temp = dir.resolve("." + name + tempSuffix);
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      restrictToOwner(temp);
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) channel.write(buffer);
+      channel.force(true);
+    }
+    Files.move(temp, dir.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    fsyncDirectory(dir);
+  }
+
   static void fsyncDirectory(Path dir) {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);

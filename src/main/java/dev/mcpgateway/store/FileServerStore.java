@@ -1,6 +1,7 @@
 package dev.mcpgateway.store;
 
 import dev.mcpgateway.model.AuditEntry;
+import dev.mcpgateway.model.UserConnection;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.ServerKey;
 import io.vertx.core.Future;
@@ -58,8 +59,11 @@ public final class FileServerStore implements ServerStore {
   private final List<Consumer<ServerKey>> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  private FileServerStore(Vertx vertx, Path serversDir, WorkerExecutor writer, FileAuditLog audit) {
+  private final FileUserConnections users;
+
+  private FileServerStore(Vertx vertx, Path serversDir, WorkerExecutor writer, FileAuditLog audit, FileUserConnections users) {
     this.vertx = vertx;
+    this.users = users;
     this.audit = audit;
     this.serversDir = serversDir;
     this.writer = writer;
@@ -70,7 +74,7 @@ public final class FileServerStore implements ServerStore {
     WorkerExecutor writer = vertx.createSharedWorkerExecutor("file-store-" + UUID.randomUUID(), 1);
     return writer.executeBlocking(() -> {
       FileServerStore store = new FileServerStore(vertx, dataDir.resolve("servers"), writer,
-          FileAuditLog.load(dataDir.resolve("audit")));
+          FileAuditLog.load(dataDir.resolve("audit")), FileUserConnections.load(dataDir.resolve("oauth-users")));
       store.load();
       return store;
     }, true).onFailure(e -> writer.close());
@@ -169,6 +173,23 @@ public final class FileServerStore implements ServerStore {
   }
 
   @Override
+  public Future<UserConnection> userConnection(String accountId, String serverId, String subject) {
+    return closed ? Future.failedFuture(new StoreUnavailableException("store closed", null))
+        : Future.succeededFuture(users.get(accountId, serverId, subject));
+  }
+
+  @Override
+  public Future<UserConnection> updateUserConnection(String accountId, String serverId, String subject,
+      UnaryOperator<UserConnection> change) {
+    return mutate(() -> users.update(accountId, serverId, subject, change));
+  }
+
+  @Override
+  public Future<List<UserConnection>> deleteUserConnections(String accountId, String serverId) {
+    return mutate(() -> users.deleteAll(accountId, serverId));
+  }
+
+  @Override
   public Future<Void> ping() {
     return closed ? Future.failedFuture(new StoreUnavailableException("store closed", null)) : Future.succeededFuture();
   }
@@ -205,10 +226,13 @@ public final class FileServerStore implements ServerStore {
   }
 
   private Path accountDir(String accountId) {
-    if (!SAFE_SEGMENT.matcher(accountId).matches()) {
-      throw new IllegalArgumentException("account id is not a safe path segment");
-    }
-    return serversDir.resolve(accountId);
+    return serversDir.resolve(safeSegment(accountId));
+  }
+
+  /** An id as a directory name: only ids that cannot climb out of the data directory. */
+  static String safeSegment(String id) {
+    if (!SAFE_SEGMENT.matcher(id).matches()) throw new IllegalArgumentException("id is not a safe path segment");
+    return id;
   }
 
   private void write(McpServer server) throws IOException {
@@ -218,18 +242,8 @@ public final class FileServerStore implements ServerStore {
       DurableFiles.createPrivateDirectory(dir);
       DurableFiles.fsyncDirectory(serversDir);
     }
-    byte[] bytes = StoredServerJson.encode(server).toBuffer().getBytes();
-    Path temp = dir.resolve("." + server.id() + SUFFIX + TEMP_SUFFIX);
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      // the directory is owner-only already; the file is too, as it holds sealed secrets
-      DurableFiles.restrictToOwner(temp);
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) channel.write(buffer);
-      channel.force(true);
-    }
-    Files.move(temp, dir.resolve(server.id() + SUFFIX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    DurableFiles.fsyncDirectory(dir);
+    // the directory is owner-only already; the file is too, as it holds sealed secrets
+    DurableFiles.writeAtomically(dir, server.id() + SUFFIX, StoredServerJson.encode(server).toBuffer().getBytes(), TEMP_SUFFIX);
   }
 
   private void load() throws IOException {

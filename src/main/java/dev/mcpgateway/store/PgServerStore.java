@@ -45,10 +45,12 @@ public final class PgServerStore implements ServerStore {
   private final String channel;
   private final List<Consumer<ServerKey>> listeners = new CopyOnWriteArrayList<>();
   private final PgAuditLog audit;
+  private final PgUserConnections users;
 
   private PgServerStore(Pool pool, PgSubscriber subscriber, String channel) {
     this.pool = pool;
     this.audit = new PgAuditLog(pool);
+    this.users = new PgUserConnections(pool);
     this.subscriber = subscriber;
     this.channel = channel;
   }
@@ -204,6 +206,22 @@ public final class PgServerStore implements ServerStore {
         .execute(Tuple.of(accountId, query.search(), query.perPage(), query.offset()))
         .map(PgServerStore::decodeAll);
     return translate(Future.all(total, items).map(all -> new ServerPage(items.result(), total.result())));
+  }
+
+  @Override
+  public Future<dev.mcpgateway.model.UserConnection> userConnection(String accountId, String serverId, String subject) {
+    return translate(users.get(accountId, serverId, subject));
+  }
+
+  @Override
+  public Future<dev.mcpgateway.model.UserConnection> updateUserConnection(String accountId, String serverId, String subject,
+      UnaryOperator<dev.mcpgateway.model.UserConnection> change) {
+    return translate(users.update(accountId, serverId, subject, change, UpdateRejected::new));
+  }
+
+  @Override
+  public Future<List<dev.mcpgateway.model.UserConnection>> deleteUserConnections(String accountId, String serverId) {
+    return translate(users.deleteAll(accountId, serverId));
   }
 
   @Override

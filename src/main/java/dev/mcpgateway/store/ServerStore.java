@@ -49,6 +49,19 @@ public sealed interface ServerStore permits FileServerStore, PgServerStore {
    */
   Future<AuditPage> listAudit(String accountId, AuditQuery query);
 
+  /** A user's own OAuth connection to an on-behalf server, or null when the user has none. */
+  Future<dev.mcpgateway.model.UserConnection> userConnection(String accountId, String serverId, String subject);
+
+  /**
+   * Atomically replaces a user's connection with {@code change.apply(current)} ({@code current} is
+   * null when there is none; a null result removes it) and answers what is stored.
+   */
+  Future<dev.mcpgateway.model.UserConnection> updateUserConnection(String accountId, String serverId, String subject,
+      UnaryOperator<dev.mcpgateway.model.UserConnection> change);
+
+  /** Removes every user connection of a server (it was deleted or moved) and answers them, to revoke their tokens. */
+  Future<List<dev.mcpgateway.model.UserConnection>> deleteUserConnections(String accountId, String serverId);
+
   /** The sync state of every server of every account, for the scheduler. */
   Future<List<SyncState>> syncStates();
 

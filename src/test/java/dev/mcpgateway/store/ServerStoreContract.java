@@ -100,6 +100,46 @@ abstract class ServerStoreContract {
   }
 
   @Test
+  void userConnectionsAreKeptPerServerAndUserAndUpdatedAtomically() {
+    assertNull(result(store.userConnection("acme", "s1", "alice")));
+    dev.mcpgateway.model.UserConnection alice = dev.mcpgateway.model.UserConnection.empty("acme", "s1", "alice")
+        .withTokens(new SealedSecret("v1.sealed-alice"), Instant.parse("2026-01-02T03:04:05Z"),
+            dev.mcpgateway.model.AuthenticationStatus.CONNECTED, null);
+    assertEquals(alice, result(store.updateUserConnection("acme", "s1", "alice", current -> {
+      assertNull(current);
+      return alice;
+    })));
+    assertEquals(alice, result(store.userConnection("acme", "s1", "alice")));
+    assertNull(result(store.userConnection("acme", "s1", "bob")), "one user's connection is not another's");
+    assertNull(result(store.userConnection("acme", "s2", "alice")), "nor another server's");
+    assertNull(result(store.userConnection("globex", "s1", "alice")), "nor another account's");
+
+    RuntimeException refused = new IllegalStateException("no");
+    assertEquals(refused, failure(store.updateUserConnection("acme", "s1", "alice", current -> {
+      throw refused;
+    })));
+    assertEquals(alice, result(store.userConnection("acme", "s1", "alice")), "a throwing update changes nothing");
+
+    // concurrent updates of one connection (and of one that does not exist yet) lose nothing
+    List<Future<dev.mcpgateway.model.UserConnection>> appends = IntStream.range(0, 20).mapToObj(i ->
+        store.updateUserConnection("acme", "s1", "carol", current -> {
+          dev.mcpgateway.model.UserConnection base = current == null ? dev.mcpgateway.model.UserConnection.empty("acme", "s1", "carol") : current;
+          return base.withTokens(null, null, dev.mcpgateway.model.AuthenticationStatus.REQUIRED, (base.error() == null ? "" : base.error()) + "x");
+        })).toList();
+    result(Future.all(appends));
+    assertEquals("x".repeat(20), result(store.userConnection("acme", "s1", "carol")).error());
+
+    assertNull(result(store.updateUserConnection("acme", "s1", "carol", current -> null)), "null removes");
+    assertNull(result(store.userConnection("acme", "s1", "carol")));
+    dev.mcpgateway.model.UserConnection aliceElsewhere = dev.mcpgateway.model.UserConnection.empty("acme", "s2", "alice");
+    result(store.updateUserConnection("acme", "s2", "alice", current -> aliceElsewhere));
+    List<dev.mcpgateway.model.UserConnection> removed = result(store.deleteUserConnections("acme", "s1"));
+    assertEquals(List.of(alice), removed);
+    assertNull(result(store.userConnection("acme", "s1", "alice")));
+    assertEquals(aliceElsewhere, result(store.userConnection("acme", "s2", "alice")), "another server's connections stay");
+  }
+
+  @Test
   void duplicateIdInOneAccountIsRefusedButAnotherAccountMayUseIt() {
     result(store.create(server("acme", "dup")));
     assertInstanceOf(DuplicateServerException.class, failure(store.create(server("acme", "dup"))));
