@@ -1,7 +1,7 @@
 // A full OAuth 2.1 authorization server (oidc-provider, from npm) in front of a small protected MCP
 // server, in one process on one port (issuer http://localhost:<port>):
 //   - authorization server: metadata at /.well-known/oauth-authorization-server and openid-configuration,
-//     /auth (logs in "demo-user" and grants what is asked at once, so an HTTP client that keeps cookies
+//     /auth (logs in "demo-user", or the user named by ?as_user= on the /interaction/ hop, and grants what is asked at once, so an HTTP client that keeps cookies
 //     can play the browser), /token (authorization_code + PKCE S256, refresh_token with rotation,
 //     client_credentials), /reg (dynamic registration), /token/revocation, /token/introspection,
 //     `iss` on every authorization response (RFC 9207), `resource` indicators (RFC 8707).
@@ -64,13 +64,16 @@ server.listen(Number(process.env.PORT || 0), () => {
     stats.token_requests[grant] = (stats.token_requests[grant] || 0) + 1;
   });
 
+  // The "login page": logs in ?as_user=<name> (default demo-user) and grants what is asked at once.
   async function approve(req, res) {
     const details = await provider.interactionDetails(req, res);
     const { prompt, params, grantId } = details;
+    const asUser = new URL(req.url, issuer).searchParams.get('as_user') || 'demo-user';
     if (prompt.name === 'login') {
-      return provider.interactionFinished(req, res, { login: { accountId: 'demo-user' } }, { mergeWithLastSubmission: false });
+      return provider.interactionFinished(req, res, { login: { accountId: asUser } }, { mergeWithLastSubmission: false });
     }
-    const grant = grantId ? await provider.Grant.find(grantId) : new provider.Grant({ accountId: 'demo-user', clientId: params.client_id });
+    const accountId = details.session?.accountId || asUser;
+    const grant = grantId ? await provider.Grant.find(grantId) : new provider.Grant({ accountId, clientId: params.client_id });
     const d = prompt.details;
     if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
     if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);

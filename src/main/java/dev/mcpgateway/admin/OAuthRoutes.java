@@ -49,6 +49,27 @@ public final class OAuthRoutes {
           })
           .onFailure(failure -> ctx.fail(translate(failure)));
     });
+    // a user of an on-behalf server, sent here by the agent's error: the sealed ticket names server and user
+    router.get("/oauth/user/:account_id/:server_id").handler(ctx -> {
+      if (authFailures.blocked(ctx.request())) {
+        ctx.response().putHeader("Retry-After", "60");
+        ctx.fail(new ApiException(ErrorCode.TOO_MANY_REQUESTS));
+        return;
+      }
+      String ticket = ctx.queryParams().get("ticket");
+      if (ticket == null || ticket.isEmpty() || ticket.length() > 4096) {
+        authFailures.failed(ctx.request());
+        ctx.fail(new ApiException(new ApiError(ErrorCode.OAUTH_CALLBACK_INVALID, "the link carries no usable ticket", null)));
+        return;
+      }
+      connector.beginFromTicket(ctx.pathParam("account_id"), ctx.pathParam("server_id"), ticket)
+          .onSuccess(url -> ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, url)
+              .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end())
+          .onFailure(failure -> {
+            if (failure instanceof OAuthException e && e.kind() == OAuthException.Kind.INVALID_CALLBACK) authFailures.failed(ctx.request());
+            ctx.fail(translate(failure));
+          });
+    });
     router.get(OAuthSettings.CALLBACK_PATH).handler(ctx -> {
       String state = ctx.queryParams().get("state");
       if (authFailures.blocked(ctx.request())) {
@@ -71,8 +92,7 @@ public final class OAuthRoutes {
   }
 
   private static JsonObject connected(McpServer server) {
-    return new JsonObject().put("account_id", server.accountId()).put("server_id", server.id())
-        .put("authentication_status", server.authenticationStatus().wire());
+    return new JsonObject().put("account_id", server.accountId()).put("server_id", server.id()).put("authentication_status", "connected");
   }
 
   private static Throwable translate(Throwable failure) {

@@ -45,6 +45,7 @@ final class ServerChanges {
         .updatedPrompts(fields.updatedPrompts())
         .sharedOauthCallbackEnabled(Boolean.TRUE.equals(fields.sharedOauthCallbackEnabled()))
         .holdChangedTools(!Boolean.FALSE.equals(fields.holdChangedTools()))
+        .oauthOnBehalf(Boolean.TRUE.equals(fields.oauthOnBehalf()))
         .status(ServerStatus.WAITING)
         .createdAt(now)
         .createdBy(actor)
@@ -61,6 +62,7 @@ final class ServerChanges {
     if (fields.updatedPrompts() != null) server.updatedPrompts(fields.updatedPrompts());
     if (fields.sharedOauthCallbackEnabled() != null) server.sharedOauthCallbackEnabled(fields.sharedOauthCallbackEnabled());
     if (fields.holdChangedTools() != null) server.holdChangedTools(fields.holdChangedTools());
+    if (fields.oauthOnBehalf() != null) server.oauthOnBehalf(fields.oauthOnBehalf());
     if (fields.acceptToolChanges() != null) server.acceptedToolHashes(ToolFingerprint.accept(current, fields.acceptToolChanges()));
     boolean newHost = fields.hostname() != null && !fields.hostname().equals(current.hostname());
     boolean newAuth = fields.authType() != null && fields.authType() != current.authType();
@@ -91,6 +93,12 @@ final class ServerChanges {
       } else {
         builder.credentials(cipher.seal(fields.credentials().get(), SealedContexts.credentials(accountId, id)));
       }
+    }
+    if (draft.authType() != AuthType.OAUTH) {
+      if (Boolean.TRUE.equals(fields.oauthOnBehalf())) {
+        errors.add(ApiError.field(ErrorCode.INVALID_VALUE, "/oauth_on_behalf", "applies only to auth_type oauth"));
+      }
+      builder.oauthOnBehalf(false); // a server that leaves oauth leaves per-user tokens behind too
     }
     McpServer server = builder.build();
     if (server.authType() == AuthType.BEARER && server.credentials() == null) {

@@ -21,4 +21,5 @@ record ServerFields(
     List<CapabilityOverride> updatedPrompts,
     Boolean sharedOauthCallbackEnabled,
     Boolean holdChangedTools,
-    List<String> acceptToolChanges) {}
+    List<String> acceptToolChanges,
+    Boolean oauthOnBehalf) {}

@@ -90,12 +90,13 @@ final class ServerRequestParser {
     List<CapabilityOverride> prompts = overrides(body, "updated_prompts", errors);
     Boolean shared = bool(body, "is_shared_oauth_callback_enabled", "/is_shared_oauth_callback_enabled", errors);
     Boolean hold = bool(body, "hold_changed_tools", "/hold_changed_tools", errors);
+    Boolean onBehalf = bool(body, "oauth_on_behalf", "/oauth_on_behalf", errors);
     List<String> accept = create ? null : names(body, "accept_tool_changes", errors);
 
     if (create && authType != null) checkCredentialsPresence(authType, credentials, errors);
 
     if (!errors.isEmpty()) throw new ApiException(errors);
-    return new ServerFields(id, name, hostname, authType, credentials, description, tools, prompts, shared, hold, accept);
+    return new ServerFields(id, name, hostname, authType, credentials, description, tools, prompts, shared, hold, accept, onBehalf);
   }
 
   /**

@@ -39,6 +39,7 @@ final class ServerView {
     if (s.authType() == dev.mcpgateway.model.AuthType.OAUTH) {
       // Cloudflare's newer read-only fields, for oauth servers: never a token or a secret
       json.put("authentication_status", s.authenticationStatus().wire());
+      if (s.oauthOnBehalf()) json.put("oauth_on_behalf", true);
       if (s.oauth() != null) {
         json.put("auth_config_summary", s.oauth().summary(s.oauth().tokenEndpointAuthMethod() != null
             && !"none".equals(s.oauth().tokenEndpointAuthMethod())));

@@ -53,7 +53,7 @@ final class HttpExchange {
    */
   static McpClientException unreachable(Throwable e) {
     if (e instanceof McpClientException known) return known;
-    if (e instanceof dev.mcpgateway.upstream.oauth.OAuthException oauth) return new McpClientException.NotAuthorized(oauth.getMessage(), oauth.retryable());
+    if (e instanceof dev.mcpgateway.upstream.oauth.OAuthException oauth) return new McpClientException.NotAuthorized(oauth.getMessage(), oauth.retryable(), oauth.authorizationUrl());
     if (e instanceof dev.mcpgateway.upstream.OutboundGuard.ForbiddenAddressException forbidden) {
       return new McpClientException.Forbidden(forbidden.getMessage());
     }

@@ -23,10 +23,17 @@ public sealed abstract class McpClientException extends RuntimeException {
    */
   public static final class NotAuthorized extends McpClientException {
     private final boolean retryable;
+    private final String authorizationUrl;
 
-    public NotAuthorized(String message, boolean retryable) {
+    public NotAuthorized(String message, boolean retryable, String authorizationUrl) {
       super(message, null);
       this.retryable = retryable;
+      this.authorizationUrl = authorizationUrl;
+    }
+
+    /** Where a user must authorize the gateway (on-behalf servers), or null. */
+    public String authorizationUrl() {
+      return authorizationUrl;
     }
 
     public boolean retryable() {

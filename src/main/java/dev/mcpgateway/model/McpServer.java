@@ -38,7 +38,8 @@ public record McpServer(
     String modifiedBy,
     boolean holdChangedTools,
     Map<String, String> acceptedToolHashes,
-    OAuthConnection oauth) {
+    OAuthConnection oauth,
+    boolean oauthOnBehalf) {
 
   public McpServer {
     Objects.requireNonNull(accountId, "accountId");
@@ -94,6 +95,7 @@ public record McpServer(
     private boolean holdChangedTools = true;
     private Map<String, String> acceptedToolHashes;
     private OAuthConnection oauth;
+    private boolean oauthOnBehalf;
 
     private Builder() {}
 
@@ -122,6 +124,7 @@ public record McpServer(
       holdChangedTools = s.holdChangedTools;
       acceptedToolHashes = s.acceptedToolHashes;
       oauth = s.oauth;
+      oauthOnBehalf = s.oauthOnBehalf;
     }
 
     public Builder accountId(String v) { accountId = v; return this; }
@@ -148,6 +151,7 @@ public record McpServer(
     public Builder holdChangedTools(boolean v) { holdChangedTools = v; return this; }
     public Builder acceptedToolHashes(Map<String, String> v) { acceptedToolHashes = v; return this; }
     public Builder oauth(OAuthConnection v) { oauth = v; return this; }
+    public Builder oauthOnBehalf(boolean v) { oauthOnBehalf = v; return this; }
 
     /** Forget everything learned from the previous upstream: used when hostname or auth type change. */
     public Builder resetSyncState() {
@@ -166,7 +170,7 @@ public record McpServer(
     public McpServer build() {
       return new McpServer(accountId, id, name, hostname, authType, credentials, description, tools, prompts,
           updatedTools, updatedPrompts, sharedOauthCallbackEnabled, status, error, errorDetails, lastSynced,
-          lastSuccessfulSync, createdAt, createdBy, modifiedAt, modifiedBy, holdChangedTools, acceptedToolHashes, oauth);
+          lastSuccessfulSync, createdAt, createdBy, modifiedAt, modifiedBy, holdChangedTools, acceptedToolHashes, oauth, oauthOnBehalf);
     }
   }
 }

@@ -16,6 +16,8 @@ final class McpReplies {
   static final int REQUEST_TIMEOUT = -32001;
   /** JSON-RPC code for "no such session", as the official SDK servers answer it. */
   static final int SESSION_NOT_FOUND = -32001;
+  /** MCP 2025-11-25: the request needs the user to complete a URL-mode elicitation first. */
+  static final int URL_ELICITATION_REQUIRED = -32042;
 
   private McpReplies() {}
 
@@ -41,6 +43,18 @@ final class McpReplies {
 
   /** An upstream failure for request {@code id}: HTTP 200 with a JSON-RPC error carrying error_details. */
   static void upstreamFailure(HttpServerResponse response, Exchange exchange, Object id, Throwable failure) {
+    String authorizeAt = failure instanceof McpClientException.NotAuthorized n ? n.authorizationUrl()
+        : failure instanceof dev.mcpgateway.upstream.oauth.OAuthException o ? o.authorizationUrl() : null;
+    if (authorizeAt != null) {
+      // the user must authorize the gateway first: MCP's URL-mode elicitation error (2025-11-25); its
+      // message carries the URL too, for agents of older versions
+      exchange.outcome("refused");
+      JsonObject elicitation = new JsonObject().put("mode", "url").put("elicitationId", java.util.UUID.randomUUID().toString())
+          .put("url", authorizeAt).put("message", "Authorize the gateway to use this MCP server on your behalf");
+      json(response, 200, error(id, URL_ELICITATION_REQUIRED, failure.getMessage(),
+          new JsonObject().put("elicitations", new io.vertx.core.json.JsonArray().add(elicitation))));
+      return;
+    }
     ErrorDetails details = details(failure);
     boolean timeout = failure instanceof McpClientException.Unreachable && failure.getMessage() != null
         && (failure.getMessage().contains("did not answer") || failure.getMessage().contains("timed out"));

@@ -80,7 +80,7 @@ final class SessionOpener {
       response.closeHandler(v -> {
         if (sent[0] != null && !response.ended()) sent[0].reset();
       });
-      auths.forServer(server).headers()
+      auths.forAgent(server, clientToken.name()).headers()
           .compose(auth -> channel.post(new StreamableHttpChannel.Target(server.hostname(), auth, null, null)))
           .compose(request -> {
             sent[0] = request;
@@ -92,7 +92,7 @@ final class SessionOpener {
               return Future.succeededFuture((InitializeAnswer) null);
             }
             if (upstream.statusCode() >= 300) {
-              if (upstream.statusCode() == 401) auths.renewAfterRejection(server); // the agent's retry gets a renewed token
+              if (upstream.statusCode() == 401) auths.renewAfterRejection(server, clientToken.name()); // the agent's retry gets a renewed token
               McpClientException failure = StreamableHttpChannel.status(upstream);
               upstream.body();
               return Future.failedFuture(failure);
@@ -118,7 +118,7 @@ final class SessionOpener {
   private void initializeLegacy(RoutingContext ctx, Capabilities capabilities, JsonObject message, ClientToken clientToken) {
     Object id = message.getValue("id");
     LocalSessions.Entry[] entry = new LocalSessions.Entry[1];
-    client.openLegacy(capabilities.server().hostname(), auths.forServer(capabilities.server()), message.getJsonObject("params"),
+    client.openLegacy(capabilities.server().hostname(), auths.forAgent(capabilities.server(), clientToken.name()), message.getJsonObject("params"),
             serverMessage -> {
               // server requests and notifications of a legacy upstream go to the agent's GET stream
               HttpServerResponse stream = entry[0] == null ? null : entry[0].agentStream;

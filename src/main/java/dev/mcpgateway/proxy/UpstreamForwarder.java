@@ -63,7 +63,7 @@ final class UpstreamForwarder {
       if (sent[0] != null) sent[0].reset();
       cancelUpstream(bound, id); // the upstream may still be working on it: tell it to stop
     });
-    auths.forServer(bound.capabilities().server()).headers()
+    auths.forAgent(bound.capabilities().server(), bound.token().client()).headers()
         .compose(auth -> channel.post(bound.target(auth)))
         .compose(request -> {
           sent[0] = request;
@@ -79,7 +79,7 @@ final class UpstreamForwarder {
             McpClientException failure = StreamableHttpChannel.status(upstream);
             upstream.body();
             // a refused OAuth token: renew it now, so the agent's retry carries a working one
-            if (upstream.statusCode() == 401) auths.renewAfterRejection(bound.capabilities().server());
+            if (upstream.statusCode() == 401) auths.renewAfterRejection(bound.capabilities().server(), bound.token().client());
             McpReplies.upstreamFailure(response, Exchange.of(ctx), id, failure);
           } else {
             relay.relay(upstream, response, Exchange.of(ctx), id, onTheWayBack, () -> cancelUpstream(bound, id), () -> local.touch(bound.sessionId(), bound.token()));
@@ -116,7 +116,7 @@ final class UpstreamForwarder {
     HttpServerResponse response = ctx.response();
     Future<Integer> sent = bound.entry().legacy != null
         ? bound.entry().legacy.post(message).map(202)
-        : auths.forServer(bound.capabilities().server()).headers()
+        : auths.forAgent(bound.capabilities().server(), bound.token().client()).headers()
             .compose(auth -> channel.send(bound.target(auth), message.toBuffer()));
     sent.onSuccess(status -> {
       if (status == 404 && bound.token().upstreamSessionId() != null) {
@@ -147,7 +147,7 @@ final class UpstreamForwarder {
       bound.entry().legacy.post(cancelled);
       return;
     }
-    auths.forServer(bound.capabilities().server()).headers()
+    auths.forAgent(bound.capabilities().server(), bound.token().client()).headers()
         .compose(auth -> channel.send(bound.target(auth), cancelled.toBuffer()));
   }
 
@@ -162,7 +162,7 @@ final class UpstreamForwarder {
       bound.entry().agentStream = response;
       return;
     }
-    auths.forServer(bound.capabilities().server()).headers()
+    auths.forAgent(bound.capabilities().server(), bound.token().client()).headers()
         .compose(auth -> channel.get(bound.target(auth), ctx.request().getHeader(McpProtocol.Headers.LAST_EVENT_ID)))
         .compose(HttpClientRequest::send)
         .onSuccess(upstream -> {
@@ -187,7 +187,7 @@ final class UpstreamForwarder {
     SessionToken token = entry.token;
     if (token == null || token.upstreamSessionId() == null) return Future.succeededFuture();
     return cache.get(token.accountId(), token.serverId())
-        .compose(capabilities -> auths.forServer(capabilities.server()).headers())
+        .compose(capabilities -> auths.forAgent(capabilities.server(), token.client()).headers())
         .compose(auth -> channel.delete(new StreamableHttpChannel.Target(token.hostname(), auth, token.upstreamSessionId(),
             token.protocolVersion())))
         .<Void>mapEmpty()

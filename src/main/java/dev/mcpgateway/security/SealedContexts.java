@@ -23,6 +23,19 @@ public final class SealedContexts {
     return "oauth_verifier:" + accountId + "/" + serverId;
   }
 
+  /** A user's own tokens for an on-behalf server. */
+  public static String oauthUserTokens(String accountId, String serverId, String subject) {
+    return "oauth_user_tokens:" + accountId + "/" + serverId + "/" + subject;
+  }
+
+  /** The PKCE verifier of a user's pending authorization. */
+  public static String oauthUserVerifier(String accountId, String serverId, String subject) {
+    return "oauth_user_verifier:" + accountId + "/" + serverId + "/" + subject;
+  }
+
+  /** The ticket in a user's authorization link. */
+  public static final String OAUTH_TICKET = "oauth_user_ticket";
+
   /** The {@code state} parameter: names the server and the pending authorization's nonce. */
   public static final String OAUTH_STATE = "oauth_state";
 }

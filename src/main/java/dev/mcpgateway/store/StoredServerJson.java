@@ -47,7 +47,8 @@ final class StoredServerJson {
         .put("modified_by", s.modifiedBy())
         .put("hold_changed_tools", s.holdChangedTools())
         .put("accepted_tool_hashes", new JsonObject(new java.util.LinkedHashMap<>(s.acceptedToolHashes())))
-        .put("oauth", s.oauth() == null ? null : s.oauth().toJson());
+        .put("oauth", s.oauth() == null ? null : s.oauth().toJson())
+        .put("oauth_on_behalf", s.oauthOnBehalf());
     return json;
   }
 
@@ -79,7 +80,8 @@ final class StoredServerJson {
         json.getString("modified_by"),
         json.getBoolean("hold_changed_tools", true),
         hashes(json.getJsonObject("accepted_tool_hashes")),
-        dev.mcpgateway.model.OAuthConnection.fromJson(json.getJsonObject("oauth")));
+        dev.mcpgateway.model.OAuthConnection.fromJson(json.getJsonObject("oauth")),
+        json.getBoolean("oauth_on_behalf", false));
   }
 
   private static JsonArray overrides(List<CapabilityOverride> list) {

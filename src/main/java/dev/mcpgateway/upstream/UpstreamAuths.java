@@ -32,6 +32,25 @@ public final class UpstreamAuths {
     return oauth.renewAfterRejection(server).map(token -> true);
   }
 
+  /**
+   * What goes on requests an agent makes through the proxy: for an on-behalf server the agent's own
+   * user token ({@code subject}: the client token's name), else the server's credentials.
+   */
+  public UpstreamAuth forAgent(McpServer server, String subject) {
+    if (server.authType() == dev.mcpgateway.model.AuthType.OAUTH && server.oauthOnBehalf() && oauth != null) {
+      return new UpstreamAuth.OAuth(() -> oauth.accessTokenFor(server, subject));
+    }
+    return forServer(server);
+  }
+
+  /** After an upstream refused an agent's token (401): renews the token that request carried. */
+  public Future<Boolean> renewAfterRejection(McpServer server, String subject) {
+    if (server.authType() == dev.mcpgateway.model.AuthType.OAUTH && server.oauthOnBehalf() && oauth != null) {
+      return oauth.renewAfterRejection(server, subject).map(token -> true);
+    }
+    return renewAfterRejection(server);
+  }
+
   /** Never throws: credentials that cannot be opened give an auth whose every request fails. */
   public UpstreamAuth forServer(McpServer server) {
     try {

@@ -106,7 +106,7 @@ class OpenApiContractTest {
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  void documentIsOpenApi31WithTheNineOperations(VertxTestContext ctx) {
+  void documentIsOpenApi31WithTheTenOperations(VertxTestContext ctx) {
     ctx.verify(() -> {
       assertEquals("3.1.0", doc.getString("openapi"));
       assertEquals(OpenAPIVersion.V3_1, contract.getVersion());
@@ -120,7 +120,8 @@ class OpenApiContractTest {
           "syncServer", "POST " + servers + "/{id}/sync",
           AUDIT, "GET /accounts/{account_id}/access/ai-controls/mcp/audit",
           "connectServerOAuth", "GET /oauth/connect/{account_id}/{server_id}",
-          "completeServerOAuth", "GET /oauth/callback");
+          "completeServerOAuth", "GET /oauth/callback",
+          "startUserOAuth", "GET /oauth/user/{account_id}/{server_id}");
       Map<String, String> actual = contract.operations().stream()
           .collect(Collectors.toMap(Operation::getOperationId, o -> o.getHttpMethod().name() + " " + o.getOpenAPIPath()));
       assertEquals(expected, actual);
@@ -139,7 +140,8 @@ class OpenApiContractTest {
           "syncServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503),
           AUDIT, Set.of(200, 400, 401, 403, 429, 414, 431, 500, 503),
           "connectServerOAuth", Set.of(302, 200, 400, 401, 403, 404, 429, 414, 431, 500, 502, 503),
-          "completeServerOAuth", Set.of(200, 400, 404, 429, 414, 431, 500, 502, 503));
+          "completeServerOAuth", Set.of(200, 400, 404, 429, 414, 431, 500, 502, 503),
+          "startUserOAuth", Set.of(302, 400, 404, 429, 414, 431, 500, 502, 503));
       statuses.forEach((id, codes) -> assertEquals(codes,
           operationJson(id).getJsonObject("responses").fieldNames().stream().map(Integer::valueOf).collect(Collectors.toSet()), id));
 

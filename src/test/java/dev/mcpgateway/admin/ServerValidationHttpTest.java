@@ -437,6 +437,12 @@ class ServerValidationHttpTest {
       nonBooleans().forEach((type, value) -> cases.add(rejected(field + " item enabled as " + type + " is a wrong type",
           create(field, array(override("name", "search", "enabled", value))), e(WRONG_TYPE, "/" + field + "/0/enabled"))));
     }
+    nonBooleans().forEach((type, value) -> cases.add(rejected("oauth_on_behalf as " + type + " is a wrong type",
+        create("auth_type", "oauth", "oauth_on_behalf", value), e(WRONG_TYPE, "/oauth_on_behalf"))));
+    cases.add(ok("oauth_on_behalf true on an oauth server is accepted", create("auth_type", "oauth", "oauth_on_behalf", true)));
+    cases.add(rejected("oauth_on_behalf true on an unauthenticated server is rejected",
+        create("oauth_on_behalf", true), e(INVALID_VALUE, "/oauth_on_behalf")));
+    cases.add(ok("oauth_on_behalf false on an unauthenticated server is accepted", create("oauth_on_behalf", false)));
     nonBooleans().forEach((type, value) -> cases.add(rejected("is_shared_oauth_callback_enabled as " + type + " is a wrong type",
         create("is_shared_oauth_callback_enabled", value), e(WRONG_TYPE, "/is_shared_oauth_callback_enabled"))));
     cases.add(ok("is_shared_oauth_callback_enabled true is accepted", create("is_shared_oauth_callback_enabled", true)));

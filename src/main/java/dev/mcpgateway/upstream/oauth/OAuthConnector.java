@@ -26,6 +26,7 @@ public final class OAuthConnector {
   private final ServerStore store;
   private final SecretCipher cipher;
   private final SecretCipher stateCipher;
+  private final SecretCipher ticketCipher;
   private final OAuthDiscovery discovery;
   private final OAuthHttp http;
   private final TokenEndpoint tokens;
@@ -36,6 +37,7 @@ public final class OAuthConnector {
     this.store = store;
     this.cipher = cipher;
     this.stateCipher = cipher.derive("oauth-state");
+    this.ticketCipher = cipher.derive("oauth-user-ticket");
     this.discovery = new OAuthDiscovery(http);
     this.http = http;
     this.tokens = new TokenEndpoint(http, clock);
@@ -78,8 +80,81 @@ public final class OAuthConnector {
               ? registered.withTokens(previous.tokens(), previous.expiresAt(), previous.status(), previous.error())
               : registered;
           return current.toBuilder().oauth(next.withPending(pending)).build();
-        }).map(saved -> authorizationUrl(as, registered, scope, state(server, nonce), Pkce.challenge(verifier)));
+        }).map(saved -> authorizationUrl(as.authorizationEndpoint(), registered, scope, state(server, nonce), Pkce.challenge(verifier)));
       });
+    });
+  }
+
+  /**
+   * The gateway URL a user of an on-behalf server opens to authorize: it carries a sealed ticket
+   * naming the server and the user (the client token's name), valid for the authorization TTL.
+   */
+  public String userAuthorizationUrl(McpServer server, String subject) {
+    String ticket = ticketCipher.seal(new JsonObject().put("a", server.accountId()).put("s", server.id()).put("u", subject)
+        .put("exp", clock.instant().plus(settings.authorizationTtl()).getEpochSecond()).encode(), SealedContexts.OAUTH_TICKET).ciphertext();
+    String base = settings.publicBaseUrl().endsWith("/") ? settings.publicBaseUrl().substring(0, settings.publicBaseUrl().length() - 1)
+        : settings.publicBaseUrl();
+    return base + "/oauth/user/" + server.accountId() + "/" + server.id() + "?ticket=" + OAuthHttp.encode(ticket);
+  }
+
+  /** A user opened their authorization URL: checks the ticket, then starts the user's authorization; answers where to send them. */
+  public Future<String> beginFromTicket(String accountId, String serverId, String ticket) {
+    JsonObject named;
+    try {
+      named = new JsonObject(ticketCipher.open(new dev.mcpgateway.model.SealedSecret(ticket), SealedContexts.OAUTH_TICKET));
+    } catch (RuntimeException invalid) {
+      return Future.failedFuture(OAuthException.invalidCallback("the authorization link is not one this gateway issued"));
+    }
+    if (!accountId.equals(named.getString("a")) || !serverId.equals(named.getString("s"))) {
+      return Future.failedFuture(OAuthException.invalidCallback("the authorization link is for another server"));
+    }
+    if (named.getLong("exp", 0L) < clock.instant().getEpochSecond()) {
+      return Future.failedFuture(OAuthException.invalidCallback("the authorization link expired; ask the agent for a new one"));
+    }
+    String subject = named.getString("u");
+    return store.get(accountId, serverId).compose(server -> {
+      if (server.authType() != AuthType.OAUTH || !server.oauthOnBehalf()) {
+        return Future.failedFuture(OAuthException.notApplicable("this server does not use per-user OAuth"));
+      }
+      return registered(server).compose(prepared -> {
+        OAuthConnection connection = prepared.connection();
+        String verifier = Pkce.verifier();
+        String nonce = Pkce.random(16);
+        OAuthConnection.Pending pending = new OAuthConnection.Pending(nonce,
+            cipher.seal(verifier, SealedContexts.oauthUserVerifier(accountId, serverId, subject)), subject,
+            clock.instant().plus(settings.authorizationTtl()), prepared.requireIss());
+        return store.updateUserConnection(accountId, serverId, subject, current ->
+                (current == null ? dev.mcpgateway.model.UserConnection.empty(accountId, serverId, subject) : current).withPending(pending))
+            .map(saved -> authorizationUrl(connection.authorizationEndpoint(), connection, connection.scope(),
+                state(server, nonce, subject), Pkce.challenge(verifier)));
+      });
+    });
+  }
+
+  private record Prepared(OAuthConnection connection, boolean requireIss) {}
+
+  /** The server's registration (made by an admin connect, or now: discovery and registration, stored on the server). */
+  private Future<Prepared> registered(McpServer server) {
+    OAuthConnection known = server.oauth();
+    if (known != null && known.clientId() != null && known.authorizationEndpoint() != null
+        && settings.redirectUri(server).equals(known.redirectUri())) {
+      return discovery.authorizationServer(known.issuer()).map(as -> new Prepared(known, as.issParameterSupported()));
+    }
+    OAuthClientConfig client = clientConfig(server);
+    String redirectUri = settings.redirectUri(server);
+    return discovery.discover(server.hostname()).compose(found -> {
+      AuthorizationServer as = found.server();
+      if (as.authorizationEndpoint() == null || !as.supportsS256()) {
+        return Future.failedFuture(new OAuthException("the authorization server does not support PKCE with S256, which MCP requires", false));
+      }
+      String scope = client.scope() != null ? client.scope() : found.scope();
+      return registration(server, found, client, redirectUri, scope)
+          .compose(registered -> store.update(server.accountId(), server.id(), current -> {
+            OAuthConnection previous = current.oauth();
+            return current.toBuilder().oauth(previous == null ? registered
+                : registered.withTokens(previous.tokens(), previous.expiresAt(), previous.status(), previous.error())
+                    .withPending(previous.pending())).build();
+          }).map(saved -> new Prepared(registered, as.issParameterSupported())));
     });
   }
 
@@ -94,6 +169,7 @@ public final class OAuthConnector {
     String account = named.getString("a");
     String id = named.getString("s");
     String nonce = named.getString("n");
+    if (named.getString("u") != null) return completeForUser(account, id, named.getString("u"), nonce, code, iss, error);
     OAuthConnection[] consumed = new OAuthConnection[1];
     // consume the pending authorization first: whatever follows, this state never works again
     return store.update(account, id, current -> {
@@ -107,17 +183,8 @@ public final class OAuthConnector {
     }).compose(server -> {
       OAuthConnection connection = consumed[0];
       OAuthConnection.Pending pending = connection.pending();
-      if (pending.expiresAt().isBefore(clock.instant())) {
-        return Future.failedFuture(OAuthException.invalidCallback("the authorization took too long and expired; start again"));
-      }
-      if (error != null) {
-        String shown = error.matches("[a-z_]{1,64}") ? error : "error";
-        return Future.failedFuture(OAuthException.invalidCallback("the authorization server answered " + shown));
-      }
-      if (code == null || code.isEmpty()) return Future.failedFuture(OAuthException.invalidCallback("the callback carries no code"));
-      if (iss != null ? !sameIssuer(iss, connection.issuer()) : pending.requireIss()) {
-        return Future.failedFuture(OAuthException.invalidCallback("the callback's iss does not name this authorization server (RFC 9207)"));
-      }
+      Future<Void> checked = checkCallback(pending, connection, code, iss, error);
+      if (checked.failed()) return checked.map((McpServer) null);
       String verifier = cipher.open(pending.verifier(), SealedContexts.oauthVerifier(account, id));
       Map<String, String> grant = new LinkedHashMap<>();
       grant.put("grant_type", "authorization_code");
@@ -143,13 +210,32 @@ public final class OAuthConnector {
    */
   public Future<Integer> revoke(McpServer forgotten) {
     OAuthConnection connection = forgotten.oauth();
-    if (connection == null || connection.tokens() == null || connection.revocationEndpoint() == null) return Future.succeededFuture(0);
-    TokenEndpoint.Tokens held;
+    // users' own connections go with the server's, whatever the authorization server offers
+    Future<java.util.List<dev.mcpgateway.model.UserConnection>> users = store.deleteUserConnections(forgotten.accountId(), forgotten.id());
+    if (connection == null || connection.revocationEndpoint() == null) return users.map(list -> 0);
     String secret;
     try {
-      held = TokenEndpoint.Tokens.fromJson(cipher.open(connection.tokens(),
-          SealedContexts.oauthTokens(forgotten.accountId(), forgotten.id())), connection.expiresAt());
       secret = clientSecret(forgotten, connection);
+    } catch (RuntimeException unreadable) {
+      return users.map(list -> 0);
+    }
+    Future<Integer> admin = connection.tokens() == null ? Future.succeededFuture(0)
+        : revokeSealed(connection, secret, connection.tokens(), SealedContexts.oauthTokens(forgotten.accountId(), forgotten.id()));
+    return admin.compose(n -> users.compose(list -> {
+      Future<Integer> total = Future.succeededFuture(n);
+      for (dev.mcpgateway.model.UserConnection user : list) {
+        if (user.tokens() == null) continue;
+        total = total.compose(sum -> revokeSealed(connection, secret, user.tokens(),
+            SealedContexts.oauthUserTokens(user.accountId(), user.serverId(), user.subject())).map(m -> sum + m));
+      }
+      return total;
+    }));
+  }
+
+  private Future<Integer> revokeSealed(OAuthConnection connection, String secret, dev.mcpgateway.model.SealedSecret sealed, String context) {
+    TokenEndpoint.Tokens held;
+    try {
+      held = TokenEndpoint.Tokens.fromJson(cipher.open(sealed, context), null);
     } catch (RuntimeException unreadable) {
       return Future.succeededFuture(0);
     }
@@ -170,6 +256,52 @@ public final class OAuthConnector {
     return http.postForm(connection.revocationEndpoint(), form, basic ? connection.clientId() : null, basic ? secret : null)
         .map(answer -> answer.status() == 200 ? 1 : 0)
         .otherwise(0);
+  }
+
+  private Future<McpServer> completeForUser(String account, String id, String subject, String nonce, String code, String iss,
+      String error) {
+    OAuthConnection.Pending[] consumed = new OAuthConnection.Pending[1];
+    return store.updateUserConnection(account, id, subject, current -> {
+      OAuthConnection.Pending pending = current == null ? null : current.pending();
+      if (pending == null || !pending.nonce().equals(nonce)) {
+        throw OAuthException.invalidCallback("this authorization was already completed, replaced by a newer one, or never started");
+      }
+      consumed[0] = pending;
+      return current.withPending(null);
+    }).compose(user -> store.get(account, id).compose(server -> {
+      OAuthConnection.Pending pending = consumed[0];
+      OAuthConnection connection = server.oauth();
+      if (connection == null || !server.oauthOnBehalf()) return Future.failedFuture(OAuthException.invalidCallback("the server changed meanwhile"));
+      Future<Void> checked = checkCallback(pending, connection, code, iss, error);
+      if (checked.failed()) return checked.map((McpServer) null);
+      Map<String, String> grant = new LinkedHashMap<>();
+      grant.put("grant_type", "authorization_code");
+      grant.put("code", code);
+      grant.put("redirect_uri", connection.redirectUri());
+      grant.put("code_verifier", cipher.open(pending.verifier(), SealedContexts.oauthUserVerifier(account, id, subject)));
+      return tokens.request(connection, clientSecret(server, connection), grant)
+          .compose(received -> store.updateUserConnection(account, id, subject, current ->
+              (current == null ? dev.mcpgateway.model.UserConnection.empty(account, id, subject) : current).withTokens(
+                  cipher.seal(received.toJson(), SealedContexts.oauthUserTokens(account, id, subject)), received.expiresAt(),
+                  AuthenticationStatus.CONNECTED, null)))
+          .map(server);
+    }));
+  }
+
+  /** What every callback must satisfy: in time, no error, a code, and the right issuer (RFC 9207). */
+  private Future<Void> checkCallback(OAuthConnection.Pending pending, OAuthConnection connection, String code, String iss, String error) {
+    if (pending.expiresAt().isBefore(clock.instant())) {
+      return Future.failedFuture(OAuthException.invalidCallback("the authorization took too long and expired; start again"));
+    }
+    if (error != null) {
+      String shown = error.matches("[a-z_]{1,64}") ? error : "error";
+      return Future.failedFuture(OAuthException.invalidCallback("the authorization server answered " + shown));
+    }
+    if (code == null || code.isEmpty()) return Future.failedFuture(OAuthException.invalidCallback("the callback carries no code"));
+    if (iss != null ? !sameIssuer(iss, connection.issuer()) : pending.requireIss()) {
+      return Future.failedFuture(OAuthException.invalidCallback("the callback's iss does not name this authorization server (RFC 9207)"));
+    }
+    return Future.succeededFuture();
   }
 
   /** The registration to use: the admin's pre-registered client, the one already made with this issuer, or a new one (RFC 7591). */
@@ -214,7 +346,7 @@ public final class OAuthConnector {
         scope, mode, clientId, method, redirectUri, secret, null, null, AuthenticationStatus.REQUIRED, null, null);
   }
 
-  private String authorizationUrl(AuthorizationServer as, OAuthConnection registered, String scope, String state, String challenge) {
+  private String authorizationUrl(String endpoint, OAuthConnection registered, String scope, String state, String challenge) {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("response_type", "code");
     query.put("client_id", registered.clientId());
@@ -224,15 +356,21 @@ public final class OAuthConnector {
     query.put("state", state);
     query.put("resource", registered.resource());
     if (scope != null) query.put("scope", scope);
-    StringBuilder url = new StringBuilder(as.authorizationEndpoint()).append(as.authorizationEndpoint().contains("?") ? '&' : '?');
+    StringBuilder url = new StringBuilder(endpoint).append(endpoint.contains("?") ? '&' : '?');
     query.forEach((k, v) -> url.append(OAuthHttp.encode(k)).append('=').append(OAuthHttp.encode(v)).append('&'));
     url.setLength(url.length() - 1);
     return url.toString();
   }
 
   private String state(McpServer server, String nonce) {
-    return stateCipher.seal(new JsonObject().put("a", server.accountId()).put("s", server.id()).put("n", nonce).encode(),
-        SealedContexts.OAUTH_STATE).ciphertext();
+    return state(server, nonce, null);
+  }
+
+  /** The {@code state} parameter: sealed, naming the server, the pending authorization's nonce and, for a user's, the user. */
+  private String state(McpServer server, String nonce, String subject) {
+    JsonObject named = new JsonObject().put("a", server.accountId()).put("s", server.id()).put("n", nonce);
+    if (subject != null) named.put("u", subject);
+    return stateCipher.seal(named.encode(), SealedContexts.OAUTH_STATE).ciphertext();
   }
 
   /** The client secret for the token endpoint: the admin's (manual mode) or the one registration gave. */

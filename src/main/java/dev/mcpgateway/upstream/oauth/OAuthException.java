@@ -13,6 +13,7 @@ public final class OAuthException extends RuntimeException {
 
   private final boolean retryable;
   private final Kind kind;
+  private final String authorizationUrl;
 
   public OAuthException(String message) {
     this(message, true);
@@ -23,9 +24,24 @@ public final class OAuthException extends RuntimeException {
   }
 
   private OAuthException(String message, boolean retryable, Kind kind) {
+    this(message, retryable, kind, null);
+  }
+
+  private OAuthException(String message, boolean retryable, Kind kind, String authorizationUrl) {
     super(message, null, false, false);
     this.retryable = retryable;
     this.kind = kind;
+    this.authorizationUrl = authorizationUrl;
+  }
+
+  /** A user of an on-behalf server has no working token: they must authorize at {@code url} (a gateway URL). */
+  static OAuthException userMustAuthorize(String why, String url) {
+    return new OAuthException(why + ": authorize the gateway at " + url, false, Kind.UPSTREAM, url);
+  }
+
+  /** Where the user must go to authorize, when that is what is missing; else null. */
+  public String authorizationUrl() {
+    return authorizationUrl;
   }
 
   static OAuthException notApplicable(String message) {

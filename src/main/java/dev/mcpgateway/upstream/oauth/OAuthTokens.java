@@ -54,6 +54,72 @@ public final class OAuthTokens {
     return renew(server, false);
   }
 
+  /**
+   * The access token of {@code subject} (a client token's name) for an on-behalf server: only that
+   * user's own connection is ever used. Without one (or with a stale one) the failure carries the
+   * gateway URL where the user authorizes.
+   */
+  public Future<String> accessTokenFor(McpServer server, String subject) {
+    return store.userConnection(server.accountId(), server.id(), subject).compose(user -> {
+      if (user != null && user.tokens() != null && user.status() == AuthenticationStatus.CONNECTED && fresh(user.expiresAt())) {
+        return Future.succeededFuture(openUser(user).accessToken());
+      }
+      return renewUser(server, subject, false);
+    });
+  }
+
+  /** After the upstream refused a user's token (401): one forced renewal of that user's token. */
+  public Future<String> renewAfterRejection(McpServer server, String subject) {
+    return renewUser(server, subject, true);
+  }
+
+  private Future<String> renewUser(McpServer server, String subject, boolean force) {
+    String key = server.accountId() + "/" + server.id() + "/" + subject;
+    Future<String>[] mine = new Future[1];
+    Future<String> shared = renewals.computeIfAbsent("user:" + key, k -> mine[0] = store.userConnection(server.accountId(), server.id(), subject)
+        .compose(user -> renewUserLatest(server, subject, user, force)));
+    if (mine[0] != null) shared.onComplete(done -> renewals.remove("user:" + key, shared));
+    return shared;
+  }
+
+  private Future<String> renewUserLatest(McpServer server, String subject, dev.mcpgateway.model.UserConnection user, boolean force) {
+    String url = connector.userAuthorizationUrl(server, subject);
+    if (user == null || user.tokens() == null) return Future.failedFuture(OAuthException.userMustAuthorize("you have not connected this server yet", url));
+    if (user.status() == AuthenticationStatus.STALE) return Future.failedFuture(OAuthException.userMustAuthorize("your connection to this server is stale", url));
+    TokenEndpoint.Tokens current = openUser(user);
+    if (!force && fresh(user.expiresAt())) return Future.succeededFuture(current.accessToken());
+    OAuthConnection connection = server.oauth();
+    if (current.refreshToken() == null || connection == null) {
+      return markUserStale(server, subject, "the access token expired and there is no refresh token", url);
+    }
+    Map<String, String> grant = new LinkedHashMap<>();
+    grant.put("grant_type", "refresh_token");
+    grant.put("refresh_token", current.refreshToken());
+    return endpoint.request(connection, connector.clientSecret(server, connection), grant)
+        .recover(failure -> failure instanceof OAuthException e && !e.retryable()
+            ? markUserStale(server, subject, e.getMessage(), url).map(v -> (TokenEndpoint.Tokens) null)
+            : Future.failedFuture(failure))
+        .compose(received -> {
+          TokenEndpoint.Tokens kept = received.refreshToken() != null ? received
+              : new TokenEndpoint.Tokens(received.accessToken(), current.refreshToken(), received.expiresAt());
+          return store.updateUserConnection(server.accountId(), server.id(), subject, latest ->
+                  (latest == null ? user : latest).withTokens(cipher.seal(kept.toJson(),
+                      SealedContexts.oauthUserTokens(server.accountId(), server.id(), subject)), kept.expiresAt(), AuthenticationStatus.CONNECTED, null))
+              .map(kept.accessToken());
+        });
+  }
+
+  private <T> Future<T> markUserStale(McpServer server, String subject, String why, String url) {
+    return store.updateUserConnection(server.accountId(), server.id(), subject, latest -> latest == null ? null
+            : latest.withTokens(latest.tokens(), latest.expiresAt(), AuthenticationStatus.STALE, why))
+        .transform(done -> Future.failedFuture(OAuthException.userMustAuthorize("your connection to this server is stale", url)));
+  }
+
+  private TokenEndpoint.Tokens openUser(dev.mcpgateway.model.UserConnection user) {
+    return TokenEndpoint.Tokens.fromJson(cipher.open(user.tokens(),
+        SealedContexts.oauthUserTokens(user.accountId(), user.serverId(), user.subject())), user.expiresAt());
+  }
+
   /** After the upstream refused the token (401): one forced renewal, shared by everyone who saw the 401. */
   public Future<String> renewAfterRejection(McpServer server) {
     return renew(server, true);
@@ -141,7 +207,11 @@ public final class OAuthTokens {
   }
 
   private boolean fresh(OAuthConnection connection) {
-    return connection.expiresAt() == null || connection.expiresAt().isAfter(clock.instant().plus(settings.refreshAhead()));
+    return fresh(connection.expiresAt());
+  }
+
+  private boolean fresh(Instant expiresAt) {
+    return expiresAt == null || expiresAt.isAfter(clock.instant().plus(settings.refreshAhead()));
   }
 
   private TokenEndpoint.Tokens open(McpServer server, OAuthConnection connection) {
