@@ -90,8 +90,9 @@ public final class Gateway {
           OutboundGuard guard = OutboundGuard.create(vertx, new OutboundGuard.Policy(config.allowLinkLocal(), config.denyPrivate()));
           McpClient client = new McpClient(vertx, config.upstream(), guard);
           OAuthHttp oauthHttp = new OAuthHttp(vertx, guard, config.upstream().connectTimeoutMs(), config.upstream().requestTimeoutMs());
-          OAuthConnector oauth = new OAuthConnector(store, cipher, oauthHttp, config.oauth(), clock);
-          UpstreamAuths auths = new UpstreamAuths(cipher, new OAuthTokens(store, cipher, oauth, oauthHttp, config.oauth(), clock));
+          OAuthConnector oauth = new OAuthConnector(store, cipher, oauthHttp, config.oauth(), clock, metrics::oauthTokenRequest);
+          UpstreamAuths auths = new UpstreamAuths(cipher, new OAuthTokens(store, cipher, oauth, oauthHttp, config.oauth(), clock,
+              metrics::oauthTokenRequest));
           CapabilityCache cache = new CapabilityCache(vertx, store, config.cacheMaxServers());
           cache.bindTo(metrics.registry());
           ServerGaugeUpdates.follow(store, metrics);

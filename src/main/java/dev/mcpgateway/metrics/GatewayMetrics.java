@@ -124,6 +124,16 @@ public final class GatewayMetrics {
     if (gauges != null) gauges.meters.forEach(registry::remove);
   }
 
+  /**
+   * An upstream OAuth token request: {@code grant} {@code authorization_code}, {@code refresh_token}
+   * or {@code client_credentials}; {@code outcome} {@code ok}, {@code refused} (the connection goes
+   * stale) or {@code unreachable}. Never a token, a client id or a user in a label.
+   */
+  public void oauthTokenRequest(String grant, String outcome) {
+    Counter.builder("mcp_gateway_oauth_token_requests").description("upstream OAuth token requests by grant and outcome")
+        .tags("grant", grant, "outcome", outcome).register(registry).increment();
+  }
+
   public void adminRequest(String operation, int status) {
     Counter.builder("mcp_gateway_admin_requests").description("management API requests by operation and HTTP status")
         .tags("operation", operation, "status", Integer.toString(status)).register(registry).increment();

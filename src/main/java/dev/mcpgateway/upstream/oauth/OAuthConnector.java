@@ -33,14 +33,15 @@ public final class OAuthConnector {
   private final OAuthSettings settings;
   private final Clock clock;
 
-  public OAuthConnector(ServerStore store, SecretCipher cipher, OAuthHttp http, OAuthSettings settings, Clock clock) {
+  public OAuthConnector(ServerStore store, SecretCipher cipher, OAuthHttp http, OAuthSettings settings, Clock clock,
+      java.util.function.BiConsumer<String, String> tokenOutcomes) {
     this.store = store;
     this.cipher = cipher;
     this.stateCipher = cipher.derive("oauth-state");
     this.ticketCipher = cipher.derive("oauth-user-ticket");
     this.discovery = new OAuthDiscovery(http);
     this.http = http;
-    this.tokens = new TokenEndpoint(http, clock);
+    this.tokens = new TokenEndpoint(http, clock, tokenOutcomes);
     this.settings = settings;
     this.clock = clock;
   }

@@ -31,12 +31,13 @@ public final class OAuthTokens {
   private final Clock clock;
   private final Map<String, Future<String>> renewals = new ConcurrentHashMap<>();
 
-  public OAuthTokens(ServerStore store, SecretCipher cipher, OAuthConnector connector, OAuthHttp http, OAuthSettings settings, Clock clock) {
+  public OAuthTokens(ServerStore store, SecretCipher cipher, OAuthConnector connector, OAuthHttp http, OAuthSettings settings, Clock clock,
+      java.util.function.BiConsumer<String, String> tokenOutcomes) {
     this.store = store;
     this.cipher = cipher;
     this.connector = connector;
     this.discovery = new OAuthDiscovery(http);
-    this.endpoint = new TokenEndpoint(http, clock);
+    this.endpoint = new TokenEndpoint(http, clock, tokenOutcomes);
     this.settings = settings;
     this.clock = clock;
   }

@@ -17,10 +17,13 @@ import java.util.Map;
 final class TokenEndpoint {
   private final OAuthHttp http;
   private final Clock clock;
+  private final java.util.function.BiConsumer<String, String> outcomes;
 
-  TokenEndpoint(OAuthHttp http, Clock clock) {
+  /** {@code outcomes} hears (grant, ok | refused | unreachable) of every request: the metrics. */
+  TokenEndpoint(OAuthHttp http, Clock clock, java.util.function.BiConsumer<String, String> outcomes) {
     this.http = http;
     this.clock = clock;
+    this.outcomes = outcomes;
   }
 
   /** Tokens as received: the access token, maybe a refresh token, the expiry if the server gave one. */
@@ -51,6 +54,7 @@ final class TokenEndpoint {
       form.put("client_id", connection.clientId());
       if ("client_secret_post".equals(method) && clientSecret != null) form.put("client_secret", clientSecret);
     }
+    String grantType = grant.getOrDefault("grant_type", "other");
     return http.postForm(connection.tokenEndpoint(), form, basicUser, basicUser == null ? null : clientSecret).compose(answer -> {
       JsonObject json = answer.json();
       if (answer.status() / 100 != 2) {
@@ -69,6 +73,7 @@ final class TokenEndpoint {
       Object expiresIn = json.getValue("expires_in");
       Instant expiresAt = expiresIn instanceof Number n && n.longValue() > 0 ? clock.instant().plusSeconds(n.longValue()) : null;
       return Future.succeededFuture(new Tokens(access, json.getString("refresh_token"), expiresAt));
-    });
+    }).onComplete(done -> outcomes.accept(grantType, done.succeeded() ? "ok"
+        : done.cause() instanceof OAuthException e && !e.retryable() ? "refused" : "unreachable"));
   }
 }

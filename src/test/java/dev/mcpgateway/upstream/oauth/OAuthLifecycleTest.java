@@ -129,6 +129,9 @@ class OAuthLifecycleTest {
     assertEquals(2, stats.getJsonArray("mcp_tokens").size(), "the upstream now sees the refreshed token");
     assertEquals("ready", sync("jira").getString("status"));
     assertEquals("connected", read("jira").getString("authentication_status"));
+    dev.mcpgateway.support.PrometheusText metrics = dev.mcpgateway.support.PrometheusText.parse(result(gw.client.get("/metrics").send()).bodyAsString());
+    assertEquals(1.0, metrics.value("mcp_gateway_oauth_token_requests_total", Map.of("grant", "refresh_token", "outcome", "ok")));
+    assertEquals(1.0, metrics.value("mcp_gateway_oauth_token_requests_total", Map.of("grant", "authorization_code", "outcome", "ok")));
     assertNoTokenLeaked();
   }
 
@@ -152,6 +155,9 @@ class OAuthLifecycleTest {
     JsonObject stale = read("jira");
     assertEquals("stale", stale.getString("authentication_status"));
     assertNotNull(stale.getString("authentication_error"));
+    dev.mcpgateway.support.PrometheusText metrics = dev.mcpgateway.support.PrometheusText.parse(result(gw.client.get("/metrics").send()).bodyAsString());
+    assertEquals(1.0, metrics.value("mcp_gateway_oauth_token_requests_total", Map.of("grant", "refresh_token", "outcome", "unreachable")));
+    assertEquals(1.0, metrics.value("mcp_gateway_oauth_token_requests_total", Map.of("grant", "refresh_token", "outcome", "refused")));
 
     // agents get a clear JSON-RPC error, not a hang
     HttpResponse<Buffer> agent = result(initialize("jira"));
