@@ -50,6 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OAuthLifecycleTest {
   static final String CALLBACK = "http://localhost/oauth/callback";
+  /** Where servers with is_shared_oauth_callback_enabled send browsers back (in production: a shared host routing to /oauth/callback). */
+  static final String SHARED_CALLBACK = "http://callback.localhost/oauth/callback";
   @TempDir Path dataDir;
   Vertx vertx;
   TestGateway gw;
@@ -83,7 +85,7 @@ class OAuthLifecycleTest {
     issuer = "http://localhost:" + asPort;
     vertx = Vertx.vertx();
     JsonObject config = TestGateway.config(dataDir, null);
-    config.put("oauth", new JsonObject().put("refresh_ahead_ms", 60_000));
+    config.put("oauth", new JsonObject().put("refresh_ahead_ms", 60_000).put("shared_callback_url", SHARED_CALLBACK));
     gw = result(TestGateway.start(vertx, config, dataDir, null, clock));
     web = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false));
     agents = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gw.gateway.port()),
@@ -259,6 +261,34 @@ class OAuthLifecycleTest {
   }
 
   @Test
+  void anAuthorizationOlderThanItsTtlIsRefused() {
+    create("jira", new JsonObject().put("client_id", "conf-client").put("client_secret", "conf-secret"));
+    String callback = authorize(beginConnect("jira"));
+    clock.advance(Duration.ofMinutes(11)); // oauth.authorization_ttl_ms defaults to 10 minutes
+    HttpResponse<Buffer> late = result(gw.client.get(callback).send());
+    assertEquals(400, late.statusCode(), late.bodyAsString());
+    assertTrue(late.bodyAsString().contains("expired"), late.bodyAsString());
+    assertEquals("required", read("jira").getString("authentication_status"));
+  }
+
+  @Test
+  void theSharedCallbackIsTheRedirectUriOfServersThatAskForIt() {
+    HttpResponse<Buffer> created = result(admin(gw.client.post(TestGateway.servers("acme"))).sendJsonObject(new JsonObject()
+        .put("id", "shared").put("name", "shared").put("hostname", issuer + "/mcp").put("auth_type", "oauth")
+        .put("is_shared_oauth_callback_enabled", true)));
+    assertEquals(200, created.statusCode(), created.bodyAsString());
+    URI authorize = beginConnect("shared");
+    assertEquals(SHARED_CALLBACK, OAuthSdkServerTest.query(authorize).get("redirect_uri"));
+    String callback = authorize(authorize, SHARED_CALLBACK); // the shared host hands the browser to the same handler
+    assertEquals(200, result(gw.client.get(callback).send()).statusCode());
+    assertEquals(SHARED_CALLBACK, read("shared").getJsonObject("auth_config_summary").getJsonObject("registration_info")
+        .getJsonArray("redirect_uris").getString(0));
+    assertEquals("ready", sync("shared").getString("status"));
+    create("plain", null);
+    assertEquals(CALLBACK, OAuthSdkServerTest.query(beginConnect("plain")).get("redirect_uri"), "the others keep the gateway's own");
+  }
+
+  @Test
   void anAuthorizationServerWithoutS256IsRefused() {
     FakeUpstream fake = result(FakeUpstream.start(vertx, request -> {
       String path = request.path();
@@ -307,6 +337,10 @@ class OAuthLifecycleTest {
 
   /** The admin's browser: follows the authorization server's redirects (keeping its cookies) until it is sent to the gateway. */
   String authorize(URI start) {
+    return authorize(start, CALLBACK);
+  }
+
+  String authorize(URI start, String callbackUrl) {
     WebClientSession browser = WebClientSession.create(web);
     URI at = start;
     for (int hop = 0; hop < 10; hop++) {
@@ -314,7 +348,7 @@ class OAuthLifecycleTest {
       String location = answer.getHeader("Location");
       assertNotNull(location, "hop " + hop + " at " + at.getPath() + ": HTTP " + answer.statusCode() + " " + answer.bodyAsString());
       URI next = at.resolve(location);
-      if (next.toString().startsWith(CALLBACK)) return next.getRawPath() + "?" + next.getRawQuery();
+      if (next.toString().startsWith(callbackUrl)) return next.getRawPath() + "?" + next.getRawQuery();
       at = next;
     }
     throw new AssertionError("no way back to the gateway");
