@@ -24,6 +24,8 @@ import java.util.List;
  */
 public final class OAuthRoutes {
   public static final String CONNECT = "/oauth/connect/:account_id/:server_id";
+  /** Binds a user's authorization to the browser that started it. */
+  static final String BROWSER_COOKIE = "mcpgw_oauth";
 
   private OAuthRoutes() {}
 
@@ -62,9 +64,14 @@ public final class OAuthRoutes {
         ctx.fail(new ApiException(new ApiError(ErrorCode.OAUTH_CALLBACK_INVALID, "the link carries no usable ticket", null)));
         return;
       }
-      connector.beginFromTicket(ctx.pathParam("account_id"), ctx.pathParam("server_id"), ticket)
+      String binding = dev.mcpgateway.upstream.oauth.Pkce.random(32);
+      connector.beginFromTicket(ctx.pathParam("account_id"), ctx.pathParam("server_id"), ticket, binding)
           .onSuccess(url -> ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, url)
-              .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end())
+              .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+              .addCookie(io.vertx.core.http.Cookie.cookie(BROWSER_COOKIE, binding).setPath("/oauth/").setHttpOnly(true)
+                  .setSameSite(io.vertx.core.http.CookieSameSite.LAX).setMaxAge(3600)
+                  .setSecure(ctx.request().isSSL()))
+              .end())
           .onFailure(failure -> {
             if (failure instanceof OAuthException e && e.kind() == OAuthException.Kind.INVALID_CALLBACK) authFailures.failed(ctx.request());
             ctx.fail(translate(failure));
@@ -82,7 +89,9 @@ public final class OAuthRoutes {
         ctx.fail(new ApiException(new ApiError(ErrorCode.OAUTH_CALLBACK_INVALID, "the callback carries no usable state", null)));
         return;
       }
-      connector.complete(state, ctx.queryParams().get("code"), ctx.queryParams().get("iss"), ctx.queryParams().get("error"))
+      io.vertx.core.http.Cookie browser = ctx.request().getCookie(BROWSER_COOKIE);
+      connector.complete(state, ctx.queryParams().get("code"), ctx.queryParams().get("iss"), ctx.queryParams().get("error"),
+              browser == null ? null : browser.getValue())
           .onSuccess(server -> Envelope.send(ctx, 200, Envelope.success(connected(server))))
           .onFailure(failure -> {
             if (failure instanceof OAuthException e && e.kind() == OAuthException.Kind.INVALID_CALLBACK) authFailures.failed(ctx.request());

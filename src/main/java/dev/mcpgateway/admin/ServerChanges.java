@@ -83,6 +83,7 @@ final class ServerChanges {
     if (fields.credentials() != null) {
       if (fields.credentials().isEmpty()) {
         builder.credentials(null);
+        if (draft.authType() == AuthType.OAUTH && draft.credentials() != null) builder.oauth(null); // the pre-registered client is gone: so is its connection
       } else if (draft.authType() == AuthType.UNAUTHENTICATED) {
         errors.add(ApiError.field(ErrorCode.INVALID_VALUE, "/auth_credentials",
             "applies only to auth_type bearer or oauth (this server is " + draft.authType().wire() + ")"));
@@ -92,6 +93,8 @@ final class ServerChanges {
         // the shape for this server's auth type is wrong (reported above)
       } else {
         builder.credentials(cipher.seal(fields.credentials().get(), SealedContexts.credentials(accountId, id)));
+        // another OAuth client configuration: the connection made with the old one is forgotten (and revoked)
+        if (draft.authType() == AuthType.OAUTH) builder.oauth(null);
       }
     }
     if (draft.authType() != AuthType.OAUTH) {

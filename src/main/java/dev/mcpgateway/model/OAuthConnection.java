@@ -29,16 +29,25 @@ public record OAuthConnection(
     String error,
     Pending pending) {
 
-  /** An authorization an admin started: its state nonce, the PKCE verifier (sealed), who, until when, whether {@code iss} must come back. */
-  public record Pending(String nonce, SealedSecret verifier, String actor, Instant expiresAt, boolean requireIss) {
+  /**
+   * An authorization an admin or a user started: its state nonce, the PKCE verifier (sealed), who,
+   * until when, whether {@code iss} must come back, and (a user's) the SHA-256 of the cookie that
+   * binds it to the browser that started it.
+   */
+  public record Pending(String nonce, SealedSecret verifier, String actor, Instant expiresAt, boolean requireIss, String browserBinding) {
+    public Pending(String nonce, SealedSecret verifier, String actor, Instant expiresAt, boolean requireIss) {
+      this(nonce, verifier, actor, expiresAt, requireIss, null);
+    }
+
     public JsonObject toJson() {
       return new JsonObject().put("nonce", nonce).put("verifier_sealed", verifier.ciphertext()).put("actor", actor)
-          .put("expires_at", expiresAt.toString()).put("require_iss", requireIss);
+          .put("expires_at", expiresAt.toString()).put("require_iss", requireIss).put("browser_binding", browserBinding);
     }
 
     public static Pending fromJson(JsonObject json) {
       return json == null ? null : new Pending(json.getString("nonce"), new SealedSecret(json.getString("verifier_sealed")),
-          json.getString("actor"), Instant.parse(json.getString("expires_at")), json.getBoolean("require_iss", false));
+          json.getString("actor"), Instant.parse(json.getString("expires_at")), json.getBoolean("require_iss", false),
+          json.getString("browser_binding"));
     }
   }
 

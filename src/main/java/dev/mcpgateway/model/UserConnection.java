@@ -17,18 +17,24 @@ public record UserConnection(
     Instant expiresAt,
     AuthenticationStatus status,
     String error,
-    OAuthConnection.Pending pending) {
+    OAuthConnection.Pending pending,
+    Instant ticketsUsedUntil) {
 
   public static UserConnection empty(String accountId, String serverId, String subject) {
-    return new UserConnection(accountId, serverId, subject, null, null, AuthenticationStatus.REQUIRED, null, null);
+    return new UserConnection(accountId, serverId, subject, null, null, AuthenticationStatus.REQUIRED, null, null, null);
   }
 
   public UserConnection withPending(OAuthConnection.Pending value) {
-    return new UserConnection(accountId, serverId, subject, tokens, expiresAt, status, error, value);
+    return new UserConnection(accountId, serverId, subject, tokens, expiresAt, status, error, value, ticketsUsedUntil);
   }
 
   public UserConnection withTokens(SealedSecret value, Instant expiry, AuthenticationStatus newStatus, String newError) {
-    return new UserConnection(accountId, serverId, subject, value, expiry, newStatus, newError, pending);
+    return new UserConnection(accountId, serverId, subject, value, expiry, newStatus, newError, pending, ticketsUsedUntil);
+  }
+
+  /** An authorization link (ticket) issued at {@code issuedAt} was used: it and every older one are spent. */
+  public UserConnection withTicketUsed(Instant issuedAt) {
+    return new UserConnection(accountId, serverId, subject, tokens, expiresAt, status, error, pending, issuedAt);
   }
 
   public JsonObject toJson() {
@@ -40,7 +46,8 @@ public record UserConnection(
         .put("expires_at", expiresAt == null ? null : expiresAt.toString())
         .put("status", status.wire())
         .put("error", error)
-        .put("pending", pending == null ? null : pending.toJson());
+        .put("pending", pending == null ? null : pending.toJson())
+        .put("tickets_used_until", ticketsUsedUntil == null ? null : ticketsUsedUntil.toString());
   }
 
   public static UserConnection fromJson(JsonObject json) {
@@ -49,7 +56,8 @@ public record UserConnection(
     return new UserConnection(json.getString("account_id"), json.getString("server_id"), json.getString("subject"),
         tokens == null ? null : new SealedSecret(tokens), expires == null ? null : Instant.parse(expires),
         AuthenticationStatus.fromWire(json.getString("status", "required")), json.getString("error"),
-        OAuthConnection.Pending.fromJson(json.getJsonObject("pending")));
+        OAuthConnection.Pending.fromJson(json.getJsonObject("pending")),
+        json.getString("tickets_used_until") == null ? null : Instant.parse(json.getString("tickets_used_until")));
   }
 
   @Override

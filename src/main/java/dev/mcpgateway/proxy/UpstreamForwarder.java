@@ -187,7 +187,10 @@ final class UpstreamForwarder {
     SessionToken token = entry.token;
     if (token == null || token.upstreamSessionId() == null) return Future.succeededFuture();
     return cache.get(token.accountId(), token.serverId())
-        .compose(capabilities -> auths.forAgent(capabilities.server(), token.client()).headers())
+        // a server that moved since: the new upstream's credentials must not go to the old host
+        .compose(capabilities -> capabilities.server().hostname().equals(token.hostname())
+            ? auths.forAgent(capabilities.server(), token.client()).headers()
+            : Future.failedFuture("moved"))
         .compose(auth -> channel.delete(new StreamableHttpChannel.Target(token.hostname(), auth, token.upstreamSessionId(),
             token.protocolVersion())))
         .<Void>mapEmpty()

@@ -81,7 +81,8 @@ public final class OAuthConnector {
               ? registered.withTokens(previous.tokens(), previous.expiresAt(), previous.status(), previous.error())
               : registered;
           return current.toBuilder().oauth(next.withPending(pending)).build();
-        }).map(saved -> authorizationUrl(as.authorizationEndpoint(), registered, scope, state(server, nonce), Pkce.challenge(verifier)));
+        }).map(saved -> authorizationUrl(as.authorizationEndpoint(), registered, scope, state(server, nonce, null, registered.clientId()),
+            Pkce.challenge(verifier)));
       });
     });
   }
@@ -92,14 +93,20 @@ public final class OAuthConnector {
    */
   public String userAuthorizationUrl(McpServer server, String subject) {
     String ticket = ticketCipher.seal(new JsonObject().put("a", server.accountId()).put("s", server.id()).put("u", subject)
-        .put("exp", clock.instant().plus(settings.authorizationTtl()).getEpochSecond()).encode(), SealedContexts.OAUTH_TICKET).ciphertext();
+        .put("iat", clock.instant().toEpochMilli()).put("exp", clock.instant().plus(settings.authorizationTtl()).getEpochSecond()).encode(),
+        SealedContexts.OAUTH_TICKET).ciphertext();
     String base = settings.publicBaseUrl().endsWith("/") ? settings.publicBaseUrl().substring(0, settings.publicBaseUrl().length() - 1)
         : settings.publicBaseUrl();
     return base + "/oauth/user/" + server.accountId() + "/" + server.id() + "?ticket=" + OAuthHttp.encode(ticket);
   }
 
-  /** A user opened their authorization URL: checks the ticket, then starts the user's authorization; answers where to send them. */
-  public Future<String> beginFromTicket(String accountId, String serverId, String ticket) {
+  /**
+   * A user opened their authorization URL: checks the ticket (sealed, unexpired, not used before:
+   * a link works once), then starts the user's authorization bound to {@code browserBinding} (a
+   * random value the browser now holds as a cookie; the callback must bring it back); answers where
+   * to send the browser.
+   */
+  public Future<String> beginFromTicket(String accountId, String serverId, String ticket, String browserBinding) {
     JsonObject named;
     try {
       named = new JsonObject(ticketCipher.open(new dev.mcpgateway.model.SealedSecret(ticket), SealedContexts.OAUTH_TICKET));
@@ -113,6 +120,7 @@ public final class OAuthConnector {
       return Future.failedFuture(OAuthException.invalidCallback("the authorization link expired; ask the agent for a new one"));
     }
     String subject = named.getString("u");
+    java.time.Instant issuedAt = java.time.Instant.ofEpochMilli(named.getLong("iat", 0L));
     return store.get(accountId, serverId).compose(server -> {
       if (server.authType() != AuthType.OAUTH || !server.oauthOnBehalf()) {
         return Future.failedFuture(OAuthException.notApplicable("this server does not use per-user OAuth"));
@@ -123,11 +131,16 @@ public final class OAuthConnector {
         String nonce = Pkce.random(16);
         OAuthConnection.Pending pending = new OAuthConnection.Pending(nonce,
             cipher.seal(verifier, SealedContexts.oauthUserVerifier(accountId, serverId, subject)), subject,
-            clock.instant().plus(settings.authorizationTtl()), prepared.requireIss());
-        return store.updateUserConnection(accountId, serverId, subject, current ->
-                (current == null ? dev.mcpgateway.model.UserConnection.empty(accountId, serverId, subject) : current).withPending(pending))
+            clock.instant().plus(settings.authorizationTtl()), prepared.requireIss(), dev.mcpgateway.security.TokenHash.sha256Hex(browserBinding));
+        return store.updateUserConnection(accountId, serverId, subject, current -> {
+              dev.mcpgateway.model.UserConnection base = current == null ? dev.mcpgateway.model.UserConnection.empty(accountId, serverId, subject) : current;
+              if (base.ticketsUsedUntil() != null && !issuedAt.isAfter(base.ticketsUsedUntil())) {
+                throw OAuthException.invalidCallback("this authorization link was used already; ask the agent for a new one");
+              }
+              return base.withPending(pending).withTicketUsed(issuedAt);
+            })
             .map(saved -> authorizationUrl(connection.authorizationEndpoint(), connection, connection.scope(),
-                state(server, nonce, subject), Pkce.challenge(verifier)));
+                state(server, nonce, subject, connection.clientId()), Pkce.challenge(verifier)));
       });
     });
   }
@@ -151,6 +164,9 @@ public final class OAuthConnector {
       String scope = client.scope() != null ? client.scope() : found.scope();
       return registration(server, found, client, redirectUri, scope)
           .compose(registered -> store.update(server.accountId(), server.id(), current -> {
+            if (!current.hostname().equals(server.hostname()) || current.authType() != AuthType.OAUTH) {
+              throw new OAuthException("the server changed meanwhile; start again", true);
+            }
             OAuthConnection previous = current.oauth();
             return current.toBuilder().oauth(previous == null ? registered
                 : registered.withTokens(previous.tokens(), previous.expiresAt(), previous.status(), previous.error())
@@ -159,8 +175,12 @@ public final class OAuthConnector {
     });
   }
 
-  /** The callback: {@code error} from the authorization server, or {@code code} and maybe {@code iss}. Answers the connected server. */
-  public Future<McpServer> complete(String state, String code, String iss, String error) {
+  /**
+   * The callback: {@code error} from the authorization server, or {@code code} and maybe {@code iss};
+   * {@code browserBinding}: the cookie the browser brought (a user's authorization must come back to
+   * the browser that started it). Answers the connected server.
+   */
+  public Future<McpServer> complete(String state, String code, String iss, String error, String browserBinding) {
     JsonObject named;
     try {
       named = new JsonObject(stateCipher.open(new dev.mcpgateway.model.SealedSecret(state), SealedContexts.OAUTH_STATE));
@@ -170,7 +190,10 @@ public final class OAuthConnector {
     String account = named.getString("a");
     String id = named.getString("s");
     String nonce = named.getString("n");
-    if (named.getString("u") != null) return completeForUser(account, id, named.getString("u"), nonce, code, iss, error);
+    String clientId = named.getString("c");
+    if (named.getString("u") != null) {
+      return completeForUser(account, id, named.getString("u"), nonce, clientId, code, iss, error, browserBinding);
+    }
     OAuthConnection[] consumed = new OAuthConnection[1];
     // consume the pending authorization first: whatever follows, this state never works again
     return store.update(account, id, current -> {
@@ -179,6 +202,7 @@ public final class OAuthConnector {
       if (pending == null || !pending.nonce().equals(nonce)) {
         throw OAuthException.invalidCallback("this authorization was already completed, replaced by a newer one, or never started");
       }
+      if (!connection.clientId().equals(clientId)) throw OAuthException.invalidCallback("the server's OAuth client changed meanwhile; start again");
       consumed[0] = connection;
       return current.toBuilder().oauth(connection.withPending(null)).build();
     }).compose(server -> {
@@ -259,8 +283,8 @@ public final class OAuthConnector {
         .otherwise(0);
   }
 
-  private Future<McpServer> completeForUser(String account, String id, String subject, String nonce, String code, String iss,
-      String error) {
+  private Future<McpServer> completeForUser(String account, String id, String subject, String nonce, String clientId, String code,
+      String iss, String error, String browserBinding) {
     OAuthConnection.Pending[] consumed = new OAuthConnection.Pending[1];
     return store.updateUserConnection(account, id, subject, current -> {
       OAuthConnection.Pending pending = current == null ? null : current.pending();
@@ -272,7 +296,16 @@ public final class OAuthConnector {
     }).compose(user -> store.get(account, id).compose(server -> {
       OAuthConnection.Pending pending = consumed[0];
       OAuthConnection connection = server.oauth();
-      if (connection == null || !server.oauthOnBehalf()) return Future.failedFuture(OAuthException.invalidCallback("the server changed meanwhile"));
+      if (connection == null || !server.oauthOnBehalf() || !connection.clientId().equals(clientId)) {
+        return Future.failedFuture(OAuthException.invalidCallback("the server changed meanwhile; start again"));
+      }
+      // the browser that started the authorization must be the one that finishes it (RFC 9700 §4.7.1); a shared callback
+      // on another host cannot see this gateway's cookie
+      boolean sameBrowser = browserBinding != null && pending.browserBinding() != null
+          && dev.mcpgateway.security.TokenHash.sha256Hex(browserBinding).equals(pending.browserBinding());
+      if (!sameBrowser && !server.sharedOauthCallbackEnabled()) {
+        return Future.failedFuture(OAuthException.invalidCallback("this authorization was started in another browser"));
+      }
       Future<Void> checked = checkCallback(pending, connection, code, iss, error);
       if (checked.failed()) return checked.map((McpServer) null);
       Map<String, String> grant = new LinkedHashMap<>();
@@ -281,11 +314,12 @@ public final class OAuthConnector {
       grant.put("redirect_uri", connection.redirectUri());
       grant.put("code_verifier", cipher.open(pending.verifier(), SealedContexts.oauthUserVerifier(account, id, subject)));
       return tokens.request(connection, clientSecret(server, connection), grant)
-          .compose(received -> store.updateUserConnection(account, id, subject, current ->
-              (current == null ? dev.mcpgateway.model.UserConnection.empty(account, id, subject) : current).withTokens(
-                  cipher.seal(received.toJson(), SealedContexts.oauthUserTokens(account, id, subject)), received.expiresAt(),
-                  AuthenticationStatus.CONNECTED, null)))
-          .map(server);
+          // the row exists since the user started; if it is gone, the server was deleted or moved meanwhile
+          .compose(received -> store.updateUserConnection(account, id, subject, current -> current == null ? null
+              : current.withTokens(cipher.seal(received.toJson(), SealedContexts.oauthUserTokens(account, id, subject)),
+                  received.expiresAt(), AuthenticationStatus.CONNECTED, null)))
+          .compose(saved -> saved == null ? Future.failedFuture(OAuthException.invalidCallback("the server changed meanwhile; start again"))
+              : Future.succeededFuture(server));
     }));
   }
 
@@ -363,13 +397,13 @@ public final class OAuthConnector {
     return url.toString();
   }
 
-  private String state(McpServer server, String nonce) {
-    return state(server, nonce, null);
-  }
-
-  /** The {@code state} parameter: sealed, naming the server, the pending authorization's nonce and, for a user's, the user. */
-  private String state(McpServer server, String nonce, String subject) {
-    JsonObject named = new JsonObject().put("a", server.accountId()).put("s", server.id()).put("n", nonce);
+  /**
+   * The {@code state} parameter: sealed, naming the server, the pending authorization's nonce, the
+   * client it was started with (a callback after the admin switched clients is refused) and, for a
+   * user's authorization, the user.
+   */
+  private String state(McpServer server, String nonce, String subject, String clientId) {
+    JsonObject named = new JsonObject().put("a", server.accountId()).put("s", server.id()).put("n", nonce).put("c", clientId);
     if (subject != null) named.put("u", subject);
     return stateCipher.seal(named.encode(), SealedContexts.OAUTH_STATE).ciphertext();
   }

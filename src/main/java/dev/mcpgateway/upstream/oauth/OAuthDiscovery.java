@@ -40,7 +40,7 @@ public final class OAuthDiscovery {
       return first(candidates.stream().distinct().toList(), OAuthDiscovery::isResourceMetadata)
           .recover(none -> Future.failedFuture(new OAuthException(
               "the MCP server publishes no OAuth protected resource metadata (RFC 9728) at " + OAuthException.shown(mcpUrl), false)))
-          .compose(metadata -> resource(mcpUrl, metadata).compose(resource -> {
+          .compose(metadata -> safely(() -> resource(mcpUrl, metadata)).compose(resource -> {
             String issuer = metadata.getJsonArray("authorization_servers").getString(0);
             String scope = challengedScope != null ? challengedScope : scopes(metadata.getValue("scopes_supported"));
             return authorizationServer(issuer).map(server -> new Discovered(resource, scope, server));
@@ -74,8 +74,34 @@ public final class OAuthDiscovery {
             return Future.failedFuture(new OAuthException("the authorization server metadata names another issuer", false));
           }
           if (server.tokenEndpoint() == null) return Future.failedFuture(new OAuthException("the authorization server has no token endpoint", false));
+          for (String endpoint : java.util.Arrays.asList(server.issuer(), server.authorizationEndpoint(), server.tokenEndpoint(),
+              server.registrationEndpoint(), server.revocationEndpoint())) {
+            if (endpoint != null && !secure(endpoint)) {
+              return Future.failedFuture(new OAuthException(
+                  "the authorization server's metadata names an endpoint that is not https (plain http is accepted on loopback only)", false));
+            }
+          }
           return Future.succeededFuture(server);
         });
+  }
+
+  /**
+   * The MCP authorization specification wants every authorization server endpoint on https; plain
+   * http is accepted for loopback hosts only (development and tests). Anything else (another
+   * scheme, no host) is refused.
+   */
+  static boolean secure(String url) {
+    try {
+      URI uri = URI.create(url);
+      if (uri.getHost() == null || uri.getScheme() == null) return false;
+      String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+      if (scheme.equals("https")) return true;
+      if (!scheme.equals("http")) return false;
+      String host = uri.getHost().toLowerCase(Locale.ROOT);
+      return host.equals("localhost") || host.endsWith(".localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** The first candidate URL that answers 200 with a JSON object passing {@code accept}. */
@@ -88,6 +114,15 @@ public final class OAuthDiscovery {
       }));
     }
     return chain;
+  }
+
+  /** Upstream-supplied values that do not parse are the upstream's error, not the gateway's. */
+  private static <T> Future<T> safely(java.util.function.Supplier<Future<T>> step) {
+    try {
+      return step.get();
+    } catch (RuntimeException malformed) {
+      return Future.failedFuture(new OAuthException("the protected resource metadata is malformed", false));
+    }
   }
 
   private static boolean isResourceMetadata(JsonObject json) {

@@ -30,6 +30,9 @@ public final class OAuthTokens {
   private final OAuthSettings settings;
   private final Clock clock;
   private final Map<String, Future<String>> renewals = new ConcurrentHashMap<>();
+  /** When each connection was last renewed by force: an upstream that keeps answering 401 does not make every request refresh. */
+  private final Map<String, Instant> lastForced = new ConcurrentHashMap<>();
+  private static final java.time.Duration FORCED_RENEWAL_SPACING = java.time.Duration.ofSeconds(10);
 
   public OAuthTokens(ServerStore store, SecretCipher cipher, OAuthConnector connector, OAuthHttp http, OAuthSettings settings, Clock clock,
       java.util.function.BiConsumer<String, String> tokenOutcomes) {
@@ -74,13 +77,11 @@ public final class OAuthTokens {
     return renewUser(server, subject, true);
   }
 
-  private Future<String> renewUser(McpServer server, String subject, boolean force) {
-    String key = server.accountId() + "/" + server.id() + "/" + subject;
-    Future<String>[] mine = new Future[1];
-    Future<String> shared = renewals.computeIfAbsent("user:" + key, k -> mine[0] = store.userConnection(server.accountId(), server.id(), subject)
+  private Future<String> renewUser(McpServer server, String subject, boolean asked) {
+    String key = "user:" + server.accountId() + "/" + server.id() + "/" + subject;
+    boolean force = asked && spacedEnough(key);
+    return shared(key, () -> store.userConnection(server.accountId(), server.id(), subject)
         .compose(user -> renewUserLatest(server, subject, user, force)));
-    if (mine[0] != null) shared.onComplete(done -> renewals.remove("user:" + key, shared));
-    return shared;
   }
 
   private Future<String> renewUserLatest(McpServer server, String subject, dev.mcpgateway.model.UserConnection user, boolean force) {
@@ -103,10 +104,12 @@ public final class OAuthTokens {
         .compose(received -> {
           TokenEndpoint.Tokens kept = received.refreshToken() != null ? received
               : new TokenEndpoint.Tokens(received.accessToken(), current.refreshToken(), received.expiresAt());
-          return store.updateUserConnection(server.accountId(), server.id(), subject, latest ->
-                  (latest == null ? user : latest).withTokens(cipher.seal(kept.toJson(),
-                      SealedContexts.oauthUserTokens(server.accountId(), server.id(), subject)), kept.expiresAt(), AuthenticationStatus.CONNECTED, null))
-              .map(kept.accessToken());
+          // a row removed meanwhile (server deleted or moved) stays removed: the tokens are dropped
+          return store.updateUserConnection(server.accountId(), server.id(), subject, latest -> latest == null ? null
+                  : latest.withTokens(cipher.seal(kept.toJson(), SealedContexts.oauthUserTokens(server.accountId(), server.id(), subject)),
+                      kept.expiresAt(), AuthenticationStatus.CONNECTED, null))
+              .compose(saved -> saved == null ? Future.<String>failedFuture(new OAuthException("the server changed while your token was renewed", true))
+                  : Future.succeededFuture(kept.accessToken()));
         });
   }
 
@@ -126,17 +129,35 @@ public final class OAuthTokens {
     return renew(server, true);
   }
 
-  private Future<String> renew(McpServer snapshot, boolean force) {
+  private Future<String> renew(McpServer snapshot, boolean asked) {
     String key = snapshot.accountId() + "/" + snapshot.id();
-    Instant asked = clock.instant();
-    Future<String>[] mine = new Future[1];
-    Future<String> shared = renewals.computeIfAbsent(key, k -> mine[0] = store.get(snapshot.accountId(), snapshot.id())
-        .compose(latest -> renewLatest(latest, force, asked)));
-    if (mine[0] != null) shared.onComplete(done -> renewals.remove(key, shared));
-    return shared;
+    boolean force = asked && spacedEnough(key);
+    return shared(key, () -> store.get(snapshot.accountId(), snapshot.id()).compose(latest -> renewLatest(latest, force)));
   }
 
-  private Future<String> renewLatest(McpServer server, boolean force, Instant asked) {
+  /** One renewal per connection at a time: later callers join the running one (a refresh token may be single-use). */
+  private Future<String> shared(String key, java.util.function.Supplier<Future<String>> renewal) {
+    Future<String> running = renewals.get(key);
+    if (running != null) return running;
+    io.vertx.core.Promise<String> promise = io.vertx.core.Promise.promise();
+    Future<String> mine = promise.future();
+    running = renewals.putIfAbsent(key, mine);
+    if (running != null) return running;
+    mine.onComplete(done -> renewals.remove(key, mine));
+    renewal.get().onComplete(promise);
+    return mine;
+  }
+
+  private boolean spacedEnough(String key) {
+    Instant now = clock.instant();
+    Instant last = lastForced.get(key);
+    if (last != null && last.plus(FORCED_RENEWAL_SPACING).isAfter(now)) return false;
+    lastForced.put(key, now);
+    if (lastForced.size() > 100_000) lastForced.clear(); // bounded: losing the spacing memory only allows a refresh
+    return true;
+  }
+
+  private Future<String> renewLatest(McpServer server, boolean force) {
     OAuthConnection connection = server.oauth();
     OAuthClientConfig client = connector.clientConfig(server);
     if (client.clientCredentials()) return clientCredentials(server, client, connection, force);
@@ -148,25 +169,42 @@ public final class OAuthTokens {
     // another replica (or an earlier caller) may have renewed already
     if (!force && fresh(connection)) return Future.succeededFuture(current.accessToken());
     if (current.refreshToken() == null) {
-      return markStale(server, "the access token expired and the authorization server gave no refresh token");
+      return markStale(server, connection.tokens(), "the access token expired and the authorization server gave no refresh token");
     }
     Map<String, String> grant = new LinkedHashMap<>();
     grant.put("grant_type", "refresh_token");
     grant.put("refresh_token", current.refreshToken());
     return endpoint.request(connection, connector.clientSecret(server, connection), grant)
-        .recover(failure -> failure instanceof OAuthException e && !e.retryable()
-            ? markStale(server, e.getMessage()).map(v -> (TokenEndpoint.Tokens) null)
-            : Future.failedFuture(failure))
         .compose(received -> {
           TokenEndpoint.Tokens kept = received.refreshToken() != null ? received
               : new TokenEndpoint.Tokens(received.accessToken(), current.refreshToken(), received.expiresAt());
           return save(server, connection, kept).map(kept.accessToken());
-        });
+        }, failure -> failure instanceof OAuthException e && !e.retryable()
+            ? refused(server, connection.tokens(), e.getMessage())
+            : Future.failedFuture(failure));
+  }
+
+  /**
+   * A refresh was refused. If the stored tokens changed meanwhile (another replica refreshed with
+   * the same refresh token first), the stored ones are the answer; else the connection is stale.
+   */
+  private Future<String> refused(McpServer server, dev.mcpgateway.model.SealedSecret used, String why) {
+    return store.get(server.accountId(), server.id()).compose(latest -> {
+      OAuthConnection now = latest.oauth();
+      if (now != null && now.tokens() != null && !now.tokens().equals(used) && now.status() == AuthenticationStatus.CONNECTED) {
+        return Future.succeededFuture(open(latest, now).accessToken());
+      }
+      return markStale(server, used, why);
+    });
   }
 
   private Future<String> clientCredentials(McpServer server, OAuthClientConfig client, OAuthConnection connection, boolean force) {
     if (!force && connection != null && connection.tokens() != null && fresh(connection)) {
       return Future.succeededFuture(open(server, connection).accessToken());
+    }
+    if (connection != null && connection.status() == AuthenticationStatus.STALE) {
+      // refused before: no token request per agent call; new auth_credentials start a new connection
+      return Future.failedFuture(new OAuthException("the authorization server refused the client credentials: correct auth_credentials", false));
     }
     Future<OAuthConnection> known = connection != null && connection.tokenEndpoint() != null ? Future.succeededFuture(connection)
         : discovery.discover(server.hostname()).map(found -> {
@@ -183,28 +221,47 @@ public final class OAuthTokens {
       grant.put("grant_type", OAuthClientConfig.CLIENT_CREDENTIALS);
       if (target.scope() != null) grant.put("scope", target.scope());
       return endpoint.request(target, client.clientSecret(), grant)
-          .recover(failure -> failure instanceof OAuthException e && !e.retryable()
-              ? markStale(server.toBuilder().oauth(target).build(), e.getMessage()).map(v -> (TokenEndpoint.Tokens) null)
-              : Future.failedFuture(failure))
-          .compose(received -> save(server, target, received).map(received.accessToken()));
+          .compose(received -> save(server, target, received).map(received.accessToken()),
+              failure -> failure instanceof OAuthException e && !e.retryable()
+                  ? markStale(server, target, null, e.getMessage())
+                  : Future.failedFuture(failure));
     });
   }
 
+  /**
+   * Stores new tokens, unless the server changed while they were being fetched (moved, another auth
+   * type, another client: its connection was forgotten and revoked): tokens never attach to a
+   * server other than the one they were asked for.
+   */
   private Future<McpServer> save(McpServer server, OAuthConnection connection, TokenEndpoint.Tokens tokens) {
     return store.update(server.accountId(), server.id(), current -> {
-      OAuthConnection base = current.oauth() != null && connection.clientId().equals(current.oauth().clientId()) ? current.oauth() : connection;
+      OAuthConnection base = current.oauth() != null && connection.clientId().equals(current.oauth().clientId()) ? current.oauth()
+          : current.oauth() == null && connection.redirectUri() == null ? connection // client_credentials: its first tokens
+          : null;
+      if (base == null || !sameUpstream(server, current)) throw new OAuthException("the server changed while its token was renewed", true);
       return current.toBuilder().oauth(base.withTokens(cipher.seal(tokens.toJson(), SealedContexts.oauthTokens(server.accountId(), server.id())),
           tokens.expiresAt(), AuthenticationStatus.CONNECTED, null)).build();
     });
   }
 
-  private <T> Future<T> markStale(McpServer server, String why) {
+  private <T> Future<T> markStale(McpServer server, dev.mcpgateway.model.SealedSecret used, String why) {
+    return markStale(server, server.oauth(), used, why);
+  }
+
+  /** Marks the connection stale only if it still holds the tokens that were refused ({@code used}; null: any). */
+  private <T> Future<T> markStale(McpServer server, OAuthConnection fallback, dev.mcpgateway.model.SealedSecret used, String why) {
     return store.update(server.accountId(), server.id(), current -> {
-      OAuthConnection connection = current.oauth() != null ? current.oauth() : server.oauth();
-      if (connection == null) return current;
+      if (!sameUpstream(server, current)) return current;
+      OAuthConnection connection = current.oauth() != null ? current.oauth()
+          : fallback != null && fallback.redirectUri() == null ? fallback : null; // a client_credentials target may not be stored yet
+      if (connection == null || (used != null && !used.equals(connection.tokens()))) return current;
       return current.toBuilder().oauth(connection.withTokens(connection.tokens(), connection.expiresAt(), AuthenticationStatus.STALE,
           why)).build();
     }).transform(done -> Future.failedFuture(notConnected(server, "the OAuth connection is stale (" + why + ")")));
+  }
+
+  private static boolean sameUpstream(McpServer asked, McpServer current) {
+    return current.hostname().equals(asked.hostname()) && current.authType() == asked.authType();
   }
 
   private boolean fresh(OAuthConnection connection) {

@@ -71,7 +71,8 @@ final class TokenEndpoint {
         return Future.failedFuture(new OAuthException("the authorization server issued a token of a type other than Bearer", false));
       }
       Object expiresIn = json.getValue("expires_in");
-      Instant expiresAt = expiresIn instanceof Number n && n.longValue() > 0 ? clock.instant().plusSeconds(n.longValue()) : null;
+      // bounded: a huge expires_in must not overflow (a year is plenty: refresh ahead of it anyway)
+      Instant expiresAt = expiresIn instanceof Number n && n.longValue() > 0 ? clock.instant().plusSeconds(Math.min(n.longValue(), 366L * 86_400)) : null;
       return Future.succeededFuture(new Tokens(access, json.getString("refresh_token"), expiresAt));
     }).onComplete(done -> outcomes.accept(grantType, done.succeeded() ? "ok"
         : done.cause() instanceof OAuthException e && !e.retryable() ? "refused" : "unreachable"));

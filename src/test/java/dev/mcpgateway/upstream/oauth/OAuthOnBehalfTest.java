@@ -82,6 +82,22 @@ class OAuthOnBehalfTest {
     assertEquals("url", elicitation.getString("mode"));
     String link = elicitation.getString("url");
     assertTrue(error.getString("message").contains(link), "older agents read the URL in the message");
+    // a link works once; a callback must come back to the browser that opened the link
+    String other = initialize(TestGateway.AGENT).bodyAsJsonObject().getJsonObject("error").getJsonObject("data")
+        .getJsonArray("elicitations").getJsonObject(0).getString("url");
+    HttpResponse<Buffer> otherBrowser = authorizeAs(other, "mallory", false);
+    assertEquals(400, otherBrowser.statusCode(), otherBrowser.bodyAsString());
+    assertTrue(otherBrowser.bodyAsString().contains("another browser"), otherBrowser.bodyAsString());
+    URI spent = URI.create(other);
+    HttpResponse<Buffer> again = result(gw.client.get(spent.getRawPath() + "?" + spent.getRawQuery()).followRedirects(false).send());
+    assertEquals(400, again.statusCode(), again.bodyAsString());
+    assertTrue(again.bodyAsString().contains("used already"));
+    URI older = URI.create(link);
+    assertEquals(400, result(gw.client.get(older.getRawPath() + "?" + older.getRawQuery()).followRedirects(false).send()).statusCode(),
+        "using a newer link spends the older ones");
+    JsonObject again2 = initialize(TestGateway.AGENT).bodyAsJsonObject().getJsonObject("error");
+    assertEquals(-32042, again2.getInteger("code"), "nothing stored");
+    link = again2.getJsonObject("data").getJsonArray("elicitations").getJsonObject(0).getString("url");
     authorizeAs(link, "alice");
     assertEquals("alice", whoami(TestGateway.AGENT));
 
@@ -116,12 +132,18 @@ class OAuthOnBehalfTest {
 
   /** The user opens the gateway link, is sent to the authorization server, logs in as {@code user}, and comes back. */
   void authorizeAs(String link, String user) {
+    assertEquals(200, authorizeAs(link, user, true).statusCode());
+  }
+
+  /** With {@code sameBrowser} false the callback arrives from a browser without the cookie the link set. */
+  HttpResponse<Buffer> authorizeAs(String link, String user, boolean sameBrowser) {
     URI uri = URI.create(link);
-    HttpResponse<Buffer> start = result(gw.client.get(uri.getRawPath() + "?" + uri.getRawQuery()).followRedirects(false).send());
+    WebClientSession gatewayBrowser = WebClientSession.create(gw.client);
+    HttpResponse<Buffer> start = result(gatewayBrowser.get(uri.getRawPath() + "?" + uri.getRawQuery()).followRedirects(false).send());
     assertEquals(302, start.statusCode(), start.bodyAsString());
+    assertTrue(start.cookies().stream().anyMatch(c -> c.startsWith("mcpgw_oauth=") && c.toLowerCase(java.util.Locale.ROOT).contains("httponly")), start.cookies().toString());
     String callback = browse(URI.create(start.getHeader("Location")), user);
-    HttpResponse<Buffer> done = result(gw.client.get(callback).send());
-    assertEquals(200, done.statusCode(), done.bodyAsString());
+    return result((sameBrowser ? gatewayBrowser.get(callback) : gw.client.get(callback)).send());
   }
 
   /** A browser at the authorization server: keeps cookies, logs in as {@code user}, follows redirects back to the gateway. */
