@@ -408,7 +408,7 @@ idle_one() { # name port url token header
   local rss0 heap0 rss1 heap1 rss2 heap2 active t0 t1 opened
   sleep 1
   rss0=$(rss_kb "$pid")
-  [[ $name == gateway ]] && heap0=$(heap_bytes "$port")
+  [[ $name == gateway* ]] && heap0=$(heap_bytes "$port")
   t0=$(date +%s.%N)
   MCP_HEADER="$header" MCP_OPEN_CONCURRENCY=32 taskset -c "$LCPU" node "$BENCH/lib/open-sessions.mjs" "$url" "$IDLE_SESSIONS" "$token" >"$file" \
     2>>"$RUN/logs/sessions.log" || log "opening $IDLE_SESSIONS sessions on $name failed: $(tail -1 "$RUN/logs/sessions.log")"
@@ -417,7 +417,7 @@ idle_one() { # name port url token header
   sleep 2
   rss1=$(rss_kb "$pid")
   local extra=""
-  if [[ $name == gateway ]]; then
+  if [[ $name == gateway* ]]; then
     heap1=$(heap_bytes "$port")
     active=$(metric "$port" mcp_gateway_sessions_active)
     jcmd "$pid" GC.run >/dev/null 2>&1 || true

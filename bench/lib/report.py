@@ -165,14 +165,15 @@ def chart(points_by, phase, workload, concurrency, targets, out_png, workdir):
             f.write("\n\n")
     xt = ", ".join(f'"{c}" {c}' for c in concurrency)
     script = f"""
-set terminal pngcairo size 1500,480 font "DejaVu Sans,10"
+set terminal pngcairo size 1500,520 font "DejaVu Sans,10"
 set output "{out_png}"
 set multiplot layout 1,3 title "tools/call through each target, fast upstream (same run; wrk on its own core)"
 set logscale x 2
+set xrange [{concurrency[0] / 1.5}:{concurrency[-1] * 1.5}]
 set xtics ({xt})
 set xlabel "concurrent clients"
 set grid
-set key top left
+set key outside below horizontal
 set logscale y
 set ylabel "requests/s"
 set title "throughput"
