@@ -13,7 +13,7 @@
 #                           (the gateway's; the Node peers and the upstream get a third of it)
 #   BENCH_CONCURRENCY="1 16 64 256"                           BENCH_WORKLOADS="call list big stream session"
 #   BENCH_TARGETS="direct gateway nginx civic mcp-proxy mcp-hub"
-#   BENCH_EVERYTHING_WORKLOADS="call"   workloads of the realistic run against server-everything ("" to skip)
+#   BENCH_EVERYTHING_WORKLOADS="call list"   workloads of the realistic run against server-everything ("" to skip)
 #   BENCH_IDLE_SESSIONS=10000           BENCH_IDLE_PEERS="civic mcp-proxy" ("" to skip the peers' idle test)
 #   BENCH_SERVERS=10000  BENCH_SYNC_TOOLS=1000   BENCH_STORES="embedded postgres"
 #   PG_URL (default postgresql://postgres@127.0.0.1:5432/test)
@@ -36,7 +36,7 @@ JIT_WARMUP=${BENCH_JIT_WARMUP:-30}
 CONCURRENCY=${BENCH_CONCURRENCY:-1 16 64 256}
 WORKLOADS=${BENCH_WORKLOADS:-call list big stream session}
 TARGETS=${BENCH_TARGETS:-direct gateway nginx civic mcp-proxy mcp-hub}
-EVERYTHING_WORKLOADS=${BENCH_EVERYTHING_WORKLOADS-call}
+EVERYTHING_WORKLOADS=${BENCH_EVERYTHING_WORKLOADS-call list}
 IDLE_SESSIONS=${BENCH_IDLE_SESSIONS:-10000}
 IDLE_PEERS=${BENCH_IDLE_PEERS-civic mcp-proxy}
 SERVERS=${BENCH_SERVERS:-10000}
@@ -300,6 +300,7 @@ point() { # phase target workload connections sessions-file
   kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
   local rss_end; rss_end=$(rss_kb "$measured")
   local peak; peak=$(cat "$peak_file")
+  ((peak < rss_end)) && peak=$rss_end
   local wall; wall=$(awk -v a="$s0" -v b="$s1" 'BEGIN { printf "%.3f", b - a }')
   local cpu upcpu core0 core1
   cpu=$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v w="$wall" 'BEGIN { printf "%.1f", 100 * d / hz / w }')
@@ -509,6 +510,7 @@ cat >"$RUN/meta.json" <<EOF
  "idle_sessions":$IDLE_SESSIONS,"servers":$SERVERS,"sync_tools":$SYNC_TOOLS,
  "peers":"$(cd "$BENCH/peers" && node -e 'const l=require("./package-lock.json").packages;console.log(["@civic/passthrough-mcp-server","mcp-proxy","mcp-hub","@modelcontextprotocol/server-everything"].map(n=>n+" "+l["node_modules/"+n].version).join(", "))')"}
 EOF
+rm -rf "$OUT/results"
 mkdir -p "$OUT/results"
 cp "$RUN/results.jsonl" "$RUN/meta.json" "$OUT/results/"
 [[ -f "$RUN/idle.jsonl" ]] && cp "$RUN/idle.jsonl" "$OUT/results/"

@@ -71,6 +71,12 @@ def errors(res):
     return sum(res.get(k, 0) or 0 for k in ("err_connect", "err_read", "err_write", "err_status", "err_timeout", "bad"))
 
 
+def errors_cell(res):
+    if not res.get("requests"):
+        return "no answer in the window"
+    return str(errors(res))
+
+
 def index(points):
     by = {}
     for p in points:
@@ -104,8 +110,9 @@ def table(points_by, phase, workload, concurrency, targets):
                 continue
             rps = r.get("rps")
             row = [str(c), f"**{t}**" if t == "gateway" else t, num(rps), ms(r.get("p50_us")), ms(r.get("p99_us")),
-                   ms(r.get("p999_us")), str(errors(r)), num(p.get("cpu_pct")), num(p.get("rss_peak_kb", 0) / 1024)]
-            if t == "gateway" or gres is None or gres.get("failed"):
+                   ms(r.get("p999_us")), errors_cell(r), num(p.get("cpu_pct")),
+                   num(max(p.get("rss_peak_kb", 0), p.get("rss_end_kb", 0)) / 1024)]
+            if t == "gateway" or gres is None or gres.get("failed") or not rps or not r.get("requests"):
                 row += ["—", "—"]
             else:
                 row += [fmt_ratio(ratio(gres.get("rps"), rps)),
@@ -143,10 +150,14 @@ def gateway_view(metrics_path):
             continue
         rows.setdefault((server, method, outcome), {})[part] = (sums[(server, method, outcome, part)] / n * 1000, n)
     lag = None
+    pool = {}
     for line in open(metrics_path):
         if line.startswith("mcp_gateway_event_loop_lag_seconds"):
             lag = float(line.split()[-1]) * 1000
-    return rows, lag
+        m = re.match(r'^vertx_pool_queue_time_seconds_(sum|count)\{pool_name="([^"]*)",pool_type="http"\}\s+(\S+)', line)
+        if m:
+            pool.setdefault(m.group(2), {})[m.group(1)] = float(m.group(3))
+    return rows, lag, pool
 
 
 def chart(points_by, phase, workload, concurrency, targets, out_png, workdir):
@@ -167,7 +178,7 @@ def chart(points_by, phase, workload, concurrency, targets, out_png, workdir):
     script = f"""
 set terminal pngcairo size 1500,520 font "DejaVu Sans,10"
 set output "{out_png}"
-set multiplot layout 1,3 title "tools/call through each target, fast upstream (same run; wrk on its own core)"
+set multiplot layout 1,3 title "{workload} through each target, {phase} upstream (same run; load generator on its own core)"
 set logscale x 2
 set xrange [{concurrency[0] / 1.5}:{concurrency[-1] * 1.5}]
 set xtics ({xt})
@@ -219,6 +230,15 @@ def main():
       f" Targets on CPU {meta['target_cpus']}; load generator (wrk, one thread) and the upstream on CPU {meta['load_cpus']}."
       f" Every answer is checked (JSON-RPC `result`, no `error`/`isError`), failures are in *errors*.")
     w("- **Targets**: " + "; ".join(f"*{t}*: {TARGET_NOTES[t]}" for t in targets) + ".")
+    idle_core = [p["target_core_pct"] for p in points if p["target"] == "direct" and p.get("target_core_pct") is not None]
+    if idle_core:
+        mean = sum(idle_core) / len(idle_core)
+        busy = sum(1 for v in idle_core if v > 50)
+        w(f"- **Background load**: during the `direct` points the targets' CPU {meta['target_cpus']} has nothing of ours to run,"
+          f" yet it was {mean:.0f} % busy on average ({busy} of {len(idle_core)} points above 50 %)"
+          + (": another workload shared the machine during this run, so absolute numbers and tails (p99, p99.9) are"
+             " pessimistic and noisy; the interleaving keeps the ratios comparable, but single points can be off."
+             if mean > 20 else ": the machine was otherwise quiet."))
     w("")
 
     # ---------------------------------------------------------------- goals
@@ -247,13 +267,23 @@ def main():
         if worst:
             g, d = res("fast", "list", c64, "gateway"), res("fast", "list", c64, "direct")
             at64 = f"{g['rps'] / d['rps']:.2f}× at {c64} clients, " if g and d else ""
-            goals.append(("tools/list from cache ≥ direct", f"{at64}lowest {worst[0]:.2f}× (at {worst[1]} clients)", worst[0] >= 1))
+            goals.append(("tools/list from cache ≥ direct (fast upstream)", f"{at64}lowest {worst[0]:.2f}× (at {worst[1]} client{'s' if worst[1] != 1 else ''})", worst[0] >= 1))
+        ratios = [(res("everything", "list", c, "gateway")["rps"] / res("everything", "list", c, "direct")["rps"], c)
+                  for c in concurrency if res("everything", "list", c, "gateway") and res("everything", "list", c, "direct")]
+        if ratios:
+            low = min(ratios)
+            goals.append(("tools/list from cache ≥ direct (server-everything)",
+                          ", ".join(f"{r:.1f}× at {c}" for r, c in ratios), low[0] >= 1))
         worst = None
+        skipped = set()
         for wl in WORKLOAD_TITLES:
             for c in concurrency:
                 g = res("fast", wl, c, "gateway")
                 for peer in PEERS:
                     pr = res("fast", wl, c, peer)
+                    if wl == "stream" and pr and (pr.get("progress_per_response") or 0) < 100:
+                        skipped.add(peer)  # it dropped the progress events: not the same work
+                        continue
                     if g and pr and pr["rps"] > 0:
                         r = g["rps"] / pr["rps"]
                         if worst is None or r < worst[0]:
@@ -266,8 +296,10 @@ def main():
                 if g and pr and pr["rps"] > 0:
                     call64.append(f"{peer} {g['rps'] / pr['rps']:.1f}×")
             goals.append(("≥ 5× every npm peer's throughput",
-                          f"tools/call at {c64}: {', '.join(call64)}; lowest of every workload and concurrency: "
-                          f"{worst[0]:.1f}× ({worst[3]}, {worst[1]}, {worst[2]} clients)", worst[0] >= 5))
+                          (f"tools/call at {c64}: {', '.join(call64)}; " if call64 else "") + "lowest of every workload and concurrency: "
+                          f"{worst[0]:.1f}× ({worst[3]}, {worst[1]}, {worst[2]} client{'s' if worst[2] != 1 else ''})"
+                          + (f" (stream rows of {', '.join(sorted(skipped))} left out: they drop the progress events,"
+                             " so they do less work)" if skipped else ""), worst[0] >= 5))
     gi = next((i for i in idle if i["target"] == "gateway"), None)
     if gi:
         goals.append((f"{gi['sessions']:,} idle sessions in < 1 GiB RSS",
@@ -281,6 +313,12 @@ def main():
         for name, value, ok in goals:
             w(f"| {name} | {value} | {'yes' if ok else '**no**'} |")
         w("")
+        w("How to read them: the load is a closed loop, so once a target's core is saturated its latency is"
+          " clients ÷ throughput (Little's law) — at 64 clients a proxy serving 15,000 req/s has a mean latency of"
+          " ~4 ms, whatever it does per request. The added-latency goal is therefore only meaningful below saturation"
+          " (1 client, or an open-loop rate the proxy can sustain). The fast upstream answers `tools/list` from a"
+          " precomputed buffer on the load generator's core, faster than any proxy in front of it can; against"
+          " server-everything (the realistic run) the cache's advantage shows.\n")
 
     # ---------------------------------------------------------------- load tables
     w("## Load against the fast upstream\n")
@@ -349,7 +387,7 @@ def main():
     # ---------------------------------------------------------------- the gateway's own view
     view = gateway_view(os.path.join(results_dir, "gateway-metrics-after-load.txt"))
     if view:
-        rows, lag = view
+        rows, lag, pool = view
         w("## The gateway's own account (its `/metrics` after the load phase)\n")
         w("Mean per MCP message over the whole load phase, from `mcp_gateway_mcp_{request,upstream,gateway}_duration_seconds`"
           " (the gateway's part is what it adds itself: parsing, session token, overrides, relaying)."
@@ -365,9 +403,16 @@ def main():
             f3 = lambda v: "—" if v is None else f"{v:.3f}"
             w(f"| {server} | {method} | {outcome} | {req[1]:,.0f} | {f3(req[0])} | {f3(up)} | {f3(gwp)} |")
         w("")
+        for name, v in sorted(pool.items()):
+            if v.get("count"):
+                w(f"Waiting for a pooled connection to the upstream `{name}` (`vertx_pool_queue_time_seconds`, at most"
+                  f" `GATEWAY_UPSTREAM_MAX_CONNECTIONS` = 32 connections): {v['count']:,.0f} requests, mean"
+                  f" {v['sum'] / v['count'] * 1000:.2f} ms — counted in the *gateway ms* column, since the upstream is"
+                  " only marked as asked once a connection is obtained. `notification` and `delete` never mark it, so"
+                  " their upstream round trip shows as gateway time too.\n")
 
     # ---------------------------------------------------------------- problems
-    problems = [p for p in points if not p["result"].get("failed") and errors(p["result"]) > 0]
+    problems = [p for p in points if not p["result"].get("failed") and (errors(p["result"]) > 0 or not p["result"].get("requests"))]
     failed = [p for p in points if p["result"].get("failed")]
     w("## Errors seen\n")
     if not problems and not failed:
@@ -380,7 +425,7 @@ def main():
             ex = (r.get("bad_example") or "").replace("|", "\\|").replace("\n", " ")[:160]
             w(f"| {p['phase']} | {p['workload']} | {p['connections']} | {p['target']} | {r.get('err_timeout', 0)} |"
               f" {r.get('err_status', 0)} | {r.get('err_connect', 0) + r.get('err_read', 0) + r.get('err_write', 0)} |"
-              f" {r.get('bad', 0)} | `{ex}` |")
+              f" {r.get('bad', 0)} | {'no request completed within the window; ' if not r.get('requests') else ''}`{ex}` |")
         for p in failed:
             w(f"| {p['phase']} | {p['workload']} | {p['connections']} | {p['target']} | | | | | the load generator gave no result |")
         w("")
@@ -388,8 +433,11 @@ def main():
 
     os.makedirs(out_dir, exist_ok=True)
     png = os.path.join(out_dir, "latency-vs-concurrency.png")
+    # the chart: tools/call against the fast upstream, or whatever the run measured first
+    present = [(p["phase"], p["workload"]) for p in points]
+    choice = ("fast", "call") if ("fast", "call") in present else (present[0] if present else None)
     try:
-        drew = chart(by, "fast", "call", concurrency, targets, png, results_dir)
+        drew = choice is not None and chart(by, choice[0], choice[1], concurrency, targets, png, results_dir)
     except subprocess.CalledProcessError:
         drew = False
     text = "\n".join(md) + "\n"

@@ -159,6 +159,12 @@ public final class SseLoad {
               .put("arguments", new JsonObject().put("message", "hello from SseLoad")))))
           .onComplete(r -> {
             if (r.succeeded() && t0 >= startNanos && System.nanoTime() <= deadline) sessions++;
+            // a step that timed out is counted by request(); any other failure (the stream, a POST) here
+            if (r.failed() && System.nanoTime() <= deadline && !"timeout".equals(r.cause().getMessage())
+                && !"bad answer".equals(r.cause().getMessage()) && !String.valueOf(r.cause().getMessage()).matches("(stream|POST) answered.*")) {
+              errConnect++;
+              noteBad("session: " + r.cause().getMessage());
+            }
             close();
             session();
           });
