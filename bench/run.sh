@@ -157,7 +157,7 @@ HZ=$(getconf CLK_TCK)
 prepare() {
   command -v java >/dev/null || { log "needs Java 17+"; exit 1; }
   local missing=()
-  command -v nginx >/dev/null || missing+=(nginx-light)
+  command -v nginx >/dev/null || missing+=(nginx)
   command -v wrk >/dev/null || missing+=(wrk)
   command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
   if [[ ${#missing[@]} -gt 0 ]]; then
