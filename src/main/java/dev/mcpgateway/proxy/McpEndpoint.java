@@ -45,6 +45,7 @@ public final class McpEndpoint {
   private final SessionBinder binder;
   private final SessionOpener opener;
   private final UpstreamForwarder upstream;
+  private final ModernRequests modern;
 
   public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, TokenSet<ClientToken> clients, SessionCodec sessions, CapabilityCache cache,
       CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings, Clock clock) {
@@ -61,6 +62,7 @@ public final class McpEndpoint {
         .description("agent sessions this replica has seen in their idle window").register(metrics.registry());
     this.binder = new SessionBinder(sessions, cache, local, settings, clock);
     this.opener = new SessionOpener(vertx, sessions, cache, client, auths, local, clock);
+    this.modern = new ModernRequests(cache, client, auths, settings);
   }
 
   public void mount(Router router) {
@@ -109,6 +111,7 @@ public final class McpEndpoint {
 
   /** Ends every session this replica holds, upstream too (at shutdown). */
   public Future<Void> endAllSessions() {
+    modern.endAll();
     return local.drain(upstream::end);
   }
 
@@ -133,7 +136,8 @@ public final class McpEndpoint {
       return;
     }
     String version = request.getHeader(McpProtocol.Headers.PROTOCOL_VERSION);
-    if (version != null && !McpProtocol.SUPPORTED_VERSIONS.contains(version)) {
+    // a version newer than the session era's is judged with the body (stateless era, or -32022 naming what is supported)
+    if (version != null && !McpProtocol.SUPPORTED_VERSIONS.contains(version) && version.compareTo(McpProtocol.LATEST_VERSION) <= 0) {
       McpReplies.error(response, 400, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "unsupported MCP-Protocol-Version: "
           + StringsForLogs.clip(version) + " (supported: " + String.join(", ", McpProtocol.SUPPORTED_VERSIONS) + ")");
       return;
@@ -169,6 +173,10 @@ public final class McpEndpoint {
     }
     if (message.containsKey("params") && !(message.getValue("params") instanceof JsonObject)) {
       McpReplies.error(response, 400, message.getValue("id"), McpProtocol.ErrorCodes.INVALID_REQUEST, "params must be an object");
+      return;
+    }
+    if (ModernRequests.isModern(ctx.request(), message)) {
+      modern.handle(ctx, message);
       return;
     }
     Exchange.of(ctx).method = JsonRpc.isRequest(message) ? message.getString("method")

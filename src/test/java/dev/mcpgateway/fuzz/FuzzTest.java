@@ -2459,7 +2459,10 @@ class FuzzTest {
         return Expect.rpc("Accept admits neither", 406, -32600);
       }
       // header values lose their surrounding whitespace (RFC 9110 §5.5)
-      if (version != null && !SUPPORTED_VERSIONS.contains(version.strip())) return Expect.rpc("unsupported MCP-Protocol-Version", 400, -32600);
+      // a version newer than the session era's belongs to the stateless era, judged with the body (below)
+      String stripped = version == null ? null : version.strip();
+      boolean newer = stripped != null && stripped.compareTo("2025-11-25") > 0;
+      if (version != null && !SUPPORTED_VERSIONS.contains(stripped) && !newer) return Expect.rpc("unsupported MCP-Protocol-Version", 400, -32600);
       if (body == null) return Expect.rpc("empty body", 400, -32700);
       if (body.length > MAX_BODY) return Expect.rpc("message over the limit", 413, -32600);
       Object decoded;
@@ -2477,6 +2480,14 @@ class FuzzTest {
       }
       if (m.containsKey("params") && !(m.getValue("params") instanceof JsonObject)) return Expect.rpc("params not an object", 400, -32600);
       if (hasLoneSurrogate(m)) return null; // what the gateway should do here is for the report, not an oracle
+      if (newer) {
+        // MCP 2026-07-28: the header must equal _meta's protocolVersion (-32020), and be a version the gateway speaks (-32022)
+        JsonObject params = m.getValue("params") instanceof JsonObject p ? p : new JsonObject();
+        Object metaVersion = params.getValue("_meta") instanceof JsonObject meta ? meta.getValue("io.modelcontextprotocol/protocolVersion") : null;
+        if (!stripped.equals(metaVersion)) return Expect.rpc("stateless era: MCP-Protocol-Version differs from _meta", 400, -32020);
+        if (!stripped.equals("2026-07-28")) return Expect.rpc("stateless era: unsupported version", 400, -32022);
+        return null; // the rest of the stateless era's rules are ModernAgentTest's
+      }
       if (request && "initialize".equals(m.getValue("method"))) {
         return pathKind.equals("main") ? new Expect("initialize", 200, Set.of(), null) : Expect.rpc("initialize an unknown server", 404, -32600);
       }

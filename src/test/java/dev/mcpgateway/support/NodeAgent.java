@@ -15,11 +15,24 @@ public final class NodeAgent {
   private NodeAgent() {}
 
   public static JsonObject run(String url, String token, JsonArray steps) {
+    return runScript(List.of("node", "agent.mjs", url, token == null ? "" : token, steps.encode()));
+  }
+
+  /**
+   * The same with the official TypeScript SDK v2 client ({@code agent-modern.mjs}); {@code mode} is its
+   * version negotiation: {@code auto} (probe the 2026-07-28 era with server/discover, fall back to
+   * initialize), {@code legacy} or {@code pin}. The report also carries {@code era} and {@code version}.
+   */
+  public static JsonObject runModern(String url, String token, String mode, JsonArray steps) {
+    return runScript(List.of("node", "agent-modern.mjs", url, token == null ? "" : token, mode, steps.encode()));
+  }
+
+  private static JsonObject runScript(List<String> command) {
     try {
       // files, not pipes: a large report must not block the agent on a full pipe
       java.nio.file.Path out = java.nio.file.Files.createTempFile("agent", ".out");
       java.nio.file.Path err = java.nio.file.Files.createTempFile("agent", ".err");
-      ProcessBuilder builder = new ProcessBuilder(List.of("node", "agent.mjs", url, token == null ? "" : token, steps.encode()))
+      ProcessBuilder builder = new ProcessBuilder(command)
           .directory(NodePeer.testPeers().toFile())
           .redirectOutput(out.toFile())
           .redirectError(err.toFile());
