@@ -29,6 +29,9 @@ import java.util.function.UnaryOperator;
  * session activity ({@code onActivity}).
  */
 final class UpstreamRelay {
+  /** How long an upstream may take to end its event stream after the final response before it is reset. */
+  private static final long FINAL_DRAIN_MS = 1_000;
+
   private final Vertx vertx;
   private final GatewayMetrics metrics;
   private final ProxySettings settings;
@@ -83,6 +86,7 @@ final class UpstreamRelay {
     private boolean wroteSinceTick;
     private long keepAliveTimer = -1;
     private long idleTimer = -1;
+    private long drainTimer = -1;
 
     Stream(HttpClientResponse upstream, HttpServerResponse agent, Exchange exchange, Object id, UnaryOperator<JsonObject> rewrite,
         Runnable cancelUpstream, Runnable onActivity) {
@@ -130,6 +134,7 @@ final class UpstreamRelay {
       });
       upstream.exceptionHandler(e -> fail(StreamableHttpChannel.classify(e)));
       upstream.endHandler(v -> {
+        if (drainTimer >= 0) vertx.cancelTimer(drainTimer); // ended after the final response: the connection is reusable
         if (done) return;
         if (id == null || relayedEventId) {
           // a GET stream ended, or an upstream that polls (2025-11-25): the stream closed after an
@@ -185,10 +190,13 @@ final class UpstreamRelay {
       agent.write(out.append("data: ").append(data).append("\n\n").toString());
       wroteSinceTick = true;
       if (answered) {
-        // the final response: the stream has done its job
+        // the final response: the stream has done its job. The upstream normally ends it at once; let
+        // it, so the connection goes back to the pool (a reset costs a new connection per call), and
+        // reset only a stream that stays open.
         finish();
         agent.end();
-        upstream.request().reset();
+        upstream.resume();
+        drainTimer = vertx.setTimer(FINAL_DRAIN_MS, t -> upstream.request().reset());
       }
     }
 

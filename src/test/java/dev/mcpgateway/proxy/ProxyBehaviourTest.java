@@ -47,6 +47,8 @@ class ProxyBehaviourTest {
   final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
   /** How the upstream answers tools/call: "json" (default), "slow-sse", "silent", "die-mid-stream". */
   volatile String callMode = "json";
+  /** The upstream connections tools/call answers travelled on (mode "sse"). */
+  final java.util.Set<io.vertx.core.http.HttpConnection> callConnections = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   record Received(HttpMethod method, String rpcMethod, MultiMap headers, JsonObject body) {}
 
@@ -123,6 +125,10 @@ class ProxyBehaviourTest {
             response.write("event: message\ndata: " + new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/progress")
                 .put("params", new JsonObject().put("progressToken", 1).put("progress", 1)).encode() + "\n\n");
             vertx.setTimer(1000, t -> response.end("event: message\ndata: " + answer.encode() + "\n\n"));
+          }
+          case "sse" -> {
+            callConnections.add(request.connection());
+            response.end("event: message\ndata: " + answer.encode() + "\n\n");
           }
           case "die-mid-stream" -> response.write("event: message\ndata: " + new JsonObject().put("jsonrpc", "2.0")
               .put("method", "notifications/progress").put("params", new JsonObject().put("progressToken", 1).put("progress", 1)).encode()
@@ -291,6 +297,18 @@ class ProxyBehaviourTest {
         .sendJsonObject(rpc(6, "ping", null))).statusCode());
     assertEquals(200, result(mcp(HttpMethod.POST, "acme", "srv", TestGateway.AGENT, session).sendJsonObject(rpc(7, "ping", null))).statusCode(),
         "agents that are not browsers send no Origin");
+  }
+
+  @Test
+  void upstreamConnectionsAreReusedAfterAnEventStreamAnswer() throws Exception {
+    callMode = "sse";
+    String session = initialize(TestGateway.AGENT);
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<Buffer> answer = result(mcp(HttpMethod.POST, "acme", "srv", TestGateway.AGENT, session)
+          .sendJsonObject(rpc(10 + i, "tools/call", new JsonObject().put("name", "say"))));
+      assertTrue(answer.bodyAsString().contains("called echo"), answer.bodyAsString());
+    }
+    assertTrue(callConnections.size() <= 2, "20 streamed answers used " + callConnections.size() + " upstream connections");
   }
 
   @Test
