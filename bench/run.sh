@@ -19,6 +19,10 @@
 #   PG_URL (default postgresql://postgres@127.0.0.1:5432/test)
 #   BENCH_TARGET_CPUS=0  BENCH_LOAD_CPUS=1   cores for the targets under test / for load generator + upstream
 #   BENCH_PORT_BASE=19000   BENCH_OUT=bench (where RESULTS.md goes)   BENCH_QUICK=1: a short smoke run
+#   BENCH_GATEWAY_JAR=target/mcp-gateway.jar   the gateway jar under test, e.g. another commit's build (not rebuilt
+#                           when set; the upstream and the load tools still run from this tree's target/mcp-gateway.jar)
+#   BENCH_GATEWAY_ENV=""    extra KEY=VALUE words (space-separated) in the environment of every gateway started,
+#                           e.g. BENCH_GATEWAY_ENV="GATEWAY_UPSTREAM_MAX_CONNECTIONS=128"
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -58,6 +62,8 @@ ADMIN=bench-admin-secret
 AGENT=bench-agent-secret
 APIKEY=bench-api-key
 JAR=$ROOT/target/mcp-gateway.jar
+GW_JAR=$(realpath -m "${BENCH_GATEWAY_JAR:-$JAR}")
+read -r -a GW_ENV <<<"${BENCH_GATEWAY_ENV:-}"
 PEERS=$BENCH/peers/node_modules
 RUN=$(mktemp -d /tmp/mcp-bench.XXXXXX)
 mkdir -p "$RUN/logs" "$RUN/sessions" "$RUN/classes"
@@ -93,6 +99,7 @@ stop_bg() { # name...
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  [[ -n "${SAMPLER:-}" ]] && kill "$SAMPLER" 2>/dev/null
   [[ ${#PID[@]} -gt 0 ]] && stop_bg "${!PID[@]}"
   if [[ -n "${PG_SCHEMA_TO_DROP:-}" ]]; then
     psql "$PG" -q -c "DROP SCHEMA IF EXISTS $PG_SCHEMA_TO_DROP CASCADE" >/dev/null 2>&1 || true
@@ -152,6 +159,8 @@ core_busy() { # cpu index -> "busy total" jiffies
   done </proc/stat
 }
 HZ=$(getconf CLK_TCK)
+# TCP connections opened by this host so far (ActiveOpens in /proc/net/snmp: every connect(), whoever makes it)
+tcp_opens() { awk '$1 == "Tcp:" { if (!col) { for (i = 2; i <= NF; i++) if ($i == "ActiveOpens") col = i } else { print $col; exit } }' /proc/net/snmp; }
 
 # ------------------------------------------------------------------ preparation
 prepare() {
@@ -169,6 +178,7 @@ prepare() {
     log "building the gateway jar"
     (cd "$ROOT" && mvn -B -ntp -q -DskipTests package)
   fi
+  [[ -f "$GW_JAR" ]] || { log "no gateway jar at $GW_JAR (BENCH_GATEWAY_JAR)"; exit 1; }
   if [[ ! -d "$PEERS" || "$BENCH/peers/package-lock.json" -nt "$PEERS/.package-lock.json" ]]; then
     log "installing the npm peers (npm ci)"
     (cd "$BENCH/peers" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
@@ -183,7 +193,7 @@ start_gateway() { # name port data-dir [extra env...]
   mkdir -p "$data"
   start_bg "$name" "$TCPU" env GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$port" GATEWAY_DATA_DIR="$data" \
     GATEWAY_ADMIN_TOKEN=$ADMIN GATEWAY_CLIENT_TOKEN=$AGENT GATEWAY_LOG_LEVEL=warn GATEWAY_ACCESS_LOG=false \
-    GATEWAY_CLIENT_RPS=0 GATEWAY_ACCOUNT_RPS=0 GATEWAY_SHUTDOWN_GRACE_MS=2000 "$@" java -jar "$JAR"
+    GATEWAY_CLIENT_RPS=0 GATEWAY_ACCOUNT_RPS=0 GATEWAY_SHUTDOWN_GRACE_MS=2000 ${GW_ENV[@]+"${GW_ENV[@]}"} "$@" java -jar "$GW_JAR"
   wait_http "http://127.0.0.1:$port/health/ready"
 }
 api() { # method url [json]
@@ -289,7 +299,11 @@ point() { # phase target workload connections sessions-file
       sleep 0.25
     done
   ) &
-  sampler=$!
+  sampler=$! SAMPLER=$!
+  # the gateway's wait for a pooled upstream connection (scraped outside the window: curl connects too)
+  local q0="0 0" q1="0 0" o0 o1
+  [[ $target == gateway ]] && q0=$(pool_queue "$UPPORT")
+  o0=$(tcp_opens)
   t0=$(ticks "$measured") u0=$(ticks "$up")
   read -r -a c0 <<<"$(core_busy "$TCPU") $(core_busy "$LCPU")"
   local s0; s0=$(date +%s.%N)
@@ -297,7 +311,12 @@ point() { # phase target workload connections sessions-file
   local s1; s1=$(date +%s.%N)
   t1=$(ticks "$measured") u1=$(ticks "$up")
   read -r -a c1 <<<"$(core_busy "$TCPU") $(core_busy "$LCPU")"
+  o1=$(tcp_opens)
+  [[ $target == gateway ]] && q1=$(pool_queue "$UPPORT")
+  local pool; pool=$(awk -v a="$q0" -v b="$q1" 'BEGIN { split(a, x, " "); split(b, y, " ")
+    n = y[2] - x[2]; printf "\"pool_waits\":%d,\"pool_wait_mean_ms\":%.3f", n, (n > 0 ? 1000 * (y[1] - x[1]) / n : 0) }')
   kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  SAMPLER=""
   local rss_end; rss_end=$(rss_kb "$measured")
   local peak; peak=$(cat "$peak_file")
   ((peak < rss_end)) && peak=$rss_end
@@ -307,10 +326,10 @@ point() { # phase target workload connections sessions-file
   upcpu=$(awk -v d=$((u1 - u0)) -v hz="$HZ" -v w="$wall" 'BEGIN { printf "%.1f", 100 * d / hz / w }')
   core0=$(awk -v b=$((c1[0] - c0[0])) -v t=$((c1[1] - c0[1])) 'BEGIN { printf "%.1f", t ? 100 * b / t : 0 }')
   core1=$(awk -v b=$((c1[2] - c0[2])) -v t=$((c1[3] - c0[3])) 'BEGIN { printf "%.1f", t ? 100 * b / t : 0 }')
-  printf '{"phase":"%s","target":"%s","workload":"%s","connections":%d,"cpu_pct":%s,"rss_peak_kb":%d,"rss_end_kb":%d,"upstream_cpu_pct":%s,"target_core_pct":%s,"load_core_pct":%s,"load1":"%s","result":%s}\n' \
+  printf '{"phase":"%s","target":"%s","workload":"%s","connections":%d,"cpu_pct":%s,"rss_peak_kb":%d,"rss_end_kb":%d,"upstream_cpu_pct":%s,"target_core_pct":%s,"load_core_pct":%s,"load1":"%s","tcp_active_opens":%d,%s,"result":%s}\n' \
     "$phase" "$target" "$workload" "$conns" "$cpu" "$peak" "$rss_end" "$upcpu" "$core0" "$core1" \
-    "$(cut -d' ' -f1 /proc/loadavg)" "$result" >>"$RESULTS"
-  log "  $phase $workload c=$conns $target: $(grep -o '"rps":[0-9.]*' <<<"$result" | head -1) $(grep -o '"p99_us":[0-9]*' <<<"$result") cpu=$cpu% bad=$(grep -o '"bad":[0-9]*' <<<"$result" | cut -d: -f2)"
+    "$(cut -d' ' -f1 /proc/loadavg)" "$((o1 - o0))" "$pool" "$result" >>"$RESULTS"
+  log "  $phase $workload c=$conns $target: $(grep -o '"rps":[0-9.]*' <<<"$result" | head -1) $(grep -o '"p99_us":[0-9]*' <<<"$result") cpu=$cpu% bad=$(grep -o '"bad":[0-9]*' <<<"$result" | cut -d: -f2) tcp_opens=$((o1 - o0))"
 }
 
 # The load matrix for one upstream: per workload, every target warmed up, then for each concurrency
@@ -363,6 +382,10 @@ jit_warmup() { # workloads...
 scrape() { curl -s "http://127.0.0.1:$1/metrics"; }
 heap_bytes() { scrape "$1" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ { s += $NF } END { printf "%d", s }'; }
 metric() { scrape "$1" | awk -v m="$2" 'index($0, m) == 1 { s += $NF } END { printf "%d", s }'; }
+pool_queue() { # upstream-port -> "seconds count" of vertx_pool_queue_time_seconds for the gateway's pool to 127.0.0.1:port
+  scrape $P_GW | awk -v p="pool_name=\"127.0.0.1:$1\"" 'index($0, "vertx_pool_queue_time_seconds_") == 1 && index($0, p) {
+    if ($1 ~ /_sum\{/) s += $NF; else if ($1 ~ /_count\{/) n += $NF } END { printf "%.6f %d", s, n }'
+}
 
 # ------------------------------------------------------------------ phases
 phase_load() {
@@ -398,6 +421,7 @@ phase_load() {
     JIT_WARMUP=$((JIT_WARMUP / 3)) jit_warmup $EVERYTHING_WORKLOADS
     # shellcheck disable=SC2086
     matrix everything $EVERYTHING_WORKLOADS
+    scrape $P_GW >"$RUN/gateway-metrics-after-everything.txt"
     stop_bg civic mcp-proxy mcp-hub everything
   fi
   stop_bg gateway nginx
@@ -504,17 +528,20 @@ cat >"$RUN/meta.json" <<EOF
  "host":"$(hostname)","kernel":"$(uname -r)","cpu_model":"$(lscpu | sed -n 's/^Model name: *//p' | head -1)",
  "nproc":$(nproc),"mem_gib":$(awk '/MemTotal/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo),
  "java":"$(java -version 2>&1 | head -1 | tr -d '"')","node":"$(node -v)","nginx":"$(nginx -v 2>&1 | sed 's/.*: //')",
- "wrk":"$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)","gateway_commit":"$(git -C "$ROOT" rev-parse --short HEAD)",
+ "wrk":"$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)","gateway_commit":"$(git -C "$(dirname "$GW_JAR")" rev-parse --short HEAD 2>/dev/null || echo unknown)",
+ "gateway_jar":"$GW_JAR","gateway_env":"${BENCH_GATEWAY_ENV:-}",
  "seconds":$SECS,"warmup":$WARMUP,"jit_warmup":$JIT_WARMUP,"concurrency":"$CONCURRENCY","target_cpus":"$TCPU","load_cpus":"$LCPU",
  "timeout":$TIMEOUT,"load_start":"$LOAD_START","load_end":"$(cut -d' ' -f1-3 /proc/loadavg)",
  "idle_sessions":$IDLE_SESSIONS,"servers":$SERVERS,"sync_tools":$SYNC_TOOLS,
  "peers":"$(cd "$BENCH/peers" && node -e 'const l=require("./package-lock.json").packages;console.log(["@civic/passthrough-mcp-server","mcp-proxy","mcp-hub","@modelcontextprotocol/server-everything"].map(n=>n+" "+l["node_modules/"+n].version).join(", "))')"}
 EOF
-rm -rf "$OUT/results"
 mkdir -p "$OUT/results"
+# only the files this script writes: bench/results/ also holds kept runs (e.g. before-after/)
+rm -f "$OUT/results"/{results.jsonl,meta.json,idle.jsonl,control.jsonl,gateway-metrics-after-load.txt,gateway-metrics-after-everything.txt}
 cp "$RUN/results.jsonl" "$RUN/meta.json" "$OUT/results/"
 [[ -f "$RUN/idle.jsonl" ]] && cp "$RUN/idle.jsonl" "$OUT/results/"
 [[ -f "$RUN/control.jsonl" ]] && cp "$RUN/control.jsonl" "$OUT/results/"
 [[ -f "$RUN/gateway-metrics-after-load.txt" ]] && cp "$RUN/gateway-metrics-after-load.txt" "$OUT/results/"
+[[ -f "$RUN/gateway-metrics-after-everything.txt" ]] && cp "$RUN/gateway-metrics-after-everything.txt" "$OUT/results/"
 python3 "$BENCH/lib/report.py" "$OUT/results" "$OUT"
 log "done: $OUT/RESULTS.md and $OUT/latency-vs-concurrency.png ($(( $(date +%s) - $(date -d "$STARTED" +%s) )) s)"

@@ -222,6 +222,8 @@ def main():
       f" (load average at start {meta['load_start']}, at end {meta['load_end']})")
     w(f"- **Software**: {meta['java']}; Node {meta['node']}; nginx {meta['nginx']}; {meta['wrk']};"
       f" gateway commit `{meta['gateway_commit']}`; peers: {meta['peers']}")
+    if meta.get("gateway_env"):
+        w(f"- **Gateway environment added** (`BENCH_GATEWAY_ENV`): `{meta['gateway_env']}`")
     w(f"- **Command**: `{meta['command']}`")
     w(f"- **Method**: {meta['seconds']} s measured per point; before the first point every target got mixed warm-up load"
       f" ({meta.get('jit_warmup', 30)} s for the gateway, whose JIT needs that on one core; a third of it for the Node peers"
@@ -403,10 +405,12 @@ def main():
             f3 = lambda v: "—" if v is None else f"{v:.3f}"
             w(f"| {server} | {method} | {outcome} | {req[1]:,.0f} | {f3(req[0])} | {f3(up)} | {f3(gwp)} |")
         w("")
+        maxconn = re.search(r"GATEWAY_UPSTREAM_MAX_CONNECTIONS=(\d+)", meta.get("gateway_env", ""))
+        maxconn = maxconn.group(1) if maxconn else "32"
         for name, v in sorted(pool.items()):
             if v.get("count"):
                 w(f"Waiting for a pooled connection to the upstream `{name}` (`vertx_pool_queue_time_seconds`, at most"
-                  f" `GATEWAY_UPSTREAM_MAX_CONNECTIONS` = 32 connections): {v['count']:,.0f} requests, mean"
+                  f" `GATEWAY_UPSTREAM_MAX_CONNECTIONS` = {maxconn} connections): {v['count']:,.0f} requests, mean"
                   f" {v['sum'] / v['count'] * 1000:.2f} ms — counted in the *gateway ms* column, since the upstream is"
                   " only marked as asked once a connection is obtained. `notification` and `delete` never mark it, so"
                   " their upstream round trip shows as gateway time too.\n")
