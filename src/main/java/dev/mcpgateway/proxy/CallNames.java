@@ -1,7 +1,10 @@
 package dev.mcpgateway.proxy;
 
+import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.model.CapabilityOverride;
 import dev.mcpgateway.sync.Capabilities;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +12,7 @@ import java.util.Optional;
 /**
  * Maps the name an agent calls ({@code tools/call}, {@code prompts/get}) to the upstream name, or
  * refuses it: disabled items, unknown names and the upstream name of an aliased item never reach
- * the upstream. A pure function of the capabilities.
+ * the upstream. {@link #resolve} is a pure function of the capabilities; {@link #admit} applies it to a message.
  *
  * <p>Once the server has synced, the exposed → upstream map is exact. Before its first successful
  * sync the gateway knows only the overrides, and applies them: an alias maps to its item, a
@@ -37,5 +40,28 @@ final class CallNames {
       }
     }
     return Optional.of(exposed);
+  }
+
+  /**
+   * A {@code tools/call} or {@code prompts/get} of either era: labels the exchange (only names the
+   * server has become metric labels, anything else is "other"), and either maps the exposed name to
+   * the upstream one in place (true: forward it) or answers the agent's refusal, -32602, without any
+   * upstream trip (false).
+   */
+  static boolean admit(HttpServerResponse response, Exchange exchange, JsonObject message, Capabilities capabilities, Kind kind) {
+    JsonObject params = message.getJsonObject("params");
+    String exposed = params == null || !(params.getValue("name") instanceof String name) ? null : name;
+    Optional<String> upstreamName = resolve(exposed, capabilities, kind);
+    exchange.kind = kind == Kind.TOOL ? "tool" : "prompt";
+    Map<String, String> known = kind == Kind.TOOL ? capabilities.toolNames() : capabilities.promptNames();
+    if (exposed != null && known.containsKey(exposed)) exchange.exposedName = exposed;
+    if (upstreamName.isEmpty()) {
+      exchange.outcome("refused");
+      McpReplies.json(response, 200, McpReplies.error(message.getValue("id"), McpProtocol.ErrorCodes.INVALID_PARAMS,
+          (kind == Kind.TOOL ? "Unknown tool: " : "Unknown prompt: ") + (exposed == null ? "(no name)" : StringsForLogs.clip(exposed)), null));
+      return false;
+    }
+    params.put("name", upstreamName.get());
+    return true;
   }
 }

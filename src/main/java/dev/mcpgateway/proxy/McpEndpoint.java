@@ -26,7 +26,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -215,30 +214,14 @@ public final class McpEndpoint {
         if (synced) McpReplies.json(ctx.response(), 200, JsonRpc.result(id, new JsonObject().put("prompts", capabilities.exposedPrompts())));
         else upstream.forward(ctx, bound, message, ListRewrites.prompts(capabilities));
       }
-      case McpProtocol.Methods.TOOLS_CALL -> call(ctx, bound, message, CallNames.Kind.TOOL, "Unknown tool: ");
-      case McpProtocol.Methods.PROMPTS_GET -> call(ctx, bound, message, CallNames.Kind.PROMPT, "Unknown prompt: ");
+      case McpProtocol.Methods.TOOLS_CALL, McpProtocol.Methods.PROMPTS_GET -> {
+        CallNames.Kind kind = method.equals(McpProtocol.Methods.TOOLS_CALL) ? CallNames.Kind.TOOL : CallNames.Kind.PROMPT;
+        if (CallNames.admit(ctx.response(), Exchange.of(ctx), message, capabilities, kind)) {
+          upstream.forward(ctx, bound, message, UnaryOperator.identity());
+        }
+      }
       default -> upstream.forward(ctx, bound, message, UnaryOperator.identity());
     }
-  }
-
-  /** Maps the exposed name to the upstream one in place, or refuses without reaching upstream. */
-  private void call(RoutingContext ctx, BoundSession bound, JsonObject message, CallNames.Kind kind, String refusal) {
-    JsonObject params = message.getJsonObject("params");
-    String exposed = params == null || !(params.getValue("name") instanceof String name) ? null : name;
-    Optional<String> upstreamName = CallNames.resolve(exposed, bound.capabilities(), kind);
-    Exchange exchange = Exchange.of(ctx);
-    exchange.kind = kind == CallNames.Kind.TOOL ? "tool" : "prompt";
-    // only names the server has become label values: anything else is "other"
-    var known = kind == CallNames.Kind.TOOL ? bound.capabilities().toolNames() : bound.capabilities().promptNames();
-    if (exposed != null && known.containsKey(exposed)) exchange.exposedName = exposed;
-    if (upstreamName.isEmpty()) {
-      exchange.outcome("refused");
-      McpReplies.json(ctx.response(), 200, McpReplies.error(message.getValue("id"), McpProtocol.ErrorCodes.INVALID_PARAMS,
-          refusal + (exposed == null ? "(no name)" : StringsForLogs.clip(exposed)), null));
-      return;
-    }
-    params.put("name", upstreamName.get());
-    upstream.forward(ctx, bound, message, UnaryOperator.identity());
   }
 
   // ---------------------------------------------------------------- initialize: a new session

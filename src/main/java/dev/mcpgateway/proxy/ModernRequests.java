@@ -21,7 +21,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -125,8 +124,12 @@ final class ModernRequests {
         if (synced) reply(ctx, id, cacheable(new JsonObject().put("prompts", capabilities.exposedPrompts())));
         else forward(ctx, capabilities, client, message, ListRewrites.prompts(capabilities));
       }
-      case McpProtocol.Methods.TOOLS_CALL -> call(ctx, capabilities, client, message, CallNames.Kind.TOOL, "Unknown tool: ");
-      case McpProtocol.Methods.PROMPTS_GET -> call(ctx, capabilities, client, message, CallNames.Kind.PROMPT, "Unknown prompt: ");
+      case McpProtocol.Methods.TOOLS_CALL, McpProtocol.Methods.PROMPTS_GET -> {
+        CallNames.Kind kind = method.equals(McpProtocol.Methods.TOOLS_CALL) ? CallNames.Kind.TOOL : CallNames.Kind.PROMPT;
+        if (CallNames.admit(ctx.response(), Exchange.of(ctx), message, capabilities, kind)) {
+          forward(ctx, capabilities, client, message, UnaryOperator.identity());
+        }
+      }
       default -> {
         if (FORWARDED.contains(method)) {
           forward(ctx, capabilities, client, message, UnaryOperator.identity());
@@ -137,24 +140,6 @@ final class ModernRequests {
         }
       }
     }
-  }
-
-  private void call(RoutingContext ctx, Capabilities capabilities, String client, JsonObject message, CallNames.Kind kind, String refusal) {
-    JsonObject params = message.getJsonObject("params");
-    String exposed = params.getValue("name") instanceof String name ? name : null;
-    Optional<String> upstreamName = CallNames.resolve(exposed, capabilities, kind);
-    Exchange exchange = Exchange.of(ctx);
-    exchange.kind = kind == CallNames.Kind.TOOL ? "tool" : "prompt";
-    Map<String, String> known = kind == CallNames.Kind.TOOL ? capabilities.toolNames() : capabilities.promptNames();
-    if (exposed != null && known.containsKey(exposed)) exchange.exposedName = exposed;
-    if (upstreamName.isEmpty()) {
-      exchange.outcome("refused");
-      McpReplies.json(ctx.response(), 200, McpReplies.error(message.getValue("id"), McpProtocol.ErrorCodes.INVALID_PARAMS,
-          refusal + (exposed == null ? "(no name)" : StringsForLogs.clip(exposed)), null));
-      return;
-    }
-    params.put("name", upstreamName.get());
-    forward(ctx, capabilities, client, message, UnaryOperator.identity());
   }
 
   /** Over the upstream session this (server, client) keeps; a session the upstream forgot (404) is opened again, once. */
