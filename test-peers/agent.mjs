@@ -3,19 +3,29 @@
 //
 //   node agent.mjs <url> <bearer token or ""> '<steps as JSON>'
 //
-// Steps: {"op": "listTools"} | {"op": "listPrompts"} | {"op": "listResources"}
+// Steps: {"op": "capabilities", "elicitAnswer": "42"} (first: declare elicitation, answer every form with {answer})
+//        {"op": "wait", "ms": 500} | {"op": "listTools"} | {"op": "listPrompts"} | {"op": "listResources"}
 //        {"op": "callTool", "name", "arguments", "progress": true} | {"op": "getPrompt", "name", "arguments"}
 //        {"op": "readResource", "uri"} | {"op": "terminate"}
 // Each step reports {op, ok, result | error, progress: [ms since the step started, ...], ms}.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ElicitRequestSchema, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 
 const [url, token, stepsJson] = process.argv.slice(2);
 const steps = JSON.parse(stepsJson || "[]");
 const headers = token ? { Authorization: `Bearer ${token}` } : {};
 const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
-const client = new Client({ name: "gateway-test-agent", version: "1.0.0" });
-const report = { steps: [] };
+const setup = steps.find((s) => s.op === "capabilities");
+const client = new Client({ name: "gateway-test-agent", version: "1.0.0" }, setup ? { capabilities: { elicitation: {} } } : undefined);
+const report = { steps: [], elicited: [], notifications: [] };
+if (setup) {
+  client.setRequestHandler(ElicitRequestSchema, async (request) => {
+    report.elicited.push(request.params.message);
+    return { action: "accept", content: { answer: setup.elicitAnswer } };
+  });
+}
+client.setNotificationHandler(ToolListChangedNotificationSchema, async () => { report.notifications.push("notifications/tools/list_changed"); });
 const deadline = setTimeout(() => { report.error = "agent timed out"; finish(2); }, 50_000);
 
 function finish(code) {
@@ -42,6 +52,8 @@ try {
         case "callTool": entry.result = await client.callTool({ name: step.name, arguments: step.arguments ?? {} }, undefined, options); break;
         case "getPrompt": entry.result = await client.getPrompt({ name: step.name, arguments: step.arguments ?? {} }, options); break;
         case "readResource": entry.result = await client.readResource({ uri: step.uri }, options); break;
+        case "capabilities": entry.result = {}; break;
+        case "wait": await new Promise((resolve) => setTimeout(resolve, step.ms)); entry.result = {}; break;
         case "terminate": await transport.terminateSession(); entry.result = {}; break;
         default: throw new Error(`unknown op ${step.op}`);
       }

@@ -74,7 +74,23 @@ final class HttpExchange {
   }
 
   static McpClientException.HttpStatus status(HttpClientResponse response) {
+    return status(response, null);
+  }
+
+  /** The status as a failure, with the JSON-RPC error code of its body when the body is such an error. */
+  static McpClientException.HttpStatus status(HttpClientResponse response, Buffer body) {
     String reason = response.statusMessage() == null || response.statusMessage().isBlank() ? "" : " " + response.statusMessage();
-    return new McpClientException.HttpStatus(response.statusCode(), "upstream answered HTTP " + response.statusCode() + reason);
+    Integer rpcCode = null;
+    if (body != null && body.length() > 0) {
+      try {
+        if (io.vertx.core.json.Json.decodeValue(body) instanceof io.vertx.core.json.JsonObject message
+            && message.getValue("error") instanceof io.vertx.core.json.JsonObject error && error.getValue("code") instanceof Integer code) {
+          rpcCode = code;
+        }
+      } catch (io.vertx.core.json.DecodeException notJson) {
+        // a plain-text or HTML error page: the status alone says it
+      }
+    }
+    return new McpClientException.HttpStatus(response.statusCode(), "upstream answered HTTP " + response.statusCode() + reason, rpcCode);
   }
 }

@@ -13,11 +13,12 @@ import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
 /**
- * The gateway's MCP client: connects to an upstream endpoint, negotiates the protocol version,
- * and answers an initialized {@link McpSession} over Streamable HTTP or, for servers that refuse
- * it, the legacy HTTP+SSE transport (the specification's backwards-compatibility procedure: a
- * POST of {@code initialize} answered 400, 404 or 405 means "try GET"). The transport each
- * endpoint speaks is remembered. One pooled HTTP client serves every upstream; nothing blocks.
+ * The gateway's MCP client: connects to an upstream endpoint, finds the era and transport it
+ * speaks (see {@link #connect}), and answers an initialized {@link McpSession}: stateless
+ * (2026-07-28), Streamable HTTP with a session, or, for servers that refuse the POST, the legacy
+ * HTTP+SSE transport (a POST of {@code initialize} answered 400, 404 or 405 means "try GET"). The
+ * transport each endpoint speaks is remembered. One pooled HTTP client serves every upstream;
+ * nothing blocks.
  */
 public final class McpClient {
   private static final Set<Integer> LEGACY_HINTS = Set.of(400, 404, 405);
@@ -93,8 +94,53 @@ public final class McpClient {
     return transports.getIfPresent(endpoint);
   }
 
+  /**
+   * An initialized conversation with the upstream, in the era it speaks. Unknown upstreams are
+   * probed as the 2026-07-28 specification has dual-era clients do it: a modern
+   * {@code server/discover} first; an answer, or a modern error, means "modern"; any other 4xx or
+   * JSON-RPC error means a session-era server, spoken to with {@code initialize} (and, if it
+   * refuses the POST, the legacy HTTP+SSE transport). The era found is remembered per endpoint and
+   * probed again when a remembered one stops working that way.
+   */
   public Future<McpSession> connect(String endpoint, UpstreamAuth auth) {
-    if (rememberedTransport(endpoint) == McpSession.Transport.LEGACY_SSE) return legacy(endpoint, auth);
+    McpSession.Transport known = rememberedTransport(endpoint);
+    if (known == null) return detect(endpoint, auth);
+    Future<McpSession> session = switch (known) {
+      case STATELESS -> stateless(endpoint, auth);
+      case LEGACY_SSE -> legacy(endpoint, auth);
+      case STREAMABLE_HTTP -> sessionEra(endpoint, auth);
+    };
+    return session.recover(e -> {
+      if (!(e instanceof McpClientException.HttpStatus status) || !LEGACY_HINTS.contains(status.status())) return Future.failedFuture(e);
+      transports.invalidate(endpoint); // the server changed eras (an upgrade, a rollback): find out again, once
+      return detect(endpoint, auth);
+    });
+  }
+
+  private Future<McpSession> detect(String endpoint, UpstreamAuth auth) {
+    return stateless(endpoint, auth).recover(e -> speaksSessionEra(e) ? sessionEra(endpoint, auth) : Future.failedFuture(e));
+  }
+
+  /**
+   * Whether a failed modern probe means "a session-era server": a 4xx (other than an
+   * authentication or rate refusal) or a JSON-RPC error that no modern server would give, or a
+   * modern server that does not support this version (its {@code initialize} may still work).
+   */
+  private static boolean speaksSessionEra(Throwable e) {
+    if (e instanceof McpClientException.HttpStatus status) {
+      int code = status.status();
+      if (code < 400 || code >= 500 || code == 401 || code == 403 || code == 407 || code == 429) return false;
+      return status.rpcCode() == null || !McpProtocol.Modern.ERRORS.contains(status.rpcCode())
+          || status.rpcCode() == McpProtocol.Modern.UNSUPPORTED_VERSION;
+    }
+    if (e instanceof McpClientException.RpcError rpc) {
+      return !McpProtocol.Modern.ERRORS.contains(rpc.code()) || rpc.code() == McpProtocol.Modern.UNSUPPORTED_VERSION;
+    }
+    return e instanceof McpClientException.ProtocolViolation;
+  }
+
+  /** Streamable HTTP with a session, falling back to the legacy transport when the POST is refused. */
+  private Future<McpSession> sessionEra(String endpoint, UpstreamAuth auth) {
     return streamable(endpoint, auth).recover(e -> {
       if (!(e instanceof McpClientException.HttpStatus status) || !LEGACY_HINTS.contains(status.status())) {
         return Future.failedFuture(e);
@@ -105,8 +151,37 @@ public final class McpClient {
     });
   }
 
+  /** The stateless era: {@code server/discover} stands in for {@code initialize}. */
+  private Future<McpSession> stateless(String endpoint, UpstreamAuth auth) {
+    StreamableHttpSession session = new StreamableHttpSession(vertx, guardedHttp, endpoint, auth, limits, true);
+    return session.request(McpProtocol.Modern.DISCOVER, null)
+        .compose(discovered -> {
+          if (!(discovered.getValue("supportedVersions") instanceof io.vertx.core.json.JsonArray versions)
+              || !versions.contains(McpProtocol.Modern.VERSION)) {
+            return Future.failedFuture(new McpClientException.ProtocolViolation(
+                "upstream's server/discover result does not list " + McpProtocol.Modern.VERSION));
+          }
+          session.initialized(McpProtocol.Modern.VERSION, initializeResultOf(discovered));
+          return Future.succeededFuture((McpSession) session);
+        })
+        .onSuccess(s -> transports.put(endpoint, McpSession.Transport.STATELESS));
+  }
+
+  /** A {@code server/discover} result in the shape of an {@code initialize} result, which the rest of the gateway reads. */
+  static JsonObject initializeResultOf(JsonObject discovered) {
+    JsonObject meta = discovered.getValue("_meta") instanceof JsonObject m ? m : new JsonObject();
+    JsonObject serverInfo = meta.getValue(McpProtocol.Modern.META_SERVER_INFO) instanceof JsonObject info
+        ? info.copy() : new JsonObject().put("name", "unknown").put("version", "");
+    JsonObject result = new JsonObject()
+        .put("protocolVersion", McpProtocol.Modern.VERSION)
+        .put("capabilities", discovered.getValue("capabilities") instanceof JsonObject c ? c.copy() : new JsonObject())
+        .put("serverInfo", serverInfo);
+    if (discovered.getValue("instructions") instanceof String instructions) result.put("instructions", instructions);
+    return result;
+  }
+
   private Future<McpSession> streamable(String endpoint, UpstreamAuth auth) {
-    StreamableHttpSession session = new StreamableHttpSession(vertx, guardedHttp, endpoint, auth, limits);
+    StreamableHttpSession session = new StreamableHttpSession(vertx, guardedHttp, endpoint, auth, limits, false);
     return session.request(McpProtocol.Methods.INITIALIZE, initializeParams())
         .compose(result -> negotiated(result).map(version -> {
           session.initialized(version, result);

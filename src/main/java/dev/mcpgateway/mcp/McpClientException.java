@@ -51,14 +51,25 @@ public sealed abstract class McpClientException extends RuntimeException {
   /** The server answered with an HTTP error status. */
   public static final class HttpStatus extends McpClientException {
     private final int status;
+    private final Integer rpcCode;
 
     public HttpStatus(int status, String message) {
+      this(status, message, null);
+    }
+
+    public HttpStatus(int status, String message, Integer rpcCode) {
       super(message, null);
       this.status = status;
+      this.rpcCode = rpcCode;
     }
 
     public int status() {
       return status;
+    }
+
+    /** The JSON-RPC error code of the response body, when it held one. */
+    public Integer rpcCode() {
+      return rpcCode;
     }
   }
 

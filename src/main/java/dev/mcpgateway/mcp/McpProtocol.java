@@ -1,6 +1,7 @@
 package dev.mcpgateway.mcp;
 
 import java.util.List;
+import java.util.Set;
 
 /** MCP's names in one place: methods, HTTP headers, protocol versions and JSON-RPC error codes. */
 public final class McpProtocol {
@@ -42,6 +43,36 @@ public final class McpProtocol {
     public static final int METHOD_NOT_FOUND = -32601;
     public static final int INVALID_PARAMS = -32602;
     public static final int INTERNAL_ERROR = -32603;
+  }
+
+  /**
+   * The stateless era (2026-07-28 and later): no session and no {@code initialize}; every request
+   * carries its version, capabilities and identity in {@code _meta}, and mirrors method and name
+   * in headers that intermediaries route on.
+   */
+  public static final class Modern {
+    private Modern() {}
+
+    public static final String VERSION = "2026-07-28";
+    public static final List<String> VERSIONS = List.of(VERSION);
+    public static final String META_PREFIX = "io.modelcontextprotocol/";
+    public static final String META_VERSION = META_PREFIX + "protocolVersion";
+    public static final String META_CAPABILITIES = META_PREFIX + "clientCapabilities";
+    public static final String META_CLIENT_INFO = META_PREFIX + "clientInfo";
+    public static final String META_SERVER_INFO = META_PREFIX + "serverInfo";
+    public static final String META_SUBSCRIPTION = META_PREFIX + "subscriptionId";
+    public static final String METHOD_HEADER = "Mcp-Method";
+    public static final String NAME_HEADER = "Mcp-Name";
+    public static final String PARAM_HEADER_PREFIX = "Mcp-Param-";
+    public static final String DISCOVER = "server/discover";
+    public static final String LISTEN = "subscriptions/listen";
+    public static final int HEADER_MISMATCH = -32020;
+    public static final int MISSING_CAPABILITY = -32021;
+    public static final int UNSUPPORTED_VERSION = -32022;
+    /** Errors only a modern server answers: one of them on a probe means "modern", never "fall back". */
+    public static final Set<Integer> ERRORS = Set.of(HEADER_MISMATCH, MISSING_CAPABILITY, UNSUPPORTED_VERSION);
+    /** Methods whose name (or URI) travels in {@code Mcp-Name}. */
+    public static final Set<String> NAMED = Set.of(Methods.TOOLS_CALL, Methods.PROMPTS_GET, "resources/read");
   }
 
   /** Legacy HTTP+SSE (2024-11-05): the first event of the GET stream names the POST endpoint. */

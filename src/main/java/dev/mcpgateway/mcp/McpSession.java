@@ -6,7 +6,8 @@ import io.vertx.core.json.JsonObject;
 /** An initialized conversation with one upstream MCP server, over whichever transport it speaks. */
 public interface McpSession {
 
-  enum Transport { STREAMABLE_HTTP, LEGACY_SSE }
+  /** STATELESS: the 2026-07-28 era, one self-contained POST per request, no session upstream. */
+  enum Transport { STREAMABLE_HTTP, LEGACY_SSE, STATELESS }
 
   Transport transport();
 
@@ -19,6 +20,11 @@ public interface McpSession {
   default JsonObject serverCapabilities() {
     JsonObject capabilities = initializeResult().getJsonObject("capabilities");
     return capabilities == null ? new JsonObject() : capabilities;
+  }
+
+  /** The upstream's {@code Mcp-Session-Id}, for raw exchanges on the same session (null if none). */
+  default String sessionId() {
+    return null;
   }
 
   /** Sends a request; answers its {@code result}, or fails with a {@link McpClientException}. */

@@ -36,6 +36,11 @@ public final class StreamableHttpChannel {
     return http.request(postOptions(target));
   }
 
+  /** A POST whose answer is a long-lived stream (a subscription): on the streams pool, no idle timeout. */
+  public Future<HttpClientRequest> postStream(Target target) {
+    return streams.request(postOptions(target).setIdleTimeout(0));
+  }
+
   private RequestOptions postOptions(Target target) {
     return options(HttpMethod.POST, target)
         .putHeader("Accept", McpProtocol.Headers.ACCEPT_BOTH)

@@ -11,13 +11,16 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * MCP Streamable HTTP (2025-03-26 … 2025-11-25), client side: every message is a POST; a request
- * is answered by a JSON body or by an SSE stream that may carry the server's own requests and
- * notifications before the final response. Server requests are answered (ping) or refused
- * (anything else: the gateway's sync client offers no client capabilities).
+ * MCP Streamable HTTP, client side: every message is a POST; a request is answered by a JSON body
+ * or by an SSE stream that may carry the server's own requests and notifications before the final
+ * response. Server requests are answered (ping) or refused (anything else: the gateway's sync
+ * client offers no client capabilities). In the session era (2025-03-26 … 2025-11-25) the session
+ * headers ride along; in the stateless era (2026-07-28, {@code stateless}) each request carries the
+ * {@link ModernEnvelope} instead, and a result that asks for input is refused for the same reason.
  */
 final class StreamableHttpSession extends HandshakeState {
   private static final System.Logger LOG = System.getLogger(StreamableHttpSession.class.getName());
@@ -28,9 +31,11 @@ final class StreamableHttpSession extends HandshakeState {
   private final UpstreamAuth auth;
   private final McpClientOptions limits;
   private final AtomicLong ids = new AtomicLong();
+  private final boolean stateless;
   private String sessionId;
 
-  StreamableHttpSession(Vertx vertx, GuardedHttp http, String endpoint, UpstreamAuth auth, McpClientOptions limits) {
+  StreamableHttpSession(Vertx vertx, GuardedHttp http, String endpoint, UpstreamAuth auth, McpClientOptions limits, boolean stateless) {
+    this.stateless = stateless;
     this.vertx = vertx;
     this.http = http;
     this.endpoint = endpoint;
@@ -40,18 +45,31 @@ final class StreamableHttpSession extends HandshakeState {
 
   @Override
   public Transport transport() {
-    return Transport.STREAMABLE_HTTP;
+    return stateless ? Transport.STATELESS : Transport.STREAMABLE_HTTP;
+  }
+
+  @Override
+  public String sessionId() {
+    return sessionId;
   }
 
   @Override
   public Future<JsonObject> request(String method, JsonObject params) {
     long id = ids.incrementAndGet();
-    return exchange(JsonRpc.request(id, method, params), id);
+    if (!stateless) return exchange(JsonRpc.request(id, method, params), id, Map.of());
+    JsonObject enveloped = ModernEnvelope.params(params, new JsonObject(),
+        new JsonObject().put("name", limits.clientName()).put("version", limits.clientVersion()));
+    return exchange(JsonRpc.request(id, method, enveloped), id, ModernEnvelope.headers(method, enveloped, null))
+        .compose(result -> "input_required".equals(result.getValue("resultType"))
+            ? Future.failedFuture(new McpClientException.ProtocolViolation(
+                "upstream asked for client input (input_required) to answer " + method + ", which the gateway's own client cannot give"))
+            : Future.succeededFuture(result));
   }
 
   @Override
   public Future<Void> notify(String method, JsonObject params) {
-    return exchange(JsonRpc.notification(method, params), null).mapEmpty();
+    if (stateless) return Future.succeededFuture(); // the stateless era has no client notifications to send
+    return exchange(JsonRpc.notification(method, params), null, Map.of()).mapEmpty();
   }
 
   @Override
@@ -74,7 +92,7 @@ final class StreamableHttpSession extends HandshakeState {
   }
 
   /** POSTs one message; for a request, answers its result (null for a notification or response). */
-  private Future<JsonObject> exchange(JsonObject message, Object id) {
+  private Future<JsonObject> exchange(JsonObject message, Object id, Map<String, String> mirrored) {
     Promise<JsonObject> promise = Promise.promise();
     HttpClientRequest[] sent = new HttpClientRequest[1];
     long timer = vertx.setTimer(limits.requestTimeoutMs(), t -> {
@@ -88,6 +106,7 @@ final class StreamableHttpSession extends HandshakeState {
             .putHeader("Accept", McpProtocol.Headers.ACCEPT_BOTH)
             .putHeader("Content-Type", McpProtocol.Headers.JSON)))
         .compose(request -> {
+          mirrored.forEach(request::putHeader);
           sent[0] = request;
           return request.send(message.toBuffer());
         })
@@ -101,9 +120,10 @@ final class StreamableHttpSession extends HandshakeState {
     if (newSession != null && sessionId == null) sessionId = newSession;
     int status = response.statusCode();
     if (status >= 300) {
-      McpClientException.HttpStatus error = HttpExchange.status(response);
-      // drain (bounded) so the connection returns to the pool, then report the status
-      HttpExchange.readBounded(response, 64 * 1024).onComplete(r -> promise.tryFail(error));
+      // drain (bounded) so the connection returns to the pool, then report the status (and the
+      // JSON-RPC error code a 4xx body may carry: era detection tells modern servers by it)
+      HttpExchange.readBounded(response, 64 * 1024).onComplete(r ->
+          promise.tryFail(HttpExchange.status(response, r.succeeded() ? r.result() : null)));
       return;
     }
     if (id == null) {
@@ -180,7 +200,7 @@ final class StreamableHttpSession extends HandshakeState {
     JsonObject reply = McpProtocol.Methods.PING.equals(request.getString("method"))
         ? JsonRpc.result(id, new JsonObject())
         : JsonRpc.error(id, McpProtocol.ErrorCodes.METHOD_NOT_FOUND, "the gateway's client does not support " + request.getString("method"));
-    exchange(reply, null).onFailure(e -> LOG.log(System.Logger.Level.DEBUG, "could not answer upstream request: " + e.getMessage()));
+    exchange(reply, null, Map.of()).onFailure(e -> LOG.log(System.Logger.Level.DEBUG, "could not answer upstream request: " + e.getMessage()));
   }
 
   static String truncate(String text) {

@@ -45,23 +45,27 @@ public final class McpEndpoint {
   private final SessionOpener opener;
   private final UpstreamForwarder upstream;
   private final ModernRequests modern;
+  private final CapabilitySync sync;
 
   public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, TokenSet<ClientToken> clients, SessionCodec sessions, CapabilityCache cache,
       CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings, Clock clock) {
     this.clients = clients;
+    this.sync = sync;
     this.settings = settings;
     this.authFailures = authFailures;
     this.rateLimits = new RateLimits(new RateLimiter(limits.clientRps(), limits.clientBurst(), System::nanoTime),
         new RateLimiter(limits.accountRps(), limits.accountBurst(), System::nanoTime));
     this.metrics = metrics;
     this.local = new LocalSessions(vertx, settings.sessionIdle());
-    this.upstream = new UpstreamForwarder(vertx, metrics, client, auths, settings, cache, sync, local);
+    UpstreamRelay relay = new UpstreamRelay(vertx, metrics, settings, client.limits().maxResponseBytes(), client.limits().requestTimeoutMs());
+    StatelessUpstream stateless = new StatelessUpstream(vertx, client.channel(), auths);
+    this.upstream = new UpstreamForwarder(vertx, client, auths, relay, stateless, settings.keepAlive().toMillis(), cache, sync, local);
     local.whenEvicted(upstream::end);
     io.micrometer.core.instrument.Gauge.builder("mcp_gateway_sessions_active", local, LocalSessions::size)
         .description("agent sessions this replica has seen in their idle window").register(metrics.registry());
     this.binder = new SessionBinder(sessions, cache, local, settings, clock);
     this.opener = new SessionOpener(vertx, sessions, cache, client, auths, local, clock);
-    this.modern = new ModernRequests(cache, client, auths, settings);
+    this.modern = new ModernRequests(vertx, cache, client, auths, settings, stateless, relay, upstream::watchListChanges, sync::servesFromCache);
   }
 
   public void mount(Router router) {
@@ -203,8 +207,8 @@ public final class McpEndpoint {
     }
     Object id = message.getValue("id");
     Capabilities capabilities = bound.capabilities();
-    boolean synced = capabilities.server().lastSuccessfulSync() != null;
     String method = message.getString("method");
+    boolean synced = capabilities.server().lastSuccessfulSync() != null && sync.servesFromCache(capabilities.server(), method);
     switch (method) {
       case McpProtocol.Methods.TOOLS_LIST -> {
         if (synced) McpReplies.json(ctx.response(), 200, JsonRpc.result(id, new JsonObject().put("tools", capabilities.exposedTools())));

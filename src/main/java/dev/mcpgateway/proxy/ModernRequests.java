@@ -1,5 +1,7 @@
 package dev.mcpgateway.proxy;
 
+import static dev.mcpgateway.mcp.McpProtocol.Modern.*;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
@@ -8,19 +10,23 @@ import dev.mcpgateway.mcp.McpClient;
 import dev.mcpgateway.mcp.McpClientException;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.mcp.McpSession;
+import dev.mcpgateway.mcp.ModernEnvelope;
+import dev.mcpgateway.mcp.StreamableHttpChannel;
+import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.security.ClientToken;
 import dev.mcpgateway.store.ServerNotFoundException;
 import dev.mcpgateway.sync.Capabilities;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.upstream.UpstreamAuths;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -37,26 +43,31 @@ import java.util.function.UnaryOperator;
  * when the upstream forgot it. Answers are plain JSON with {@code resultType: "complete"}.
  */
 final class ModernRequests {
-  static final String VERSION = "2026-07-28";
-  static final List<String> MODERN_VERSIONS = List.of(VERSION);
-  static final String META_VERSION = "io.modelcontextprotocol/protocolVersion";
-  static final String META_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
-  static final String META_PREFIX = "io.modelcontextprotocol/";
-  static final String METHOD_HEADER = "Mcp-Method";
-  static final String NAME_HEADER = "Mcp-Name";
-  static final int HEADER_MISMATCH = -32020;
-  static final int UNSUPPORTED_VERSION = -32022;
-  static final String DISCOVER = "server/discover";
-  private static final Set<String> NAMED = Set.of(McpProtocol.Methods.TOOLS_CALL, McpProtocol.Methods.PROMPTS_GET, "resources/read");
   /** Requests of the 2026-07-28 client union that the gateway forwards as they are. */
   private static final Set<String> FORWARDED = Set.of("resources/list", "resources/templates/list", "resources/read", "completion/complete");
 
   private final CapabilityCache cache;
   private final McpClient client;
+  private final Vertx vertx;
+  private final long settingsKeepAliveMs;
   private final UpstreamAuths auths;
   private final Cache<String, Future<McpSession>> upstreamSessions;
+  private final StatelessUpstream stateless;
+  private final UpstreamRelay relay;
+  /** Tells the cache of an upstream's list change (and answers the message). */
+  private final java.util.function.BiFunction<McpServer, JsonObject, JsonObject> listChanges;
+  /** Whether a synced list may answer this agent now (the upstream's ttlMs / cacheScope, see CapabilitySync). */
+  private final java.util.function.BiPredicate<McpServer, String> fromCache;
 
-  ModernRequests(CapabilityCache cache, McpClient client, UpstreamAuths auths, ProxySettings settings) {
+  ModernRequests(Vertx vertx, CapabilityCache cache, McpClient client, UpstreamAuths auths, ProxySettings settings, StatelessUpstream stateless,
+      UpstreamRelay relay, java.util.function.BiFunction<McpServer, JsonObject, JsonObject> listChanges,
+      java.util.function.BiPredicate<McpServer, String> fromCache) {
+    this.fromCache = fromCache;
+    this.vertx = vertx;
+    this.settingsKeepAliveMs = settings.keepAlive().toMillis();
+    this.listChanges = listChanges;
+    this.stateless = stateless;
+    this.relay = relay;
     this.cache = cache;
     this.client = client;
     this.auths = auths;
@@ -113,7 +124,7 @@ final class ModernRequests {
   private void dispatch(RoutingContext ctx, Capabilities capabilities, String client, JsonObject message) {
     Object id = message.getValue("id");
     String method = message.getString("method");
-    boolean synced = capabilities.server().lastSuccessfulSync() != null;
+    boolean synced = capabilities.server().lastSuccessfulSync() != null && fromCache.test(capabilities.server(), method);
     switch (method) {
       case DISCOVER -> reply(ctx, id, discover(capabilities));
       case McpProtocol.Methods.TOOLS_LIST -> {
@@ -130,6 +141,7 @@ final class ModernRequests {
           forward(ctx, capabilities, client, message, UnaryOperator.identity());
         }
       }
+      case McpProtocol.Modern.LISTEN -> listen(ctx, capabilities, client, message);
       default -> {
         if (FORWARDED.contains(method)) {
           forward(ctx, capabilities, client, message, UnaryOperator.identity());
@@ -142,13 +154,279 @@ final class ModernRequests {
     }
   }
 
+  /**
+   * {@code subscriptions/listen}. A stateless-era upstream gets the subscription itself, relayed;
+   * its list changes also refresh the gateway's cache on the way. A session-era upstream's list
+   * changes arrive on the GET stream of the session the gateway keeps for this agent: the
+   * subscription is acknowledged with what the agent asked of tools and prompts, and each
+   * {@code list_changed} there is passed on with the subscription's id (and refreshes the cache).
+   * An upstream without such a stream (405, or the legacy HTTP+SSE transport, whose stream is the
+   * gateway's own) gets the acknowledgement with nothing honoured, then the end, as the
+   * specification has servers do for types they do not support.
+   */
+  private void listen(RoutingContext ctx, Capabilities capabilities, String client, JsonObject message) {
+    Object id = message.getValue("id");
+    String key = sessionKey(capabilities, client);
+    Exchange.of(ctx).upstreamAsked();
+    session(key, capabilities, client).onFailure(failure -> sessionFailure(ctx, key, id, failure)).onSuccess(session -> {
+      if (session.transport() == McpSession.Transport.STATELESS) {
+        relayStateless(ctx, capabilities, client, message, m -> listChanges.apply(capabilities.server(), m), true);
+      } else if (session.transport() == McpSession.Transport.STREAMABLE_HTTP) {
+        listenOverSession(ctx, key, capabilities.server(), client, session, message);
+      } else {
+        acknowledge(ctx, id, new JsonObject(), true);
+      }
+    });
+  }
+
+  private void listenOverSession(RoutingContext ctx, String key, McpServer server, String client, McpSession session, JsonObject message) {
+    Object id = message.getValue("id");
+    JsonObject params = message.getJsonObject("params", new JsonObject());
+    JsonObject requested = params.getValue("notifications") instanceof JsonObject n ? n : new JsonObject();
+    JsonObject honoured = new JsonObject();
+    if (Boolean.TRUE.equals(requested.getValue("toolsListChanged"))) honoured.put("toolsListChanged", true);
+    if (Boolean.TRUE.equals(requested.getValue("promptsListChanged"))) honoured.put("promptsListChanged", true);
+    if (honoured.isEmpty()) {
+      acknowledge(ctx, id, honoured, true);
+      return;
+    }
+    HttpServerResponse response = ctx.response();
+    StreamableHttpChannel channel = this.client.channel();
+    StreamableHttpChannel.Target[] target = new StreamableHttpChannel.Target[1];
+    auths.forAgent(server, client).headers()
+        .compose(auth -> channel.get(target[0] = new StreamableHttpChannel.Target(server.hostname(), auth, session.sessionId(), session.protocolVersion()), null))
+        .compose(HttpClientRequest::send)
+        .onFailure(e -> sessionFailure(ctx, key, id, StreamableHttpChannel.classify(e)))
+        .onSuccess(stream -> {
+          if (stream.statusCode() != 200 || !McpProtocol.Headers.EVENT_STREAM.equals(StreamableHttpChannel.mediaType(stream))) {
+            stream.body();
+            acknowledge(ctx, id, new JsonObject(), true); // the upstream offers no stream of its own
+            return;
+          }
+          if (response.closed()) {
+            stream.request().reset();
+            return;
+          }
+          acknowledge(ctx, id, honoured, false);
+          JsonObject meta = new JsonObject().put(McpProtocol.Modern.META_SUBSCRIPTION, id);
+          long keepAlive = vertx.setPeriodic(settingsKeepAliveMs, t -> {
+            upstreamSessions.getIfPresent(key); // an open subscription keeps the session in use
+            if (!response.ended() && !response.closed()) response.write(": keep-alive\n\n");
+          });
+          Runnable close = () -> {
+            vertx.cancelTimer(keepAlive);
+            stream.request().reset();
+            if (!response.ended() && !response.closed()) {
+              response.end("event: message\ndata: " + JsonRpc.result(id, new JsonObject().put("resultType", "complete").put("_meta", meta.copy())).encode() + "\n\n");
+            }
+          };
+          dev.mcpgateway.mcp.SseParser parser = new dev.mcpgateway.mcp.SseParser(64 * 1024, event -> {
+            if (event.data().isEmpty() || !(io.vertx.core.json.Json.decodeValue(event.data()) instanceof JsonObject notice)) return;
+            if (JsonRpc.isRequest(notice)) { // nobody here can answer the upstream's own requests
+              channel.send(target[0], McpReplies.error(notice.getValue("id"), McpProtocol.ErrorCodes.METHOD_NOT_FOUND,
+                  "the gateway cannot forward this request to a client of MCP " + VERSION, null).toBuffer());
+              return;
+            }
+            String method = notice.getString("method");
+            boolean wanted = "notifications/tools/list_changed".equals(method) && honoured.containsKey("toolsListChanged")
+                || "notifications/prompts/list_changed".equals(method) && honoured.containsKey("promptsListChanged");
+            if (!wanted) return; // progress and logs belong to requests; other types were not asked for
+            listChanges.apply(server, notice);
+            JsonObject out = JsonRpc.notification(method, new JsonObject().put("_meta", meta.copy()));
+            response.write("event: message\ndata: " + out.encode() + "\n\n");
+          });
+          stream.handler(chunk -> {
+            try {
+              parser.feed(chunk);
+            } catch (RuntimeException e) {
+              close.run();
+            }
+          });
+          stream.exceptionHandler(e -> close.run());
+          stream.endHandler(v -> close.run());
+          response.closeHandler(v -> close.run());
+        });
+  }
+
+  /** The first message of a subscription; {@code andEnd}: nothing more will come, the subscription ends at once. */
+  private static void acknowledge(RoutingContext ctx, Object id, JsonObject honoured, boolean andEnd) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) return;
+    JsonObject meta = new JsonObject().put(McpProtocol.Modern.META_SUBSCRIPTION, id);
+    response.setStatusCode(200).putHeader("Content-Type", McpProtocol.Headers.EVENT_STREAM).putHeader("Cache-Control", "no-cache")
+        .setChunked(true);
+    response.write("event: message\ndata: " + JsonRpc.notification("notifications/subscriptions/acknowledged",
+        new JsonObject().put("notifications", honoured).put("_meta", meta)).encode() + "\n\n");
+    if (andEnd) {
+      response.end("event: message\ndata: " + JsonRpc.result(id, new JsonObject().put("resultType", "complete").put("_meta", meta.copy()))
+          .encode() + "\n\n");
+    }
+  }
+
+  private static String sessionKey(Capabilities capabilities, String client) {
+    McpServer server = capabilities.server();
+    return server.accountId() + "/" + server.id() + "/" + client + "@" + server.hostname();
+  }
+
+
   /** Over the upstream session this (server, client) keeps; a session the upstream forgot (404) is opened again, once. */
   private void forward(RoutingContext ctx, Capabilities capabilities, String client, JsonObject message, UnaryOperator<JsonObject> rewrite) {
+    String key = sessionKey(capabilities, client);
+    Exchange.of(ctx).upstreamAsked();
+    Future<McpSession> opened = session(key, capabilities, client);
+    if (opened.succeeded() && opened.result().transport() == McpSession.Transport.STATELESS) {
+      relayStateless(ctx, capabilities, client, message, rewrite);
+      return;
+    }
+    opened.onComplete(r -> {
+      if (r.succeeded() && r.result().transport() == McpSession.Transport.STATELESS) relayStateless(ctx, capabilities, client, message, rewrite);
+      else overSession(ctx, key, capabilities, client, message, rewrite);
+    });
+  }
+
+  /**
+   * Modern agent, modern upstream: the agent's request as it sent it (its envelope, its
+   * {@code Mcp-Param-*} headers, known or not), with the name the gateway mapped mirrored in a
+   * regenerated {@code Mcp-Name}; the answer relayed as it comes — progress events, an
+   * {@code input_required} result for the agent to complete, errors. Closing the agent's stream
+   * closes the upstream's: that is cancellation in this era.
+   */
+  private void relayStateless(RoutingContext ctx, Capabilities capabilities, String client, JsonObject message,
+      UnaryOperator<JsonObject> rewrite) {
+    relayStateless(ctx, capabilities, client, message, rewrite, false);
+  }
+
+  /** {@code subscription}: a {@code subscriptions/listen} stream, off the request pool and without an idle limit. */
+  private void relayStateless(RoutingContext ctx, Capabilities capabilities, String client, JsonObject message,
+      UnaryOperator<JsonObject> rewrite, boolean subscription) {
     Object id = message.getValue("id");
     String method = message.getString("method");
-    JsonObject params = upstreamParams(message.getJsonObject("params"));
-    String key = capabilities.server().accountId() + "/" + capabilities.server().id() + "/" + client + "@" + capabilities.server().hostname();
-    Exchange.of(ctx).upstreamAsked();
+    Map<String, String> headers = ModernEnvelope.headers(method, message.getJsonObject("params"), null);
+    ctx.request().headers().forEach(h -> {
+      if (h.getKey().regionMatches(true, 0, McpProtocol.Modern.PARAM_HEADER_PREFIX, 0, McpProtocol.Modern.PARAM_HEADER_PREFIX.length())) {
+        headers.put(h.getKey(), h.getValue());
+      }
+    });
+    StatelessUpstream.Call call = new StatelessUpstream.Call();
+    ctx.response().closeHandler(v -> {
+      if (!ctx.response().ended()) call.cancel();
+    });
+    stateless.post(capabilities.server(), client, message, headers, call, subscription).onFailure(e ->
+        McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, StreamableHttpChannel.classify(e))).onSuccess(upstream -> {
+      if (upstream.statusCode() < 300) {
+        relay.relay(upstream, ctx.response(), Exchange.of(ctx), id, rewrite, call::cancel, () -> { }, !subscription);
+        return;
+      }
+      McpClientException failure = StreamableHttpChannel.status(upstream);
+      int status = upstream.statusCode();
+      StatelessUpstream.refusal(upstream).onComplete(r -> {
+        if (r.succeeded() && r.result() != null) {
+          Exchange.of(ctx).outcome("mcp_error");
+          McpReplies.json(ctx.response(), status, r.result().put("id", id)); // the upstream's own refusal, as it gave it
+        } else {
+          McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, failure);
+        }
+      });
+    });
+  }
+
+  /**
+   * Modern agent, session-era upstream, over the session the gateway keeps: Streamable HTTP is
+   * relayed as it comes (progress streamed, closing the agent's stream sends
+   * {@code notifications/cancelled}); the upstream's own requests cannot reach an agent of this era
+   * and are refused upstream at once. A session the upstream forgot (404) is opened again, once.
+   */
+  private void overSession(RoutingContext ctx, String key, Capabilities capabilities, String client, JsonObject message,
+      UnaryOperator<JsonObject> rewrite) {
+    Object id = message.getValue("id");
+    JsonObject upstreamMessage = JsonRpc.request(id, message.getString("method"), upstreamParams(message.getJsonObject("params")));
+    session(key, capabilities, client).onFailure(failure -> sessionFailure(ctx, key, id, failure)).onSuccess(session -> {
+      if (session.transport() == McpSession.Transport.STREAMABLE_HTTP) relayOverSession(ctx, key, capabilities, client, session, upstreamMessage, rewrite, true);
+      else requestOverSession(ctx, key, capabilities, client, upstreamMessage, rewrite);
+    });
+  }
+
+  private void relayOverSession(RoutingContext ctx, String key, Capabilities capabilities, String client, McpSession session,
+      JsonObject upstreamMessage, UnaryOperator<JsonObject> rewrite, boolean mayReopen) {
+    Object id = upstreamMessage.getValue("id");
+    McpServer server = capabilities.server();
+    HttpServerResponse response = ctx.response();
+    StreamableHttpChannel channel = this.client.channel();
+    HttpClientRequest[] sent = new HttpClientRequest[1];
+    StreamableHttpChannel.Target[] target = new StreamableHttpChannel.Target[1];
+    Runnable cancel = () -> {
+      if (target[0] != null) channel.send(target[0], JsonRpc.notification("notifications/cancelled", new JsonObject().put("requestId", id)
+          .put("reason", "the client closed its stream")).toBuffer());
+    };
+    long limit = this.client.limits().requestTimeoutMs();
+    long headTimer = vertx.setTimer(limit, t -> {
+      McpReplies.upstreamFailure(response, Exchange.of(ctx), id, new McpClientException.Unreachable("upstream did not answer within " + limit + " ms", null));
+      if (sent[0] != null) sent[0].reset();
+      cancel.run();
+    });
+    response.closeHandler(v -> {
+      if (sent[0] != null && !response.ended()) {
+        sent[0].reset();
+        cancel.run();
+      }
+    });
+    auths.forAgent(server, client).headers()
+        .compose(auth -> channel.post(target[0] = new StreamableHttpChannel.Target(server.hostname(), auth, session.sessionId(), session.protocolVersion())))
+        .compose(request -> {
+          sent[0] = request;
+          return request.send(upstreamMessage.toBuffer());
+        })
+        .onComplete(r -> vertx.cancelTimer(headTimer))
+        .onFailure(e -> sessionFailure(ctx, key, id, StreamableHttpChannel.classify(e)))
+        .onSuccess(upstream -> {
+          if (upstream.statusCode() == 404 && mayReopen) {
+            upstream.body();
+            upstreamSessions.invalidate(key);
+            session(key, capabilities, client).onFailure(failure -> sessionFailure(ctx, key, id, failure))
+                .onSuccess(reopened -> relayOverSession(ctx, key, capabilities, client, reopened, upstreamMessage, rewrite, false));
+          } else if (upstream.statusCode() >= 300) {
+            McpClientException failure = StreamableHttpChannel.status(upstream);
+            upstream.body();
+            if (upstream.statusCode() == 401) auths.renewAfterRejection(server, client);
+            sessionFailure(ctx, key, id, failure);
+          } else {
+            relay.relay(upstream, response, Exchange.of(ctx), id, m -> toModernAgent(m, id, rewrite, channel, target[0]), cancel, () -> { });
+          }
+        });
+  }
+
+  /** A message of a session-era upstream as a modern agent takes it: final results marked complete, server requests refused upstream. */
+  private static JsonObject toModernAgent(JsonObject message, Object id, UnaryOperator<JsonObject> rewrite, StreamableHttpChannel channel,
+      StreamableHttpChannel.Target target) {
+    if (JsonRpc.isRequest(message)) {
+      channel.send(target, McpReplies.error(message.getValue("id"), McpProtocol.ErrorCodes.METHOD_NOT_FOUND,
+          "the gateway cannot forward " + StringsForLogs.clip(String.valueOf(message.getValue("method")))
+              + " to a client of MCP " + VERSION + " over a session", null).toBuffer());
+      return null;
+    }
+    JsonObject rewritten = rewrite.apply(message);
+    if (JsonRpc.isResponse(rewritten) && JsonRpc.sameId(rewritten.getValue("id"), id) && rewritten.getValue("result") instanceof JsonObject result) {
+      result.put("resultType", "complete");
+    }
+    return rewritten;
+  }
+
+  private void sessionFailure(RoutingContext ctx, String key, Object id, Throwable failure) {
+    if (failure instanceof McpClientException.RpcError rpc) {
+      Exchange.of(ctx).outcome("mcp_error");
+      McpReplies.json(ctx.response(), 200, McpReplies.error(id, rpc.code(), rpc.getMessage(), null));
+      return;
+    }
+    if (!(failure instanceof McpClientException.NotAuthorized)) upstreamSessions.invalidate(key);
+    McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, failure);
+  }
+
+  /** Over a legacy HTTP+SSE session: the final result only. */
+  private void requestOverSession(RoutingContext ctx, String key, Capabilities capabilities, String client, JsonObject upstreamMessage,
+      UnaryOperator<JsonObject> rewrite) {
+    Object id = upstreamMessage.getValue("id");
+    String method = upstreamMessage.getString("method");
+    JsonObject params = upstreamMessage.getJsonObject("params");
     session(key, capabilities, client)
         .compose(session -> session.request(method, params))
         .recover(failure -> {
@@ -160,15 +438,7 @@ final class ModernRequests {
           JsonObject rewritten = rewrite.apply(JsonRpc.result(id, result));
           reply(ctx, id, rewritten.getJsonObject("result").put("resultType", "complete"));
         })
-        .onFailure(failure -> {
-          if (failure instanceof McpClientException.RpcError rpc) {
-            Exchange.of(ctx).outcome("mcp_error");
-            McpReplies.json(ctx.response(), 200, McpReplies.error(id, rpc.code(), rpc.getMessage(), null));
-          } else {
-            if (!(failure instanceof McpClientException.NotAuthorized)) upstreamSessions.invalidate(key);
-            McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, failure);
-          }
-        });
+        .onFailure(failure -> sessionFailure(ctx, key, id, failure));
   }
 
   private Future<McpSession> session(String key, Capabilities capabilities, String client) {
@@ -199,9 +469,10 @@ final class ModernRequests {
 
   /** {@code server/discover} from the cache: what the server offers, as agents see it. */
   private static JsonObject discover(Capabilities capabilities) {
+    // list changes reach a modern agent through subscriptions/listen, mapped to whatever the upstream has
     JsonObject offered = new JsonObject().put("tools", new JsonObject().put("listChanged", true));
     if (!capabilities.server().prompts().isEmpty()) offered.put("prompts", new JsonObject().put("listChanged", true));
-    return cacheable(new JsonObject().put("supportedVersions", new JsonArray(MODERN_VERSIONS)).put("capabilities", offered))
+    return cacheable(new JsonObject().put("supportedVersions", new JsonArray(VERSIONS)).put("capabilities", offered))
         .put("_meta", new JsonObject().put("io.modelcontextprotocol/serverInfo", new JsonObject()
             .put("name", capabilities.server().name()).put("version", "mcp-gateway")));
   }
@@ -228,9 +499,9 @@ final class ModernRequests {
     if (header == null || !header.equals(bodyVersion)) {
       return Optional.of(refusal(400, HEADER_MISMATCH, "MCP-Protocol-Version must be present and equal _meta's protocolVersion", null));
     }
-    if (!MODERN_VERSIONS.contains(header)) {
+    if (!VERSIONS.contains(header)) {
       return Optional.of(refusal(400, UNSUPPORTED_VERSION, "unsupported protocol version", new JsonObject()
-          .put("supported", new JsonArray(new java.util.ArrayList<>(MODERN_VERSIONS)).addAll(new JsonArray(McpProtocol.SUPPORTED_VERSIONS)))
+          .put("supported", new JsonArray(new java.util.ArrayList<>(VERSIONS)).addAll(new JsonArray(McpProtocol.SUPPORTED_VERSIONS)))
           .put("requested", StringsForLogs.clip(header))));
     }
     String method = message.getValue("method") instanceof String m ? m : null;
@@ -239,7 +510,7 @@ final class ModernRequests {
     }
     if (method != null && NAMED.contains(method)) {
       Object name = params.getValue(method.equals("resources/read") ? "uri" : "name");
-      String decoded = decodeHeader(request.getHeader(NAME_HEADER));
+      String decoded = ModernEnvelope.decode(request.getHeader(NAME_HEADER));
       if (!(name instanceof String) || !name.equals(decoded)) {
         return Optional.of(refusal(400, HEADER_MISMATCH, "the Mcp-Name header must equal the body's name", null));
       }
@@ -249,19 +520,6 @@ final class ModernRequests {
           "_meta must carry io.modelcontextprotocol/clientCapabilities", null));
     }
     return Optional.empty();
-  }
-
-  /** A mirrored header value: as is, or {@code =?base64?...?=} for values that are not plain ASCII. */
-  static String decodeHeader(String value) {
-    if (value == null) return null;
-    if (value.startsWith("=?base64?") && value.endsWith("?=") && value.length() >= 11) {
-      try {
-        return new String(Base64.getDecoder().decode(value.substring(9, value.length() - 2)), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException malformed) {
-        return null;
-      }
-    }
-    return value;
   }
 
   private static JsonObject refusal(int status, int code, String message, JsonObject data) {

@@ -66,8 +66,13 @@ final class SessionOpener {
       var server = capabilities.server();
       Exchange.of(ctx).serverKnown(account, serverId);
       Exchange.of(ctx).upstreamAsked();
-      if (client.rememberedTransport(server.hostname()) == McpSession.Transport.LEGACY_SSE) {
+      McpSession.Transport known = client.rememberedTransport(server.hostname());
+      if (known == McpSession.Transport.LEGACY_SSE) {
         initializeLegacy(ctx, capabilities, message, clientToken);
+        return;
+      }
+      if (known == McpSession.Transport.STATELESS) {
+        initializeStateless(ctx, capabilities, message, clientToken);
         return;
       }
       // bounded: an upstream that never finishes its answer (keep-alives only) cannot hold the agent
@@ -88,8 +93,10 @@ final class SessionOpener {
           })
           .compose(upstream -> {
             if (LEGACY_HINTS.contains(upstream.statusCode())) {
-              upstream.body();
-              return Future.succeededFuture((InitializeAnswer) null);
+              // a modern-only upstream refuses initialize with a modern error; anything else hints at legacy HTTP+SSE
+              return StatelessUpstream.refusal(upstream).map(refusal -> refusal != null
+                  && refusal.getJsonObject("error").getValue("code") instanceof Integer code && McpProtocol.Modern.ERRORS.contains(code)
+                  ? InitializeAnswer.STATELESS : null);
             }
             if (upstream.statusCode() >= 300) {
               if (upstream.statusCode() == 401) auths.renewAfterRejection(server, clientToken.name()); // the agent's retry gets a renewed token
@@ -106,6 +113,10 @@ final class SessionOpener {
               initializeLegacy(ctx, capabilities, message, clientToken);
               return;
             }
+            if (answer == InitializeAnswer.STATELESS) {
+              initializeStateless(ctx, capabilities, message, clientToken);
+              return;
+            }
             completeInitialize(ctx, capabilities, clientToken, answer.message(), answer.upstreamSession(),
                 McpSession.Transport.STREAMABLE_HTTP, null);
           })
@@ -113,7 +124,66 @@ final class SessionOpener {
     });
   }
 
-  private record InitializeAnswer(JsonObject message, String upstreamSession) {}
+  private record InitializeAnswer(JsonObject message, String upstreamSession) {
+    /** The upstream speaks only the stateless era. */
+    static final InitializeAnswer STATELESS = new InitializeAnswer(null, null);
+  }
+
+  /**
+   * A session-era agent in front of a stateless-era upstream: the gateway answers {@code initialize}
+   * itself, from the upstream's {@code server/discover}, at the version the agent asked for (or the
+   * newest the gateway speaks), and keeps what the agent declared in its session id, since every
+   * request upstream must carry it.
+   */
+  private void initializeStateless(RoutingContext ctx, Capabilities capabilities, JsonObject message, ClientToken clientToken) {
+    Object id = message.getValue("id");
+    var server = capabilities.server();
+    JsonObject params = message.getJsonObject("params", new JsonObject());
+    client.connect(server.hostname(), auths.forAgent(server, clientToken.name())).onFailure(e ->
+        McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, e)).onSuccess(session -> {
+      session.close();
+      if (session.transport() != McpSession.Transport.STATELESS) {
+        McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, new McpClientException.ProtocolViolation(
+            "upstream changed protocol era during initialize; try again"));
+        return;
+      }
+      String asked = params.getValue("protocolVersion") instanceof String v ? v : null;
+      String version = asked != null && McpProtocol.SUPPORTED_VERSIONS.contains(asked) ? asked : McpProtocol.LATEST_VERSION;
+      JsonObject result = session.initializeResult().copy().put("protocolVersion", version);
+      SessionToken token = new SessionToken(server.accountId(), server.id(), server.hostname(), null, version, clientToken.name(),
+          McpSession.Transport.STATELESS, clock.instant(), declared(params.getValue("capabilities")), identity(params.getValue("clientInfo")));
+      String sessionId = sessions.encode(token);
+      local.touch(sessionId, token);
+      ctx.response().putHeader(McpProtocol.Headers.SESSION_ID, sessionId);
+      McpReplies.json(ctx.response(), 200, JsonRpc.result(id, result));
+    });
+  }
+
+  /** The agent's capabilities, kept whole unless large (then only which ones it has: the session id travels in every request). */
+  private static JsonObject declared(Object capabilities) {
+    if (!(capabilities instanceof JsonObject given)) return new JsonObject();
+    JsonObject declared = given.copy();
+    // 2025-11-25: an empty elicitation capability means form mode, which the stateless era spells out
+    if (declared.getValue("elicitation") instanceof JsonObject elicitation && elicitation.isEmpty()) {
+      declared.put("elicitation", new JsonObject().put("form", new JsonObject()));
+    }
+    if (declared.encode().length() <= 600) return declared;
+    // too large to carry: only the capabilities a stateless upstream can ask for, each small (the id stays well under 4 KiB)
+    JsonObject kept = new JsonObject();
+    for (String name : new String[] {"roots", "sampling", "elicitation"}) {
+      if (declared.getValue(name) instanceof JsonObject value) kept.put(name, value.encode().length() <= 120 ? value : new JsonObject());
+    }
+    return kept;
+  }
+
+  private static JsonObject identity(Object clientInfo) {
+    if (!(clientInfo instanceof JsonObject info)) return null;
+    JsonObject kept = new JsonObject();
+    for (String field : new String[] {"name", "version", "title"}) {
+      if (info.getValue(field) instanceof String value) kept.put(field, value.length() <= 64 ? value : value.substring(0, 64));
+    }
+    return kept;
+  }
 
   private void initializeLegacy(RoutingContext ctx, Capabilities capabilities, JsonObject message, ClientToken clientToken) {
     Object id = message.getValue("id");

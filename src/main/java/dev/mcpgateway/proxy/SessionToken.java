@@ -1,6 +1,7 @@
 package dev.mcpgateway.proxy;
 
 import dev.mcpgateway.mcp.McpSession;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
@@ -14,6 +15,14 @@ import java.time.Instant;
  * @param client the name of the client token that opened the session: only it may use the session
  * @param transport how the upstream is spoken to
  * @param issuedAt when the session was opened (sessions older than the configured maximum are refused)
+ * @param agentCapabilities and {@code agentInfo}: what the agent declared in {@code initialize}, kept
+ *     for a stateless upstream (each request there carries them); null for other transports
  */
 public record SessionToken(String accountId, String serverId, String hostname, String upstreamSessionId, String protocolVersion,
-    String client, McpSession.Transport transport, Instant issuedAt) {}
+    String client, McpSession.Transport transport, Instant issuedAt, JsonObject agentCapabilities, JsonObject agentInfo) {
+
+  public SessionToken(String accountId, String serverId, String hostname, String upstreamSessionId, String protocolVersion,
+      String client, McpSession.Transport transport, Instant issuedAt) {
+    this(accountId, serverId, hostname, upstreamSessionId, protocolVersion, client, transport, issuedAt, null, null);
+  }
+}

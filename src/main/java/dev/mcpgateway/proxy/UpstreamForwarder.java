@@ -3,9 +3,9 @@ package dev.mcpgateway.proxy;
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.LegacySseSession;
 import dev.mcpgateway.mcp.McpClient;
-import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.mcp.McpClientException;
 import dev.mcpgateway.mcp.McpProtocol;
+import dev.mcpgateway.mcp.McpSession;
 import dev.mcpgateway.mcp.StreamableHttpChannel;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
@@ -29,18 +29,22 @@ final class UpstreamForwarder {
   private final StreamableHttpChannel channel;
   private final UpstreamAuths auths;
   private final UpstreamRelay relay;
+  private final SessionToStateless toStateless;
+  private final long keepAliveMs;
   private final CapabilityCache cache;
   private final CapabilitySync sync;
   private final LocalSessions local;
 
-  UpstreamForwarder(Vertx vertx, GatewayMetrics metrics, McpClient client, UpstreamAuths auths, ProxySettings settings,
+  UpstreamForwarder(Vertx vertx, McpClient client, UpstreamAuths auths, UpstreamRelay relay, StatelessUpstream stateless, long keepAliveMs,
       CapabilityCache cache, CapabilitySync sync, LocalSessions local) {
     this.local = local;
     this.vertx = vertx;
     this.client = client;
     this.channel = client.channel();
     this.auths = auths;
-    this.relay = new UpstreamRelay(vertx, metrics, settings, client.limits().maxResponseBytes(), client.limits().requestTimeoutMs());
+    this.relay = relay;
+    this.keepAliveMs = keepAliveMs;
+    this.toStateless = new SessionToStateless(vertx, stateless, client.limits().requestTimeoutMs());
     this.cache = cache;
     this.sync = sync;
   }
@@ -51,6 +55,10 @@ final class UpstreamForwarder {
     UnaryOperator<JsonObject> onTheWayBack = m -> rewrite.apply(watchListChanges(bound, m));
     if (bound.entry().legacy != null) {
       forwardLegacy(ctx, bound, message, onTheWayBack);
+      return;
+    }
+    if (bound.token().transport() == McpSession.Transport.STATELESS) {
+      toStateless.request(ctx, bound, message, onTheWayBack);
       return;
     }
     HttpServerResponse response = ctx.response();
@@ -114,6 +122,11 @@ final class UpstreamForwarder {
   /** Notifications and the agent's responses to server requests: forwarded, answered 202. */
   void forwardWithoutAnswer(RoutingContext ctx, BoundSession bound, JsonObject message) {
     HttpServerResponse response = ctx.response();
+    if (bound.token().transport() == McpSession.Transport.STATELESS) {
+      toStateless.fromAgent(bound, message); // nothing else of the agent's has a place upstream in this era
+      response.setStatusCode(202).end();
+      return;
+    }
     Future<Integer> sent = bound.entry().legacy != null
         ? bound.entry().legacy.post(message).map(202)
         : auths.forAgent(bound.capabilities().server(), bound.token().client()).headers()
@@ -132,10 +145,15 @@ final class UpstreamForwarder {
 
   /** An upstream list change: the cache forgets the server, a resync starts, the agent is told too. */
   JsonObject watchListChanges(BoundSession bound, JsonObject message) {
+    return watchListChanges(bound.capabilities().server(), message);
+  }
+
+  /** The same, for a server's message that reached the gateway outside a session (a modern agent's subscription). */
+  JsonObject watchListChanges(dev.mcpgateway.model.McpServer server, JsonObject message) {
     String method = message.getString("method");
     if ("notifications/tools/list_changed".equals(method) || "notifications/prompts/list_changed".equals(method)) {
-      cache.invalidate(dev.mcpgateway.model.ServerKey.of(bound.capabilities().server()));
-      sync.syncAgain(bound.token().accountId(), bound.token().serverId());
+      cache.invalidate(dev.mcpgateway.model.ServerKey.of(server));
+      sync.syncAgain(server.accountId(), server.id());
     }
     return message;
   }
@@ -157,6 +175,10 @@ final class UpstreamForwarder {
    */
   void openStream(RoutingContext ctx, BoundSession bound) {
     HttpServerResponse response = ctx.response();
+    if (bound.token().transport() == McpSession.Transport.STATELESS) {
+      toStateless.listen(ctx, bound, m -> watchListChanges(bound, m), keepAliveMs);
+      return;
+    }
     if (bound.entry().legacy != null) {
       response.setStatusCode(200).putHeader("Content-Type", McpProtocol.Headers.EVENT_STREAM).setChunked(true).write(": mcp-gateway\n\n");
       bound.entry().agentStream = response;

@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
  * unless it had sent an event id, in which case it is polling and the agent resumes with GET.
  * When the agent goes away first, the upstream exchange is dropped and {@code cancelUpstream} runs
  * (to send {@code notifications/cancelled}); every keep-alive tick of an open stream counts as
- * session activity ({@code onActivity}).
+ * session activity ({@code onActivity}). A rewrite that answers null drops the message.
  */
 final class UpstreamRelay {
   /** How long an upstream may take to end its event stream after the final response before it is reset. */
@@ -49,8 +49,16 @@ final class UpstreamRelay {
   /** Relays the answer to request {@code id}, or a server-to-client GET stream when {@code id} is null. */
   void relay(HttpClientResponse upstream, HttpServerResponse agent, Exchange exchange, Object id, UnaryOperator<JsonObject> rewrite,
       Runnable cancelUpstream, Runnable onActivity) {
+    relay(upstream, agent, exchange, id, rewrite, cancelUpstream, onActivity, true);
+  }
+
+  /** The same; {@code idleLimited} false for a request whose stream may stay quiet (a subscription). */
+  void relay(HttpClientResponse upstream, HttpServerResponse agent, Exchange exchange, Object id, UnaryOperator<JsonObject> rewrite,
+      Runnable cancelUpstream, Runnable onActivity, boolean idleLimited) {
     if (McpProtocol.Headers.EVENT_STREAM.equals(StreamableHttpChannel.mediaType(upstream))) {
-      new Stream(upstream, agent, exchange, id, rewrite, cancelUpstream, onActivity).start();
+      Stream stream = new Stream(upstream, agent, exchange, id, rewrite, cancelUpstream, onActivity);
+      stream.idleLimited = idleLimited;
+      stream.start();
       return;
     }
     StreamableHttpChannel.readBounded(upstream, maxBytes).onSuccess(body -> {
@@ -65,7 +73,9 @@ final class UpstreamRelay {
       }
       if (message.containsKey("error")) exchange.outcome("mcp_error");
       try {
-        McpReplies.json(agent, 200, rewrite.apply(message));
+        JsonObject rewritten = rewrite.apply(message);
+        if (rewritten == null) throw new IllegalStateException("a JSON answer that is not a response");
+        McpReplies.json(agent, 200, rewritten);
       } catch (RuntimeException e) {
         McpReplies.upstreamFailure(agent, exchange, id, new McpClientException.ProtocolViolation("upstream sent a malformed result"));
       }
@@ -82,6 +92,7 @@ final class UpstreamRelay {
     private final Runnable onActivity;
     private final SseParser parser;
     private boolean done;
+    private boolean idleLimited = true;
     private boolean relayedEventId;
     private boolean wroteSinceTick;
     private long keepAliveTimer = -1;
@@ -175,7 +186,8 @@ final class UpstreamRelay {
         for (Object item : batch) {
           if (item instanceof JsonObject message) {
             answered |= answers(message);
-            rewritten.add(rewrite.apply(message));
+            JsonObject one = rewrite.apply(message);
+            if (one != null) rewritten.add(one);
           } else {
             rewritten.add(item);
           }
@@ -183,7 +195,9 @@ final class UpstreamRelay {
         data = rewritten.encode();
       } else if (decoded instanceof JsonObject message) {
         answered = answers(message);
-        data = rewrite.apply(message).encode();
+        JsonObject rewritten = rewrite.apply(message);
+        if (rewritten == null) return; // the rewrite dealt with it (a request this agent cannot be asked)
+        data = rewritten.encode();
       } else {
         throw new DecodeException("not a JSON-RPC message");
       }
@@ -207,7 +221,7 @@ final class UpstreamRelay {
     }
 
     private void touch() {
-      if (id == null) return; // a GET stream may be quiet for as long as it likes
+      if (id == null || !idleLimited) return; // a GET stream or a subscription may be quiet for as long as it likes
       if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
       idleTimer = vertx.setTimer(idleLimitMs, t -> {
         fail(new McpClientException.Unreachable("upstream did not answer within " + idleLimitMs + " ms", null));

@@ -50,7 +50,12 @@ public final class CapabilitySync {
     this.clock = clock;
   }
 
-  private record Fetched(JsonArray tools, JsonArray prompts) {}
+  private record Fetched(JsonArray tools, JsonArray prompts, Map<String, CacheHints> hints) {}
+
+  /** Cache hints of the last successful sync of stateless-era upstreams, by server and list method; replica-local. */
+  private final Map<ServerKey, Map<String, CacheHints>> hints = new ConcurrentHashMap<>();
+  /** When a list past its ttl last started a refresh, so an unanswered upstream is not asked on every list. */
+  private final Map<ServerKey, Instant> refreshed = new ConcurrentHashMap<>();
 
   public McpClient client() {
     return client;
@@ -85,9 +90,34 @@ public final class CapabilitySync {
                 ? store.get(accountId, id).compose(this::fetch) // once, with the renewed token
                 : Future.failedFuture(failure))
             : Future.failedFuture(failure))
-        .transform(outcome -> store.update(accountId, id, current -> record(current, server, outcome, attempt)))
+        .transform(outcome -> {
+          if (outcome.succeeded() && outcome.result().hints().isEmpty()) hints.remove(new ServerKey(accountId, id));
+          else if (outcome.succeeded()) hints.put(new ServerKey(accountId, id), outcome.result().hints());
+          return store.update(accountId, id, current -> record(current, server, outcome, attempt));
+        })
         .map(updated -> new SyncReport(updated, warnings(updated))))
         .onSuccess(report -> metrics.sync(report.server().status().wire(), System.nanoTime() - started));
+  }
+
+  /**
+   * Whether an agent's {@code tools/list} or {@code prompts/list} may be answered from the synced
+   * list, honouring what the upstream said of it (see {@link CacheHints}); a list past a positive
+   * {@code ttlMs} is still served while a refresh runs (at most one per ttl).
+   */
+  public boolean servesFromCache(McpServer server, String method) {
+    ServerKey key = ServerKey.of(server);
+    CacheHints hint = hints.getOrDefault(key, Map.of()).get(method);
+    if (hint == null) return true;
+    if (!hint.servesEveryAgent(server)) return false;
+    Instant now = now();
+    if (hint.expired(now)) {
+      Instant last = refreshed.get(key);
+      if (last == null || now.isAfter(last.plusMillis(hint.ttlMs()))) {
+        refreshed.put(key, now);
+        sync(server.accountId(), server.id());
+      }
+    }
+    return true;
   }
 
   private static boolean rejectedToken(Throwable failure) {
@@ -101,24 +131,26 @@ public final class CapabilitySync {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return connected.compose(session -> listAll(session, McpProtocol.Methods.TOOLS_LIST, "tools")
+    Map<String, CacheHints> seen = new ConcurrentHashMap<>();
+    return connected.compose(session -> listAll(session, McpProtocol.Methods.TOOLS_LIST, "tools", seen)
         .compose(tools -> (session.serverCapabilities().containsKey("prompts")
-                ? listAll(session, McpProtocol.Methods.PROMPTS_LIST, "prompts")
+                ? listAll(session, McpProtocol.Methods.PROMPTS_LIST, "prompts", seen)
                 : Future.succeededFuture(new JsonArray()))
-            .map(prompts -> new Fetched(tools, prompts)))
+            .map(prompts -> new Fetched(tools, prompts, session.transport() == McpSession.Transport.STATELESS ? Map.copyOf(seen) : Map.of())))
         // ending the upstream session is courtesy: the outcome does not wait for it
         .onComplete(r -> session.close()));
   }
 
   /** Follows {@code nextCursor} to the end; a repeated cursor or too many pages is an error. */
-  private Future<JsonArray> listAll(McpSession session, String method, String field) {
-    return page(session, method, field, null, new JsonArray(), new HashSet<>(), 1);
+  private Future<JsonArray> listAll(McpSession session, String method, String field, Map<String, CacheHints> hints) {
+    return page(session, method, field, null, new JsonArray(), new HashSet<>(), 1, hints);
   }
 
   private Future<JsonArray> page(McpSession session, String method, String field, String cursor, JsonArray all,
-      Set<String> seenCursors, int pageNumber) {
+      Set<String> seenCursors, int pageNumber, Map<String, CacheHints> hints) {
     JsonObject params = cursor == null ? null : new JsonObject().put("cursor", cursor);
     return session.request(method, params).compose(result -> {
+      hints.merge(method, CacheHints.of(result, now()), CacheHints::and);
       if (!(result.getValue(field) instanceof JsonArray items)) {
         return Future.failedFuture(new McpClientException.ProtocolViolation(method + " result has no '" + field + "' array"));
       }
@@ -140,7 +172,7 @@ public final class CapabilitySync {
         return Future.failedFuture(new McpClientException.ProtocolViolation(
             method + " has more than " + client.limits().maxPages() + " pages"));
       }
-      return page(session, method, field, nextCursor, all, seenCursors, pageNumber + 1);
+      return page(session, method, field, nextCursor, all, seenCursors, pageNumber + 1, hints);
     });
   }
 

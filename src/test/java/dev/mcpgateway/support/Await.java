@@ -34,4 +34,18 @@ public final class Await {
     }
     throw new AssertionError("expected the future to fail");
   }
+
+  /** Polls {@code condition} every 50 ms for up to 20 s; fails with {@code what} if it never holds. */
+  public static void until(java.util.function.BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
 }

@@ -1,0 +1,270 @@
+package dev.mcpgateway.proxy;
+
+import dev.mcpgateway.mcp.JsonRpc;
+import dev.mcpgateway.mcp.McpClientException;
+import dev.mcpgateway.mcp.McpProtocol;
+import dev.mcpgateway.mcp.ModernEnvelope;
+import dev.mcpgateway.mcp.StreamableHttpChannel;
+import dev.mcpgateway.sync.Capabilities;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * A session-era agent (2025-11-25 and older) in front of a stateless-era upstream (2026-07-28):
+ * each request of the agent's session becomes one self-contained upstream request carrying the
+ * envelope the agent's {@code initialize} declared, with the mirrored headers derived from the
+ * request as mapped (an alias is mirrored as the upstream's name; {@code Mcp-Param-*} come from the
+ * upstream tool's schema). Progress and log messages are relayed on an event stream as they come.
+ * A result that asks for input ({@code input_required}) becomes the server-to-client requests the
+ * agent knows ({@code elicitation/create}, {@code sampling/createMessage}, {@code roots/list}) on
+ * that stream; the agent's responses are gathered and the request retried with them, for at most
+ * {@link #MAX_ROUNDS} rounds. {@code notifications/cancelled} closes the upstream stream, which is
+ * how this era cancels. The requests the gateway asks in the agent's name live on the replica that
+ * asked them: the agent's response must come back to it (sticky sessions), as with legacy SSE.
+ */
+final class SessionToStateless {
+  static final int MAX_ROUNDS = 8;
+  /** Input requests one answer may carry; more is a broken or hostile upstream. */
+  static final int MAX_INPUT_REQUESTS = 16;
+  /** What an upstream may ask the client, and the capability each needs. */
+  private static final Map<String, String> INPUT_METHODS = Map.of(
+      "elicitation/create", "elicitation", "sampling/createMessage", "sampling", "roots/list", "roots");
+
+  private final Vertx vertx;
+  private final StatelessUpstream upstream;
+  private final long inputTimeoutMs;
+  /** Requests asked of agents, by session id and request id, until the agent responds. */
+  private final Map<String, Promise<JsonObject>> asked = new ConcurrentHashMap<>();
+  /** Upstream requests in flight, by session id and the agent's request id, for cancellation. */
+  private final Map<String, StatelessUpstream.Call> inFlight = new ConcurrentHashMap<>();
+
+  SessionToStateless(Vertx vertx, StatelessUpstream upstream, long inputTimeoutMs) {
+    this.vertx = vertx;
+    this.upstream = upstream;
+    this.inputTimeoutMs = inputTimeoutMs;
+  }
+
+  void request(RoutingContext ctx, BoundSession bound, JsonObject message, UnaryOperator<JsonObject> rewrite) {
+    Object id = message.getValue("id");
+    if (!ModernEnvelope.isToken(message.getString("method"))) { // it travels in the Mcp-Method header
+      McpReplies.error(ctx.response(), 400, id, McpProtocol.ErrorCodes.INVALID_REQUEST, "method must be a token of visible ASCII characters");
+      return;
+    }
+    String key = bound.sessionId() + " " + id;
+    StatelessUpstream.Call call = new StatelessUpstream.Call();
+    inFlight.put(key, call);
+    HttpServerResponse response = ctx.response();
+    response.closeHandler(v -> {
+      if (!response.ended()) call.cancel();
+    });
+    Exchange.of(ctx).upstreamAsked();
+    round(ctx, bound, message, call, 1).onComplete(r -> inFlight.remove(key, call)).onSuccess(answer -> {
+      if (answer.getValue("result") instanceof JsonObject result && "complete".equals(result.getValue("resultType"))) {
+        result.remove("resultType"); // a session-era agent knows only complete results
+      }
+      if (answer.containsKey("error")) Exchange.of(ctx).outcome("mcp_error");
+      McpReplies.json(response, 200, rewrite.apply(answer.put("id", id)));
+    }).onFailure(e -> {
+      if (call.cancelled()) { // the agent cancelled (or left): it expects no answer; end what is open
+        Exchange.of(ctx).outcome("cancelled");
+        if (!response.ended() && !response.closed()) McpReplies.error(response, 200, id, McpProtocol.ErrorCodes.INTERNAL_ERROR, "request cancelled");
+        return;
+      }
+      McpReplies.upstreamFailure(response, Exchange.of(ctx), id, e);
+    });
+  }
+
+  private Future<JsonObject> round(RoutingContext ctx, BoundSession bound, JsonObject message, StatelessUpstream.Call call, int round) {
+    String method = message.getString("method");
+    JsonObject params = ModernEnvelope.params(message.getJsonObject("params"), bound.token().agentCapabilities(), bound.token().agentInfo());
+    JsonObject request = JsonRpc.request(round == 1 ? message.getValue("id") : "mcpgw-" + round + "-" + message.getValue("id"), method, params);
+    Map<String, String> headers = ModernEnvelope.headers(method, params, inputSchema(bound.capabilities(), method, params));
+    return upstream.exchange(bound.capabilities().server(), bound.token().client(), request, headers, call, notice -> toAgent(ctx.response(), notice))
+        .compose(answer -> {
+          if (!(answer.getValue("result") instanceof JsonObject result) || !"input_required".equals(result.getValue("resultType"))) {
+            return Future.succeededFuture(answer);
+          }
+          if (round >= MAX_ROUNDS) {
+            return Future.failedFuture(new McpClientException.ProtocolViolation(
+                "upstream asked for input more than " + MAX_ROUNDS + " times for one request"));
+          }
+          Object inputRequests = result.getValue("inputRequests");
+          Future<JsonObject> asked = inputRequests == null ? Future.succeededFuture(new JsonObject())
+              : inputRequests instanceof JsonObject requests ? askAgent(ctx.response(), bound, requests)
+              : Future.failedFuture(new McpClientException.ProtocolViolation("upstream's inputRequests is not an object"));
+          return asked.compose(responses -> {
+            JsonObject retried = message.copy();
+            JsonObject retriedParams = retried.getJsonObject("params", new JsonObject()).put("inputResponses", responses);
+            retriedParams.remove("requestState"); // only the latest round's state goes back
+            if (result.containsKey("requestState")) retriedParams.put("requestState", result.getValue("requestState"));
+            return round(ctx, bound, retried.put("params", retriedParams), call, round + 1);
+          });
+        });
+  }
+
+  /** Asks the agent each input request as a server-to-client request on the response stream; answers the results by key. */
+  private Future<JsonObject> askAgent(HttpServerResponse response, BoundSession bound, JsonObject inputRequests) {
+    if (inputRequests.size() > MAX_INPUT_REQUESTS) {
+      return Future.failedFuture(new McpClientException.ProtocolViolation("upstream asked for more than " + MAX_INPUT_REQUESTS + " inputs at once"));
+    }
+    JsonObject declared = bound.token().agentCapabilities() == null ? new JsonObject() : bound.token().agentCapabilities();
+    for (String inputKey : inputRequests.fieldNames()) { // all checked before anything is asked
+      String method = inputRequests.getValue(inputKey) instanceof JsonObject o && o.getValue("method") instanceof String m ? m : null;
+      if (method == null || !INPUT_METHODS.containsKey(method) || !declared.containsKey(INPUT_METHODS.get(method))
+          || inputRequests.getJsonObject(inputKey).containsKey("params") && !(inputRequests.getJsonObject(inputKey).getValue("params") instanceof JsonObject)) {
+        return Future.failedFuture(new McpClientException.ProtocolViolation("upstream asked for an input the client did not offer ("
+            + StringsForLogs.clip(String.valueOf(method)) + ")"));
+      }
+    }
+    List<Future<JsonObject>> answers = new ArrayList<>();
+    List<String> keys = new ArrayList<>(inputRequests.fieldNames());
+    for (String inputKey : keys) {
+      JsonObject input = inputRequests.getJsonObject(inputKey);
+      String requestId = "mcpgw-input-" + UUID.randomUUID();
+      String askedKey = bound.sessionId() + " " + requestId;
+      Promise<JsonObject> answer = Promise.promise();
+      asked.put(askedKey, answer);
+      long timer = vertx.setTimer(inputTimeoutMs, t -> answer.tryFail(new McpClientException.Unreachable(
+          "the client did not answer the upstream's " + input.getString("method") + " within " + inputTimeoutMs + " ms", null)));
+      answers.add(answer.future().onComplete(r -> {
+        vertx.cancelTimer(timer);
+        asked.remove(askedKey);
+      }));
+      toAgent(response, JsonRpc.request(requestId, input.getString("method"), input.getJsonObject("params")));
+    }
+    return Future.all(answers).map(all -> {
+      JsonObject responses = new JsonObject();
+      for (int i = 0; i < keys.size(); i++) responses.put(keys.get(i), answers.get(i).result());
+      return responses;
+    });
+  }
+
+  /**
+   * A message of the agent that is not a request: a response to one of the gateway's input
+   * requests (true: taken), or {@code notifications/cancelled} for a request in flight (true).
+   * Anything else (initialized, progress of the agent's own) is not needed upstream (false).
+   */
+  boolean fromAgent(BoundSession bound, JsonObject message) {
+    if (JsonRpc.isResponse(message)) {
+      Promise<JsonObject> waiting = asked.get(bound.sessionId() + " " + message.getValue("id"));
+      if (waiting == null) return false;
+      if (message.getValue("result") instanceof JsonObject result) {
+        waiting.tryComplete(result);
+      } else {
+        JsonObject error = message.getValue("error") instanceof JsonObject e ? e : new JsonObject();
+        int code = error.getValue("code") instanceof Integer c ? c : McpProtocol.ErrorCodes.INTERNAL_ERROR;
+        String text = error.getValue("message") instanceof String m ? m : "a malformed response";
+        waiting.tryFail(new McpClientException.RpcError(code, "the client refused the upstream's request: " + StringsForLogs.clip(text)));
+      }
+      return true;
+    }
+    if ("notifications/cancelled".equals(message.getString("method")) && message.getValue("params") instanceof JsonObject params) {
+      StatelessUpstream.Call call = inFlight.remove(bound.sessionId() + " " + params.getValue("requestId"));
+      if (call != null) call.cancel();
+      return call != null;
+    }
+    return false;
+  }
+
+  /**
+   * The agent's GET stream: the upstream's {@code subscriptions/listen} for list changes, its
+   * notifications relayed without the subscription's bookkeeping (the acknowledgement, the
+   * {@code subscriptionId}), each passed through {@code onTheWayBack} (the cache learns of the
+   * change). Closing either side closes the other.
+   */
+  void listen(RoutingContext ctx, BoundSession bound, UnaryOperator<JsonObject> onTheWayBack, long keepAliveMs) {
+    HttpServerResponse response = ctx.response();
+    JsonObject filter = new JsonObject().put("toolsListChanged", true).put("promptsListChanged", true).put("resourcesListChanged", true);
+    JsonObject params = ModernEnvelope.params(new JsonObject().put("notifications", filter),
+        bound.token().agentCapabilities(), bound.token().agentInfo());
+    JsonObject request = JsonRpc.request("mcpgw-listen-" + UUID.randomUUID(), McpProtocol.Modern.LISTEN, params);
+    StatelessUpstream.Call call = new StatelessUpstream.Call();
+    response.closeHandler(v -> call.cancel());
+    Exchange.of(ctx).upstreamAsked();
+    Runnable end = () -> {
+      if (!response.ended() && !response.closed()) response.end();
+    };
+    upstream.post(bound.capabilities().server(), bound.token().client(), request, ModernEnvelope.headers(McpProtocol.Modern.LISTEN, params, null), call, true)
+        .onFailure(e -> McpReplies.error(response, 502, null, McpProtocol.ErrorCodes.INTERNAL_ERROR, StreamableHttpChannel.classify(e).getMessage()))
+        .onSuccess(stream -> {
+          if (stream.statusCode() != 200 || !McpProtocol.Headers.EVENT_STREAM.equals(StreamableHttpChannel.mediaType(stream))) {
+            stream.body();
+            call.cancel();
+            int status = stream.statusCode();
+            // 405 tells the agent "no stream here" for good: only when the upstream says so; a failure may pass
+            McpReplies.error(response, status == 404 || status == 405 ? 405 : 502, null, McpProtocol.ErrorCodes.INVALID_REQUEST,
+                "upstream offers no notification stream (subscriptions/listen answered HTTP " + status + ")");
+            return;
+          }
+          response.setStatusCode(200).putHeader("Content-Type", McpProtocol.Headers.EVENT_STREAM).putHeader("Cache-Control", "no-cache")
+              .setChunked(true).write(": mcp-gateway\n\n");
+          long keepAlive = vertx.setPeriodic(keepAliveMs, t -> {
+            if (!response.ended() && !response.closed()) response.write(": keep-alive\n\n");
+          });
+          dev.mcpgateway.mcp.SseParser parser = new dev.mcpgateway.mcp.SseParser(64 * 1024, event -> {
+            if (event.data().isEmpty()) return;
+            Object decoded = io.vertx.core.json.Json.decodeValue(event.data());
+            if (!(decoded instanceof JsonObject notice)) return;
+            if (JsonRpc.isResponse(notice)) { // the upstream ended the subscription
+              call.cancel();
+              end.run();
+              return;
+            }
+            String method = notice.getString("method");
+            if (method == null || method.equals("notifications/subscriptions/acknowledged")) return;
+            if (notice.getValue("params") instanceof JsonObject p && p.getValue("_meta") instanceof JsonObject meta) {
+              meta.remove(McpProtocol.Modern.META_SUBSCRIPTION);
+              if (meta.isEmpty()) p.remove("_meta");
+            }
+            toAgent(response, onTheWayBack.apply(notice));
+          });
+          stream.handler(chunk -> {
+            try {
+              parser.feed(chunk);
+            } catch (RuntimeException e) {
+              call.cancel();
+              end.run();
+            }
+          });
+          stream.exceptionHandler(e -> end.run());
+          stream.endHandler(v -> end.run());
+          response.endHandler(v -> vertx.cancelTimer(keepAlive));
+          response.closeHandler(v -> {
+            vertx.cancelTimer(keepAlive);
+            call.cancel();
+          });
+        });
+  }
+
+  /** The upstream tool's input schema, for the {@code Mcp-Param-*} headers of a call (null for other requests). */
+  private static JsonObject inputSchema(Capabilities capabilities, String method, JsonObject params) {
+    if (!McpProtocol.Methods.TOOLS_CALL.equals(method)) return null;
+    String name = params.getString("name");
+    for (Object tool : capabilities.server().tools()) {
+      if (tool instanceof JsonObject t && name != null && name.equals(t.getValue("name"))) {
+        return t.getValue("inputSchema") instanceof JsonObject schema ? schema : null;
+      }
+    }
+    return null;
+  }
+
+  /** One message to the agent on the response's event stream, opened on first use. */
+  private static void toAgent(HttpServerResponse response, JsonObject message) {
+    if (response.ended() || response.closed()) return;
+    if (!response.headWritten()) {
+      response.setStatusCode(200).putHeader("Content-Type", McpProtocol.Headers.EVENT_STREAM)
+          .putHeader("Cache-Control", "no-cache").setChunked(true);
+    }
+    response.write("event: message\ndata: " + message.encode() + "\n\n");
+  }
+}
