@@ -103,22 +103,32 @@ public final class McpClient {
    * probed again when a remembered one stops working that way.
    */
   public Future<McpSession> connect(String endpoint, UpstreamAuth auth) {
+    return connect(endpoint, auth, new JsonObject());
+  }
+
+  /**
+   * The same, declaring {@code clientCapabilities} in a Streamable HTTP {@code initialize} (the
+   * stateless era has each request declare its own; the legacy HTTP+SSE sessions this client
+   * opens answer no upstream request, so they declare none): the proxy's sessions for agents that
+   * can answer the upstream's elicitation or sampling requests.
+   */
+  public Future<McpSession> connect(String endpoint, UpstreamAuth auth, JsonObject clientCapabilities) {
     McpSession.Transport known = rememberedTransport(endpoint);
-    if (known == null) return detect(endpoint, auth);
+    if (known == null) return detect(endpoint, auth, clientCapabilities);
     Future<McpSession> session = switch (known) {
       case STATELESS -> stateless(endpoint, auth);
       case LEGACY_SSE -> legacy(endpoint, auth);
-      case STREAMABLE_HTTP -> sessionEra(endpoint, auth);
+      case STREAMABLE_HTTP -> sessionEra(endpoint, auth, clientCapabilities);
     };
     return session.recover(e -> {
       if (!(e instanceof McpClientException.HttpStatus status) || !LEGACY_HINTS.contains(status.status())) return Future.failedFuture(e);
       transports.invalidate(endpoint); // the server changed eras (an upgrade, a rollback): find out again, once
-      return detect(endpoint, auth);
+      return detect(endpoint, auth, clientCapabilities);
     });
   }
 
-  private Future<McpSession> detect(String endpoint, UpstreamAuth auth) {
-    return stateless(endpoint, auth).recover(e -> speaksSessionEra(e) ? sessionEra(endpoint, auth) : Future.failedFuture(e));
+  private Future<McpSession> detect(String endpoint, UpstreamAuth auth, JsonObject clientCapabilities) {
+    return stateless(endpoint, auth).recover(e -> speaksSessionEra(e) ? sessionEra(endpoint, auth, clientCapabilities) : Future.failedFuture(e));
   }
 
   /**
@@ -140,8 +150,8 @@ public final class McpClient {
   }
 
   /** Streamable HTTP with a session, falling back to the legacy transport when the POST is refused. */
-  private Future<McpSession> sessionEra(String endpoint, UpstreamAuth auth) {
-    return streamable(endpoint, auth).recover(e -> {
+  private Future<McpSession> sessionEra(String endpoint, UpstreamAuth auth, JsonObject clientCapabilities) {
+    return streamable(endpoint, auth, clientCapabilities).recover(e -> {
       if (!(e instanceof McpClientException.HttpStatus status) || !LEGACY_HINTS.contains(status.status())) {
         return Future.failedFuture(e);
       }
@@ -180,9 +190,9 @@ public final class McpClient {
     return result;
   }
 
-  private Future<McpSession> streamable(String endpoint, UpstreamAuth auth) {
+  private Future<McpSession> streamable(String endpoint, UpstreamAuth auth, JsonObject clientCapabilities) {
     StreamableHttpSession session = new StreamableHttpSession(vertx, guardedHttp, endpoint, auth, limits, false);
-    return session.request(McpProtocol.Methods.INITIALIZE, initializeParams())
+    return session.request(McpProtocol.Methods.INITIALIZE, initializeParams(clientCapabilities))
         .compose(result -> negotiated(result).map(version -> {
           session.initialized(version, result);
           return session;
@@ -192,10 +202,11 @@ public final class McpClient {
         .onFailure(e -> session.close());
   }
 
+  /** Legacy HTTP+SSE; declares no capabilities: this client's legacy sessions answer no upstream request. */
   private Future<McpSession> legacy(String endpoint, UpstreamAuth auth) {
     LegacySseSession session = new LegacySseSession(vertx, guardedHttp, guardedStreams, endpoint, auth, limits);
     return session.open()
-        .compose(s -> s.request(McpProtocol.Methods.INITIALIZE, initializeParams()))
+        .compose(s -> s.request(McpProtocol.Methods.INITIALIZE, initializeParams(new JsonObject())))
         .compose(result -> negotiated(result).map(version -> {
           session.initialized(version, result);
           return session;
@@ -205,10 +216,10 @@ public final class McpClient {
         .onFailure(e -> session.close());
   }
 
-  private JsonObject initializeParams() {
+  private JsonObject initializeParams(JsonObject clientCapabilities) {
     return new JsonObject()
         .put("protocolVersion", McpProtocol.LATEST_VERSION)
-        .put("capabilities", new JsonObject())
+        .put("capabilities", clientCapabilities.copy())
         .put("clientInfo", new JsonObject().put("name", limits.clientName()).put("version", limits.clientVersion()));
   }
 

@@ -73,6 +73,9 @@ public final class McpProtocol {
     public static final Set<Integer> ERRORS = Set.of(HEADER_MISMATCH, MISSING_CAPABILITY, UNSUPPORTED_VERSION);
     /** Methods whose name (or URI) travels in {@code Mcp-Name}. */
     public static final Set<String> NAMED = Set.of(Methods.TOOLS_CALL, Methods.PROMPTS_GET, "resources/read");
+    /** What a server may ask the client in the middle of a request (multi round-trip requests), and the capability each needs. */
+    public static final java.util.Map<String, String> INPUT_CAPABILITIES = java.util.Map.of(
+        "elicitation/create", "elicitation", "sampling/createMessage", "sampling", "roots/list", "roots");
   }
 
   /** Legacy HTTP+SSE (2024-11-05): the first event of the GET stream names the POST endpoint. */

@@ -26,6 +26,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,6 +55,8 @@ final class ModernRequests {
   private final Cache<String, Future<McpSession>> upstreamSessions;
   private final StatelessUpstream stateless;
   private final UpstreamRelay relay;
+  private final SessionInputBridge inputs;
+  private final java.util.concurrent.atomic.AtomicLong callIds = new java.util.concurrent.atomic.AtomicLong();
   /** Tells the cache of an upstream's list change (and answers the message). */
   private final java.util.function.BiFunction<McpServer, JsonObject, JsonObject> listChanges;
   /** Whether a synced list may answer this agent now (the upstream's ttlMs / cacheScope, see CapabilitySync). */
@@ -68,6 +71,7 @@ final class ModernRequests {
     this.listChanges = listChanges;
     this.stateless = stateless;
     this.relay = relay;
+    this.inputs = new SessionInputBridge(vertx, client.limits().requestTimeoutMs(), client.limits().maxConnectionsPerUpstream());
     this.cache = cache;
     this.client = client;
     this.auths = auths;
@@ -166,13 +170,13 @@ final class ModernRequests {
    */
   private void listen(RoutingContext ctx, Capabilities capabilities, String client, JsonObject message) {
     Object id = message.getValue("id");
-    String key = sessionKey(capabilities, client);
+    Kept kept = kept(capabilities, client, message);
     Exchange.of(ctx).upstreamAsked();
-    session(key, capabilities, client).onFailure(failure -> sessionFailure(ctx, key, id, failure)).onSuccess(session -> {
+    session(kept).onFailure(failure -> sessionFailure(ctx, kept.key(), id, failure)).onSuccess(session -> {
       if (session.transport() == McpSession.Transport.STATELESS) {
         relayStateless(ctx, capabilities, client, message, m -> listChanges.apply(capabilities.server(), m), true);
       } else if (session.transport() == McpSession.Transport.STREAMABLE_HTTP) {
-        listenOverSession(ctx, key, capabilities.server(), client, session, message);
+        listenOverSession(ctx, kept.key(), capabilities.server(), client, session, message);
       } else {
         acknowledge(ctx, id, new JsonObject(), true);
       }
@@ -263,24 +267,58 @@ final class ModernRequests {
     }
   }
 
-  private static String sessionKey(Capabilities capabilities, String client) {
+  /**
+   * The upstream session a stateless-era agent's requests go over: one per server, client token
+   * and the input capabilities the agent declares (a session-era upstream learns them at
+   * {@code initialize}, and asks for input only of sessions that offer it).
+   */
+  private record Kept(String key, Capabilities capabilities, String client, JsonObject inputs) {}
+
+  private static Kept kept(Capabilities capabilities, String client, JsonObject message) {
     McpServer server = capabilities.server();
-    return server.accountId() + "/" + server.id() + "/" + client + "@" + server.hostname();
+    JsonObject inputs = inputCapabilities(message);
+    return new Kept(server.accountId() + "/" + server.id() + "/" + client + "@" + server.hostname() + "#" + inputs.encode(),
+        capabilities, client, inputs);
   }
+
+  /**
+   * Of the capabilities a request declares, those that let a server ask for input mid-request,
+   * reduced to what a session-era {@code initialize} can say of them ({@code elicitation} with
+   * its {@code form}/{@code url} modes, {@code sampling} with {@code context}/{@code tools},
+   * {@code roots}), in a fixed order: each variant is a session of its own upstream, so there are
+   * few of them.
+   */
+  static JsonObject inputCapabilities(JsonObject message) {
+    JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
+    JsonObject meta = params.getValue("_meta") instanceof JsonObject m ? m : new JsonObject();
+    JsonObject declared = meta.getValue(META_CAPABILITIES) instanceof JsonObject c ? c : new JsonObject();
+    JsonObject inputs = new JsonObject();
+    INPUT_FEATURES.forEach((capability, features) -> {
+      if (!(declared.getValue(capability) instanceof JsonObject offered)) return;
+      JsonObject kept = new JsonObject();
+      features.stream().filter(offered::containsKey).forEach(feature -> kept.put(feature, new JsonObject()));
+      inputs.put(capability, kept);
+    });
+    return inputs;
+  }
+
+  /** The input capabilities and the features of each that are passed on, in a fixed order. */
+  private static final Map<String, List<String>> INPUT_FEATURES = new java.util.TreeMap<>(Map.of(
+      "elicitation", List.of("form", "url"), "sampling", List.of("context", "tools"), "roots", List.of()));
 
 
   /** Over the upstream session this (server, client) keeps; a session the upstream forgot (404) is opened again, once. */
   private void forward(RoutingContext ctx, Capabilities capabilities, String client, JsonObject message, UnaryOperator<JsonObject> rewrite) {
-    String key = sessionKey(capabilities, client);
+    Kept kept = kept(capabilities, client, message);
     Exchange.of(ctx).upstreamAsked();
-    Future<McpSession> opened = session(key, capabilities, client);
+    Future<McpSession> opened = session(kept);
     if (opened.succeeded() && opened.result().transport() == McpSession.Transport.STATELESS) {
       relayStateless(ctx, capabilities, client, message, rewrite);
       return;
     }
     opened.onComplete(r -> {
       if (r.succeeded() && r.result().transport() == McpSession.Transport.STATELESS) relayStateless(ctx, capabilities, client, message, rewrite);
-      else overSession(ctx, key, capabilities, client, message, rewrite);
+      else overSession(ctx, kept, message, rewrite);
     });
   }
 
@@ -336,31 +374,98 @@ final class ModernRequests {
    * {@code notifications/cancelled}); the upstream's own requests cannot reach an agent of this era
    * and are refused upstream at once. A session the upstream forgot (404) is opened again, once.
    */
-  private void overSession(RoutingContext ctx, String key, Capabilities capabilities, String client, JsonObject message,
-      UnaryOperator<JsonObject> rewrite) {
+  private void overSession(RoutingContext ctx, Kept kept, JsonObject message, UnaryOperator<JsonObject> rewrite) {
     Object id = message.getValue("id");
-    JsonObject upstreamMessage = JsonRpc.request(id, message.getString("method"), upstreamParams(message.getJsonObject("params")));
-    session(key, capabilities, client).onFailure(failure -> sessionFailure(ctx, key, id, failure)).onSuccess(session -> {
-      if (session.transport() == McpSession.Transport.STREAMABLE_HTTP) relayOverSession(ctx, key, capabilities, client, session, upstreamMessage, rewrite, true);
-      else requestOverSession(ctx, key, capabilities, client, upstreamMessage, rewrite);
+    Optional<String> state = SessionInputBridge.stateOf(message.getJsonObject("params"));
+    if (state.isPresent()) {
+      retry(ctx, kept, message, state.get(), rewrite);
+      return;
+    }
+    session(kept).onFailure(failure -> sessionFailure(ctx, kept.key(), id, failure)).onSuccess(session -> {
+      JsonObject params = upstreamParams(message.getJsonObject("params"));
+      if (session.transport() == McpSession.Transport.STREAMABLE_HTTP) {
+        // the call gets an id of the gateway's own: the session is shared, and agents' ids need not be unique across it
+        JsonObject call = JsonRpc.request("mcpgw-" + callIds.incrementAndGet(), message.getString("method"), params);
+        relayOverSession(ctx, kept, session, call, id, rewrite, true);
+      } else {
+        requestOverSession(ctx, kept, JsonRpc.request(id, message.getString("method"), params), rewrite);
+      }
     });
   }
 
-  private void relayOverSession(RoutingContext ctx, String key, Capabilities capabilities, String client, McpSession session,
-      JsonObject upstreamMessage, UnaryOperator<JsonObject> rewrite, boolean mayReopen) {
-    Object id = upstreamMessage.getValue("id");
+  /** The request an input request was asked for: only its retry, over the same kept session, may answer it. */
+  private static SessionInputBridge.Origin origin(Kept kept, JsonObject message) {
+    JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
+    Object name = params.getValue("resources/read".equals(message.getString("method")) ? "uri" : "name");
+    McpServer server = kept.capabilities().server();
+    return new SessionInputBridge.Origin(server.accountId() + "/" + server.id(), kept.key(), message.getString("method"),
+        name instanceof String text ? text : null);
+  }
+
+  /**
+   * A retry after {@code input_required} from the bridge: the agent's answer goes upstream as the
+   * response to the upstream's request and, once the upstream took it, this exchange takes the
+   * rest of the held stream (final response under this request's id, progress under its token).
+   * An answer missing from {@code inputResponses} is asked again, as the specification has
+   * servers do.
+   */
+  private void retry(RoutingContext ctx, Kept kept, JsonObject message, String state, UnaryOperator<JsonObject> rewrite) {
+    Object id = message.getValue("id");
+    Optional<SessionInputBridge.Pending> found = inputs.take(state, origin(kept, message));
+    if (found.isEmpty()) {
+      Exchange.of(ctx).outcome("rejected");
+      McpReplies.json(ctx.response(), 200, McpReplies.error(id, McpProtocol.ErrorCodes.INVALID_PARAMS,
+          "requestState is unknown, used or lapsed: send the request again without it", null));
+      return;
+    }
+    SessionInputBridge.Pending pending = found.get();
+    JsonObject params = message.getJsonObject("params");
+    Object answer = params.getValue("inputResponses") instanceof JsonObject responses ? responses.getValue(pending.key()) : null;
+    if (!(answer instanceof JsonObject result)) {
+      if (pending.round() >= SessionInputBridge.MAX_ROUNDS) {
+        pending.held().abandon();
+        Exchange.of(ctx).outcome("rejected");
+        McpReplies.json(ctx.response(), 200, McpReplies.error(id, McpProtocol.ErrorCodes.INVALID_PARAMS,
+            "inputResponses has no answer to '" + pending.key() + "' after " + SessionInputBridge.MAX_ROUNDS + " rounds", null));
+        return;
+      }
+      reply(ctx, id, inputs.ask(pending.again(), id).getJsonObject("result"));
+      return;
+    }
+    Exchange.of(ctx).upstreamAsked();
+    Object progressToken = params.getValue("_meta") instanceof JsonObject meta ? meta.getValue("progressToken") : null;
+    pending.toUpstream().apply(JsonRpc.result(pending.askedId(), result)).onComplete(sent -> {
+      if (sent.failed() || sent.result() >= 300) {
+        pending.held().abandon();
+        McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, sent.failed() ? StreamableHttpChannel.classify(sent.cause())
+            : new McpClientException.HttpStatus(sent.result(), "upstream answered HTTP " + sent.result() + " to the client's input"));
+        return;
+      }
+      pending.held().resume(ctx.response(), Exchange.of(ctx), id, toModernAgent(pending.callId(), id, progressToken, rewrite, pending.toUpstream()),
+          pending.cancel(), inputs.asker(pending.origin(), id, kept.inputs(), pending.round() + 1, pending.toUpstream(), pending.callId(),
+              pending.cancel()));
+    });
+  }
+
+  /** {@code call} (with the gateway's id) over the kept Streamable HTTP session, answered to the agent's request {@code agentId}. */
+  private void relayOverSession(RoutingContext ctx, Kept kept, McpSession session, JsonObject call, Object agentId,
+      UnaryOperator<JsonObject> rewrite, boolean mayReopen) {
+    Object callId = call.getValue("id");
+    String key = kept.key();
+    Capabilities capabilities = kept.capabilities();
+    String client = kept.client();
     McpServer server = capabilities.server();
     HttpServerResponse response = ctx.response();
     StreamableHttpChannel channel = this.client.channel();
     HttpClientRequest[] sent = new HttpClientRequest[1];
     StreamableHttpChannel.Target[] target = new StreamableHttpChannel.Target[1];
     Runnable cancel = () -> {
-      if (target[0] != null) channel.send(target[0], JsonRpc.notification("notifications/cancelled", new JsonObject().put("requestId", id)
+      if (target[0] != null) channel.send(target[0], JsonRpc.notification("notifications/cancelled", new JsonObject().put("requestId", callId)
           .put("reason", "the client closed its stream")).toBuffer());
     };
     long limit = this.client.limits().requestTimeoutMs();
     long headTimer = vertx.setTimer(limit, t -> {
-      McpReplies.upstreamFailure(response, Exchange.of(ctx), id, new McpClientException.Unreachable("upstream did not answer within " + limit + " ms", null));
+      McpReplies.upstreamFailure(response, Exchange.of(ctx), agentId, new McpClientException.Unreachable("upstream did not answer within " + limit + " ms", null));
       if (sent[0] != null) sent[0].reset();
       cancel.run();
     });
@@ -374,41 +479,55 @@ final class ModernRequests {
         .compose(auth -> channel.post(target[0] = new StreamableHttpChannel.Target(server.hostname(), auth, session.sessionId(), session.protocolVersion())))
         .compose(request -> {
           sent[0] = request;
-          return request.send(upstreamMessage.toBuffer());
+          return request.send(call.toBuffer());
         })
         .onComplete(r -> vertx.cancelTimer(headTimer))
-        .onFailure(e -> sessionFailure(ctx, key, id, StreamableHttpChannel.classify(e)))
+        .onFailure(e -> sessionFailure(ctx, key, agentId, StreamableHttpChannel.classify(e)))
         .onSuccess(upstream -> {
           if (upstream.statusCode() == 404 && mayReopen) {
             upstream.body();
             upstreamSessions.invalidate(key);
-            session(key, capabilities, client).onFailure(failure -> sessionFailure(ctx, key, id, failure))
-                .onSuccess(reopened -> relayOverSession(ctx, key, capabilities, client, reopened, upstreamMessage, rewrite, false));
+            session(kept).onFailure(failure -> sessionFailure(ctx, key, agentId, failure))
+                .onSuccess(reopened -> relayOverSession(ctx, kept, reopened, call, agentId, rewrite, false));
           } else if (upstream.statusCode() >= 300) {
             McpClientException failure = StreamableHttpChannel.status(upstream);
             upstream.body();
             if (upstream.statusCode() == 401) auths.renewAfterRejection(server, client);
-            sessionFailure(ctx, key, id, failure);
+            sessionFailure(ctx, key, agentId, failure);
           } else {
-            relay.relay(upstream, response, Exchange.of(ctx), id, m -> toModernAgent(m, id, rewrite, channel, target[0]), cancel, () -> { });
+            StreamableHttpChannel.Target to = target[0];
+            java.util.function.Function<JsonObject, Future<Integer>> toUpstream = message -> channel.send(to, message.toBuffer());
+            relay.relayToStateless(upstream, response, Exchange.of(ctx), callId, agentId, toModernAgent(callId, agentId, null, rewrite, toUpstream),
+                cancel, inputs.asker(origin(kept, call), agentId, kept.inputs(), 1, toUpstream, callId, cancel));
           }
         });
   }
 
-  /** A message of a session-era upstream as a modern agent takes it: final results marked complete, server requests refused upstream. */
-  private static JsonObject toModernAgent(JsonObject message, Object id, UnaryOperator<JsonObject> rewrite, StreamableHttpChannel channel,
-      StreamableHttpChannel.Target target) {
-    if (JsonRpc.isRequest(message)) {
-      channel.send(target, McpReplies.error(message.getValue("id"), McpProtocol.ErrorCodes.METHOD_NOT_FOUND,
-          "the gateway cannot forward " + StringsForLogs.clip(String.valueOf(message.getValue("method")))
-              + " to a client of MCP " + VERSION + " over a session", null).toBuffer());
-      return null;
-    }
-    JsonObject rewritten = rewrite.apply(message);
-    if (JsonRpc.isResponse(rewritten) && JsonRpc.sameId(rewritten.getValue("id"), id) && rewritten.getValue("result") instanceof JsonObject result) {
-      result.put("resultType", "complete");
-    }
-    return rewritten;
+  /**
+   * The messages of a session-era upstream's answer to call {@code callId} as the stateless agent
+   * of request {@code agentId} takes them: the final response under the agent's id, marked
+   * complete; progress under {@code progressToken} when the agent's request (a retry) has its own;
+   * requests to the client that the bridge did not take refused upstream.
+   */
+  private static UnaryOperator<JsonObject> toModernAgent(Object callId, Object agentId, Object progressToken, UnaryOperator<JsonObject> rewrite,
+      java.util.function.Function<JsonObject, Future<Integer>> toUpstream) {
+    return message -> {
+      if (JsonRpc.isRequest(message)) {
+        toUpstream.apply(McpReplies.error(message.getValue("id"), McpProtocol.ErrorCodes.METHOD_NOT_FOUND,
+            "the gateway cannot ask " + StringsForLogs.clip(String.valueOf(message.getValue("method")))
+                + " of this client (not declared, or too many at once)", null));
+        return null;
+      }
+      JsonObject out = rewrite.apply(message);
+      if (JsonRpc.isResponse(out) && JsonRpc.sameId(out.getValue("id"), callId)) {
+        out.put("id", agentId);
+        if (out.getValue("result") instanceof JsonObject result) result.put("resultType", "complete");
+      }
+      if (progressToken != null && "notifications/progress".equals(out.getString("method")) && out.getValue("params") instanceof JsonObject p) {
+        p.put("progressToken", progressToken);
+      }
+      return out;
+    };
   }
 
   private void sessionFailure(RoutingContext ctx, String key, Object id, Throwable failure) {
@@ -422,17 +541,17 @@ final class ModernRequests {
   }
 
   /** Over a legacy HTTP+SSE session: the final result only. */
-  private void requestOverSession(RoutingContext ctx, String key, Capabilities capabilities, String client, JsonObject upstreamMessage,
-      UnaryOperator<JsonObject> rewrite) {
+  private void requestOverSession(RoutingContext ctx, Kept kept, JsonObject upstreamMessage, UnaryOperator<JsonObject> rewrite) {
+    String key = kept.key();
     Object id = upstreamMessage.getValue("id");
     String method = upstreamMessage.getString("method");
     JsonObject params = upstreamMessage.getJsonObject("params");
-    session(key, capabilities, client)
+    session(kept)
         .compose(session -> session.request(method, params))
         .recover(failure -> {
           if (!(failure instanceof McpClientException.HttpStatus status && status.status() == 404)) return Future.failedFuture(failure);
           upstreamSessions.invalidate(key);
-          return session(key, capabilities, client).compose(session -> session.request(method, params));
+          return session(kept).compose(session -> session.request(method, params));
         })
         .onSuccess(result -> {
           JsonObject rewritten = rewrite.apply(JsonRpc.result(id, result));
@@ -441,20 +560,14 @@ final class ModernRequests {
         .onFailure(failure -> sessionFailure(ctx, key, id, failure));
   }
 
-  private Future<McpSession> session(String key, Capabilities capabilities, String client) {
-    Future<McpSession> session = upstreamSessions.get(key, k -> client(capabilities, client));
+  private Future<McpSession> session(Kept kept) {
+    McpServer server = kept.capabilities().server();
+    Future<McpSession> session = upstreamSessions.get(kept.key(),
+        k -> client.connect(server.hostname(), auths.forAgent(server, kept.client()), kept.inputs()));
     return session.recover(failure -> {
-      upstreamSessions.asMap().remove(key, session); // a failed open is not kept
+      upstreamSessions.asMap().remove(kept.key(), session); // a failed open is not kept
       return Future.failedFuture(failure);
     });
-  }
-
-  private Future<McpSession> client(Capabilities capabilities, String client) {
-    return client(capabilities.server().hostname(), auths.forAgent(capabilities.server(), client));
-  }
-
-  private Future<McpSession> client(String hostname, dev.mcpgateway.upstream.UpstreamAuth auth) {
-    return this.client.connect(hostname, auth);
   }
 
   /** The request's params as a legacy upstream takes them: the stateless era's {@code _meta} keys removed (progressToken stays). */
@@ -528,6 +641,7 @@ final class ModernRequests {
 
   /** Ends every upstream session kept for modern agents (at shutdown). */
   void endAll() {
+    inputs.abandonAll();
     upstreamSessions.invalidateAll();
   }
 }

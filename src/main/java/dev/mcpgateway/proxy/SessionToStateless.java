@@ -36,9 +36,7 @@ final class SessionToStateless {
   static final int MAX_ROUNDS = 8;
   /** Input requests one answer may carry; more is a broken or hostile upstream. */
   static final int MAX_INPUT_REQUESTS = 16;
-  /** What an upstream may ask the client, and the capability each needs. */
-  private static final Map<String, String> INPUT_METHODS = Map.of(
-      "elicitation/create", "elicitation", "sampling/createMessage", "sampling", "roots/list", "roots");
+  private static final Map<String, String> INPUT_METHODS = McpProtocol.Modern.INPUT_CAPABILITIES;
 
   private final Vertx vertx;
   private final StatelessUpstream upstream;
