@@ -89,6 +89,19 @@ public final class McpClient {
         .onFailure(e -> session.close());
   }
 
+  /**
+   * Finds the era the endpoint speaks again, whatever was remembered (after a failure that
+   * suggests it changed, such as a stateless upstream rolled back to sessions); the probe's
+   * session is ended at once.
+   */
+  public Future<McpSession.Transport> redetect(String endpoint, UpstreamAuth auth) {
+    transports.invalidate(endpoint);
+    return connect(endpoint, auth).map(session -> {
+      session.close();
+      return session.transport();
+    });
+  }
+
   /** The transport last seen working for this endpoint, if any. */
   public McpSession.Transport rememberedTransport(String endpoint) {
     return transports.getIfPresent(endpoint);

@@ -2,7 +2,9 @@ package dev.mcpgateway.proxy;
 
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.McpClientException;
+import dev.mcpgateway.mcp.McpClient;
 import dev.mcpgateway.mcp.McpProtocol;
+import dev.mcpgateway.mcp.McpSession;
 import dev.mcpgateway.mcp.ModernEnvelope;
 import dev.mcpgateway.mcp.StreamableHttpChannel;
 import dev.mcpgateway.sync.Capabilities;
@@ -24,7 +26,8 @@ import java.util.function.UnaryOperator;
  * each request of the agent's session becomes one self-contained upstream request carrying the
  * envelope the agent's {@code initialize} declared, with the mirrored headers derived from the
  * request as mapped (an alias is mirrored as the upstream's name; {@code Mcp-Param-*} come from the
- * upstream tool's schema). Progress and log messages are relayed on an event stream as they come.
+ * upstream tool's schema). Progress and log messages are relayed on an event stream as they come,
+ * read no faster than the agent takes them.
  * A result that asks for input ({@code input_required}) becomes the server-to-client requests the
  * agent knows ({@code elicitation/create}, {@code sampling/createMessage}, {@code roots/list}) on
  * that stream; the agent's responses are gathered and the request retried with them, for at most
@@ -41,12 +44,16 @@ final class SessionToStateless {
   private final Vertx vertx;
   private final StatelessUpstream upstream;
   private final long inputTimeoutMs;
+  /** The era the bound session's upstream speaks now, found again (see {@link McpClient#redetect}). */
+  private final java.util.function.Function<BoundSession, Future<McpSession.Transport>> eraNow;
   /** Requests asked of agents, by session id and request id, until the agent responds. */
   private final Map<String, Promise<JsonObject>> asked = new ConcurrentHashMap<>();
   /** Upstream requests in flight, by session id and the agent's request id, for cancellation. */
   private final Map<String, StatelessUpstream.Call> inFlight = new ConcurrentHashMap<>();
 
-  SessionToStateless(Vertx vertx, StatelessUpstream upstream, long inputTimeoutMs) {
+  SessionToStateless(Vertx vertx, StatelessUpstream upstream, long inputTimeoutMs,
+      java.util.function.Function<BoundSession, Future<McpSession.Transport>> eraNow) {
+    this.eraNow = eraNow;
     this.vertx = vertx;
     this.upstream = upstream;
     this.inputTimeoutMs = inputTimeoutMs;
@@ -78,7 +85,31 @@ final class SessionToStateless {
         if (!response.ended() && !response.closed()) McpReplies.error(response, 200, id, McpProtocol.ErrorCodes.INTERNAL_ERROR, "request cancelled");
         return;
       }
+      if (e instanceof McpClientException.HttpStatus status && ERA_HINTS.contains(status.status()) && !response.headWritten()) {
+        endIfEraChanged(ctx, bound, id, e);
+        return;
+      }
       McpReplies.upstreamFailure(response, Exchange.of(ctx), id, e);
+    });
+  }
+
+  /** Statuses a session-era server gives a request without a session: the upstream may have rolled back. */
+  private static final java.util.Set<Integer> ERA_HINTS = java.util.Set.of(400, 404, 405);
+
+  /**
+   * After a refusal that a session-era server would give: if the upstream no longer speaks the
+   * stateless era, the agent's session (sealed for that era) is over — 404, and the agent's new
+   * {@code initialize} meets the upstream as it is now. Otherwise the failure is reported as it is.
+   */
+  private void endIfEraChanged(RoutingContext ctx, BoundSession bound, Object id, Throwable failure) {
+    eraNow.apply(bound).onComplete(era -> {
+      if (era.succeeded() && era.result() != McpSession.Transport.STATELESS) {
+        Exchange.of(ctx).outcome("upstream_error");
+        McpReplies.error(ctx.response(), 404, id, McpReplies.SESSION_NOT_FOUND,
+            "the upstream no longer speaks MCP " + McpProtocol.Modern.VERSION + ": initialize a new session");
+      } else {
+        McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, failure);
+      }
     });
   }
 
@@ -87,7 +118,7 @@ final class SessionToStateless {
     JsonObject params = ModernEnvelope.params(message.getJsonObject("params"), bound.token().agentCapabilities(), bound.token().agentInfo());
     JsonObject request = JsonRpc.request(round == 1 ? message.getValue("id") : "mcpgw-" + round + "-" + message.getValue("id"), method, params);
     Map<String, String> headers = ModernEnvelope.headers(method, params, inputSchema(bound.capabilities(), method, params));
-    return upstream.exchange(bound.capabilities().server(), bound.token().client(), request, headers, call, notice -> toAgent(ctx.response(), notice))
+    return upstream.exchange(bound.capabilities().server(), bound.token().client(), request, headers, call, notice -> toAgent(ctx.response(), notice), ctx.response())
         .compose(answer -> {
           if (!(answer.getValue("result") instanceof JsonObject result) || !"input_required".equals(result.getValue("resultType"))) {
             return Future.succeededFuture(answer);

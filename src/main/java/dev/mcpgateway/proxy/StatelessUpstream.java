@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.WriteStream;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -107,11 +108,12 @@ final class StatelessUpstream {
 
   /**
    * Sends {@code message} and answers the upstream's response to it (a result or an error, as
-   * sent). Messages before it on an event stream go to {@code onMessage}. Silence longer than the
-   * request timeout, a broken stream or an HTTP failure fail the future.
+   * sent). Messages before it on an event stream go to {@code onMessage}, which writes them to
+   * {@code sink}: the stream is read no faster than {@code sink} takes them (back-pressure).
+   * Silence longer than the request timeout, a broken stream or an HTTP failure fail the future.
    */
   Future<JsonObject> exchange(McpServer server, String client, JsonObject message, Map<String, String> headers, Call call,
-      Consumer<JsonObject> onMessage) {
+      Consumer<JsonObject> onMessage, WriteStream<Buffer> sink) {
     Object id = message.getValue("id");
     Promise<JsonObject> answer = Promise.promise();
     long[] idle = {-1};
@@ -151,6 +153,14 @@ final class StatelessUpstream {
             answer.tryFail(new McpClientException.ProtocolViolation(e instanceof SseParser.EventTooLargeException
                 ? e.getMessage() : "upstream sent malformed JSON in an SSE event"));
             call.cancel();
+            return;
+          }
+          if (!answer.future().isComplete() && sink.writeQueueFull()) {
+            response.pause();
+            sink.drainHandler(v -> {
+              touch.run(); // the wait was the agent's, not the upstream's
+              response.resume();
+            });
           }
         });
         boolean[] ended = {false};

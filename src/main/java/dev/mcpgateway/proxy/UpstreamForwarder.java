@@ -44,7 +44,8 @@ final class UpstreamForwarder {
     this.auths = auths;
     this.relay = relay;
     this.keepAliveMs = keepAliveMs;
-    this.toStateless = new SessionToStateless(vertx, stateless, client.limits().requestTimeoutMs());
+    this.toStateless = new SessionToStateless(vertx, stateless, client.limits().requestTimeoutMs(),
+        bound -> client.redetect(bound.capabilities().server().hostname(), auths.forAgent(bound.capabilities().server(), bound.token().client())));
     this.cache = cache;
     this.sync = sync;
   }

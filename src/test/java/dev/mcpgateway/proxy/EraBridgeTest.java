@@ -393,6 +393,80 @@ class EraBridgeTest {
   }
 
   @Test
+  void aSessionSealedForAStatelessUpstreamEndsWhenTheUpstreamRollsBackToSessions() {
+    java.util.concurrent.atomic.AtomicBoolean statelessEra = new java.util.concurrent.atomic.AtomicBoolean(true);
+    JsonArray tools = new JsonArray().add(new JsonObject().put("name", "which").put("inputSchema", new JsonObject().put("type", "object")));
+    dev.mcpgateway.support.FakeUpstream upstream = result(dev.mcpgateway.support.FakeUpstream.start(vertx, request -> request.body().onSuccess(body -> {
+      var response = request.response().putHeader("Content-Type", "application/json");
+      if (request.method() != HttpMethod.POST) {
+        response.setStatusCode(request.method() == HttpMethod.DELETE ? 200 : 405).end();
+        return;
+      }
+      JsonObject message = body.toJsonObject();
+      Object id = message.getValue("id");
+      String method = message.getString("method");
+      if (id == null) {
+        response.setStatusCode(202).end();
+        return;
+      }
+      JsonObject result;
+      if (statelessEra.get()) { // as a 2026-07-28 server: no sessions
+        result = switch (method) {
+          case "server/discover" -> new JsonObject().put("supportedVersions", new JsonArray().add("2026-07-28"))
+              .put("capabilities", new JsonObject().put("tools", new JsonObject()));
+          case "tools/list" -> new JsonObject().put("tools", tools).put("resultType", "complete");
+          case "tools/call" -> new JsonObject().put("content", new JsonArray().add(new JsonObject().put("type", "text").put("text", "stateless era")))
+              .put("resultType", "complete");
+          default -> null;
+        };
+      } else if ("initialize".equals(method)) { // rolled back: a 2025-11-25 server with sessions
+        response.putHeader("Mcp-Session-Id", "rolled-back");
+        result = new JsonObject().put("protocolVersion", "2025-11-25").put("capabilities", new JsonObject().put("tools", new JsonObject()))
+            .put("serverInfo", new JsonObject().put("name", "fake").put("version", "1"));
+      } else if (request.getHeader("Mcp-Session-Id") == null) {
+        response.setStatusCode(400).end(new JsonObject().put("jsonrpc", "2.0").put("id", (Object) null)
+            .put("error", new JsonObject().put("code", -32000).put("message", "Bad Request: No valid session ID provided")).encode());
+        return;
+      } else {
+        result = "tools/list".equals(method) ? new JsonObject().put("tools", tools)
+            : new JsonObject().put("content", new JsonArray().add(new JsonObject().put("type", "text").put("text", "session era")));
+      }
+      if (result == null) {
+        response.setStatusCode(404).end(new JsonObject().put("jsonrpc", "2.0").put("id", id)
+            .put("error", new JsonObject().put("code", -32601).put("message", "Method not found")).encode());
+        return;
+      }
+      response.end(new JsonObject().put("jsonrpc", "2.0").put("id", id).put("result", result).encode());
+    })));
+    create(new JsonObject().put("id", "rollback").put("name", "Rollback").put("hostname", upstream.url()).put("auth_type", "unauthenticated"));
+    HttpClient http = vertx.createHttpClient();
+    try {
+      JsonObject call = new JsonObject().put("jsonrpc", "2.0").put("id", 7).put("method", "tools/call")
+          .put("params", new JsonObject().put("name", "which").put("arguments", new JsonObject()));
+      String sealed = result(legacyInitialize(http, "rollback"));
+      assertTrue(result(legacyCall("rollback", sealed, call)).bodyAsString().contains("stateless era"));
+
+      statelessEra.set(false);
+      HttpResponse<Buffer> ended = result(legacyCall("rollback", sealed, call));
+      assertEquals(404, ended.statusCode(), "the sealed session is over: " + ended.bodyAsString());
+      assertEquals(-32001, ended.bodyAsJsonObject().getJsonObject("error").getInteger("code"), ended.bodyAsString());
+
+      String renewed = result(legacyInitialize(http, "rollback"));
+      HttpResponse<Buffer> again = result(legacyCall("rollback", renewed, call));
+      assertTrue(again.bodyAsString().contains("session era"), "the new session meets the upstream as it is now: " + again.bodyAsString());
+    } finally {
+      http.close();
+    }
+  }
+
+  /** One message over a session-era agent's session, answered whole (JSON or an event stream as text). */
+  static Future<HttpResponse<Buffer>> legacyCall(String server, String session, JsonObject message) {
+    return gw.client.post(TestGateway.mcp("acme", server)).putHeader("Authorization", "Bearer " + TestGateway.AGENT)
+        .putHeader("Accept", "application/json, text/event-stream").putHeader("Mcp-Session-Id", session)
+        .putHeader("MCP-Protocol-Version", "2025-11-25").sendJsonObject(message);
+  }
+
+  @Test
   void aStatelessAgentsSubscriptionIsMappedToASessionEraUpstreamsStream() {
     java.util.concurrent.atomic.AtomicInteger lists = new java.util.concurrent.atomic.AtomicInteger();
     Promise<Void> streamClosed = Promise.promise();

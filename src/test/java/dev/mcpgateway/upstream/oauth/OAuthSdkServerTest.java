@@ -47,8 +47,9 @@ class OAuthSdkServerTest {
 
   @BeforeEach
   void start() throws IOException {
-    int mcpPort = GatewayProcess.freePort();
-    int authPort = GatewayProcess.freePort();
+    int[] ports = GatewayProcess.freePorts(2);
+    int mcpPort = ports[0];
+    int authPort = ports[1];
     upstream = NodePeer.start("oauth-sdk-server.mjs", Map.of("MCP_PORT", Integer.toString(mcpPort), "MCP_AUTH_PORT", Integer.toString(authPort),
         "STRICT", "1"));
     mcpUrl = "http://localhost:" + mcpPort + "/mcp";
