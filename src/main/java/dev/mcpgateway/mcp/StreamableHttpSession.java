@@ -95,22 +95,32 @@ final class StreamableHttpSession extends HandshakeState {
   private Future<JsonObject> exchange(JsonObject message, Object id, Map<String, String> mirrored) {
     Promise<JsonObject> promise = Promise.promise();
     HttpClientRequest[] sent = new HttpClientRequest[1];
+    // where a request that times out was stuck, for the operator reading the error
+    String[] stage = {"credentials"};
+    String what = message.getValue("method") instanceof String method ? method : "a response";
     long timer = vertx.setTimer(limits.requestTimeoutMs(), t -> {
-      if (promise.tryFail(new McpClientException.Unreachable(
-          "upstream did not answer within " + limits.requestTimeoutMs() + " ms", null)) && sent[0] != null) {
+      if (promise.tryFail(new McpClientException.Unreachable("upstream did not answer " + truncate(what) + " within "
+          + limits.requestTimeoutMs() + " ms (" + stage[0] + ")", null)) && sent[0] != null) {
         sent[0].reset();
       }
     });
     auth.headers()
-        .compose(headers -> http.request(withSession(HttpExchange.options(HttpMethod.POST, endpoint, limits, headers))
-            .putHeader("Accept", McpProtocol.Headers.ACCEPT_BOTH)
-            .putHeader("Content-Type", McpProtocol.Headers.JSON)))
+        .compose(headers -> {
+          stage[0] = "no connection";
+          return http.request(withSession(HttpExchange.options(HttpMethod.POST, endpoint, limits, headers))
+              .putHeader("Accept", McpProtocol.Headers.ACCEPT_BOTH)
+              .putHeader("Content-Type", McpProtocol.Headers.JSON));
+        })
         .compose(request -> {
           mirrored.forEach(request::putHeader);
           sent[0] = request;
+          stage[0] = "sent, no response";
           return request.send(message.toBuffer());
         })
-        .onSuccess(response -> onResponse(response, id, promise))
+        .onSuccess(response -> {
+          stage[0] = "response " + response.statusCode() + " incomplete";
+          onResponse(response, id, promise);
+        })
         .onFailure(e -> promise.tryFail(HttpExchange.unreachable(e)));
     return promise.future().onComplete(r -> vertx.cancelTimer(timer));
   }

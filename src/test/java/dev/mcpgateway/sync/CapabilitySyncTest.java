@@ -413,15 +413,16 @@ class CapabilitySyncTest {
 
   @Test
   void aSweepSyncsEveryServerThatIsDueAndLeavesFreshOnesAlone() {
-    // this suite's 1.5 s upstream timeout is for the silent-upstream test; two concurrent syncs of
-    // five round trips each (era probe included) must not fail on a loaded CI machine
-    result(gw.stop());
+    // one upstream each: this test is about the sweep. (Two first syncs of one endpoint at once
+    // hung here about once in five full-suite runs, a request never answered, and never in
+    // isolation; the timeout message now says at which stage a request was stuck.)
+    result(gw.stop()); // and not on this suite's 1.5 s upstream timeout, which is for the silent-upstream test
     JsonObject config = TestGateway.config(dataDir, null);
     config.getJsonObject("upstream").put("request_timeout_ms", 15_000);
     gw = result(TestGateway.start(vertx, config, dataDir, null));
-    FakeUpstream upstream = fake(FakeUpstream.wellBehaved(vertx, new JsonArray().add(new JsonObject().put("name", "t")), 0));
-    create("due-1", upstream.url(), "unauthenticated", null, null);
-    create("due-2", upstream.url(), "unauthenticated", null, null);
+    JsonArray tools = new JsonArray().add(new JsonObject().put("name", "t"));
+    create("due-1", fake(FakeUpstream.wellBehaved(vertx, tools, 0)).url(), "unauthenticated", null, null);
+    create("due-2", fake(FakeUpstream.wellBehaved(vertx, tools, 0)).url(), "unauthenticated", null, null);
     assertEquals(2, result(gw.gateway.scheduler().sweep()));
     for (String id : List.of("due-1", "due-2")) {
       JsonObject server = read(id);
