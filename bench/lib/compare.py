@@ -10,9 +10,10 @@ load generator's own (ActiveOpens delta minus the number of clients: for a proxy
 it opened to the upstream) and, on the gateway rows, the mean wait for a pooled upstream connection
 (vertx_pool_queue_time_seconds). Standard library only.
 """
-import json
 import os
 import sys
+
+from report import load_jsonl, ms  # the run report's readers and formats, so both print alike
 
 TITLES = {
     ("fast", "call"): "tools/call, small JSON result, fast upstream",
@@ -26,18 +27,10 @@ TITLES = {
 
 
 def load(d):
-    path = os.path.join(d, "results", "results.jsonl")
-    if not os.path.exists(path):
-        path = os.path.join(d, "results.jsonl")
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def ms(us):
-    if us is None:
-        return "—"
-    v = us / 1000.0
-    return f"{v:.0f}" if v >= 100 else f"{v:.1f}" if v >= 10 else f"{v:.2f}"
+    for path in (os.path.join(d, "results", "results.jsonl"), os.path.join(d, "results.jsonl")):
+        if os.path.exists(path):
+            return load_jsonl(path)
+    sys.exit(f"no results.jsonl in {d}")
 
 
 def main(args):
