@@ -12,13 +12,9 @@
 //   sample     sampling/createMessage; returns "the model said <text>"
 //   roots      roots/list; returns "roots: <uri>, ..."
 // GET /stats answers {"initialized": [client capabilities of each session], "asked": n, "answered": n, "aborted": n}.
-import http from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import {
-  CreateMessageResultSchema, ElicitResultSchema, ErrorCode, ListRootsResultSchema, isInitializeRequest,
-} from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageResultSchema, ElicitResultSchema, ListRootsResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { sendJson, serveSessions } from './session-host.mjs';
 
 const stats = { initialized: [], asked: 0, answered: 0, aborted: 0 };
 
@@ -70,63 +66,7 @@ function createServer() {
   return server;
 }
 
-function sendJson(res, status, body) {
-  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-}
-
-async function readJson(req) {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
-const transports = new Map(); // Mcp-Session-Id -> StreamableHTTPServerTransport
-
-async function handle(req, res) {
-  const url = new URL(req.url, 'http://127.0.0.1');
-  if (url.pathname === '/stats') return sendJson(res, 200, stats);
-  if (url.pathname !== '/mcp') return sendJson(res, 404, { error: 'not found' });
-  const sessionId = req.headers['mcp-session-id'];
-  if (req.method === 'POST') {
-    let body;
-    try { body = await readJson(req); } catch {
-      return sendJson(res, 400, { jsonrpc: '2.0', error: { code: ErrorCode.ParseError, message: 'Parse error' }, id: null });
-    }
-    if (sessionId && transports.has(sessionId)) return transports.get(sessionId).handleRequest(req, res, body);
-    if (sessionId) return sendJson(res, 404, { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null });
-    if (!isInitializeRequest(body)) {
-      return sendJson(res, 400, { jsonrpc: '2.0', error: { code: -32000, message: 'Bad Request: No valid session ID provided' }, id: null });
-    }
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (sid) => transports.set(sid, transport),
-    });
-    transport.onclose = () => { if (transport.sessionId) transports.delete(transport.sessionId); };
-    await createServer().connect(transport);
-    return transport.handleRequest(req, res, body);
-  }
-  if (req.method === 'GET' || req.method === 'DELETE') {
-    if (!sessionId || !transports.has(sessionId)) {
-      return sendJson(res, sessionId ? 404 : 400, { jsonrpc: '2.0', error: { code: -32000, message: 'Invalid or missing session ID' }, id: null });
-    }
-    return transports.get(sessionId).handleRequest(req, res);
-  }
-  return sendJson(res, 405, { jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed' }, id: null });
-}
-
-const httpServer = http.createServer((req, res) => {
-  handle(req, res).catch((err) => {
-    console.error('Error handling request:', err);
-    if (!res.headersSent) sendJson(res, 500, { jsonrpc: '2.0', error: { code: ErrorCode.InternalError, message: 'Internal server error' }, id: null });
-  });
+serveSessions(createServer, {
+  port: parseInt(process.env.PORT ?? '0', 10),
+  routes: { '/stats': (_req, res) => sendJson(res, 200, stats) },
 });
-httpServer.listen(parseInt(process.env.PORT ?? '0', 10), '127.0.0.1', () => {
-  console.log(`LISTENING ${httpServer.address().port}`);
-});
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    for (const t of transports.values()) t.close().catch(() => {});
-    httpServer.close();
-    process.exit(0);
-  });
-}

@@ -13,14 +13,11 @@
 //   PROMPTS=off    no prompts capability at all (not advertised, prompts/* are "method not found")
 //   REPEAT_CURSOR=1  tools/list always answers the first page with the same nextCursor (a never-ending cursor loop)
 //   RESPOND_SSE=1  POSTs are answered as an SSE stream (enableJsonResponse: false); default is plain JSON responses
-import http from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
-  CallToolRequestSchema, ErrorCode, GetPromptRequestSchema, ListPromptsRequestSchema, ListToolsRequestSchema,
-  McpError, isInitializeRequest,
+  CallToolRequestSchema, ErrorCode, GetPromptRequestSchema, ListPromptsRequestSchema, ListToolsRequestSchema, McpError,
 } from '@modelcontextprotocol/sdk/types.js';
+import { serveSessions } from './session-host.mjs';
 
 const env = process.env;
 const TOOL_COUNT = parseInt(env.TOOL_COUNT ?? '120', 10);
@@ -111,65 +108,4 @@ function authorized(req) {
   return Object.entries(EXPECT_HEADERS).every(([name, value]) => req.headers[name.toLowerCase()] === String(value));
 }
 
-function sendJson(res, status, body, headers = {}) {
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
-}
-
-async function readJson(req) {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
-const transports = new Map(); // Mcp-Session-Id -> StreamableHTTPServerTransport
-
-async function handle(req, res) {
-  const url = new URL(req.url, 'http://127.0.0.1');
-  if (!authorized(req)) return sendJson(res, 401, { error: 'unauthorized' }, { 'WWW-Authenticate': 'Bearer' });
-  if (url.pathname !== '/mcp') return sendJson(res, 404, { error: 'not found' });
-
-  const sessionId = req.headers['mcp-session-id'];
-  if (req.method === 'POST') {
-    let body;
-    try { body = await readJson(req); } catch {
-      return sendJson(res, 400, { jsonrpc: '2.0', error: { code: ErrorCode.ParseError, message: 'Parse error' }, id: null });
-    }
-    if (sessionId && transports.has(sessionId)) return transports.get(sessionId).handleRequest(req, res, body);
-    if (sessionId) return sendJson(res, 404, { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null });
-    if (!isInitializeRequest(body)) {
-      return sendJson(res, 400, { jsonrpc: '2.0', error: { code: -32000, message: 'Bad Request: No valid session ID provided' }, id: null });
-    }
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      enableJsonResponse: !RESPOND_SSE,
-      onsessioninitialized: (sid) => transports.set(sid, transport),
-    });
-    transport.onclose = () => { if (transport.sessionId) transports.delete(transport.sessionId); };
-    await createServer().connect(transport);
-    return transport.handleRequest(req, res, body);
-  }
-  if (req.method === 'GET' || req.method === 'DELETE') {
-    if (!sessionId || !transports.has(sessionId)) {
-      return sendJson(res, sessionId ? 404 : 400, { jsonrpc: '2.0', error: { code: -32000, message: 'Invalid or missing session ID' }, id: null });
-    }
-    return transports.get(sessionId).handleRequest(req, res);
-  }
-  return sendJson(res, 405, { jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed' }, id: null }, { Allow: 'GET, POST, DELETE' });
-}
-
-const httpServer = http.createServer((req, res) => {
-  handle(req, res).catch((err) => {
-    console.error('Error handling request:', err);
-    if (!res.headersSent) sendJson(res, 500, { jsonrpc: '2.0', error: { code: ErrorCode.InternalError, message: 'Internal server error' }, id: null });
-  });
-});
-httpServer.listen(parseInt(env.PORT ?? '0', 10), '127.0.0.1', () => {
-  console.log(`LISTENING ${httpServer.address().port}`);
-});
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    for (const t of transports.values()) t.close().catch(() => {});
-    httpServer.close();
-    process.exit(0);
-  });
-}
+serveSessions(createServer, { port: parseInt(env.PORT ?? '0', 10), enableJsonResponse: !RESPOND_SSE, authorized });
