@@ -39,7 +39,6 @@ final class SessionToStateless {
   static final int MAX_ROUNDS = 8;
   /** Input requests one answer may carry; more is a broken or hostile upstream. */
   static final int MAX_INPUT_REQUESTS = 16;
-  private static final Map<String, String> INPUT_METHODS = McpProtocol.Modern.INPUT_CAPABILITIES;
 
   private final Vertx vertx;
   private final StatelessUpstream upstream;
@@ -149,7 +148,8 @@ final class SessionToStateless {
     JsonObject declared = bound.token().agentCapabilities() == null ? new JsonObject() : bound.token().agentCapabilities();
     for (String inputKey : inputRequests.fieldNames()) { // all checked before anything is asked
       String method = inputRequests.getValue(inputKey) instanceof JsonObject o && o.getValue("method") instanceof String m ? m : null;
-      if (method == null || !INPUT_METHODS.containsKey(method) || !declared.containsKey(INPUT_METHODS.get(method))
+      String capability = method == null ? null : McpProtocol.Modern.INPUT_CAPABILITIES.get(method);
+      if (capability == null || !declared.containsKey(capability)
           || inputRequests.getJsonObject(inputKey).containsKey("params") && !(inputRequests.getJsonObject(inputKey).getValue("params") instanceof JsonObject)) {
         return Future.failedFuture(new McpClientException.ProtocolViolation("upstream asked for an input the client did not offer ("
             + StringsForLogs.clip(String.valueOf(method)) + ")"));
