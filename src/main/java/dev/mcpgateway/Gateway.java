@@ -96,7 +96,7 @@ public final class Gateway {
           CapabilityCache cache = new CapabilityCache(vertx, store, config.cacheMaxServers());
           cache.bindTo(metrics.registry());
           ServerGaugeUpdates.follow(store, metrics);
-          CapabilitySync sync = new CapabilitySync(store, client, auths, clock, metrics);
+          CapabilitySync sync = new CapabilitySync(vertx, store, client, auths, clock, metrics);
           SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync());
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
           McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.clientTokens()), new SessionCodec(cipher), cache, sync,

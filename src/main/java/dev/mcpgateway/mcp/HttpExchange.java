@@ -47,6 +47,15 @@ final class HttpExchange {
   }
 
   /**
+   * Reads and drops a body nobody needs (an error page, a DELETE's answer), bounded, so the
+   * connection goes back to the pool; in place of {@code response.body()}, whose 5.0.8 form races
+   * with the end of the response (eclipse-vertx/vert.x#6038).
+   */
+  static Future<Void> drain(HttpClientResponse response) {
+    return readBounded(response, 64 * 1024).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  /**
    * A transport-level failure as an operator would say it, in fixed words: exception messages can
    * carry the upstream's path and query (where some services put a key) or internal addresses,
    * and these messages reach agents and logs.
@@ -62,7 +71,7 @@ final class HttpExchange {
     if (e instanceof ConnectException) message = "connection to the upstream refused or failed";
     else if (e instanceof UnknownHostException) message = "DNS lookup of the upstream host failed";
     else if (e instanceof SSLException) message = "TLS handshake with the upstream failed";
-    else if (e instanceof TimeoutException || name.contains("Timeout")) message = "upstream timed out";
+    else if (e instanceof TimeoutException || name.contains("Timeout")) return new McpClientException.Timeout("upstream timed out");
     else if (e instanceof ClosedChannelException || name.contains("Closed")) message = "upstream closed the connection";
     else message = "upstream connection failed (" + name + ")";
     return new McpClientException.Unreachable(message, e);

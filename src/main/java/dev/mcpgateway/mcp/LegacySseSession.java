@@ -53,19 +53,19 @@ public final class LegacySseSession extends HandshakeState {
 
   /** Opens the event stream and waits (bounded) for the {@code endpoint} event. */
   Future<LegacySseSession> open() {
-    long timer = vertx.setTimer(limits.requestTimeoutMs(), t -> fail(new McpClientException.Unreachable(
-        "upstream sent no endpoint event within " + limits.requestTimeoutMs() + " ms", null)));
-    auth.headers()
+    long timer = vertx.setTimer(limits.requestTimeoutMs(), t -> fail(new McpClientException.Timeout(
+        "upstream sent no endpoint event within " + limits.requestTimeoutMs() + " ms")));
+    UpstreamCall call = new UpstreamCall(vertx);
+    Future<io.vertx.core.http.HttpClientRequest> opening = auth.headers()
         .compose(headers -> streams.request(HttpExchange.options(HttpMethod.GET, sseUrl, limits, headers)
             // the stream is long-lived and may be quiet between messages
             .setIdleTimeout(0)
             .putHeader("Accept", McpProtocol.Headers.EVENT_STREAM)))
-        .compose(request -> {
-          stream = request;
-          return request.send();
-        })
-        .onSuccess(this::onStream)
-        .onFailure(e -> fail(HttpExchange.unreachable(e)));
+        .map(request -> stream = request);
+    call.send(opening, null, 0, "the event stream", response -> {
+      onStream(response);
+      return Future.succeededFuture();
+    }).onFailure(e -> fail(HttpExchange.unreachable(e)));
     return endpoint.future().onComplete(r -> vertx.cancelTimer(timer)).map(this);
   }
 
@@ -181,7 +181,7 @@ public final class LegacySseSession extends HandshakeState {
     pending.put(key, promise);
     long timer = vertx.setTimer(limits.requestTimeoutMs(), t -> {
       pending.remove(key);
-      promise.tryFail(new McpClientException.Unreachable("upstream did not answer within " + limits.requestTimeoutMs() + " ms", null));
+      promise.tryFail(new McpClientException.Timeout("upstream did not answer within " + limits.requestTimeoutMs() + " ms"));
     });
     post(message).onFailure(e -> {
       pending.remove(key);
@@ -202,15 +202,14 @@ public final class LegacySseSession extends HandshakeState {
 
   /** Sends a message the agent wrote (a notification, or its response to a server request) as is. */
   public Future<Void> post(JsonObject message) {
-    return auth.headers()
+    Future<io.vertx.core.http.HttpClientRequest> opening = auth.headers()
         .compose(headers -> http.request(HttpExchange.options(HttpMethod.POST, endpoint.future().result(), limits, headers)
-            .putHeader("Content-Type", McpProtocol.Headers.JSON)))
-        .compose(request -> request.send(message.toBuffer()))
-        .recover(e -> Future.failedFuture(HttpExchange.unreachable(e)))
-        .compose(response -> {
+            .putHeader("Content-Type", McpProtocol.Headers.JSON)));
+    return new UpstreamCall(vertx).send(opening, message.toBuffer(), limits.requestTimeoutMs(), "a message on the legacy transport",
+        response -> {
           if (response.statusCode() >= 300) {
             McpClientException.HttpStatus error = HttpExchange.status(response);
-            return HttpExchange.readBounded(response, 64 * 1024).transform(r -> Future.failedFuture(error));
+            return HttpExchange.readBounded(response, 64 * 1024).transform(r -> Future.<Void>failedFuture(error));
           }
           return HttpExchange.readBounded(response, 64 * 1024).mapEmpty();
         });

@@ -32,6 +32,7 @@ public final class McpClient {
 
   private final GuardedHttp guardedHttp;
   private final GuardedHttp guardedStreams;
+  private final StreamableHttpChannel channel;
 
   public McpClient(Vertx vertx, McpClientOptions limits, OutboundGuard guard) {
     this.vertx = vertx;
@@ -51,6 +52,7 @@ public final class McpClient {
     UpstreamBreakers breakers = new UpstreamBreakers(vertx, limits.breakerFailures(), limits.breakerReset());
     this.guardedHttp = new GuardedHttp(http, guard, breakers);
     this.guardedStreams = new GuardedHttp(streams, guard, breakers);
+    this.channel = new StreamableHttpChannel(vertx, guardedHttp, guardedStreams, limits);
   }
 
   /** Open event streams per upstream host: each holds a connection for as long as it lives. */
@@ -62,7 +64,7 @@ public final class McpClient {
 
   /** Raw exchanges over the same pooled client, for the proxy. */
   public StreamableHttpChannel channel() {
-    return new StreamableHttpChannel(guardedHttp, guardedStreams, limits);
+    return channel;
   }
 
   /** Remembers that an endpoint answered the legacy transport (the proxy discovers it too). */

@@ -1,6 +1,7 @@
 package dev.mcpgateway.mcp;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
@@ -14,11 +15,13 @@ import java.util.Map;
  * an agent sent (its token above all) can reach the upstream.
  */
 public final class StreamableHttpChannel {
+  private final Vertx vertx;
   private final GuardedHttp http;
   private final GuardedHttp streams;
   private final McpClientOptions limits;
 
-  StreamableHttpChannel(GuardedHttp http, GuardedHttp streams, McpClientOptions limits) {
+  StreamableHttpChannel(Vertx vertx, GuardedHttp http, GuardedHttp streams, McpClientOptions limits) {
+    this.vertx = vertx;
     this.http = http;
     this.streams = streams;
     this.limits = limits;
@@ -29,6 +32,11 @@ public final class StreamableHttpChannel {
 
   public McpClientOptions limits() {
     return limits;
+  }
+
+  /** A call to send requests of this channel through (see {@link UpstreamCall}). */
+  public UpstreamCall call() {
+    return new UpstreamCall(vertx);
   }
 
   /** Opens a POST of one JSON-RPC message; the caller sends the body and reads the response. */
@@ -56,16 +64,19 @@ public final class StreamableHttpChannel {
 
   /** Ends the upstream session; answers the upstream's status (405: it does not let clients end sessions). */
   public Future<Integer> delete(Target target) {
-    return http.request(options(HttpMethod.DELETE, target).setTimeout(limits.requestTimeoutMs()))
-        .compose(HttpClientRequest::send)
-        .compose(response -> response.body().map(response.statusCode()));
+    return new UpstreamCall(vertx).send(http.request(options(HttpMethod.DELETE, target)), null, limits.requestTimeoutMs(),
+        "DELETE of the session", response -> HttpExchange.drain(response).map(response.statusCode()));
   }
 
-  /** Fire-and-forget message (a notification such as {@code notifications/cancelled}). */
+  /** A message whose answer is only its status (a notification such as {@code notifications/cancelled}, a response). */
   public Future<Integer> send(Target target, Buffer message) {
-    return http.request(postOptions(target).setTimeout(limits.requestTimeoutMs()))
-        .compose(request -> request.send(message))
-        .compose(response -> response.body().map(response.statusCode()));
+    return new UpstreamCall(vertx).send(http.request(postOptions(target)), message, limits.requestTimeoutMs(),
+        "a notification or response", response -> HttpExchange.drain(response).map(response.statusCode()));
+  }
+
+  /** Reads and drops a body nobody needs, so the connection goes back to the pool. */
+  public static Future<Void> drain(io.vertx.core.http.HttpClientResponse response) {
+    return HttpExchange.drain(response);
   }
 
   private RequestOptions options(HttpMethod method, Target target) {

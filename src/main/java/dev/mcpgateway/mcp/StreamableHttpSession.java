@@ -76,13 +76,10 @@ final class StreamableHttpSession extends HandshakeState {
   public Future<Void> close() {
     if (sessionId == null) return Future.succeededFuture();
     // 405 means the server does not let clients end sessions: fine, it will expire them.
-    return auth.headers()
-        .compose(headers -> http.request(withSession(HttpExchange.options(HttpMethod.DELETE, endpoint, limits, headers))
-            .setTimeout(limits.requestTimeoutMs())))
-        .compose(HttpClientRequest::send)
-        .compose(response -> response.body().mapEmpty())
-        .otherwiseEmpty()
-        .mapEmpty();
+    UpstreamCall call = new UpstreamCall(vertx);
+    return call.send(auth.headers().compose(headers -> http.request(withSession(HttpExchange.options(HttpMethod.DELETE, endpoint, limits, headers)))),
+            null, limits.requestTimeoutMs(), "DELETE of the session", HttpExchange::drain)
+        .otherwiseEmpty();
   }
 
   private io.vertx.core.http.RequestOptions withSession(io.vertx.core.http.RequestOptions options) {
@@ -93,36 +90,22 @@ final class StreamableHttpSession extends HandshakeState {
 
   /** POSTs one message; for a request, answers its result (null for a notification or response). */
   private Future<JsonObject> exchange(JsonObject message, Object id, Map<String, String> mirrored) {
-    Promise<JsonObject> promise = Promise.promise();
-    HttpClientRequest[] sent = new HttpClientRequest[1];
-    // where a request that times out was stuck, for the operator reading the error
-    String[] stage = {"credentials"};
+    UpstreamCall call = new UpstreamCall(vertx);
     String what = message.getValue("method") instanceof String method ? method : "a response";
-    long timer = vertx.setTimer(limits.requestTimeoutMs(), t -> {
-      if (promise.tryFail(new McpClientException.Unreachable("upstream did not answer " + truncate(what) + " within "
-          + limits.requestTimeoutMs() + " ms (" + stage[0] + ")", null)) && sent[0] != null) {
-        sent[0].reset();
-      }
+    Future<HttpClientRequest> opening = auth.headers().compose(headers -> {
+      call.stage("no connection");
+      return http.request(withSession(HttpExchange.options(HttpMethod.POST, endpoint, limits, headers))
+          .putHeader("Accept", McpProtocol.Headers.ACCEPT_BOTH)
+          .putHeader("Content-Type", McpProtocol.Headers.JSON));
+    }).map(request -> {
+      mirrored.forEach(request::putHeader);
+      return request;
     });
-    auth.headers()
-        .compose(headers -> {
-          stage[0] = "no connection";
-          return http.request(withSession(HttpExchange.options(HttpMethod.POST, endpoint, limits, headers))
-              .putHeader("Accept", McpProtocol.Headers.ACCEPT_BOTH)
-              .putHeader("Content-Type", McpProtocol.Headers.JSON));
-        })
-        .compose(request -> {
-          mirrored.forEach(request::putHeader);
-          sent[0] = request;
-          stage[0] = "sent, no response";
-          return request.send(message.toBuffer());
-        })
-        .onSuccess(response -> {
-          stage[0] = "response " + response.statusCode() + " incomplete";
-          onResponse(response, id, promise);
-        })
-        .onFailure(e -> promise.tryFail(HttpExchange.unreachable(e)));
-    return promise.future().onComplete(r -> vertx.cancelTimer(timer));
+    return call.send(opening, message.toBuffer(), limits.requestTimeoutMs(), what, response -> {
+      Promise<JsonObject> promise = Promise.promise();
+      onResponse(response, id, promise);
+      return promise.future();
+    });
   }
 
   private void onResponse(HttpClientResponse response, Object id, Promise<JsonObject> promise) {
@@ -137,7 +120,7 @@ final class StreamableHttpSession extends HandshakeState {
       return;
     }
     if (id == null) {
-      response.body().onComplete(r -> promise.tryComplete(null));
+      HttpExchange.drain(response).onComplete(r -> promise.tryComplete(null));
       return;
     }
     String type = HttpExchange.mediaType(response);
@@ -214,7 +197,7 @@ final class StreamableHttpSession extends HandshakeState {
   }
 
   static String truncate(String text) {
-    return text.length() <= 300 ? text : text.substring(0, 300) + "…";
+    return UpstreamCall.truncate(text);
   }
 
   @Override

@@ -111,8 +111,9 @@ public final class GatewayMetrics {
   }
 
   /** What a server has and when it last synced; the gauges appear once the gateway has synced or loaded it. */
-  public void serverState(ServerKey key, int tools, int prompts, Instant lastSuccessfulSync) {
+  public void serverState(ServerKey key, int tools, int prompts, Instant lastSuccessfulSync, int heldBack) {
     ServerGauges gauges = servers.computeIfAbsent(key, k -> new ServerGauges(registry, k, clock));
+    gauges.heldBack = heldBack;
     gauges.tools = tools;
     gauges.prompts = prompts;
     gauges.lastSuccess = lastSuccessfulSync;
@@ -159,6 +160,7 @@ public final class GatewayMetrics {
     volatile int tools;
     volatile int prompts;
     volatile Instant lastSuccess;
+    volatile int heldBack;
     final List<Meter> meters;
 
     ServerGauges(MeterRegistry registry, ServerKey key, Clock clock) {
@@ -168,6 +170,9 @@ public final class GatewayMetrics {
               .description("tools the server had at its last successful sync").register(registry),
           Gauge.builder("mcp_gateway_server_prompts", this, g -> g.prompts).tags(tags)
               .description("prompts the server had at its last successful sync").register(registry),
+          Gauge.builder("mcp_gateway_server_items_held_back", this, g -> g.heldBack).tags(tags)
+              .description("synced tools and prompts held back from agents: changed tools awaiting acceptance, names an alias shadows")
+              .register(registry),
           Gauge.builder("mcp_gateway_server_seconds_since_last_successful_sync", this,
                   g -> g.lastSuccess == null ? Double.NaN : Duration.between(g.lastSuccess, clock.instant()).toMillis() / 1000.0)
               .tags(tags).description("seconds since the server's last successful sync (NaN: never)").register(registry));

@@ -1,5 +1,6 @@
 package dev.mcpgateway.proxy;
 
+import dev.mcpgateway.concurrency.Contexts;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
@@ -44,7 +45,7 @@ final class LocalSessions {
         .expireAfterAccess(idle)
         // bounded: an initialize flood cannot exhaust memory; the oldest sessions end first
         .maximumSize(MAX_SESSIONS)
-        .executor(command -> context.runOnContext(v -> command.run()))
+        .executor(Contexts.executor(context))
         .scheduler(com.github.benmanes.caffeine.cache.Scheduler.systemScheduler())
         .removalListener((String id, Entry entry, RemovalCause cause) -> {
           if (entry != null && cause.wasEvicted()) onEviction.accept(entry);

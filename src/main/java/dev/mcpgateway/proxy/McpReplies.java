@@ -56,8 +56,7 @@ final class McpReplies {
       return;
     }
     ErrorDetails details = details(failure);
-    boolean timeout = failure instanceof McpClientException.Unreachable && failure.getMessage() != null
-        && (failure.getMessage().contains("did not answer") || failure.getMessage().contains("timed out"));
+    boolean timeout = failure instanceof McpClientException.Timeout;
     exchange.outcome(timeout ? "timeout" : "upstream_error");
     String message = timeout ? "upstream MCP server timed out"
         : failure instanceof dev.mcpgateway.upstream.oauth.OAuthException || failure instanceof McpClientException.NotAuthorized
@@ -67,15 +66,7 @@ final class McpReplies {
   }
 
   static ErrorDetails details(Throwable failure) {
-    if (failure instanceof McpClientException.Unreachable e) return new ErrorDetails(e.getMessage(), false, null, true, null);
-    if (failure instanceof McpClientException.Forbidden e) return new ErrorDetails(e.getMessage(), false, null, false, null);
-    if (failure instanceof McpClientException.HttpStatus e) {
-      return new ErrorDetails(e.getMessage(), true, null, e.status() >= 500 || e.status() == 429 || e.status() == 408, e.status());
-    }
-    if (failure instanceof McpClientException.RpcError e) return new ErrorDetails(e.getMessage(), true, e.code(), false, null);
-    if (failure instanceof McpClientException.ProtocolViolation e) return new ErrorDetails(e.getMessage(), true, null, false, null);
-    if (failure instanceof dev.mcpgateway.upstream.oauth.OAuthException e) return new ErrorDetails(e.getMessage(), false, null, e.retryable(), null);
-    if (failure instanceof McpClientException.NotAuthorized e) return new ErrorDetails(e.getMessage(), false, null, e.retryable(), null);
-    return new ErrorDetails("gateway error: " + failure.getClass().getSimpleName(), false, null, false, null);
+    return McpClientException.detailsOf(failure);
   }
+
 }

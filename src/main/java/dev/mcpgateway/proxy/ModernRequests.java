@@ -1,5 +1,6 @@
 package dev.mcpgateway.proxy;
 
+import dev.mcpgateway.concurrency.Contexts;
 import static dev.mcpgateway.mcp.McpProtocol.Modern.*;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -12,6 +13,7 @@ import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.mcp.McpSession;
 import dev.mcpgateway.mcp.ModernEnvelope;
 import dev.mcpgateway.mcp.StreamableHttpChannel;
+import dev.mcpgateway.mcp.UpstreamCall;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.security.ClientToken;
 import dev.mcpgateway.store.ServerNotFoundException;
@@ -21,6 +23,7 @@ import dev.mcpgateway.upstream.UpstreamAuths;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -78,6 +81,8 @@ final class ModernRequests {
     this.upstreamSessions = Caffeine.newBuilder()
         .expireAfterAccess(settings.sessionIdle())
         .maximumSize(10_000)
+        // closing a session is upstream I/O: on a context of the gateway's, never on ForkJoinPool
+        .executor(Contexts.executor(vertx.getOrCreateContext()))
         .removalListener((String key, Future<McpSession> session, RemovalCause cause) -> {
           if (session != null) session.onSuccess(McpSession::close);
         })
@@ -197,59 +202,64 @@ final class ModernRequests {
     HttpServerResponse response = ctx.response();
     StreamableHttpChannel channel = this.client.channel();
     StreamableHttpChannel.Target[] target = new StreamableHttpChannel.Target[1];
-    auths.forAgent(server, client).headers()
-        .compose(auth -> channel.get(target[0] = new StreamableHttpChannel.Target(server.hostname(), auth, session.sessionId(), session.protocolVersion()), null))
-        .compose(HttpClientRequest::send)
-        .onFailure(e -> sessionFailure(ctx, key, id, StreamableHttpChannel.classify(e)))
-        .onSuccess(stream -> {
-          if (stream.statusCode() != 200 || !McpProtocol.Headers.EVENT_STREAM.equals(StreamableHttpChannel.mediaType(stream))) {
-            stream.body();
-            acknowledge(ctx, id, new JsonObject(), true); // the upstream offers no stream of its own
-            return;
-          }
-          if (response.closed()) {
-            stream.request().reset();
-            return;
-          }
-          acknowledge(ctx, id, honoured, false);
-          JsonObject meta = new JsonObject().put(McpProtocol.Modern.META_SUBSCRIPTION, id);
-          long keepAlive = vertx.setPeriodic(settingsKeepAliveMs, t -> {
-            upstreamSessions.getIfPresent(key); // an open subscription keeps the session in use
-            if (!response.ended() && !response.closed()) response.write(": keep-alive\n\n");
-          });
-          Runnable close = () -> {
-            vertx.cancelTimer(keepAlive);
-            stream.request().reset();
-            if (!response.ended() && !response.closed()) {
-              response.end("event: message\ndata: " + JsonRpc.result(id, new JsonObject().put("resultType", "complete").put("_meta", meta.copy())).encode() + "\n\n");
-            }
-          };
-          dev.mcpgateway.mcp.SseParser parser = new dev.mcpgateway.mcp.SseParser(64 * 1024, event -> {
-            if (event.data().isEmpty() || !(io.vertx.core.json.Json.decodeValue(event.data()) instanceof JsonObject notice)) return;
-            if (JsonRpc.isRequest(notice)) { // nobody here can answer the upstream's own requests
-              channel.send(target[0], McpReplies.error(notice.getValue("id"), McpProtocol.ErrorCodes.METHOD_NOT_FOUND,
-                  "the gateway cannot forward this request to a client of MCP " + VERSION, null).toBuffer());
-              return;
-            }
-            String method = notice.getString("method");
-            boolean wanted = "notifications/tools/list_changed".equals(method) && honoured.containsKey("toolsListChanged")
-                || "notifications/prompts/list_changed".equals(method) && honoured.containsKey("promptsListChanged");
-            if (!wanted) return; // progress and logs belong to requests; other types were not asked for
-            listChanges.apply(server, notice);
-            JsonObject out = JsonRpc.notification(method, new JsonObject().put("_meta", meta.copy()));
-            response.write("event: message\ndata: " + out.encode() + "\n\n");
-          });
-          stream.handler(chunk -> {
-            try {
-              parser.feed(chunk);
-            } catch (RuntimeException e) {
-              close.run();
-            }
-          });
-          stream.exceptionHandler(e -> close.run());
-          stream.endHandler(v -> close.run());
-          response.closeHandler(v -> close.run());
-        });
+    Future<HttpClientRequest> opening = auths.forAgent(server, client).headers()
+        .compose(auth -> channel.get(target[0] = new StreamableHttpChannel.Target(server.hostname(), auth, session.sessionId(), session.protocolVersion()), null));
+    channel.call().send(opening, null, 0, "the session's event stream", stream -> {
+      if (stream.statusCode() != 200 || !McpProtocol.Headers.EVENT_STREAM.equals(StreamableHttpChannel.mediaType(stream))) {
+        StreamableHttpChannel.drain(stream);
+        acknowledge(ctx, id, new JsonObject(), true); // the upstream offers no stream of its own
+      } else if (response.closed()) {
+        stream.request().reset();
+      } else {
+        relayListChanges(ctx, key, server, stream, target[0], honoured, id);
+      }
+      return Future.succeededFuture();
+    }).onFailure(e -> sessionFailure(ctx, key, id, e));
+  }
+
+  /** The kept session's list changes that the subscription asked for, each passed on with the subscription's id. */
+  private void relayListChanges(RoutingContext ctx, String key, McpServer server, HttpClientResponse stream, StreamableHttpChannel.Target target,
+      JsonObject honoured, Object id) {
+    HttpServerResponse response = ctx.response();
+    StreamableHttpChannel channel = this.client.channel();
+    acknowledge(ctx, id, honoured, false);
+    JsonObject meta = new JsonObject().put(McpProtocol.Modern.META_SUBSCRIPTION, id);
+    long keepAlive = vertx.setPeriodic(settingsKeepAliveMs, t -> {
+      upstreamSessions.getIfPresent(key); // an open subscription keeps the session in use
+      if (!response.ended() && !response.closed()) response.write(": keep-alive\n\n");
+    });
+    Runnable close = () -> {
+      vertx.cancelTimer(keepAlive);
+      stream.request().reset();
+      if (!response.ended() && !response.closed()) {
+        response.end("event: message\ndata: " + JsonRpc.result(id, new JsonObject().put("resultType", "complete").put("_meta", meta.copy())).encode() + "\n\n");
+      }
+    };
+    dev.mcpgateway.mcp.SseParser parser = new dev.mcpgateway.mcp.SseParser(64 * 1024, event -> {
+      if (event.data().isEmpty() || !(io.vertx.core.json.Json.decodeValue(event.data()) instanceof JsonObject notice)) return;
+      if (JsonRpc.isRequest(notice)) { // nobody here can answer the upstream's own requests
+        channel.send(target, McpReplies.error(notice.getValue("id"), McpProtocol.ErrorCodes.METHOD_NOT_FOUND,
+            "the gateway cannot forward this request to a client of MCP " + VERSION, null).toBuffer());
+        return;
+      }
+      String method = notice.getString("method");
+      boolean wanted = "notifications/tools/list_changed".equals(method) && honoured.containsKey("toolsListChanged")
+          || "notifications/prompts/list_changed".equals(method) && honoured.containsKey("promptsListChanged");
+      if (!wanted) return; // progress and logs belong to requests; other types were not asked for
+      listChanges.apply(server, notice);
+      JsonObject out = JsonRpc.notification(method, new JsonObject().put("_meta", meta.copy()));
+      response.write("event: message\ndata: " + out.encode() + "\n\n");
+    });
+    stream.handler(chunk -> {
+      try {
+        parser.feed(chunk);
+      } catch (RuntimeException e) {
+        close.run();
+      }
+    });
+    stream.exceptionHandler(e -> close.run());
+    stream.endHandler(v -> close.run());
+    response.closeHandler(v -> close.run());
   }
 
   /** The first message of a subscription; {@code andEnd}: nothing more will come, the subscription ends at once. */
@@ -345,15 +355,14 @@ final class ModernRequests {
         headers.put(h.getKey(), h.getValue());
       }
     });
-    StatelessUpstream.Call call = new StatelessUpstream.Call();
+    UpstreamCall call = stateless.call();
     ctx.response().closeHandler(v -> {
       if (!ctx.response().ended()) call.cancel();
     });
-    stateless.post(capabilities.server(), client, message, headers, call, subscription).onFailure(e ->
-        McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, StreamableHttpChannel.classify(e))).onSuccess(upstream -> {
+    stateless.post(capabilities.server(), client, message, headers, call, subscription, upstream -> {
       if (upstream.statusCode() < 300) {
         relay.relay(upstream, ctx.response(), Exchange.of(ctx), id, rewrite, call::cancel, () -> { }, !subscription);
-        return;
+        return Future.succeededFuture();
       }
       McpClientException failure = StreamableHttpChannel.status(upstream);
       int status = upstream.statusCode();
@@ -365,7 +374,8 @@ final class ModernRequests {
           McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, failure);
         }
       });
-    });
+      return Future.succeededFuture();
+    }).onFailure(e -> McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, e));
   }
 
   /**
@@ -457,50 +467,46 @@ final class ModernRequests {
     McpServer server = capabilities.server();
     HttpServerResponse response = ctx.response();
     StreamableHttpChannel channel = this.client.channel();
-    HttpClientRequest[] sent = new HttpClientRequest[1];
+    UpstreamCall sending = channel.call();
     StreamableHttpChannel.Target[] target = new StreamableHttpChannel.Target[1];
     Runnable cancel = () -> {
       if (target[0] != null) channel.send(target[0], JsonRpc.notification("notifications/cancelled", new JsonObject().put("requestId", callId)
           .put("reason", "the client closed its stream")).toBuffer());
     };
-    long limit = this.client.limits().requestTimeoutMs();
-    long headTimer = vertx.setTimer(limit, t -> {
-      McpReplies.upstreamFailure(response, Exchange.of(ctx), agentId, new McpClientException.Unreachable("upstream did not answer within " + limit + " ms", null));
-      if (sent[0] != null) sent[0].reset();
-      cancel.run();
-    });
     response.closeHandler(v -> {
-      if (sent[0] != null && !response.ended()) {
-        sent[0].reset();
+      if (sending.started() && !response.ended() && !sending.cancelled()) {
+        sending.cancel();
         cancel.run();
       }
     });
-    auths.forAgent(server, client).headers()
-        .compose(auth -> channel.post(target[0] = new StreamableHttpChannel.Target(server.hostname(), auth, session.sessionId(), session.protocolVersion())))
-        .compose(request -> {
-          sent[0] = request;
-          return request.send(call.toBuffer());
-        })
-        .onComplete(r -> vertx.cancelTimer(headTimer))
-        .onFailure(e -> sessionFailure(ctx, key, agentId, StreamableHttpChannel.classify(e)))
-        .onSuccess(upstream -> {
-          if (upstream.statusCode() == 404 && mayReopen) {
-            upstream.body();
-            upstreamSessions.invalidate(key);
-            session(kept).onFailure(failure -> sessionFailure(ctx, key, agentId, failure))
-                .onSuccess(reopened -> relayOverSession(ctx, kept, reopened, call, agentId, rewrite, false));
-          } else if (upstream.statusCode() >= 300) {
-            McpClientException failure = StreamableHttpChannel.status(upstream);
-            upstream.body();
-            if (upstream.statusCode() == 401) auths.renewAfterRejection(server, client);
-            sessionFailure(ctx, key, agentId, failure);
-          } else {
-            StreamableHttpChannel.Target to = target[0];
-            java.util.function.Function<JsonObject, Future<Integer>> toUpstream = message -> channel.send(to, message.toBuffer());
-            relay.relayToStateless(upstream, response, Exchange.of(ctx), callId, agentId, toModernAgent(callId, agentId, null, rewrite, toUpstream),
-                cancel, inputs.asker(origin(kept, call), agentId, kept.inputs(), 1, toUpstream, callId, cancel));
-          }
+    Future<HttpClientRequest> opening = auths.forAgent(server, client).headers()
+        .compose(auth -> {
+          sending.stage("no connection");
+          return channel.post(target[0] = new StreamableHttpChannel.Target(server.hostname(), auth, session.sessionId(), session.protocolVersion()));
         });
+    // the deadline runs until the answer begins; the relay's idle limit then takes over
+    sending.send(opening, call.toBuffer(), this.client.limits().requestTimeoutMs(), call.getString("method"), upstream -> {
+      if (upstream.statusCode() == 404 && mayReopen) {
+        StreamableHttpChannel.drain(upstream);
+        upstreamSessions.invalidate(key);
+        session(kept).onFailure(failure -> sessionFailure(ctx, key, agentId, failure))
+            .onSuccess(reopened -> relayOverSession(ctx, kept, reopened, call, agentId, rewrite, false));
+      } else if (upstream.statusCode() >= 300) {
+        McpClientException failure = StreamableHttpChannel.status(upstream);
+        StreamableHttpChannel.drain(upstream);
+        if (upstream.statusCode() == 401) auths.renewAfterRejection(server, client);
+        sessionFailure(ctx, key, agentId, failure);
+      } else {
+        StreamableHttpChannel.Target to = target[0];
+        java.util.function.Function<JsonObject, Future<Integer>> toUpstream = message -> channel.send(to, message.toBuffer());
+        relay.relayToStateless(upstream, response, Exchange.of(ctx), callId, agentId, toModernAgent(callId, agentId, null, rewrite, toUpstream),
+            cancel, inputs.asker(origin(kept, call), agentId, kept.inputs(), 1, toUpstream, callId, cancel));
+      }
+      return Future.succeededFuture();
+    }).onFailure(e -> {
+      if (e instanceof McpClientException.Timeout) cancel.run(); // the upstream may still be working on it
+      sessionFailure(ctx, key, agentId, e);
+    });
   }
 
   /**

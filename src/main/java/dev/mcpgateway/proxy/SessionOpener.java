@@ -7,6 +7,7 @@ import dev.mcpgateway.mcp.McpClientException;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.mcp.McpSession;
 import dev.mcpgateway.mcp.StreamableHttpChannel;
+import dev.mcpgateway.mcp.UpstreamCall;
 import dev.mcpgateway.security.ClientToken;
 import dev.mcpgateway.store.ServerNotFoundException;
 import dev.mcpgateway.sync.Capabilities;
@@ -76,57 +77,56 @@ final class SessionOpener {
         return;
       }
       // bounded: an upstream that never finishes its answer (keep-alives only) cannot hold the agent
-      HttpClientRequest[] sent = new HttpClientRequest[1];
-      long limit = client.limits().requestTimeoutMs();
-      long timer = vertx.setTimer(limit, t -> {
-        McpReplies.upstreamFailure(response, Exchange.of(ctx), id, new McpClientException.Unreachable("upstream did not answer within " + limit + " ms", null));
-        if (sent[0] != null) sent[0].reset();
-      });
+      UpstreamCall call = channel.call();
       response.closeHandler(v -> {
-        if (sent[0] != null && !response.ended()) sent[0].reset();
+        if (!response.ended()) call.cancel();
       });
-      auths.forAgent(server, clientToken.name()).headers()
-          .compose(auth -> channel.post(new StreamableHttpChannel.Target(server.hostname(), auth, null, null)))
-          .compose(request -> {
-            sent[0] = request;
-            return request.send(message.toBuffer());
-          })
-          .compose(upstream -> {
+      Future<HttpClientRequest> opening = auths.forAgent(server, clientToken.name()).headers()
+          .compose(auth -> {
+            call.stage("no connection");
+            return channel.post(new StreamableHttpChannel.Target(server.hostname(), auth, null, null));
+          });
+      call.send(opening, message.toBuffer(), client.limits().requestTimeoutMs(), McpProtocol.Methods.INITIALIZE, upstream -> {
             if (LEGACY_HINTS.contains(upstream.statusCode())) {
               // a modern-only upstream refuses initialize with a modern error; anything else hints at legacy HTTP+SSE
               return StatelessUpstream.refusal(upstream).map(refusal -> refusal != null
                   && refusal.getJsonObject("error").getValue("code") instanceof Integer code && McpProtocol.Modern.ERRORS.contains(code)
-                  ? InitializeAnswer.STATELESS : null);
+                  ? new InitializeOutcome.Stateless() : new InitializeOutcome.Legacy());
             }
             if (upstream.statusCode() >= 300) {
               if (upstream.statusCode() == 401) auths.renewAfterRejection(server, clientToken.name()); // the agent's retry gets a renewed token
               McpClientException failure = StreamableHttpChannel.status(upstream);
-              upstream.body();
+              StreamableHttpChannel.drain(upstream);
               return Future.failedFuture(failure);
             }
             String upstreamSession = upstream.getHeader(McpProtocol.Headers.SESSION_ID);
-            return FinalResponse.read(upstream, id, client.limits()).map(answer -> new InitializeAnswer(answer, upstreamSession));
+            return FinalResponse.read(upstream, id, client.limits())
+                .<InitializeOutcome>map(answer -> new InitializeOutcome.Session(answer, upstreamSession));
           })
-          .onComplete(r -> vertx.cancelTimer(timer))
-          .onSuccess(answer -> {
-            if (answer == null) {
-              initializeLegacy(ctx, capabilities, message, clientToken);
-              return;
-            }
-            if (answer == InitializeAnswer.STATELESS) {
+          .onSuccess(outcome -> {
+            if (outcome instanceof InitializeOutcome.Session session) {
+              completeInitialize(ctx, capabilities, clientToken, session.answer(), session.upstreamSession(),
+                  McpSession.Transport.STREAMABLE_HTTP, null);
+            } else if (outcome instanceof InitializeOutcome.Stateless) {
               initializeStateless(ctx, capabilities, message, clientToken);
-              return;
+            } else {
+              initializeLegacy(ctx, capabilities, message, clientToken);
             }
-            completeInitialize(ctx, capabilities, clientToken, answer.message(), answer.upstreamSession(),
-                McpSession.Transport.STREAMABLE_HTTP, null);
           })
-          .onFailure(e -> McpReplies.upstreamFailure(response, Exchange.of(ctx), id, StreamableHttpChannel.classify(e)));
+          .onFailure(e -> McpReplies.upstreamFailure(response, Exchange.of(ctx), id, e));
     });
   }
 
-  private record InitializeAnswer(JsonObject message, String upstreamSession) {
-    /** The upstream speaks only the stateless era. */
-    static final InitializeAnswer STATELESS = new InitializeAnswer(null, null);
+  /** What the upstream's answer to {@code initialize} says it is. */
+  private sealed interface InitializeOutcome {
+    /** A session-era server: its answer (a result or its error) and its session id (nullable). */
+    record Session(JsonObject answer, String upstreamSession) implements InitializeOutcome {}
+
+    /** It speaks only the stateless era (it refused initialize with a modern error). */
+    record Stateless() implements InitializeOutcome {}
+
+    /** It refuses the POST: the legacy HTTP+SSE transport. */
+    record Legacy() implements InitializeOutcome {}
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.mcp.McpSession;
 import dev.mcpgateway.mcp.ModernEnvelope;
 import dev.mcpgateway.mcp.StreamableHttpChannel;
+import dev.mcpgateway.mcp.UpstreamCall;
 import dev.mcpgateway.sync.Capabilities;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -48,7 +49,7 @@ final class SessionToStateless {
   /** Requests asked of agents, by session id and request id, until the agent responds. */
   private final Map<String, Promise<JsonObject>> asked = new ConcurrentHashMap<>();
   /** Upstream requests in flight, by session id and the agent's request id, for cancellation. */
-  private final Map<String, StatelessUpstream.Call> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, UpstreamCall> inFlight = new ConcurrentHashMap<>();
 
   SessionToStateless(Vertx vertx, StatelessUpstream upstream, long inputTimeoutMs,
       java.util.function.Function<BoundSession, Future<McpSession.Transport>> eraNow) {
@@ -65,7 +66,7 @@ final class SessionToStateless {
       return;
     }
     String key = bound.sessionId() + " " + id;
-    StatelessUpstream.Call call = new StatelessUpstream.Call();
+    UpstreamCall call = upstream.call();
     inFlight.put(key, call);
     HttpServerResponse response = ctx.response();
     response.closeHandler(v -> {
@@ -112,7 +113,7 @@ final class SessionToStateless {
     });
   }
 
-  private Future<JsonObject> round(RoutingContext ctx, BoundSession bound, JsonObject message, StatelessUpstream.Call call, int round) {
+  private Future<JsonObject> round(RoutingContext ctx, BoundSession bound, JsonObject message, UpstreamCall call, int round) {
     String method = message.getString("method");
     JsonObject params = ModernEnvelope.params(message.getJsonObject("params"), bound.token().agentCapabilities(), bound.token().agentInfo());
     JsonObject request = JsonRpc.request(round == 1 ? message.getValue("id") : "mcpgw-" + round + "-" + message.getValue("id"), method, params);
@@ -163,8 +164,8 @@ final class SessionToStateless {
       String askedKey = bound.sessionId() + " " + requestId;
       Promise<JsonObject> answer = Promise.promise();
       asked.put(askedKey, answer);
-      long timer = vertx.setTimer(inputTimeoutMs, t -> answer.tryFail(new McpClientException.Unreachable(
-          "the client did not answer the upstream's " + input.getString("method") + " within " + inputTimeoutMs + " ms", null)));
+      long timer = vertx.setTimer(inputTimeoutMs, t -> answer.tryFail(new McpClientException.Timeout(
+          "the client did not answer the upstream's " + input.getString("method") + " within " + inputTimeoutMs + " ms")));
       answers.add(answer.future().onComplete(r -> {
         vertx.cancelTimer(timer);
         asked.remove(askedKey);
@@ -198,7 +199,7 @@ final class SessionToStateless {
       return true;
     }
     if ("notifications/cancelled".equals(message.getString("method")) && message.getValue("params") instanceof JsonObject params) {
-      StatelessUpstream.Call call = inFlight.remove(bound.sessionId() + " " + params.getValue("requestId"));
+      UpstreamCall call = inFlight.remove(bound.sessionId() + " " + params.getValue("requestId"));
       if (call != null) call.cancel();
       return call != null;
     }
@@ -217,62 +218,69 @@ final class SessionToStateless {
     JsonObject params = ModernEnvelope.params(new JsonObject().put("notifications", filter),
         bound.token().agentCapabilities(), bound.token().agentInfo());
     JsonObject request = JsonRpc.request("mcpgw-listen-" + UUID.randomUUID(), McpProtocol.Modern.LISTEN, params);
-    StatelessUpstream.Call call = new StatelessUpstream.Call();
+    UpstreamCall call = upstream.call();
     response.closeHandler(v -> call.cancel());
     Exchange.of(ctx).upstreamAsked();
-    Runnable end = () -> {
-      if (!response.ended() && !response.closed()) response.end();
-    };
-    upstream.post(bound.capabilities().server(), bound.token().client(), request, ModernEnvelope.headers(McpProtocol.Modern.LISTEN, params, null), call, true)
-        .onFailure(e -> McpReplies.error(response, 502, null, McpProtocol.ErrorCodes.INTERNAL_ERROR, StreamableHttpChannel.classify(e).getMessage()))
-        .onSuccess(stream -> {
+    upstream.post(bound.capabilities().server(), bound.token().client(), request, ModernEnvelope.headers(McpProtocol.Modern.LISTEN, params, null), call, true,
+        stream -> {
           if (stream.statusCode() != 200 || !McpProtocol.Headers.EVENT_STREAM.equals(StreamableHttpChannel.mediaType(stream))) {
-            stream.body();
+            StreamableHttpChannel.drain(stream);
             call.cancel();
             int status = stream.statusCode();
             // 405 tells the agent "no stream here" for good: only when the upstream says so; a failure may pass
             McpReplies.error(response, status == 404 || status == 405 ? 405 : 502, null, McpProtocol.ErrorCodes.INVALID_REQUEST,
                 "upstream offers no notification stream (subscriptions/listen answered HTTP " + status + ")");
-            return;
+          } else {
+            relayNotifications(response, stream, call, onTheWayBack, keepAliveMs);
           }
-          response.setStatusCode(200).putHeader("Content-Type", McpProtocol.Headers.EVENT_STREAM).putHeader("Cache-Control", "no-cache")
-              .setChunked(true).write(": mcp-gateway\n\n");
-          long keepAlive = vertx.setPeriodic(keepAliveMs, t -> {
-            if (!response.ended() && !response.closed()) response.write(": keep-alive\n\n");
-          });
-          dev.mcpgateway.mcp.SseParser parser = new dev.mcpgateway.mcp.SseParser(64 * 1024, event -> {
-            if (event.data().isEmpty()) return;
-            Object decoded = io.vertx.core.json.Json.decodeValue(event.data());
-            if (!(decoded instanceof JsonObject notice)) return;
-            if (JsonRpc.isResponse(notice)) { // the upstream ended the subscription
-              call.cancel();
-              end.run();
-              return;
-            }
-            String method = notice.getString("method");
-            if (method == null || method.equals("notifications/subscriptions/acknowledged")) return;
-            if (notice.getValue("params") instanceof JsonObject p && p.getValue("_meta") instanceof JsonObject meta) {
-              meta.remove(McpProtocol.Modern.META_SUBSCRIPTION);
-              if (meta.isEmpty()) p.remove("_meta");
-            }
-            toAgent(response, onTheWayBack.apply(notice));
-          });
-          stream.handler(chunk -> {
-            try {
-              parser.feed(chunk);
-            } catch (RuntimeException e) {
-              call.cancel();
-              end.run();
-            }
-          });
-          stream.exceptionHandler(e -> end.run());
-          stream.endHandler(v -> end.run());
-          response.endHandler(v -> vertx.cancelTimer(keepAlive));
-          response.closeHandler(v -> {
-            vertx.cancelTimer(keepAlive);
-            call.cancel();
-          });
-        });
+          return Future.succeededFuture();
+        })
+        .onFailure(e -> McpReplies.error(response, 502, null, McpProtocol.ErrorCodes.INTERNAL_ERROR, e.getMessage()));
+  }
+
+  /** The subscription's notifications to the agent's GET stream, without the subscription's bookkeeping. */
+  private void relayNotifications(HttpServerResponse response, io.vertx.core.http.HttpClientResponse stream, UpstreamCall call,
+      UnaryOperator<JsonObject> onTheWayBack, long keepAliveMs) {
+    Runnable end = () -> {
+      if (!response.ended() && !response.closed()) response.end();
+    };
+    response.setStatusCode(200).putHeader("Content-Type", McpProtocol.Headers.EVENT_STREAM).putHeader("Cache-Control", "no-cache")
+        .setChunked(true).write(": mcp-gateway\n\n");
+    long keepAlive = vertx.setPeriodic(keepAliveMs, t -> {
+      if (!response.ended() && !response.closed()) response.write(": keep-alive\n\n");
+    });
+    dev.mcpgateway.mcp.SseParser parser = new dev.mcpgateway.mcp.SseParser(64 * 1024, event -> {
+      if (event.data().isEmpty()) return;
+      Object decoded = io.vertx.core.json.Json.decodeValue(event.data());
+      if (!(decoded instanceof JsonObject notice)) return;
+      if (JsonRpc.isResponse(notice)) { // the upstream ended the subscription
+        call.cancel();
+        end.run();
+        return;
+      }
+      String method = notice.getString("method");
+      if (method == null || method.equals("notifications/subscriptions/acknowledged")) return;
+      if (notice.getValue("params") instanceof JsonObject p && p.getValue("_meta") instanceof JsonObject meta) {
+        meta.remove(McpProtocol.Modern.META_SUBSCRIPTION);
+        if (meta.isEmpty()) p.remove("_meta");
+      }
+      toAgent(response, onTheWayBack.apply(notice));
+    });
+    stream.handler(chunk -> {
+      try {
+        parser.feed(chunk);
+      } catch (RuntimeException e) {
+        call.cancel();
+        end.run();
+      }
+    });
+    stream.exceptionHandler(e -> end.run());
+    stream.endHandler(v -> end.run());
+    response.endHandler(v -> vertx.cancelTimer(keepAlive));
+    response.closeHandler(v -> {
+      vertx.cancelTimer(keepAlive);
+      call.cancel();
+    });
   }
 
   /** The upstream tool's input schema, for the {@code Mcp-Param-*} headers of a call (null for other requests). */

@@ -7,6 +7,7 @@ import dev.mcpgateway.mcp.McpClientException;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.mcp.McpSession;
 import dev.mcpgateway.mcp.StreamableHttpChannel;
+import dev.mcpgateway.mcp.UpstreamCall;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
 import dev.mcpgateway.upstream.UpstreamAuths;
@@ -63,42 +64,36 @@ final class UpstreamForwarder {
       return;
     }
     HttpServerResponse response = ctx.response();
-    HttpClientRequest[] sent = new HttpClientRequest[1];
-    long requestTimeout = client.limits().requestTimeoutMs();
-    // until the upstream's answer begins; after that the relay's idle limit takes over
-    long headTimer = vertx.setTimer(requestTimeout, t -> {
-      McpReplies.upstreamFailure(response, Exchange.of(ctx), id, new McpClientException.Unreachable(
-          "upstream did not answer within " + requestTimeout + " ms", null));
-      if (sent[0] != null) sent[0].reset();
-      cancelUpstream(bound, id); // the upstream may still be working on it: tell it to stop
+    UpstreamCall call = channel.call();
+    Future<HttpClientRequest> opening = auths.forAgent(bound.capabilities().server(), bound.token().client()).headers()
+        .compose(auth -> {
+          call.stage("no connection");
+          return channel.post(bound.target(auth));
+        })
+        .onSuccess(request -> Exchange.of(ctx).upstreamAsked());
+    // the deadline runs until the upstream's answer begins; after that the relay's idle limit takes over
+    call.send(opening, message.toBuffer(), client.limits().requestTimeoutMs(), String.valueOf(message.getValue("method")), upstream -> {
+      if (upstream.statusCode() == 404 && bound.token().upstreamSessionId() != null) {
+        StreamableHttpChannel.drain(upstream);
+        McpReplies.error(response, 404, id, McpReplies.SESSION_NOT_FOUND, "session expired upstream: initialize a new session");
+      } else if (upstream.statusCode() >= 300) {
+        McpClientException failure = StreamableHttpChannel.status(upstream);
+        StreamableHttpChannel.drain(upstream);
+        // a refused OAuth token: renew it now, so the agent's retry carries a working one
+        if (upstream.statusCode() == 401) auths.renewAfterRejection(bound.capabilities().server(), bound.token().client());
+        McpReplies.upstreamFailure(response, Exchange.of(ctx), id, failure);
+      } else {
+        relay.relay(upstream, response, Exchange.of(ctx), id, onTheWayBack, () -> cancelUpstream(bound, id), () -> local.touch(bound.sessionId(), bound.token()));
+      }
+      return Future.succeededFuture();
+    }).onFailure(e -> {
+      McpReplies.upstreamFailure(response, Exchange.of(ctx), id, e);
+      if (e instanceof McpClientException.Timeout) cancelUpstream(bound, id); // the upstream may still be working on it: tell it to stop
     });
-    auths.forAgent(bound.capabilities().server(), bound.token().client()).headers()
-        .compose(auth -> channel.post(bound.target(auth)))
-        .compose(request -> {
-          sent[0] = request;
-          Exchange.of(ctx).upstreamAsked();
-          return request.send(message.toBuffer());
-        })
-        .onComplete(r -> vertx.cancelTimer(headTimer))
-        .onSuccess(upstream -> {
-          if (upstream.statusCode() == 404 && bound.token().upstreamSessionId() != null) {
-            upstream.body();
-            McpReplies.error(response, 404, id, McpReplies.SESSION_NOT_FOUND, "session expired upstream: initialize a new session");
-          } else if (upstream.statusCode() >= 300) {
-            McpClientException failure = StreamableHttpChannel.status(upstream);
-            upstream.body();
-            // a refused OAuth token: renew it now, so the agent's retry carries a working one
-            if (upstream.statusCode() == 401) auths.renewAfterRejection(bound.capabilities().server(), bound.token().client());
-            McpReplies.upstreamFailure(response, Exchange.of(ctx), id, failure);
-          } else {
-            relay.relay(upstream, response, Exchange.of(ctx), id, onTheWayBack, () -> cancelUpstream(bound, id), () -> local.touch(bound.sessionId(), bound.token()));
-          }
-        })
-        .onFailure(e -> McpReplies.upstreamFailure(response, Exchange.of(ctx), id, StreamableHttpChannel.classify(e)));
     response.closeHandler(v -> {
       // the agent left before the upstream even answered: drop the call and tell the upstream
-      if (sent[0] != null && !response.ended()) {
-        sent[0].reset();
+      if (call.started() && !response.ended() && !call.cancelled()) {
+        call.cancel();
         cancelUpstream(bound, id);
       }
     });
@@ -185,20 +180,18 @@ final class UpstreamForwarder {
       bound.entry().agentStream = response;
       return;
     }
-    auths.forAgent(bound.capabilities().server(), bound.token().client()).headers()
-        .compose(auth -> channel.get(bound.target(auth), ctx.request().getHeader(McpProtocol.Headers.LAST_EVENT_ID)))
-        .compose(HttpClientRequest::send)
-        .onSuccess(upstream -> {
-          if (upstream.statusCode() != 200) {
-            upstream.body();
-            McpReplies.error(response, upstream.statusCode() == 404 ? 404 : upstream.statusCode() == 405 ? 405 : 502, null,
-                McpProtocol.ErrorCodes.INVALID_REQUEST, "upstream answered the stream request with HTTP " + upstream.statusCode());
-            return;
-          }
-          relay.relay(upstream, response, Exchange.of(ctx), null, m -> watchListChanges(bound, m), () -> { }, () -> local.touch(bound.sessionId(), bound.token()));
-        })
-        .onFailure(e -> McpReplies.error(response, 502, null, McpProtocol.ErrorCodes.INTERNAL_ERROR,
-            StreamableHttpChannel.classify(e).getMessage()));
+    Future<HttpClientRequest> opening = auths.forAgent(bound.capabilities().server(), bound.token().client()).headers()
+        .compose(auth -> channel.get(bound.target(auth), ctx.request().getHeader(McpProtocol.Headers.LAST_EVENT_ID)));
+    channel.call().send(opening, null, 0, "the event stream", upstream -> {
+      if (upstream.statusCode() != 200) {
+        StreamableHttpChannel.drain(upstream);
+        McpReplies.error(response, upstream.statusCode() == 404 ? 404 : upstream.statusCode() == 405 ? 405 : 502, null,
+            McpProtocol.ErrorCodes.INVALID_REQUEST, "upstream answered the stream request with HTTP " + upstream.statusCode());
+      } else {
+        relay.relay(upstream, response, Exchange.of(ctx), null, m -> watchListChanges(bound, m), () -> { }, () -> local.touch(bound.sessionId(), bound.token()));
+      }
+      return Future.succeededFuture();
+    }).onFailure(e -> McpReplies.error(response, 502, null, McpProtocol.ErrorCodes.INTERNAL_ERROR, e.getMessage()));
   }
 
   /** Ends a session upstream: DELETE for Streamable HTTP, closing the stream for legacy SSE. */

@@ -375,7 +375,7 @@ final class UpstreamRelay {
       if (id == null || !idleLimited) return; // a GET stream or a subscription may be quiet for as long as it likes
       if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
       idleTimer = vertx.setTimer(idleLimitMs, t -> {
-        fail(new McpClientException.Unreachable("upstream did not answer within " + idleLimitMs + " ms", null));
+        fail(new McpClientException.Timeout("upstream did not answer within " + idleLimitMs + " ms"));
         cancelUpstream.run(); // the upstream may still be working on it
       });
     }

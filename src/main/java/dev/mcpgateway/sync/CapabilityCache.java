@@ -1,5 +1,6 @@
 package dev.mcpgateway.sync;
 
+import dev.mcpgateway.concurrency.Contexts;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
@@ -24,7 +25,7 @@ public final class CapabilityCache {
   public CapabilityCache(Vertx vertx, ServerStore store, long maximumSize) {
     this.vertx = vertx;
     Context context = vertx.getOrCreateContext();
-    Executor onVertx = command -> context.runOnContext(v -> command.run());
+    Executor onVertx = Contexts.executor(context);
     this.cache = Caffeine.newBuilder()
         .maximumSize(maximumSize)
         .executor(onVertx)

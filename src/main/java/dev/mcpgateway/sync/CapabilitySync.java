@@ -11,7 +11,11 @@ import dev.mcpgateway.model.ServerStatus;
 import dev.mcpgateway.store.ServerStore;
 import dev.mcpgateway.upstream.UpstreamAuths;
 import io.vertx.core.AsyncResult;
+import dev.mcpgateway.concurrency.Contexts;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -41,8 +45,10 @@ public final class CapabilitySync {
   private final Map<ServerKey, Future<SyncReport>> inFlight = new ConcurrentHashMap<>();
 
   private final GatewayMetrics metrics;
+  private final Context context;
 
-  public CapabilitySync(ServerStore store, McpClient client, UpstreamAuths auths, Clock clock, GatewayMetrics metrics) {
+  public CapabilitySync(Vertx vertx, ServerStore store, McpClient client, UpstreamAuths auths, Clock clock, GatewayMetrics metrics) {
+    this.context = vertx.getOrCreateContext();
     this.metrics = metrics;
     this.store = store;
     this.client = client;
@@ -61,15 +67,23 @@ public final class CapabilitySync {
     return client;
   }
 
-  /** Syncs now, or joins the sync of this server already running. */
+  /**
+   * Syncs now, or joins the sync of this server already running. Syncs run on the sync context
+   * (so the in-flight table has one writer and upstream I/O starts on a context the gateway
+   * owns); the outcome comes back on the caller's context.
+   */
   public Future<SyncReport> sync(String accountId, String id) {
-    ServerKey key = new ServerKey(accountId, id);
+    return Contexts.on(context, () -> startOrJoin(new ServerKey(accountId, id)));
+  }
+
+  private Future<SyncReport> startOrJoin(ServerKey key) {
     Future<SyncReport> running = inFlight.get(key);
     if (running != null) return running;
-    Future<SyncReport>[] started = new Future[1];
-    Future<SyncReport> mine = inFlight.computeIfAbsent(key, k -> started[0] = run(accountId, id));
-    if (mine == started[0]) mine.onComplete(r -> inFlight.remove(key, mine));
-    return mine;
+    Promise<SyncReport> mine = Promise.promise();
+    inFlight.put(key, mine.future());
+    mine.future().onComplete(r -> inFlight.remove(key, mine.future()));
+    run(key.accountId(), key.id()).onComplete(mine); // started outside the table: its I/O never runs under a map lock
+    return mine.future();
   }
 
   /**
@@ -77,8 +91,10 @@ public final class CapabilitySync {
    * (an upstream's list_changed). Several such requests during one run share the next run.
    */
   public Future<SyncReport> syncAgain(String accountId, String id) {
-    Future<SyncReport> running = inFlight.get(new ServerKey(accountId, id));
-    return running == null ? sync(accountId, id) : running.transform(r -> sync(accountId, id));
+    return Contexts.on(context, () -> {
+      Future<SyncReport> running = inFlight.get(new ServerKey(accountId, id));
+      return running == null ? startOrJoin(new ServerKey(accountId, id)) : running.transform(r -> startOrJoin(new ServerKey(accountId, id)));
+    });
   }
 
   private Future<SyncReport> run(String accountId, String id) {
@@ -197,8 +213,18 @@ public final class CapabilitySync {
   private static List<String> warnings(McpServer server) {
     List<String> warnings = new ArrayList<>();
     if (server.status() != ServerStatus.READY) return warnings;
+    List<String> shadowed = new ArrayList<>(ExposedView.shadowed(server.tools(), server.updatedTools()));
+    shadowed.addAll(ExposedView.shadowed(server.prompts(), server.updatedPrompts()));
+    if (!shadowed.isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "sync of " + server.accountId() + "/" + server.id() + ": upstream names " + shadowed
+          + " equal aliases of other items; held back from agents until the aliases change");
+    }
     ToolFingerprint.held(server).forEach(name -> warnings.add("tool '" + name
         + "' changed upstream since it was accepted; it is held back from agents until accepted (accept_tool_changes)"));
+    ExposedView.shadowed(server.tools(), server.updatedTools()).forEach(name -> warnings.add("the MCP server now has a tool named '"
+        + name + "', which is another tool's alias; it is held back from agents until that alias changes (the alias keeps its tool)"));
+    ExposedView.shadowed(server.prompts(), server.updatedPrompts()).forEach(name -> warnings.add("the MCP server now has a prompt named '"
+        + name + "', which is another prompt's alias; it is held back from agents until that alias changes (the alias keeps its prompt)"));
     ExposedView.unmatched(server.tools(), server.updatedTools()).forEach(name ->
         warnings.add("updated_tools names '" + name + "', which the MCP server no longer has; the override is kept but applies to nothing"));
     ExposedView.unmatched(server.prompts(), server.updatedPrompts()).forEach(name ->

@@ -20,9 +20,11 @@ public final class ExposedView {
   /** The list agents see. */
   public static JsonArray expose(JsonArray upstream, List<CapabilityOverride> overrides) {
     Map<String, CapabilityOverride> byName = byName(overrides);
+    java.util.Set<String> shadowed = new java.util.HashSet<>(shadowed(upstream, overrides));
     JsonArray exposed = new JsonArray();
     for (Object item : upstream) {
       if (!(item instanceof JsonObject object) || !(object.getValue("name") instanceof String name)) continue;
+      if (shadowed.contains(name)) continue;
       CapabilityOverride override = byName.get(name);
       if (override != null && Boolean.FALSE.equals(override.enabled())) continue;
       JsonObject copy = object.copy();
@@ -39,14 +41,45 @@ public final class ExposedView {
    */
   public static Map<String, String> callableNames(JsonArray upstream, List<CapabilityOverride> overrides) {
     Map<String, CapabilityOverride> byName = byName(overrides);
+    java.util.Set<String> shadowed = new java.util.HashSet<>(shadowed(upstream, overrides));
     Map<String, String> names = new LinkedHashMap<>();
     for (Object item : upstream) {
       if (!(item instanceof JsonObject object) || !(object.getValue("name") instanceof String name)) continue;
+      if (shadowed.contains(name)) continue;
       CapabilityOverride override = byName.get(name);
       if (override != null && Boolean.FALSE.equals(override.enabled())) continue;
       names.put(override != null && override.alias() != null ? override.alias() : name, name);
     }
     return names;
+  }
+
+  /**
+   * Upstream items that an alias shadows: exposed under their own name, which is the alias of
+   * another exposed item. The admin API refuses such an alias, but an upstream may add an item of
+   * that name later; then the alias keeps its item (what the admin chose) and the newcomer is
+   * held back from agents, in upstream order, until the alias changes (sync says so). Without
+   * this, two items would share one exposed name and calls would reach only one of them.
+   */
+  public static List<String> shadowed(JsonArray upstream, List<CapabilityOverride> overrides) {
+    Map<String, CapabilityOverride> byName = byName(overrides);
+    java.util.Set<String> present = new java.util.HashSet<>();
+    for (Object item : upstream) {
+      if (item instanceof JsonObject object && object.getValue("name") instanceof String name) present.add(name);
+    }
+    java.util.Set<String> aliases = new java.util.HashSet<>();
+    for (CapabilityOverride o : overrides) {
+      if (o.alias() != null && !o.alias().equals(o.name()) && present.contains(o.name()) && !Boolean.FALSE.equals(o.enabled())) {
+        aliases.add(o.alias());
+      }
+    }
+    List<String> shadowed = new java.util.ArrayList<>();
+    for (Object item : upstream) {
+      if (!(item instanceof JsonObject object) || !(object.getValue("name") instanceof String name) || !aliases.contains(name)) continue;
+      CapabilityOverride own = byName.get(name);
+      boolean exposedAsItself = own == null || !Boolean.FALSE.equals(own.enabled()) && (own.alias() == null || own.alias().equals(name));
+      if (exposedAsItself && !shadowed.contains(name)) shadowed.add(name);
+    }
+    return shadowed;
   }
 
   /** Override names that match nothing upstream any more: kept, but worth telling the admin. */

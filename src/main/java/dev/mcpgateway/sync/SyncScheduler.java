@@ -4,6 +4,8 @@ import dev.mcpgateway.model.ServerKey;
 import dev.mcpgateway.model.ServerStatus;
 import dev.mcpgateway.store.ServerStore;
 import dev.mcpgateway.store.SyncState;
+import dev.mcpgateway.concurrency.Contexts;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -31,6 +33,8 @@ public final class SyncScheduler {
   private final CapabilitySync sync;
   private final Clock clock;
   private final Settings settings;
+  /** Where sweeps run, whoever asks for one: its state (the flag, the queue of due servers) is this context's alone. */
+  private Context context;
   private long timerId = -1;
   private boolean sweeping;
 
@@ -50,8 +54,18 @@ public final class SyncScheduler {
     if (timerId >= 0) vertx.cancelTimer(timerId);
   }
 
-  /** One sweep; overlapping sweeps are skipped. Answers how many servers were synced. */
+  /** One sweep, on the scheduler's context; overlapping sweeps are skipped. Answers how many servers were synced. */
   public Future<Integer> sweep() {
+    return Contexts.on(context(), this::sweepHere);
+  }
+
+  /** The first caller's context, or (off Vert.x) a new one: fixed from then on. */
+  private synchronized Context context() {
+    if (context == null) context = vertx.getOrCreateContext();
+    return context;
+  }
+
+  private Future<Integer> sweepHere() {
     if (sweeping) return Future.succeededFuture(0);
     sweeping = true;
     Instant now = clock.instant();

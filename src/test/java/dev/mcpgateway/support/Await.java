@@ -26,6 +26,22 @@ public final class Await {
     }
   }
 
+  /**
+   * Runs {@code call} on an event-loop context and waits for its outcome: the way tests call
+   * gateway internals that do I/O, as the gateway itself would (never from the JUnit thread).
+   */
+  public static <T> T onContext(io.vertx.core.Vertx vertx, java.util.function.Supplier<Future<T>> call) {
+    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> {
+      try {
+        call.get().onComplete(promise);
+      } catch (RuntimeException e) {
+        promise.fail(e);
+      }
+    });
+    return result(promise.future());
+  }
+
   public static Throwable failure(Future<?> future) {
     try {
       result(future);

@@ -93,6 +93,30 @@ class ToolDriftTest {
   }
 
   @Test
+  void anUpstreamToolNamedLikeAnAliasIsHeldBackAndTheAliasKeepsItsTool() {
+    tools.set(new JsonArray().add(new JsonObject().put("name", "echo").put("description", "Echoes.")));
+    admin(HttpMethod.POST, "", new JsonObject().put("id", "mail").put("name", "mail").put("hostname", upstream.url())
+        .put("auth_type", "unauthenticated")
+        .put("updated_tools", new JsonArray().add(new JsonObject().put("name", "echo").put("alias", "say"))));
+    admin(HttpMethod.POST, "/mail/sync", null);
+    assertEquals(List.of("say"), agentSees());
+
+    // the upstream adds a tool whose name is the alias agents already use
+    tools.set(new JsonArray().add(new JsonObject().put("name", "echo").put("description", "Echoes."))
+        .add(new JsonObject().put("name", "say").put("description", "Says something else.")));
+    JsonObject synced = admin(HttpMethod.POST, "/mail/sync", null);
+    assertEquals("ready", synced.getJsonObject("result").getString("status"));
+    assertTrue(synced.getJsonArray("messages").encode().contains("'say', which is another tool's alias"), synced.encode());
+    assertEquals(List.of("say"), agentSees(), "one tool per exposed name: the alias's");
+    assertTrue(result(gw.client.get("/metrics").send()).bodyAsString()
+        .matches("(?s).*mcp_gateway_server_items_held_back\\{account=\"acme\",server=\"mail\"} 1\\.0.*"), "counted");
+
+    // the admin renames the alias: both tools are reachable again
+    admin(HttpMethod.PUT, "/mail", new JsonObject().put("updated_tools", new JsonArray().add(new JsonObject().put("name", "echo").put("alias", "repeat"))));
+    assertEquals(List.of("repeat", "say"), agentSees());
+  }
+
+  @Test
   void holdingCanBeTurnedOffPerServer() {
     admin(HttpMethod.POST, "", new JsonObject().put("id", "mail").put("name", "mail").put("hostname", upstream.url())
         .put("auth_type", "unauthenticated").put("hold_changed_tools", false));

@@ -1,5 +1,7 @@
 package dev.mcpgateway.upstream.oauth;
 
+import dev.mcpgateway.mcp.McpClientException;
+import dev.mcpgateway.mcp.UpstreamCall;
 import dev.mcpgateway.upstream.OutboundGuard;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -28,7 +30,10 @@ public final class OAuthHttp {
   private final OutboundGuard guard;
   private final long timeoutMs;
 
+  private final Vertx vertx;
+
   public OAuthHttp(Vertx vertx, OutboundGuard guard, long connectTimeoutMs, long timeoutMs) {
+    this.vertx = vertx;
     this.client = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setConnectTimeout((int) connectTimeoutMs).setKeepAlive(true))
         .with(new PoolOptions().setHttp1MaxSize(8))
@@ -90,10 +95,8 @@ public final class OAuthHttp {
       return Future.failedFuture(new OAuthException("not a usable URL: " + OAuthException.shown(url)));
     }
     headers.forEach(options::putHeader);
-    return guard.pin(options)
-        .compose(client::request)
-        .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> {
+    // the request's own timeout bounds silence; the reader is attached before the request is sent (UpstreamCall)
+    return new UpstreamCall(vertx).send(guard.pin(options).compose(client::request), body, 0, "an authorization server request", response -> {
           String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
           if (length != null && length.matches("\\d{1,12}") && Long.parseLong(length) > MAX_BODY_BYTES) {
             response.request().reset();
@@ -118,6 +121,9 @@ public final class OAuthHttp {
   }
 
   private static String failureName(Throwable failure) {
+    if (failure instanceof McpClientException.Timeout) return "timed out";
+    if (failure instanceof McpClientException.Forbidden) return failure.getMessage();
+    if (failure instanceof McpClientException.Unreachable && failure.getCause() != null) return failureName(failure.getCause());
     if (failure instanceof OutboundGuard.ForbiddenAddressException) return failure.getMessage();
     if (failure instanceof java.util.concurrent.TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) return "timed out";
     if (failure instanceof java.net.ConnectException) return "connection refused";

@@ -1,5 +1,6 @@
 package dev.mcpgateway.upstream.oauth;
 
+import dev.mcpgateway.concurrency.Contexts;
 import dev.mcpgateway.model.AuthenticationStatus;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.OAuthConnection;
@@ -138,14 +139,14 @@ public final class OAuthTokens {
   /** One renewal per connection at a time: later callers join the running one (a refresh token may be single-use). */
   private Future<String> shared(String key, java.util.function.Supplier<Future<String>> renewal) {
     Future<String> running = renewals.get(key);
-    if (running != null) return running;
+    if (running != null) return Contexts.joined(running); // each joiner goes on where it was
     io.vertx.core.Promise<String> promise = io.vertx.core.Promise.promise();
     Future<String> mine = promise.future();
     running = renewals.putIfAbsent(key, mine);
-    if (running != null) return running;
+    if (running != null) return Contexts.joined(running);
     mine.onComplete(done -> renewals.remove(key, mine));
     renewal.get().onComplete(promise);
-    return mine;
+    return Contexts.joined(mine);
   }
 
   private boolean spacedEnough(String key) {
