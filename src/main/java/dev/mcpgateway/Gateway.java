@@ -13,7 +13,6 @@ import dev.mcpgateway.metrics.EventLoopLag;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.metrics.ServerGaugeUpdates;
 import dev.mcpgateway.proxy.McpEndpoint;
-import dev.mcpgateway.proxy.SessionCodec;
 import dev.mcpgateway.store.ServerStore;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
@@ -99,7 +98,7 @@ public final class Gateway {
           CapabilitySync sync = new CapabilitySync(vertx, store, client, auths, clock, metrics);
           SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync());
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
-          McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.clientTokens()), new SessionCodec(cipher), cache, sync,
+          McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.clientTokens()), cipher, cache, sync,
               client, auths, config.proxy(), clock);
           GatewayVerticle verticle = new GatewayVerticle(config.listenOptions(), store,
               new TokenSet<>(secrets.result().tokens()), cipher, clock, sync,

@@ -3,6 +3,7 @@ package dev.mcpgateway.admin;
 import dev.mcpgateway.model.AuditEntry;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.sync.HeldBack;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -16,7 +17,8 @@ import java.util.Objects;
  * token's name), when (the injected clock), and the server before and after as the API shows it
  * ({@link ServerView}: never credentials). A credentials change is visible only as
  * {@code "auth_credentials": "[redacted: changed]"} in {@code after}. A sync records just the sync
- * state ({@link #SYNC_FIELDS}) before and after, not the fetched lists.
+ * state ({@link #SYNC_FIELDS}) before and after, not the fetched lists, plus the names of the items
+ * the sync holds back from agents ({@code held_back}, when any).
  *
  * <p>Best effort by design: an entry is appended only once its change is durable, and a failure to
  * append is logged at WARNING instead of failing the request. The change cannot be undone by then,
@@ -27,7 +29,7 @@ final class AuditTrail {
   private static final System.Logger LOG = System.getLogger(AuditTrail.class.getName());
   static final String CREDENTIALS_CHANGED = "[redacted: changed]";
   /** What a sync entry's before and after hold: the sync state, as a sync's answer and the server show it. */
-  static final List<String> SYNC_FIELDS = List.of("status", "error", "error_details", "last_synced", "last_successful_sync");
+  static final List<String> SYNC_FIELDS = List.of("status", "error", "error_details", "last_synced", "last_successful_sync", "held_back");
 
   private final ServerStore store;
   private final Clock clock;
@@ -68,6 +70,9 @@ final class AuditTrail {
     SYNC_FIELDS.forEach(field -> {
       if (view.containsKey(field)) state.put(field, view.getValue(field));
     });
+    // held_back is no field of the server: what the sync holds back from agents, by name only
+    List<String> held = HeldBack.of(server).names();
+    if (!held.isEmpty()) state.put("held_back", new io.vertx.core.json.JsonArray(held));
     return state;
   }
 

@@ -155,11 +155,11 @@ public final class McpClient {
     if (e instanceof McpClientException.HttpStatus status) {
       int code = status.status();
       if (code < 400 || code >= 500 || code == 401 || code == 403 || code == 407 || code == 429) return false;
-      return status.rpcCode() == null || !McpProtocol.Modern.ERRORS.contains(status.rpcCode())
-          || status.rpcCode() == McpProtocol.Modern.UNSUPPORTED_VERSION;
+      return status.rpcCode() == null || !McpProtocol.Stateless.ERRORS.contains(status.rpcCode())
+          || status.rpcCode() == McpProtocol.Stateless.UNSUPPORTED_VERSION;
     }
     if (e instanceof McpClientException.RpcError rpc) {
-      return !McpProtocol.Modern.ERRORS.contains(rpc.code()) || rpc.code() == McpProtocol.Modern.UNSUPPORTED_VERSION;
+      return !McpProtocol.Stateless.ERRORS.contains(rpc.code()) || rpc.code() == McpProtocol.Stateless.UNSUPPORTED_VERSION;
     }
     return e instanceof McpClientException.ProtocolViolation;
   }
@@ -179,14 +179,14 @@ public final class McpClient {
   /** The stateless era: {@code server/discover} stands in for {@code initialize}. */
   private Future<McpSession> stateless(String endpoint, UpstreamAuth auth) {
     StreamableHttpSession session = new StreamableHttpSession(vertx, guardedHttp, endpoint, auth, limits, true);
-    return session.request(McpProtocol.Modern.DISCOVER, null)
+    return session.request(McpProtocol.Stateless.DISCOVER, null)
         .compose(discovered -> {
           if (!(discovered.getValue("supportedVersions") instanceof io.vertx.core.json.JsonArray versions)
-              || !versions.contains(McpProtocol.Modern.VERSION)) {
+              || !versions.contains(McpProtocol.Stateless.VERSION)) {
             return Future.failedFuture(new McpClientException.ProtocolViolation(
-                "upstream's server/discover result does not list " + McpProtocol.Modern.VERSION));
+                "upstream's server/discover result does not list " + McpProtocol.Stateless.VERSION));
           }
-          session.initialized(McpProtocol.Modern.VERSION, initializeResultOf(discovered));
+          session.initialized(McpProtocol.Stateless.VERSION, initializeResultOf(discovered));
           return Future.succeededFuture((McpSession) session);
         })
         .onSuccess(s -> transports.put(endpoint, McpSession.Transport.STATELESS));
@@ -195,10 +195,10 @@ public final class McpClient {
   /** A {@code server/discover} result in the shape of an {@code initialize} result, which the rest of the gateway reads. */
   static JsonObject initializeResultOf(JsonObject discovered) {
     JsonObject meta = discovered.getValue("_meta") instanceof JsonObject m ? m : new JsonObject();
-    JsonObject serverInfo = meta.getValue(McpProtocol.Modern.META_SERVER_INFO) instanceof JsonObject info
+    JsonObject serverInfo = meta.getValue(McpProtocol.Stateless.META_SERVER_INFO) instanceof JsonObject info
         ? info.copy() : new JsonObject().put("name", "unknown").put("version", "");
     JsonObject result = new JsonObject()
-        .put("protocolVersion", McpProtocol.Modern.VERSION)
+        .put("protocolVersion", McpProtocol.Stateless.VERSION)
         .put("capabilities", discovered.getValue("capabilities") instanceof JsonObject c ? c.copy() : new JsonObject())
         .put("serverInfo", serverInfo);
     if (discovered.getValue("instructions") instanceof String instructions) result.put("instructions", instructions);

@@ -22,6 +22,21 @@ public final class McpProtocol {
     public static final String TOOLS_CALL = "tools/call";
     public static final String PROMPTS_LIST = "prompts/list";
     public static final String PROMPTS_GET = "prompts/get";
+    public static final String RESOURCES_LIST = "resources/list";
+    public static final String RESOURCE_TEMPLATES_LIST = "resources/templates/list";
+    public static final String RESOURCES_READ = "resources/read";
+    public static final String COMPLETE = "completion/complete";
+  }
+
+  public static final class Notifications {
+    private Notifications() {}
+
+    public static final String CANCELLED = "notifications/cancelled";
+    public static final String PROGRESS = "notifications/progress";
+    public static final String MESSAGE = "notifications/message";
+    public static final String TOOLS_LIST_CHANGED = "notifications/tools/list_changed";
+    public static final String PROMPTS_LIST_CHANGED = "notifications/prompts/list_changed";
+    public static final String SUBSCRIPTIONS_ACKNOWLEDGED = "notifications/subscriptions/acknowledged";
   }
 
   public static final class Headers {
@@ -50,8 +65,8 @@ public final class McpProtocol {
    * carries its version, capabilities and identity in {@code _meta}, and mirrors method and name
    * in headers that intermediaries route on.
    */
-  public static final class Modern {
-    private Modern() {}
+  public static final class Stateless {
+    private Stateless() {}
 
     public static final String VERSION = "2026-07-28";
     public static final List<String> VERSIONS = List.of(VERSION);
@@ -72,7 +87,7 @@ public final class McpProtocol {
     /** Errors only a modern server answers: one of them on a probe means "modern", never "fall back". */
     public static final Set<Integer> ERRORS = Set.of(HEADER_MISMATCH, MISSING_CAPABILITY, UNSUPPORTED_VERSION);
     /** Methods whose name (or URI) travels in {@code Mcp-Name}. */
-    public static final Set<String> NAMED = Set.of(Methods.TOOLS_CALL, Methods.PROMPTS_GET, "resources/read");
+    public static final Set<String> NAMED = Set.of(Methods.TOOLS_CALL, Methods.PROMPTS_GET, Methods.RESOURCES_READ);
     /** What a server may ask the client in the middle of a request (multi round-trip requests), and the capability each needs. */
     public static final java.util.Map<String, String> INPUT_CAPABILITIES = java.util.Map.of(
         "elicitation/create", "elicitation", "sampling/createMessage", "sampling", "roots/list", "roots");

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * response. Server requests are answered (ping) or refused (anything else: the gateway's sync
  * client offers no client capabilities). In the session era (2025-03-26 … 2025-11-25) the session
  * headers ride along; in the stateless era (2026-07-28, {@code stateless}) each request carries the
- * {@link ModernEnvelope} instead, and a result that asks for input is refused for the same reason.
+ * {@link StatelessEnvelope} instead, and a result that asks for input is refused for the same reason.
  */
 final class StreamableHttpSession extends HandshakeState {
   private static final System.Logger LOG = System.getLogger(StreamableHttpSession.class.getName());
@@ -57,9 +57,9 @@ final class StreamableHttpSession extends HandshakeState {
   public Future<JsonObject> request(String method, JsonObject params) {
     long id = ids.incrementAndGet();
     if (!stateless) return exchange(JsonRpc.request(id, method, params), id, Map.of());
-    JsonObject enveloped = ModernEnvelope.params(params, new JsonObject(),
+    JsonObject enveloped = StatelessEnvelope.params(params, new JsonObject(),
         new JsonObject().put("name", limits.clientName()).put("version", limits.clientVersion()));
-    return exchange(JsonRpc.request(id, method, enveloped), id, ModernEnvelope.headers(method, enveloped, null))
+    return exchange(JsonRpc.request(id, method, enveloped), id, StatelessEnvelope.headers(method, enveloped, null))
         .compose(result -> "input_required".equals(result.getValue("resultType"))
             ? Future.failedFuture(new McpClientException.ProtocolViolation(
                 "upstream asked for client input (input_required) to answer " + method + ", which the gateway's own client cannot give"))

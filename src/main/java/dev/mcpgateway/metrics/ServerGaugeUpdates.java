@@ -12,19 +12,12 @@ import dev.mcpgateway.store.ServerStore;
 public final class ServerGaugeUpdates {
   private ServerGaugeUpdates() {}
 
-  /** Synced items agents do not see although nothing disables them: changed tools awaiting acceptance, names an alias shadows. */
-  static int heldBack(dev.mcpgateway.model.McpServer server) {
-    return dev.mcpgateway.sync.ToolFingerprint.held(server).size()
-        + dev.mcpgateway.sync.ExposedView.shadowed(server.tools(), server.updatedTools()).size()
-        + dev.mcpgateway.sync.ExposedView.shadowed(server.prompts(), server.updatedPrompts()).size();
-  }
-
   public static void follow(ServerStore store, GatewayMetrics metrics) {
     store.onChange(key -> {
       if (key.equals(ServerKey.EVERYTHING)) return;
       store.get(key.accountId(), key.id())
           .onSuccess(server -> metrics.serverState(key, server.tools().size(), server.prompts().size(), server.lastSuccessfulSync(),
-              heldBack(server)))
+              dev.mcpgateway.sync.HeldBack.of(server).count()))
           .onFailure(e -> {
             if (e instanceof ServerNotFoundException) metrics.serverGone(key);
           });

@@ -1,19 +1,35 @@
 package dev.mcpgateway.proxy;
 
-import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.logging.AccessLog;
+import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.McpClient;
-import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.mcp.McpProtocol;
+import dev.mcpgateway.metrics.GatewayMetrics;
+import dev.mcpgateway.proxy.capabilities.CapabilityDispatch;
+import dev.mcpgateway.proxy.capabilities.ListChanges;
+import dev.mcpgateway.proxy.http.AgentText;
+import dev.mcpgateway.proxy.http.BoundedBody;
+import dev.mcpgateway.proxy.http.ClientAuthHandler;
+import dev.mcpgateway.proxy.http.Exchange;
+import dev.mcpgateway.proxy.http.McpReplies;
+import dev.mcpgateway.proxy.http.OriginCheck;
+import dev.mcpgateway.proxy.http.RateLimits;
+import dev.mcpgateway.proxy.relay.StatelessUpstream;
+import dev.mcpgateway.proxy.relay.UpstreamRelay;
+import dev.mcpgateway.proxy.session.SessionCodec;
+import dev.mcpgateway.proxy.session.SessionEndpoint;
+import dev.mcpgateway.proxy.stateless.StatelessEndpoint;
+import dev.mcpgateway.proxy.stateless.TransportRules;
 import dev.mcpgateway.security.AuthThrottle;
 import dev.mcpgateway.security.ClientToken;
 import dev.mcpgateway.security.LimitSettings;
 import dev.mcpgateway.security.RateLimiter;
+import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.security.TokenSet;
-import dev.mcpgateway.sync.Capabilities;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
 import dev.mcpgateway.upstream.UpstreamAuths;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,17 +37,19 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.Locale;
-import java.util.function.UnaryOperator;
 
 /**
- * The agent-facing MCP endpoint, {@code /mcp/{account_id}/{server_id}}: MCP Streamable HTTP toward
- * agents, the server's own transport and credentials toward its upstream. See {@code README.md}
- * in this package for the shape of the flow.
+ * The agent-facing MCP endpoint, {@code /mcp/{account_id}/{server_id}}: the route, the checks
+ * every message passes (origin, client token, rate limits, content type, size, JSON-RPC shape),
+ * and the split by the agent's era — {@link SessionEndpoint} for 2025 sessions,
+ * {@link StatelessEndpoint} for 2026-07-28. Only this package is API; its sub-packages are the
+ * parts (see {@code README.md} here).
  */
 public final class McpEndpoint {
   public static final String PATH = "/mcp/:account_id/:server_id";
@@ -40,32 +58,27 @@ public final class McpEndpoint {
   private final AuthThrottle authFailures;
   private final RateLimits rateLimits;
   private final ProxySettings settings;
-  private final LocalSessions local;
-  private final SessionBinder binder;
-  private final SessionOpener opener;
-  private final UpstreamForwarder upstream;
-  private final ModernRequests modern;
-  private final CapabilitySync sync;
+  private final SessionEndpoint sessions;
+  private final StatelessEndpoint stateless;
 
-  public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, TokenSet<ClientToken> clients, SessionCodec sessions, CapabilityCache cache,
-      CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings, Clock clock) {
+  public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, TokenSet<ClientToken> clients,
+      SecretCipher gatewayCipher, CapabilityCache cache, CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings,
+      Clock clock) {
     this.clients = clients;
-    this.sync = sync;
     this.settings = settings;
     this.authFailures = authFailures;
     this.rateLimits = new RateLimits(new RateLimiter(limits.clientRps(), limits.clientBurst(), System::nanoTime),
         new RateLimiter(limits.accountRps(), limits.accountBurst(), System::nanoTime));
     this.metrics = metrics;
-    this.local = new LocalSessions(vertx, settings.sessionIdle());
     UpstreamRelay relay = new UpstreamRelay(vertx, metrics, settings, client.limits().maxResponseBytes(), client.limits().requestTimeoutMs());
-    StatelessUpstream stateless = new StatelessUpstream(vertx, client.channel(), auths);
-    this.upstream = new UpstreamForwarder(vertx, client, auths, relay, stateless, settings.keepAlive().toMillis(), cache, sync, local);
-    local.whenEvicted(upstream::end);
-    io.micrometer.core.instrument.Gauge.builder("mcp_gateway_sessions_active", local, LocalSessions::size)
+    StatelessUpstream statelessUpstream = new StatelessUpstream(vertx, client.channel(), auths);
+    CapabilityDispatch dispatch = new CapabilityDispatch(sync::servesFromCache);
+    ListChanges listChanges = new ListChanges(cache, sync);
+    this.sessions = new SessionEndpoint(vertx, new SessionCodec(gatewayCipher), cache, dispatch, listChanges, client, auths, settings,
+        statelessUpstream, relay, clock);
+    this.stateless = new StatelessEndpoint(vertx, cache, dispatch, client, auths, settings, statelessUpstream, relay, listChanges::seen);
+    Gauge.builder("mcp_gateway_sessions_active", sessions, SessionEndpoint::size)
         .description("agent sessions this replica has seen in their idle window").register(metrics.registry());
-    this.binder = new SessionBinder(sessions, cache, local, settings, clock);
-    this.opener = new SessionOpener(vertx, sessions, cache, client, auths, local, clock);
-    this.modern = new ModernRequests(vertx, cache, client, auths, settings, stateless, relay, upstream::watchListChanges, sync::servesFromCache);
   }
 
   public void mount(Router router) {
@@ -74,31 +87,19 @@ public final class McpEndpoint {
       ctx.addEndHandler(v -> record(ctx, exchange));
       ctx.next();
     });
-    router.route(PATH).handler(this::checkOrigin);
+    router.route(PATH).handler(new OriginCheck(settings.allowedOrigins()));
     router.route(PATH).handler(new ClientAuthHandler(clients, authFailures));
     router.route(PATH).handler(rateLimits);
     router.post(PATH).handler(this::post);
     router.get(PATH).handler(this::get);
-    router.delete(PATH).handler(this::delete);
+    router.delete(PATH).handler(ctx -> {
+      Exchange.of(ctx).method = "delete";
+      sessions.end(ctx);
+    });
     router.route(PATH).handler(ctx -> {
       ctx.response().putHeader("Allow", "GET, POST, DELETE");
       McpReplies.error(ctx.response(), 405, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "method not allowed");
     });
-  }
-
-  /**
-   * With allowed origins configured, a request from any other browser origin is refused (403),
-   * as the 2025-11-25 transport asks against DNS rebinding. Requests without Origin (agents that
-   * are not browsers) are not affected.
-   */
-  private void checkOrigin(RoutingContext ctx) {
-    String origin = ctx.request().getHeader("Origin");
-    if (origin != null && !settings.allowedOrigins().isEmpty() && !settings.allowedOrigins().contains(origin)) {
-      Exchange.of(ctx).outcome("rejected");
-      McpReplies.error(ctx.response(), 403, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "origin not allowed");
-      return;
-    }
-    ctx.next();
   }
 
   /** Records the message's metrics once its response has ended. */
@@ -114,17 +115,16 @@ public final class McpEndpoint {
 
   /** Ends every session this replica holds, upstream too (at shutdown). */
   public Future<Void> endAllSessions() {
-    modern.endAll();
-    return local.drain(upstream::end);
+    stateless.endAll();
+    return sessions.endAll();
   }
 
-  /** Sessions this replica is tracking (for tests and, later, metrics). */
+  /** Sessions this replica is tracking (the {@code mcp_gateway_sessions_active} gauge). */
   public long localSessions() {
-    return local.size();
+    return sessions.size();
   }
 
-  // ---------------------------------------------------------------- POST: every agent message
-
+  /** Every agent message: the checks of the transport, then the agent's era. */
   private void post(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = ctx.response();
@@ -142,7 +142,7 @@ public final class McpEndpoint {
     // a version newer than the session era's is judged with the body (stateless era, or -32022 naming what is supported)
     if (version != null && !McpProtocol.SUPPORTED_VERSIONS.contains(version) && version.compareTo(McpProtocol.LATEST_VERSION) <= 0) {
       McpReplies.error(response, 400, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "unsupported MCP-Protocol-Version: "
-          + StringsForLogs.clip(version) + " (supported: " + String.join(", ", McpProtocol.SUPPORTED_VERSIONS) + ")");
+          + AgentText.clip(version) + " (supported: " + String.join(", ", McpProtocol.SUPPORTED_VERSIONS) + ")");
       return;
     }
     BoundedBody.read(request, settings.maxBodyBytes()).onSuccess(body -> onMessage(ctx, body)).onFailure(e -> {
@@ -164,7 +164,7 @@ public final class McpEndpoint {
       McpReplies.error(response, 400, null, McpProtocol.ErrorCodes.PARSE_ERROR, "parse error: the body is not valid JSON");
       return;
     }
-    if (decoded instanceof io.vertx.core.json.JsonArray) {
+    if (decoded instanceof JsonArray) {
       McpReplies.error(response, 400, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "JSON-RPC batches are not supported");
       return;
     }
@@ -178,60 +178,11 @@ public final class McpEndpoint {
       McpReplies.error(response, 400, message.getValue("id"), McpProtocol.ErrorCodes.INVALID_REQUEST, "params must be an object");
       return;
     }
-    if (ModernRequests.isModern(ctx.request(), message)) {
-      modern.handle(ctx, message);
-      return;
-    }
-    Exchange.of(ctx).method = JsonRpc.isRequest(message) ? message.getString("method")
-        : message.getValue("method") instanceof String ? "notification" : "response";
-    String sessionId = ctx.request().getHeader(McpProtocol.Headers.SESSION_ID);
-    if (JsonRpc.isRequest(message) && McpProtocol.Methods.INITIALIZE.equals(message.getString("method"))) {
-      opener.initialize(ctx, message);
-      return;
-    }
-    if (sessionId == null) {
-      McpReplies.error(response, 400, message.getValue("id"), McpProtocol.ErrorCodes.INVALID_REQUEST,
-          "Mcp-Session-Id header required: initialize first");
-      return;
-    }
-    binder.bind(ctx, sessionId).onSuccess(bound -> {
-      if (bound != null) dispatch(ctx, bound, message);
-    });
+    if (TransportRules.isStateless(ctx.request().headers(), message)) stateless.handle(ctx, message);
+    else sessions.handle(ctx, message);
   }
 
-  /** A session bound to the current server: its token, capabilities and (legacy) local entry. */
-  private void dispatch(RoutingContext ctx, BoundSession bound, JsonObject message) {
-    if (!JsonRpc.isRequest(message)) {
-      upstream.forwardWithoutAnswer(ctx, bound, message);
-      return;
-    }
-    Object id = message.getValue("id");
-    Capabilities capabilities = bound.capabilities();
-    String method = message.getString("method");
-    boolean synced = capabilities.server().lastSuccessfulSync() != null && sync.servesFromCache(capabilities.server(), method);
-    switch (method) {
-      case McpProtocol.Methods.TOOLS_LIST -> {
-        if (synced) McpReplies.json(ctx.response(), 200, JsonRpc.result(id, new JsonObject().put("tools", capabilities.exposedTools())));
-        else upstream.forward(ctx, bound, message, ListRewrites.tools(capabilities));
-      }
-      case McpProtocol.Methods.PROMPTS_LIST -> {
-        if (synced) McpReplies.json(ctx.response(), 200, JsonRpc.result(id, new JsonObject().put("prompts", capabilities.exposedPrompts())));
-        else upstream.forward(ctx, bound, message, ListRewrites.prompts(capabilities));
-      }
-      case McpProtocol.Methods.TOOLS_CALL, McpProtocol.Methods.PROMPTS_GET -> {
-        CallNames.Kind kind = method.equals(McpProtocol.Methods.TOOLS_CALL) ? CallNames.Kind.TOOL : CallNames.Kind.PROMPT;
-        if (CallNames.admit(ctx.response(), Exchange.of(ctx), message, capabilities, kind)) {
-          upstream.forward(ctx, bound, message, UnaryOperator.identity());
-        }
-      }
-      default -> upstream.forward(ctx, bound, message, UnaryOperator.identity());
-    }
-  }
-
-  // ---------------------------------------------------------------- initialize: a new session
-
-  // ---------------------------------------------------------------- GET and DELETE
-
+  /** GET: a session's server-to-client stream. */
   private void get(RoutingContext ctx) {
     Exchange.of(ctx).method = "stream";
     String accept = ctx.request().getHeader("Accept");
@@ -239,30 +190,7 @@ public final class McpEndpoint {
       McpReplies.error(ctx.response(), 406, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "Accept must include text/event-stream");
       return;
     }
-    String sessionId = ctx.request().getHeader(McpProtocol.Headers.SESSION_ID);
-    if (sessionId == null) {
-      McpReplies.error(ctx.response(), 400, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "Mcp-Session-Id header required");
-      return;
-    }
-    binder.bind(ctx, sessionId).onSuccess(bound -> {
-      if (bound == null) return;
-      upstream.openStream(ctx, bound);
-    });
-  }
-
-  private void delete(RoutingContext ctx) {
-    Exchange.of(ctx).method = "delete";
-    String sessionId = ctx.request().getHeader(McpProtocol.Headers.SESSION_ID);
-    if (sessionId == null) {
-      McpReplies.error(ctx.response(), 400, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "Mcp-Session-Id header required");
-      return;
-    }
-    binder.bind(ctx, sessionId).onSuccess(bound -> {
-      if (bound == null) return;
-      LocalSessions.Entry entry = local.remove(sessionId);
-      upstream.end(entry != null ? entry : new LocalSessions.Entry(bound.token(), null))
-          .onComplete(r -> ctx.response().setStatusCode(200).end());
-    });
+    sessions.stream(ctx);
   }
 
   private static boolean acceptsJsonAndStream(String accept) {

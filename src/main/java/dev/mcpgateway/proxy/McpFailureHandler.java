@@ -1,5 +1,6 @@
 package dev.mcpgateway.proxy;
 
+import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.RequestUri;
 import dev.mcpgateway.mcp.McpProtocol;
 import io.vertx.core.Handler;

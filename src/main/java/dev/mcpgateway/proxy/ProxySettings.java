@@ -11,6 +11,11 @@ import java.time.Duration;
  */
 public record ProxySettings(long maxBodyBytes, Duration sessionIdle, Duration sessionMaxAge, Duration keepAlive,
     java.util.Set<String> allowedOrigins) {
+  /**
+   * Rounds of input (elicitation, sampling, roots) one agent request may take, in either bridge
+   * between the eras: an upstream that asks again and again is broken or hostile.
+   */
+  public static final int MAX_INPUT_ROUNDS = 8;
 
   public ProxySettings {
     allowedOrigins = allowedOrigins == null ? java.util.Set.of() : java.util.Set.copyOf(allowedOrigins);

@@ -213,18 +213,12 @@ public final class CapabilitySync {
   private static List<String> warnings(McpServer server) {
     List<String> warnings = new ArrayList<>();
     if (server.status() != ServerStatus.READY) return warnings;
-    List<String> shadowed = new ArrayList<>(ExposedView.shadowed(server.tools(), server.updatedTools()));
-    shadowed.addAll(ExposedView.shadowed(server.prompts(), server.updatedPrompts()));
-    if (!shadowed.isEmpty()) {
-      LOG.log(System.Logger.Level.WARNING, "sync of " + server.accountId() + "/" + server.id() + ": upstream names " + shadowed
-          + " equal aliases of other items; held back from agents until the aliases change");
+    HeldBack held = HeldBack.of(server);
+    if (!held.shadowedTools().isEmpty() || !held.shadowedPrompts().isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "sync of " + server.accountId() + "/" + server.id() + ": upstream names "
+          + held.shadowedTools() + held.shadowedPrompts() + " equal aliases of other items; held back from agents until the aliases change");
     }
-    ToolFingerprint.held(server).forEach(name -> warnings.add("tool '" + name
-        + "' changed upstream since it was accepted; it is held back from agents until accepted (accept_tool_changes)"));
-    ExposedView.shadowed(server.tools(), server.updatedTools()).forEach(name -> warnings.add("the MCP server now has a tool named '"
-        + name + "', which is another tool's alias; it is held back from agents until that alias changes (the alias keeps its tool)"));
-    ExposedView.shadowed(server.prompts(), server.updatedPrompts()).forEach(name -> warnings.add("the MCP server now has a prompt named '"
-        + name + "', which is another prompt's alias; it is held back from agents until that alias changes (the alias keeps its prompt)"));
+    warnings.addAll(held.messages());
     ExposedView.unmatched(server.tools(), server.updatedTools()).forEach(name ->
         warnings.add("updated_tools names '" + name + "', which the MCP server no longer has; the override is kept but applies to nothing"));
     ExposedView.unmatched(server.prompts(), server.updatedPrompts()).forEach(name ->

@@ -1,5 +1,6 @@
 package dev.mcpgateway.proxy;
 
+import dev.mcpgateway.proxy.stateless.InputRequiredBridge;
 import static dev.mcpgateway.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -160,7 +161,7 @@ class SessionInputBridgeTest {
   void oneAgentSessionHoldsAtMostFourUpstreamStreams() {
     // its own capability variant, so its own upstream session and its own quota
     JsonObject capabilities = new JsonObject().put("elicitation", new JsonObject().put("form", new JsonObject()).put("url", new JsonObject()));
-    for (int i = 0; i < SessionInputBridge.MAX_HELD_PER_PRINCIPAL; i++) {
+    for (int i = 0; i < InputRequiredBridge.MAX_HELD_PER_PRINCIPAL; i++) {
       JsonObject held = answerOf(result(modernCall(20 + i, "approve", capabilities, null)));
       assertEquals("input_required", held.getJsonObject("result").getString("resultType"), held.encode());
     }

@@ -110,6 +110,11 @@ class ToolDriftTest {
     assertEquals(List.of("say"), agentSees(), "one tool per exposed name: the alias's");
     assertTrue(result(gw.client.get("/metrics").send()).bodyAsString()
         .matches("(?s).*mcp_gateway_server_items_held_back\\{account=\"acme\",server=\"mail\"} 1\\.0.*"), "counted");
+    JsonObject audit = result(gw.client.get("/accounts/acme/access/ai-controls/mcp/audit?server_id=mail")
+        .putHeader("Authorization", "Bearer " + TestGateway.ADMIN).send()).bodyAsJsonObject();
+    JsonObject lastSync = audit.getJsonArray("result").getJsonObject(0);
+    assertEquals("sync", lastSync.getString("action"), audit.encode());
+    assertEquals(new JsonArray().add("tool:say"), lastSync.getJsonObject("after").getJsonArray("held_back"), "in the audit trail, by name");
 
     // the admin renames the alias: both tools are reachable again
     admin(HttpMethod.PUT, "/mail", new JsonObject().put("updated_tools", new JsonArray().add(new JsonObject().put("name", "echo").put("alias", "repeat"))));

@@ -1,5 +1,11 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.session;
 
+import dev.mcpgateway.proxy.http.AgentEventStream;
+import dev.mcpgateway.proxy.http.ClientAuthHandler;
+import dev.mcpgateway.proxy.http.Exchange;
+import dev.mcpgateway.proxy.http.McpReplies;
+import dev.mcpgateway.proxy.relay.FinalResponse;
+import dev.mcpgateway.proxy.relay.StatelessUpstream;
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.LegacySseSession;
 import dev.mcpgateway.mcp.McpClient;
@@ -27,7 +33,7 @@ import java.util.Set;
  * capabilities and identity travel upstream), falls back to the legacy transport when the upstream
  * refuses the POST, checks the negotiated version and answers with the gateway's sealed session id.
  */
-final class SessionOpener {
+public final class SessionOpener {
   private static final Set<Integer> LEGACY_HINTS = Set.of(400, 404, 405);
 
   private final SessionCodec sessions;
@@ -39,7 +45,7 @@ final class SessionOpener {
   private final Clock clock;
   private final Vertx vertx;
 
-  SessionOpener(Vertx vertx, SessionCodec sessions, CapabilityCache cache, McpClient client, UpstreamAuths auths,
+  public SessionOpener(Vertx vertx, SessionCodec sessions, CapabilityCache cache, McpClient client, UpstreamAuths auths,
       LocalSessions local, Clock clock) {
     this.vertx = vertx;
     this.sessions = sessions;
@@ -51,7 +57,7 @@ final class SessionOpener {
     this.clock = clock;
   }
 
-  void initialize(RoutingContext ctx, JsonObject message) {
+  public void initialize(RoutingContext ctx, JsonObject message) {
     ClientToken clientToken = ctx.get(ClientAuthHandler.CLIENT_KEY);
     String account = ctx.pathParam("account_id");
     String serverId = ctx.pathParam("server_id");
@@ -90,7 +96,7 @@ final class SessionOpener {
             if (LEGACY_HINTS.contains(upstream.statusCode())) {
               // a modern-only upstream refuses initialize with a modern error; anything else hints at legacy HTTP+SSE
               return StatelessUpstream.refusal(upstream).map(refusal -> refusal != null
-                  && refusal.getJsonObject("error").getValue("code") instanceof Integer code && McpProtocol.Modern.ERRORS.contains(code)
+                  && refusal.getJsonObject("error").getValue("code") instanceof Integer code && McpProtocol.Stateless.ERRORS.contains(code)
                   ? new InitializeOutcome.Stateless() : new InitializeOutcome.Legacy());
             }
             if (upstream.statusCode() >= 300) {
@@ -120,13 +126,13 @@ final class SessionOpener {
   /** What the upstream's answer to {@code initialize} says it is. */
   private sealed interface InitializeOutcome {
     /** A session-era server: its answer (a result or its error) and its session id (nullable). */
-    record Session(JsonObject answer, String upstreamSession) implements InitializeOutcome {}
+    public record Session(JsonObject answer, String upstreamSession) implements InitializeOutcome {}
 
     /** It speaks only the stateless era (it refused initialize with a modern error). */
-    record Stateless() implements InitializeOutcome {}
+    public record Stateless() implements InitializeOutcome {}
 
     /** It refuses the POST: the legacy HTTP+SSE transport. */
-    record Legacy() implements InitializeOutcome {}
+    public record Legacy() implements InitializeOutcome {}
   }
 
   /**
@@ -192,7 +198,7 @@ final class SessionOpener {
             serverMessage -> {
               // server requests and notifications of a legacy upstream go to the agent's GET stream
               HttpServerResponse stream = entry[0] == null ? null : entry[0].agentStream;
-              if (stream != null && !stream.ended()) stream.write("event: message\ndata: " + serverMessage.encode() + "\n\n");
+              if (stream != null && !stream.ended()) stream.write(AgentEventStream.frame(serverMessage));
             })
         .onSuccess(session -> {
           entry[0] = new LocalSessions.Entry(null, (LegacySseSession) session);

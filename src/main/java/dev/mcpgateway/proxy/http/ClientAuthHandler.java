@@ -1,4 +1,4 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.http;
 
 import dev.mcpgateway.security.ClientToken;
 import dev.mcpgateway.security.AuthThrottle;
@@ -13,8 +13,8 @@ import io.vertx.ext.web.RoutingContext;
  * with {@code WWW-Authenticate} without a valid token, 403 when the token is not for this account
  * or server. The token is consumed here: nothing downstream forwards it (no token passthrough).
  */
-final class ClientAuthHandler implements Handler<RoutingContext> {
-  static final String CLIENT_KEY = ClientToken.class.getName();
+public final class ClientAuthHandler implements Handler<RoutingContext> {
+  public static final String CLIENT_KEY = ClientToken.class.getName();
   private static final String CHALLENGE = "Bearer realm=\"mcp-gateway\"";
   /** JSON-RPC has no authentication code; -32600 is what the SDK servers answer with their 401s. */
   private static final int NOT_AUTHORIZED = -32600;
@@ -22,7 +22,7 @@ final class ClientAuthHandler implements Handler<RoutingContext> {
   private final TokenSet<ClientToken> tokens;
   private final AuthThrottle failures;
 
-  ClientAuthHandler(TokenSet<ClientToken> tokens, AuthThrottle failures) {
+  public ClientAuthHandler(TokenSet<ClientToken> tokens, AuthThrottle failures) {
     this.tokens = tokens;
     this.failures = failures;
   }

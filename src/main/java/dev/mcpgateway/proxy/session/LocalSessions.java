@@ -1,4 +1,4 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.session;
 
 import dev.mcpgateway.concurrency.Contexts;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -16,30 +16,30 @@ import java.util.function.Consumer;
  * a legacy-upstream session lives on the replica that opened it, while a Streamable HTTP one can be
  * served by any replica from its session id alone.
  */
-final class LocalSessions {
+public final class LocalSessions {
   /** A session this replica has seen; {@code legacy} is non-null for a legacy-SSE upstream. */
-  static final class Entry {
+  public static final class Entry {
     volatile SessionToken token;
     final LegacySseSession legacy;
     volatile io.vertx.core.http.HttpServerResponse agentStream;
 
-    Entry(SessionToken token, LegacySseSession legacy) {
+    public Entry(SessionToken token, LegacySseSession legacy) {
       this.token = token;
       this.legacy = legacy;
     }
   }
 
-  static final long MAX_SESSIONS = 100_000;
+  public static final long MAX_SESSIONS = 100_000;
   private final Cache<String, Entry> sessions;
 
   private volatile Consumer<Entry> onEviction = entry -> { };
 
   /** What to do with a session that ended for idleness (or to make room): end it upstream. */
-  void whenEvicted(Consumer<Entry> action) {
+  public void whenEvicted(Consumer<Entry> action) {
     onEviction = action;
   }
 
-  LocalSessions(Vertx vertx, Duration idle) {
+  public LocalSessions(Vertx vertx, Duration idle) {
     Context context = vertx.getOrCreateContext();
     this.sessions = Caffeine.newBuilder()
         .expireAfterAccess(idle)
@@ -54,34 +54,34 @@ final class LocalSessions {
   }
 
   /** Records use of a session (creating its entry on first sight) and answers the entry. */
-  Entry touch(String sessionId, SessionToken token) {
+  public Entry touch(String sessionId, SessionToken token) {
     return sessions.get(sessionId, id -> new Entry(token, null));
   }
 
-  void put(String sessionId, Entry entry) {
+  public void put(String sessionId, Entry entry) {
     sessions.put(sessionId, entry);
   }
 
-  Entry get(String sessionId) {
+  public Entry get(String sessionId) {
     return sessions.getIfPresent(sessionId);
   }
 
   /** Forgets a session ended by its agent (no expiry callback: the caller ends it upstream). */
-  Entry remove(String sessionId) {
+  public Entry remove(String sessionId) {
     Entry entry = sessions.getIfPresent(sessionId);
     sessions.invalidate(sessionId);
     return entry;
   }
 
   /** Removes every session and runs {@code end} on each; completes when all have. */
-  io.vertx.core.Future<Void> drain(java.util.function.Function<Entry, io.vertx.core.Future<Void>> end) {
+  public io.vertx.core.Future<Void> drain(java.util.function.Function<Entry, io.vertx.core.Future<Void>> end) {
     java.util.List<io.vertx.core.Future<Void>> ended = new java.util.ArrayList<>();
     sessions.asMap().forEach((id, entry) -> ended.add(end.apply(entry).otherwiseEmpty()));
     sessions.invalidateAll();
     return io.vertx.core.Future.join(ended).mapEmpty();
   }
 
-  long size() {
+  public long size() {
     sessions.cleanUp();
     return sessions.estimatedSize();
   }

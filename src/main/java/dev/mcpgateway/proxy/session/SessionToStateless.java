@@ -1,13 +1,20 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.session;
 
+import dev.mcpgateway.proxy.http.AgentText;
+import dev.mcpgateway.proxy.http.Exchange;
+import dev.mcpgateway.proxy.http.McpReplies;
+import dev.mcpgateway.proxy.relay.StatelessUpstream;
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.McpClientException;
 import dev.mcpgateway.mcp.McpClient;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.mcp.McpSession;
-import dev.mcpgateway.mcp.ModernEnvelope;
+import dev.mcpgateway.mcp.StatelessEnvelope;
 import dev.mcpgateway.mcp.StreamableHttpChannel;
+import dev.mcpgateway.mcp.SseParser;
 import dev.mcpgateway.mcp.UpstreamCall;
+import dev.mcpgateway.proxy.ProxySettings;
+import dev.mcpgateway.proxy.http.AgentEventStream;
 import dev.mcpgateway.sync.Capabilities;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,14 +39,13 @@ import java.util.function.UnaryOperator;
  * A result that asks for input ({@code input_required}) becomes the server-to-client requests the
  * agent knows ({@code elicitation/create}, {@code sampling/createMessage}, {@code roots/list}) on
  * that stream; the agent's responses are gathered and the request retried with them, for at most
- * {@link #MAX_ROUNDS} rounds. {@code notifications/cancelled} closes the upstream stream, which is
+ * {@link ProxySettings#MAX_INPUT_ROUNDS} rounds. {@code notifications/cancelled} closes the upstream stream, which is
  * how this era cancels. The requests the gateway asks in the agent's name live on the replica that
  * asked them: the agent's response must come back to it (sticky sessions), as with legacy SSE.
  */
-final class SessionToStateless {
-  static final int MAX_ROUNDS = 8;
+public final class SessionToStateless {
   /** Input requests one answer may carry; more is a broken or hostile upstream. */
-  static final int MAX_INPUT_REQUESTS = 16;
+  public static final int MAX_INPUT_REQUESTS = 16;
 
   private final Vertx vertx;
   private final StatelessUpstream upstream;
@@ -51,7 +57,7 @@ final class SessionToStateless {
   /** Upstream requests in flight, by session id and the agent's request id, for cancellation. */
   private final Map<String, UpstreamCall> inFlight = new ConcurrentHashMap<>();
 
-  SessionToStateless(Vertx vertx, StatelessUpstream upstream, long inputTimeoutMs,
+  public SessionToStateless(Vertx vertx, StatelessUpstream upstream, long inputTimeoutMs,
       java.util.function.Function<BoundSession, Future<McpSession.Transport>> eraNow) {
     this.eraNow = eraNow;
     this.vertx = vertx;
@@ -59,9 +65,9 @@ final class SessionToStateless {
     this.inputTimeoutMs = inputTimeoutMs;
   }
 
-  void request(RoutingContext ctx, BoundSession bound, JsonObject message, UnaryOperator<JsonObject> rewrite) {
+  public void request(RoutingContext ctx, BoundSession bound, JsonObject message, UnaryOperator<JsonObject> rewrite) {
     Object id = message.getValue("id");
-    if (!ModernEnvelope.isToken(message.getString("method"))) { // it travels in the Mcp-Method header
+    if (!StatelessEnvelope.isToken(message.getString("method"))) { // it travels in the Mcp-Method header
       McpReplies.error(ctx.response(), 400, id, McpProtocol.ErrorCodes.INVALID_REQUEST, "method must be a token of visible ASCII characters");
       return;
     }
@@ -106,7 +112,7 @@ final class SessionToStateless {
       if (era.succeeded() && era.result() != McpSession.Transport.STATELESS) {
         Exchange.of(ctx).outcome("upstream_error");
         McpReplies.error(ctx.response(), 404, id, McpReplies.SESSION_NOT_FOUND,
-            "the upstream no longer speaks MCP " + McpProtocol.Modern.VERSION + ": initialize a new session");
+            "the upstream no longer speaks MCP " + McpProtocol.Stateless.VERSION + ": initialize a new session");
       } else {
         McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, failure);
       }
@@ -115,17 +121,17 @@ final class SessionToStateless {
 
   private Future<JsonObject> round(RoutingContext ctx, BoundSession bound, JsonObject message, UpstreamCall call, int round) {
     String method = message.getString("method");
-    JsonObject params = ModernEnvelope.params(message.getJsonObject("params"), bound.token().agentCapabilities(), bound.token().agentInfo());
+    JsonObject params = StatelessEnvelope.params(message.getJsonObject("params"), bound.token().agentCapabilities(), bound.token().agentInfo());
     JsonObject request = JsonRpc.request(round == 1 ? message.getValue("id") : "mcpgw-" + round + "-" + message.getValue("id"), method, params);
-    Map<String, String> headers = ModernEnvelope.headers(method, params, inputSchema(bound.capabilities(), method, params));
+    Map<String, String> headers = StatelessEnvelope.headers(method, params, inputSchema(bound.capabilities(), method, params));
     return upstream.exchange(bound.capabilities().server(), bound.token().client(), request, headers, call, notice -> toAgent(ctx.response(), notice), ctx.response())
         .compose(answer -> {
           if (!(answer.getValue("result") instanceof JsonObject result) || !"input_required".equals(result.getValue("resultType"))) {
             return Future.succeededFuture(answer);
           }
-          if (round >= MAX_ROUNDS) {
+          if (round >= ProxySettings.MAX_INPUT_ROUNDS) {
             return Future.failedFuture(new McpClientException.ProtocolViolation(
-                "upstream asked for input more than " + MAX_ROUNDS + " times for one request"));
+                "upstream asked for input more than " + ProxySettings.MAX_INPUT_ROUNDS + " times for one request"));
           }
           Object inputRequests = result.getValue("inputRequests");
           Future<JsonObject> asked = inputRequests == null ? Future.succeededFuture(new JsonObject())
@@ -149,11 +155,11 @@ final class SessionToStateless {
     JsonObject declared = bound.token().agentCapabilities() == null ? new JsonObject() : bound.token().agentCapabilities();
     for (String inputKey : inputRequests.fieldNames()) { // all checked before anything is asked
       String method = inputRequests.getValue(inputKey) instanceof JsonObject o && o.getValue("method") instanceof String m ? m : null;
-      String capability = method == null ? null : McpProtocol.Modern.INPUT_CAPABILITIES.get(method);
+      String capability = method == null ? null : McpProtocol.Stateless.INPUT_CAPABILITIES.get(method);
       if (capability == null || !declared.containsKey(capability)
           || inputRequests.getJsonObject(inputKey).containsKey("params") && !(inputRequests.getJsonObject(inputKey).getValue("params") instanceof JsonObject)) {
         return Future.failedFuture(new McpClientException.ProtocolViolation("upstream asked for an input the client did not offer ("
-            + StringsForLogs.clip(String.valueOf(method)) + ")"));
+            + AgentText.clip(String.valueOf(method)) + ")"));
       }
     }
     List<Future<JsonObject>> answers = new ArrayList<>();
@@ -184,7 +190,7 @@ final class SessionToStateless {
    * requests (true: taken), or {@code notifications/cancelled} for a request in flight (true).
    * Anything else (initialized, progress of the agent's own) is not needed upstream (false).
    */
-  boolean fromAgent(BoundSession bound, JsonObject message) {
+  public boolean fromAgent(BoundSession bound, JsonObject message) {
     if (JsonRpc.isResponse(message)) {
       Promise<JsonObject> waiting = asked.get(bound.sessionId() + " " + message.getValue("id"));
       if (waiting == null) return false;
@@ -194,11 +200,11 @@ final class SessionToStateless {
         JsonObject error = message.getValue("error") instanceof JsonObject e ? e : new JsonObject();
         int code = error.getValue("code") instanceof Integer c ? c : McpProtocol.ErrorCodes.INTERNAL_ERROR;
         String text = error.getValue("message") instanceof String m ? m : "a malformed response";
-        waiting.tryFail(new McpClientException.RpcError(code, "the client refused the upstream's request: " + StringsForLogs.clip(text)));
+        waiting.tryFail(new McpClientException.RpcError(code, "the client refused the upstream's request: " + AgentText.clip(text)));
       }
       return true;
     }
-    if ("notifications/cancelled".equals(message.getString("method")) && message.getValue("params") instanceof JsonObject params) {
+    if (McpProtocol.Notifications.CANCELLED.equals(message.getString("method")) && message.getValue("params") instanceof JsonObject params) {
       UpstreamCall call = inFlight.remove(bound.sessionId() + " " + params.getValue("requestId"));
       if (call != null) call.cancel();
       return call != null;
@@ -212,16 +218,16 @@ final class SessionToStateless {
    * {@code subscriptionId}), each passed through {@code onTheWayBack} (the cache learns of the
    * change). Closing either side closes the other.
    */
-  void listen(RoutingContext ctx, BoundSession bound, UnaryOperator<JsonObject> onTheWayBack, long keepAliveMs) {
+  public void listen(RoutingContext ctx, BoundSession bound, UnaryOperator<JsonObject> onTheWayBack, long keepAliveMs) {
     HttpServerResponse response = ctx.response();
     JsonObject filter = new JsonObject().put("toolsListChanged", true).put("promptsListChanged", true).put("resourcesListChanged", true);
-    JsonObject params = ModernEnvelope.params(new JsonObject().put("notifications", filter),
+    JsonObject params = StatelessEnvelope.params(new JsonObject().put("notifications", filter),
         bound.token().agentCapabilities(), bound.token().agentInfo());
-    JsonObject request = JsonRpc.request("mcpgw-listen-" + UUID.randomUUID(), McpProtocol.Modern.LISTEN, params);
+    JsonObject request = JsonRpc.request("mcpgw-listen-" + UUID.randomUUID(), McpProtocol.Stateless.LISTEN, params);
     UpstreamCall call = upstream.call();
     response.closeHandler(v -> call.cancel());
     Exchange.of(ctx).upstreamAsked();
-    upstream.post(bound.capabilities().server(), bound.token().client(), request, ModernEnvelope.headers(McpProtocol.Modern.LISTEN, params, null), call, true,
+    upstream.post(bound.capabilities().server(), bound.token().client(), request, StatelessEnvelope.headers(McpProtocol.Stateless.LISTEN, params, null), call, true,
         stream -> {
           if (stream.statusCode() != 200 || !McpProtocol.Headers.EVENT_STREAM.equals(StreamableHttpChannel.mediaType(stream))) {
             StreamableHttpChannel.drain(stream);
@@ -241,15 +247,9 @@ final class SessionToStateless {
   /** The subscription's notifications to the agent's GET stream, without the subscription's bookkeeping. */
   private void relayNotifications(HttpServerResponse response, io.vertx.core.http.HttpClientResponse stream, UpstreamCall call,
       UnaryOperator<JsonObject> onTheWayBack, long keepAliveMs) {
-    Runnable end = () -> {
-      if (!response.ended() && !response.closed()) response.end();
-    };
-    response.setStatusCode(200).putHeader("Content-Type", McpProtocol.Headers.EVENT_STREAM).putHeader("Cache-Control", "no-cache")
-        .setChunked(true).write(": mcp-gateway\n\n");
-    long keepAlive = vertx.setPeriodic(keepAliveMs, t -> {
-      if (!response.ended() && !response.closed()) response.write(": keep-alive\n\n");
-    });
-    dev.mcpgateway.mcp.SseParser parser = new dev.mcpgateway.mcp.SseParser(64 * 1024, event -> {
+    AgentEventStream agent = AgentEventStream.open(response).comment("mcp-gateway").keepAlive(vertx, keepAliveMs, () -> { });
+    Runnable end = () -> agent.end(null);
+    SseParser parser = new SseParser(64 * 1024, event -> {
       if (event.data().isEmpty()) return;
       Object decoded = io.vertx.core.json.Json.decodeValue(event.data());
       if (!(decoded instanceof JsonObject notice)) return;
@@ -259,12 +259,12 @@ final class SessionToStateless {
         return;
       }
       String method = notice.getString("method");
-      if (method == null || method.equals("notifications/subscriptions/acknowledged")) return;
+      if (method == null || method.equals(McpProtocol.Notifications.SUBSCRIPTIONS_ACKNOWLEDGED)) return;
       if (notice.getValue("params") instanceof JsonObject p && p.getValue("_meta") instanceof JsonObject meta) {
-        meta.remove(McpProtocol.Modern.META_SUBSCRIPTION);
+        meta.remove(McpProtocol.Stateless.META_SUBSCRIPTION);
         if (meta.isEmpty()) p.remove("_meta");
       }
-      toAgent(response, onTheWayBack.apply(notice));
+      agent.send(onTheWayBack.apply(notice));
     });
     stream.handler(chunk -> {
       try {
@@ -276,11 +276,7 @@ final class SessionToStateless {
     });
     stream.exceptionHandler(e -> end.run());
     stream.endHandler(v -> end.run());
-    response.endHandler(v -> vertx.cancelTimer(keepAlive));
-    response.closeHandler(v -> {
-      vertx.cancelTimer(keepAlive);
-      call.cancel();
-    });
+    response.closeHandler(v -> call.cancel());
   }
 
   /** The upstream tool's input schema, for the {@code Mcp-Param-*} headers of a call (null for other requests). */
@@ -297,11 +293,6 @@ final class SessionToStateless {
 
   /** One message to the agent on the response's event stream, opened on first use. */
   private static void toAgent(HttpServerResponse response, JsonObject message) {
-    if (response.ended() || response.closed()) return;
-    if (!response.headWritten()) {
-      response.setStatusCode(200).putHeader("Content-Type", McpProtocol.Headers.EVENT_STREAM)
-          .putHeader("Cache-Control", "no-cache").setChunked(true);
-    }
-    response.write("event: message\ndata: " + message.encode() + "\n\n");
+    AgentEventStream.open(response).send(message);
   }
 }

@@ -1,5 +1,8 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.capabilities;
 
+import dev.mcpgateway.proxy.http.AgentText;
+import dev.mcpgateway.proxy.http.Exchange;
+import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.model.CapabilityOverride;
 import dev.mcpgateway.sync.Capabilities;
@@ -18,13 +21,13 @@ import java.util.Optional;
  * sync the gateway knows only the overrides, and applies them: an alias maps to its item, a
  * disabled or aliased-away name is refused, and any other name passes through unchanged.
  */
-final class CallNames {
+public final class CallNames {
   private CallNames() {}
 
-  enum Kind { TOOL, PROMPT }
+  public enum Kind { TOOL, PROMPT }
 
   /** The upstream name to call, or empty to refuse. */
-  static Optional<String> resolve(String exposed, Capabilities capabilities, Kind kind) {
+  public static Optional<String> resolve(String exposed, Capabilities capabilities, Kind kind) {
     if (exposed == null) return Optional.empty();
     boolean synced = capabilities.server().lastSuccessfulSync() != null;
     Map<String, String> names = kind == Kind.TOOL ? capabilities.toolNames() : capabilities.promptNames();
@@ -48,7 +51,7 @@ final class CallNames {
    * the upstream one in place (true: forward it) or answers the agent's refusal, -32602, without any
    * upstream trip (false).
    */
-  static boolean admit(HttpServerResponse response, Exchange exchange, JsonObject message, Capabilities capabilities, Kind kind) {
+  public static boolean admit(HttpServerResponse response, Exchange exchange, JsonObject message, Capabilities capabilities, Kind kind) {
     JsonObject params = message.getJsonObject("params");
     String exposed = params == null || !(params.getValue("name") instanceof String name) ? null : name;
     Optional<String> upstreamName = resolve(exposed, capabilities, kind);
@@ -58,7 +61,7 @@ final class CallNames {
     if (upstreamName.isEmpty()) {
       exchange.outcome("refused");
       McpReplies.json(response, 200, McpReplies.error(message.getValue("id"), McpProtocol.ErrorCodes.INVALID_PARAMS,
-          (kind == Kind.TOOL ? "Unknown tool: " : "Unknown prompt: ") + (exposed == null ? "(no name)" : StringsForLogs.clip(exposed)), null));
+          (kind == Kind.TOOL ? "Unknown tool: " : "Unknown prompt: ") + (exposed == null ? "(no name)" : AgentText.clip(exposed)), null));
       return false;
     }
     params.put("name", upstreamName.get());

@@ -1,4 +1,4 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.relay;
 
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.McpClientException;
@@ -18,10 +18,10 @@ import io.vertx.core.json.JsonObject;
  * (skipping whatever else the stream carries). Used for {@code initialize}, whose answer the
  * gateway must read before it can mint the session id.
  */
-final class FinalResponse {
+public final class FinalResponse {
   private FinalResponse() {}
 
-  static Future<JsonObject> read(HttpClientResponse upstream, Object id, McpClientOptions limits) {
+  public static Future<JsonObject> read(HttpClientResponse upstream, Object id, McpClientOptions limits) {
     if (!McpProtocol.Headers.EVENT_STREAM.equals(StreamableHttpChannel.mediaType(upstream))) {
       return StreamableHttpChannel.readBounded(upstream, limits.maxResponseBytes()).compose(body -> {
         try {

@@ -1,4 +1,4 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.session;
 
 import dev.mcpgateway.mcp.McpSession;
 import io.vertx.core.json.JsonObject;

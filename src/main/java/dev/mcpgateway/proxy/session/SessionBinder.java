@@ -1,5 +1,9 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.session;
 
+import dev.mcpgateway.proxy.ProxySettings;
+import dev.mcpgateway.proxy.http.ClientAuthHandler;
+import dev.mcpgateway.proxy.http.Exchange;
+import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.mcp.McpSession;
 import dev.mcpgateway.security.ClientToken;
@@ -14,14 +18,14 @@ import java.util.Optional;
  * Binds a request to its session: opens the agent's session id and checks it belongs here. Any
  * doubt is a 404, which tells the agent to start a new session.
  */
-final class SessionBinder {
+public final class SessionBinder {
   private final SessionCodec sessions;
   private final CapabilityCache cache;
   private final LocalSessions local;
   private final ProxySettings settings;
   private final Clock clock;
 
-  SessionBinder(SessionCodec sessions, CapabilityCache cache, LocalSessions local, ProxySettings settings, Clock clock) {
+  public SessionBinder(SessionCodec sessions, CapabilityCache cache, LocalSessions local, ProxySettings settings, Clock clock) {
     this.sessions = sessions;
     this.cache = cache;
     this.local = local;
@@ -34,7 +38,7 @@ final class SessionBinder {
    * client token), too old, for a server that moved or is gone, or a legacy session this replica
    * does not hold. Answers null when it has replied itself.
    */
-  Future<BoundSession> bind(RoutingContext ctx, String sessionId) {
+  public Future<BoundSession> bind(RoutingContext ctx, String sessionId) {
     ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
     String account = ctx.pathParam("account_id");
     String server = ctx.pathParam("server_id");
@@ -64,7 +68,7 @@ final class SessionBinder {
     });
   }
 
-  static Future<BoundSession> notFound(RoutingContext ctx) {
+  public static Future<BoundSession> notFound(RoutingContext ctx) {
     McpReplies.error(ctx.response(), 404, null, McpReplies.SESSION_NOT_FOUND, "session not found: initialize a new session");
     return Future.succeededFuture(null);
   }

@@ -1,10 +1,10 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.http;
 
 /** Agent-supplied text echoed in an error message: cut short and stripped of control characters. */
-final class StringsForLogs {
-  private StringsForLogs() {}
+public final class AgentText {
+  private AgentText() {}
 
-  static String clip(String text) {
+  public static String clip(String text) {
     String cleaned = text.replaceAll("\\p{Cntrl}", "?");
     return cleaned.length() <= 128 ? cleaned : cleaned.substring(0, 128) + "…";
   }

@@ -1,4 +1,4 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.capabilities;
 
 import dev.mcpgateway.sync.Capabilities;
 import dev.mcpgateway.sync.ExposedView;
@@ -11,14 +11,14 @@ import java.util.function.UnaryOperator;
  * same overrides as the cached view, in place in the result, so {@code nextCursor} and every other
  * field pass through and paging keeps working.
  */
-final class ListRewrites {
+public final class ListRewrites {
   private ListRewrites() {}
 
-  static UnaryOperator<JsonObject> tools(Capabilities capabilities) {
+  public static UnaryOperator<JsonObject> tools(Capabilities capabilities) {
     return message -> rewrite(message, "tools", capabilities.server().updatedTools());
   }
 
-  static UnaryOperator<JsonObject> prompts(Capabilities capabilities) {
+  public static UnaryOperator<JsonObject> prompts(Capabilities capabilities) {
     return message -> rewrite(message, "prompts", capabilities.server().updatedPrompts());
   }
 

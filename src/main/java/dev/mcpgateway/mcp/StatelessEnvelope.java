@@ -13,8 +13,8 @@ import java.util.Map;
  * tool arguments whose schema names a header with {@code x-mcp-header}). The headers are always
  * derived from the body as sent, so a name the gateway mapped (an alias) is mirrored as mapped.
  */
-public final class ModernEnvelope {
-  private ModernEnvelope() {}
+public final class StatelessEnvelope {
+  private StatelessEnvelope() {}
 
   /** The schema keyword that names the header mirroring a tool argument. */
   public static final String HEADER_KEYWORD = "x-mcp-header";
@@ -26,12 +26,12 @@ public final class ModernEnvelope {
   public static JsonObject params(JsonObject params, JsonObject clientCapabilities, JsonObject clientInfo) {
     JsonObject copy = params == null ? new JsonObject() : params.copy();
     JsonObject meta = copy.getValue("_meta") instanceof JsonObject m ? m : new JsonObject();
-    meta.put(McpProtocol.Modern.META_VERSION, McpProtocol.Modern.VERSION);
-    if (!(meta.getValue(McpProtocol.Modern.META_CAPABILITIES) instanceof JsonObject)) {
-      meta.put(McpProtocol.Modern.META_CAPABILITIES, clientCapabilities == null ? new JsonObject() : clientCapabilities.copy());
+    meta.put(McpProtocol.Stateless.META_VERSION, McpProtocol.Stateless.VERSION);
+    if (!(meta.getValue(McpProtocol.Stateless.META_CAPABILITIES) instanceof JsonObject)) {
+      meta.put(McpProtocol.Stateless.META_CAPABILITIES, clientCapabilities == null ? new JsonObject() : clientCapabilities.copy());
     }
-    if (clientInfo != null && !meta.containsKey(McpProtocol.Modern.META_CLIENT_INFO)) {
-      meta.put(McpProtocol.Modern.META_CLIENT_INFO, clientInfo.copy());
+    if (clientInfo != null && !meta.containsKey(McpProtocol.Stateless.META_CLIENT_INFO)) {
+      meta.put(McpProtocol.Stateless.META_CLIENT_INFO, clientInfo.copy());
     }
     return copy.put("_meta", meta);
   }
@@ -43,10 +43,10 @@ public final class ModernEnvelope {
    */
   public static Map<String, String> headers(String method, JsonObject params, JsonObject inputSchema) {
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.put(McpProtocol.Headers.PROTOCOL_VERSION, McpProtocol.Modern.VERSION);
-    headers.put(McpProtocol.Modern.METHOD_HEADER, method);
+    headers.put(McpProtocol.Headers.PROTOCOL_VERSION, McpProtocol.Stateless.VERSION);
+    headers.put(McpProtocol.Stateless.METHOD_HEADER, method);
     String name = nameOf(method, params);
-    if (name != null) headers.put(McpProtocol.Modern.NAME_HEADER, encode(name));
+    if (name != null) headers.put(McpProtocol.Stateless.NAME_HEADER, encode(name));
     if (McpProtocol.Methods.TOOLS_CALL.equals(method) && inputSchema != null
         && inputSchema.getValue("properties") instanceof JsonObject properties
         && params != null && params.getValue("arguments") instanceof JsonObject arguments) {
@@ -55,9 +55,9 @@ public final class ModernEnvelope {
             || !isToken(header)) continue;
         Object value = arguments.getValue(property);
         if (value instanceof String || value instanceof Boolean) {
-          headers.put(McpProtocol.Modern.PARAM_HEADER_PREFIX + header, encode(String.valueOf(value)));
+          headers.put(McpProtocol.Stateless.PARAM_HEADER_PREFIX + header, encode(String.valueOf(value)));
         } else if (value instanceof Number number) {
-          headers.put(McpProtocol.Modern.PARAM_HEADER_PREFIX + header, plain(number));
+          headers.put(McpProtocol.Stateless.PARAM_HEADER_PREFIX + header, plain(number));
         }
       }
     }
@@ -81,8 +81,8 @@ public final class ModernEnvelope {
 
   /** What {@code Mcp-Name} mirrors: the name of a call or prompt, the URI of a read; null for other methods. */
   public static String nameOf(String method, JsonObject params) {
-    if (method == null || !McpProtocol.Modern.NAMED.contains(method) || params == null) return null;
-    return params.getValue(method.equals("resources/read") ? "uri" : "name") instanceof String s ? s : null;
+    if (method == null || !McpProtocol.Stateless.NAMED.contains(method) || params == null) return null;
+    return params.getValue(method.equals(McpProtocol.Methods.RESOURCES_READ) ? "uri" : "name") instanceof String s ? s : null;
   }
 
   /** A header value: as is when it is plain visible ASCII without edge spaces, else {@code =?base64?…?=}. */

@@ -1,5 +1,7 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.stateless;
 
+import dev.mcpgateway.proxy.ProxySettings;
+import dev.mcpgateway.proxy.relay.UpstreamRelay;
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.McpProtocol;
 import io.vertx.core.Vertx;
@@ -34,14 +36,15 @@ import java.util.function.Function;
  * shares: at most half of it is held per server, and {@link #MAX_HELD_PER_PRINCIPAL} per agent
  * session; past that the upstream's request is refused as if the agent had not declared it.
  */
-final class SessionInputBridge {
-  static final String STATE_PREFIX = "mcpgw-input.";
-  static final int MAX_ROUNDS = 8;
+public final class InputRequiredBridge {
+  public static final String STATE_PREFIX = "mcpgw-input.";
+  /** Rounds of input for one agent request (the session-era bridge has the same limit). */
+  public static final int MAX_ROUNDS = ProxySettings.MAX_INPUT_ROUNDS;
   /** Streams one agent session (client token, server, declared capabilities) may have held at once. */
-  static final int MAX_HELD_PER_PRINCIPAL = 4;
+  public static final int MAX_HELD_PER_PRINCIPAL = 4;
 
   /** The request a held stream answers: only its retry, over the same upstream session, may take it. */
-  record Origin(String server, String principal, String method, String name) {}
+  public record Origin(String server, String principal, String method, String name) {}
 
   /**
    * A held stream and what its retry needs: {@code key} names the input request in
@@ -50,10 +53,10 @@ final class SessionInputBridge {
    * {@code toUpstream} sends a message over the upstream session (answers its HTTP status),
    * {@code cancel} tells the upstream the call is given up.
    */
-  record Pending(Origin origin, String key, Object askedId, JsonObject inputRequest, UpstreamRelay.Held held,
+  public record Pending(Origin origin, String key, Object askedId, JsonObject inputRequest, UpstreamRelay.Held held,
       Function<JsonObject, Future<Integer>> toUpstream, Object callId, Runnable cancel, int round) {
     /** The same request asked again (the retry did not answer it): one more round. */
-    Pending again() {
+    public Pending again() {
       return new Pending(origin, keyOf(round + 1), askedId, inputRequest, held, toUpstream, callId, cancel, round + 1);
     }
   }
@@ -67,18 +70,26 @@ final class SessionInputBridge {
   private record Entry(Pending pending, long timer) {}
 
   /** {@code maxConnectionsPerUpstream}: the request pool held streams take their connections from. */
-  SessionInputBridge(Vertx vertx, long timeoutMs, int maxConnectionsPerUpstream) {
+  public InputRequiredBridge(Vertx vertx, long timeoutMs, int maxConnectionsPerUpstream) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
     this.maxHeldPerServer = Math.max(1, maxConnectionsPerUpstream / 2);
   }
 
-  static String keyOf(int round) {
+  /** The request an input request was asked for: only its retry, over the same kept session, may answer it. */
+  public static Origin originOf(KeptSessions.Slot slot, JsonObject message) {
+    JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
+    Object name = params.getValue(McpProtocol.Methods.RESOURCES_READ.equals(message.getString("method")) ? "uri" : "name");
+    return new Origin(slot.server().accountId() + "/" + slot.server().id(), slot.key(), message.getString("method"),
+        name instanceof String text ? text : null);
+  }
+
+  public static String keyOf(int round) {
     return "upstream-" + round;
   }
 
   /** Whether a request's params carry a {@code requestState} this bridge handed out (valid or not). */
-  static Optional<String> stateOf(JsonObject params) {
+  public static Optional<String> stateOf(JsonObject params) {
     return params != null && params.getValue("requestState") instanceof String state && state.startsWith(STATE_PREFIX)
         ? Optional.of(state) : Optional.empty();
   }
@@ -87,10 +98,10 @@ final class SessionInputBridge {
    * The asker for one agent request's stream: the upstream's request is asked of the agent when
    * the agent declared what it needs, the rounds are not used up and the hold limits allow it.
    */
-  UpstreamRelay.InputAsker asker(Origin origin, Object agentId, JsonObject declared, int round,
+  public UpstreamRelay.InputAsker asker(Origin origin, Object agentId, JsonObject declared, int round,
       Function<JsonObject, Future<Integer>> toUpstream, Object callId, Runnable cancel) {
     return (request, held) -> {
-      String capability = McpProtocol.Modern.INPUT_CAPABILITIES.get(request.getString("method"));
+      String capability = McpProtocol.Stateless.INPUT_CAPABILITIES.get(request.getString("method"));
       if (capability == null || !declared.containsKey(capability) || round > MAX_ROUNDS) return null;
       if (request.containsKey("params") && !(request.getValue("params") instanceof JsonObject)) return null;
       if (held(e -> e.origin().server().equals(origin.server())) >= maxHeldPerServer
@@ -108,7 +119,7 @@ final class SessionInputBridge {
   }
 
   /** Holds {@code pending} under a new handle; answers the agent's {@code input_required} result. */
-  JsonObject ask(Pending request, Object agentId) {
+  public JsonObject ask(Pending request, Object agentId) {
     byte[] bytes = new byte[18];
     random.nextBytes(bytes);
     String state = STATE_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -124,7 +135,7 @@ final class SessionInputBridge {
   }
 
   /** The pending request {@code state} names, taken (once) when {@code origin} is the one it was asked for. */
-  Optional<Pending> take(String state, Origin origin) {
+  public Optional<Pending> take(String state, Origin origin) {
     Entry entry = pending.get(state);
     if (entry == null || !entry.pending().origin().equals(origin) || !pending.remove(state, entry)) return Optional.empty();
     vertx.cancelTimer(entry.timer());
@@ -132,7 +143,7 @@ final class SessionInputBridge {
   }
 
   /** Gives up every held stream (at shutdown). */
-  void abandonAll() {
+  public void abandonAll() {
     pending.keySet().forEach(state -> {
       Entry entry = pending.remove(state);
       if (entry != null) {

@@ -1,4 +1,4 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.http;
 
 import dev.mcpgateway.security.ClientToken;
 import dev.mcpgateway.security.RateLimiter;
@@ -11,11 +11,11 @@ import java.util.Optional;
  * Per client token and per account token buckets on the MCP endpoint: over either, 429 with
  * {@code Retry-After}, before anything reaches the upstream.
  */
-final class RateLimits implements Handler<RoutingContext> {
+public final class RateLimits implements Handler<RoutingContext> {
   private final RateLimiter perClient;
   private final RateLimiter perAccount;
 
-  RateLimits(RateLimiter perClient, RateLimiter perAccount) {
+  public RateLimits(RateLimiter perClient, RateLimiter perAccount) {
     this.perClient = perClient;
     this.perAccount = perAccount;
   }

@@ -1,5 +1,9 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.relay;
 
+import dev.mcpgateway.proxy.http.AgentEventStream;
+import dev.mcpgateway.proxy.ProxySettings;
+import dev.mcpgateway.proxy.http.Exchange;
+import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.mcp.McpClientException;
@@ -32,7 +36,7 @@ import java.util.function.UnaryOperator;
  * exchange then ends with what the asker answers, and the stream is {@link Held} — paused, what
  * was already read kept in order — until a later request of the agent takes the rest of it.
  */
-final class UpstreamRelay {
+public final class UpstreamRelay {
   /** How long an upstream may take to end its event stream after the final response before it is reset. */
   private static final long FINAL_DRAIN_MS = 1_000;
 
@@ -42,7 +46,7 @@ final class UpstreamRelay {
   private final int maxBytes;
   private final long idleLimitMs;
 
-  UpstreamRelay(Vertx vertx, GatewayMetrics metrics, ProxySettings settings, int maxBytes, long idleLimitMs) {
+  public UpstreamRelay(Vertx vertx, GatewayMetrics metrics, ProxySettings settings, int maxBytes, long idleLimitMs) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.settings = settings;
@@ -55,12 +59,12 @@ final class UpstreamRelay {
    * request (the stateless era's multi round-trip requests): answers the final message that ends
    * the agent's exchange while {@code held} waits, or null to leave the request to the rewrite.
    */
-  interface InputAsker {
+  public interface InputAsker {
     JsonObject ask(JsonObject upstreamRequest, Held held);
   }
 
   /** An upstream answer stream waiting, paused, for the agent's next request. */
-  interface Held {
+  public interface Held {
     /**
      * Relays the rest of the answer to another agent exchange: {@code rewrite} sees the upstream's
      * messages (the final response still under the upstream request's id), a failure is reported
@@ -73,19 +77,33 @@ final class UpstreamRelay {
     void abandon();
   }
 
+  /**
+   * How one stream is relayed, fixed when it starts: {@code agentId} is the id failures are
+   * reported under (the agent's, when the upstream call has an id of the gateway's own);
+   * {@code idleLimited} false for a stream that may stay quiet (a GET stream, a subscription);
+   * {@code agentResumes} whether the agent can resume a stream that ends after an event id (GET
+   * with Last-Event-ID; stateless agents cannot); {@code asker} may take the upstream's own
+   * requests (null: none).
+   */
+  private record Options(Object agentId, boolean idleLimited, boolean agentResumes, InputAsker asker) {}
+
+  /**
+   * Where a stream is: relaying to the agent's exchange; held, the agent's exchange ended with an
+   * input request, the upstream paused until the agent's retry resumes it (or nobody does); done.
+   */
+  private enum State { RELAYING, HELD, DONE }
+
   /** Relays the answer to request {@code id}, or a server-to-client GET stream when {@code id} is null. */
-  void relay(HttpClientResponse upstream, HttpServerResponse agent, Exchange exchange, Object id, UnaryOperator<JsonObject> rewrite,
+  public void relay(HttpClientResponse upstream, HttpServerResponse agent, Exchange exchange, Object id, UnaryOperator<JsonObject> rewrite,
       Runnable cancelUpstream, Runnable onActivity) {
     relay(upstream, agent, exchange, id, rewrite, cancelUpstream, onActivity, true);
   }
 
   /** The same; {@code idleLimited} false for a request whose stream may stay quiet (a subscription). */
-  void relay(HttpClientResponse upstream, HttpServerResponse agent, Exchange exchange, Object id, UnaryOperator<JsonObject> rewrite,
+  public void relay(HttpClientResponse upstream, HttpServerResponse agent, Exchange exchange, Object id, UnaryOperator<JsonObject> rewrite,
       Runnable cancelUpstream, Runnable onActivity, boolean idleLimited) {
     if (McpProtocol.Headers.EVENT_STREAM.equals(StreamableHttpChannel.mediaType(upstream))) {
-      Stream stream = new Stream(upstream, agent, exchange, id, rewrite, cancelUpstream, onActivity);
-      stream.idleLimited = idleLimited;
-      stream.start();
+      new Stream(upstream, agent, exchange, id, rewrite, cancelUpstream, onActivity, new Options(id, idleLimited, true, null)).start();
       return;
     }
     relayJson(upstream, agent, exchange, id, rewrite);
@@ -98,14 +116,10 @@ final class UpstreamRelay {
    * GET (a stream that ends before the answer is a failure), and {@code asker} may hold the
    * stream for the agent's next request.
    */
-  void relayToStateless(HttpClientResponse upstream, HttpServerResponse agent, Exchange exchange, Object id, Object agentId,
+  public void relayToStateless(HttpClientResponse upstream, HttpServerResponse agent, Exchange exchange, Object id, Object agentId,
       UnaryOperator<JsonObject> rewrite, Runnable cancelUpstream, InputAsker asker) {
     if (McpProtocol.Headers.EVENT_STREAM.equals(StreamableHttpChannel.mediaType(upstream))) {
-      Stream stream = new Stream(upstream, agent, exchange, id, rewrite, cancelUpstream, () -> { });
-      stream.agentId = agentId;
-      stream.agentResumes = false;
-      stream.asker = asker;
-      stream.start();
+      new Stream(upstream, agent, exchange, id, rewrite, cancelUpstream, () -> { }, new Options(agentId, true, false, asker)).start();
       return;
     }
     relayJson(upstream, agent, exchange, agentId, rewrite);
@@ -139,6 +153,8 @@ final class UpstreamRelay {
     /** The upstream request's id: its final response ends the stream. */
     private final Object id;
     private final Runnable onActivity;
+    private final boolean idleLimited;
+    private final boolean agentResumes;
     private final SseParser parser;
     // the agent side: replaced when a held stream is resumed for the agent's next request
     private HttpServerResponse agent;
@@ -147,15 +163,11 @@ final class UpstreamRelay {
     private UnaryOperator<JsonObject> rewrite;
     private Runnable cancelUpstream;
     private InputAsker asker;
-    /** Waiting for the agent's next request; events read meanwhile wait in {@link #backlog}. */
-    private boolean held;
+    private State state = State.RELAYING;
+    /** While HELD: events read before the pause took effect, and how the upstream stream ended meanwhile. */
     private final java.util.ArrayDeque<SseEvent> backlog = new java.util.ArrayDeque<>();
     private McpClientException heldFailure;
     private boolean heldEnded;
-    private boolean done;
-    private boolean idleLimited = true;
-    /** Whether the agent can resume a stream that ends after an event id (GET with Last-Event-ID). */
-    private boolean agentResumes = true;
     private boolean relayedEventId;
     private boolean wroteSinceTick;
     private long keepAliveTimer = -1;
@@ -163,26 +175,29 @@ final class UpstreamRelay {
     private long drainTimer = -1;
 
     Stream(HttpClientResponse upstream, HttpServerResponse agent, Exchange exchange, Object id, UnaryOperator<JsonObject> rewrite,
-        Runnable cancelUpstream, Runnable onActivity) {
+        Runnable cancelUpstream, Runnable onActivity, Options options) {
       this.upstream = upstream;
       this.agent = agent;
       this.exchange = exchange;
       this.id = id;
-      this.agentId = id;
+      this.agentId = options.agentId();
+      this.idleLimited = options.idleLimited();
+      this.agentResumes = options.agentResumes();
+      this.asker = options.asker();
       this.rewrite = rewrite;
       this.cancelUpstream = cancelUpstream;
       this.onActivity = onActivity;
       this.parser = new SseParser(maxBytes, this::onEvent);
     }
 
-    void start() {
+    public void start() {
       if (agent.closed()) { // the agent left before the upstream answered
         upstream.request().reset();
         cancelUpstream.run();
         return;
       }
       upstream.handler(chunk -> {
-        if (held) { // read before the pause took effect: kept for the agent's next request
+        if (state == State.HELD) { // read before the pause took effect: kept for the agent's next request
           try {
             parser.feed(chunk);
           } catch (RuntimeException e) {
@@ -190,7 +205,7 @@ final class UpstreamRelay {
           }
           return;
         }
-        if (done) return;
+        if (state == State.DONE) return;
         touch();
         metrics.relayed(chunk.length());
         try {
@@ -202,22 +217,22 @@ final class UpstreamRelay {
           fail(new McpClientException.ProtocolViolation("upstream sent malformed JSON in an SSE event"));
           return;
         }
-        if (!done && agent.writeQueueFull()) upstream.pause();
+        if (state == State.RELAYING && agent.writeQueueFull()) upstream.pause();
       });
       upstream.exceptionHandler(e -> {
-        if (held) heldFailure = StreamableHttpChannel.classify(e);
+        if (state == State.HELD) heldFailure = StreamableHttpChannel.classify(e);
         else fail(StreamableHttpChannel.classify(e));
       });
       upstream.endHandler(v -> {
         if (drainTimer >= 0) vertx.cancelTimer(drainTimer); // ended after the final response: the connection is reusable
-        if (held) heldEnded = true;
+        if (state == State.HELD) heldEnded = true;
         else ended();
       });
       attach();
     }
 
     private void ended() {
-      if (done) return;
+      if (state != State.RELAYING) return;
       if (id == null || relayedEventId && agentResumes) {
         // a GET stream ended, or an upstream that polls (2025-11-25): the stream closed after an
         // event id, and the agent resumes with GET and Last-Event-ID, as the specification has it
@@ -232,21 +247,18 @@ final class UpstreamRelay {
     /** Opens the agent's side: the event stream's head, close and drain handling, keep-alive. */
     private void attach() {
       HttpServerResponse agent = this.agent;
-      agent.setStatusCode(200)
-          .putHeader("Content-Type", McpProtocol.Headers.EVENT_STREAM)
-          .putHeader("Cache-Control", "no-cache")
-          .setChunked(true);
+      AgentEventStream.open(agent);
       agent.closeHandler(v -> {
-        if (done || agent != this.agent) return;
+        if (state != State.RELAYING || agent != this.agent) return;
         finish();
         upstream.request().reset();
         cancelUpstream.run();
       });
       agent.drainHandler(v -> {
-        if (agent == this.agent && !held) upstream.resume();
+        if (agent == this.agent && state != State.HELD) upstream.resume();
       });
       keepAliveTimer = vertx.setPeriodic(settings.keepAlive().toMillis(), t -> {
-        if (!wroteSinceTick && !done) agent.write(": keep-alive\n\n");
+        if (!wroteSinceTick && state == State.RELAYING) agent.write(": keep-alive\n\n");
         wroteSinceTick = false;
         onActivity.run(); // an open stream is a session in use
       });
@@ -258,7 +270,7 @@ final class UpstreamRelay {
     @Override
     public void resume(HttpServerResponse agent, Exchange exchange, Object agentId, UnaryOperator<JsonObject> rewrite, Runnable cancelUpstream,
         InputAsker asker) {
-      if (!held) { // given up meanwhile (abandoned): nothing to continue
+      if (state != State.HELD) { // given up meanwhile (abandoned): nothing to continue
         McpReplies.upstreamFailure(agent, exchange, agentId, new McpClientException.Unreachable("the upstream request was given up", null));
         return;
       }
@@ -272,10 +284,9 @@ final class UpstreamRelay {
       this.rewrite = rewrite;
       this.cancelUpstream = cancelUpstream;
       this.asker = asker;
-      held = false;
-      done = false;
+      state = State.RELAYING;
       attach();
-      while (!backlog.isEmpty() && !held && !done) { // what was read before the hold comes first
+      while (!backlog.isEmpty() && state == State.RELAYING) { // what was read before the hold comes first
         try {
           onEvent(backlog.poll());
         } catch (RuntimeException e) {
@@ -283,7 +294,7 @@ final class UpstreamRelay {
           return;
         }
       }
-      if (held || done) return;
+      if (state != State.RELAYING) return;
       if (heldFailure != null) fail(heldFailure);
       else if (heldEnded) ended();
       else upstream.resume();
@@ -291,28 +302,27 @@ final class UpstreamRelay {
 
     @Override
     public void abandon() {
-      held = false;
       backlog.clear();
-      if (!done) finish();
+      finish();
       upstream.request().reset();
       cancelUpstream.run();
     }
 
     /** Ends the agent's exchange with {@code last}; the stream waits for {@link #resume}. */
     private void hold(JsonObject last) {
-      held = true;
       upstream.pause();
-      agent.write("event: message\ndata: " + last.encode() + "\n\n");
+      agent.write(AgentEventStream.frame(last));
       finish();
+      state = State.HELD;
       agent.end();
     }
 
     private void onEvent(SseEvent event) {
-      if (held) { // the rest of a chunk read before the stream was held
+      if (state == State.HELD) { // the rest of a chunk read before the stream was held
         backlog.add(event);
         return;
       }
-      if (done) return; // the rest of a chunk after the final response
+      if (state == State.DONE) return; // the rest of a chunk after the final response
       StringBuilder out = new StringBuilder();
       if (event.id() != null) relayedEventId = true;
       if (event.event() != null) out.append("event: ").append(event.event()).append('\n');
@@ -381,7 +391,7 @@ final class UpstreamRelay {
     }
 
     private void fail(McpClientException cause) {
-      if (done) return;
+      if (state != State.RELAYING) return;
       finish();
       upstream.request().reset();
       if (id == null) {
@@ -392,8 +402,8 @@ final class UpstreamRelay {
     }
 
     private void finish() {
-      if (!done) metrics.streamClosed();
-      done = true;
+      if (state == State.RELAYING) metrics.streamClosed();
+      state = State.DONE;
       if (keepAliveTimer >= 0) vertx.cancelTimer(keepAliveTimer);
       if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
     }

@@ -1,5 +1,6 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.http;
 
+import dev.mcpgateway.proxy.McpEndpoint;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import io.vertx.ext.web.RoutingContext;
 
@@ -8,20 +9,20 @@ import io.vertx.ext.web.RoutingContext;
  * method and exposed name, how it ended, and when the upstream was asked. Recorded once, when the
  * response ends (see {@link McpEndpoint}).
  */
-final class Exchange {
+public final class Exchange {
   private static final String KEY = Exchange.class.getName();
 
-  final long startNanos = System.nanoTime();
-  String account = GatewayMetrics.UNKNOWN;
-  String server = GatewayMetrics.UNKNOWN;
-  String method = "other";
+  public final long startNanos = System.nanoTime();
+  public String account = GatewayMetrics.UNKNOWN;
+  public String server = GatewayMetrics.UNKNOWN;
+  public String method = "other";
   /** "tool" or "prompt" for calls, with the exposed name when the server has it (else "other"). */
-  String kind;
-  String exposedName = GatewayMetrics.OTHER;
-  String outcome = "ok";
-  long upstreamStartNanos = -1;
+  public String kind;
+  public String exposedName = GatewayMetrics.OTHER;
+  public String outcome = "ok";
+  public long upstreamStartNanos = -1;
 
-  static Exchange of(RoutingContext ctx) {
+  public static Exchange of(RoutingContext ctx) {
     Exchange exchange = ctx.get(KEY);
     if (exchange == null) {
       exchange = new Exchange();
@@ -30,21 +31,21 @@ final class Exchange {
     return exchange;
   }
 
-  void serverKnown(String accountId, String serverId) {
+  public void serverKnown(String accountId, String serverId) {
     account = accountId;
     server = serverId;
   }
 
-  void upstreamAsked() {
+  public void upstreamAsked() {
     if (upstreamStartNanos < 0) upstreamStartNanos = System.nanoTime();
   }
 
   /** The first non-ok outcome wins: a refusal is not overwritten by what follows it. */
-  void outcome(String value) {
+  public void outcome(String value) {
     if (outcome.equals("ok")) outcome = value;
   }
 
-  long upstreamNanos(long endNanos) {
+  public long upstreamNanos(long endNanos) {
     return upstreamStartNanos < 0 ? 0 : endNanos - upstreamStartNanos;
   }
 }

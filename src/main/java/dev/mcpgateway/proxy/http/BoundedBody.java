@@ -1,4 +1,4 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,16 +10,16 @@ import io.vertx.core.http.HttpServerRequest;
  * does not use): a declared Content-Length over the limit is refused before reading, a body that
  * grows past it is refused as soon as it does.
  */
-final class BoundedBody {
+public final class BoundedBody {
   private BoundedBody() {}
 
-  static final class TooLarge extends RuntimeException {
-    TooLarge() {
+  public static final class TooLarge extends RuntimeException {
+    public TooLarge() {
       super("body too large", null, false, false);
     }
   }
 
-  static Future<Buffer> read(HttpServerRequest request, long max) {
+  public static Future<Buffer> read(HttpServerRequest request, long max) {
     String declared = request.getHeader("Content-Length");
     if (declared != null) {
       try {

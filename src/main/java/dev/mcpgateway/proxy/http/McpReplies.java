@@ -1,4 +1,4 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.http;
 
 import dev.mcpgateway.mcp.McpClientException;
 import dev.mcpgateway.mcp.McpProtocol;
@@ -11,38 +11,38 @@ import io.vertx.core.json.JsonObject;
  * transport specification gives), results from the cache, and upstream failures as errors whose
  * {@code data} has the shape of the management API's {@code error_details}.
  */
-final class McpReplies {
+public final class McpReplies {
   /** JSON-RPC code for "the upstream did not answer in time" (the TypeScript SDK's RequestTimeout). */
-  static final int REQUEST_TIMEOUT = -32001;
+  public static final int REQUEST_TIMEOUT = -32001;
   /** JSON-RPC code for "no such session", as the official SDK servers answer it. */
-  static final int SESSION_NOT_FOUND = -32001;
+  public static final int SESSION_NOT_FOUND = -32001;
   /** MCP 2025-11-25: the request needs the user to complete a URL-mode elicitation first. */
-  static final int URL_ELICITATION_REQUIRED = -32042;
+  public static final int URL_ELICITATION_REQUIRED = -32042;
 
   private McpReplies() {}
 
-  static JsonObject error(Object id, int code, String message, JsonObject data) {
+  public static JsonObject error(Object id, int code, String message, JsonObject data) {
     JsonObject error = new JsonObject().put("code", code).put("message", message);
     if (data != null) error.put("data", data);
     return new JsonObject().put("jsonrpc", McpProtocol.JSONRPC_VERSION).put("id", id).put("error", error);
   }
 
-  static void json(HttpServerResponse response, int status, JsonObject body) {
+  public static void json(HttpServerResponse response, int status, JsonObject body) {
     if (response.ended() || response.closed()) return;
     if (response.headWritten()) {
       // an SSE stream is already open: the error travels as its last event
-      response.end("event: message\ndata: " + body.encode() + "\n\n");
+      response.end(AgentEventStream.frame(body));
       return;
     }
     response.setStatusCode(status).putHeader("Content-Type", McpProtocol.Headers.JSON).end(body.toBuffer());
   }
 
-  static void error(HttpServerResponse response, int status, Object id, int code, String message) {
+  public static void error(HttpServerResponse response, int status, Object id, int code, String message) {
     json(response, status, error(id, code, message, null));
   }
 
   /** An upstream failure for request {@code id}: HTTP 200 with a JSON-RPC error carrying error_details. */
-  static void upstreamFailure(HttpServerResponse response, Exchange exchange, Object id, Throwable failure) {
+  public static void upstreamFailure(HttpServerResponse response, Exchange exchange, Object id, Throwable failure) {
     String authorizeAt = failure instanceof McpClientException.NotAuthorized n ? n.authorizationUrl()
         : failure instanceof dev.mcpgateway.upstream.oauth.OAuthException o ? o.authorizationUrl() : null;
     if (authorizeAt != null) {
@@ -65,7 +65,7 @@ final class McpReplies {
     json(response, 200, error(id, timeout ? REQUEST_TIMEOUT : McpProtocol.ErrorCodes.INTERNAL_ERROR, message, details.toJson()));
   }
 
-  static ErrorDetails details(Throwable failure) {
+  public static ErrorDetails details(Throwable failure) {
     return McpClientException.detailsOf(failure);
   }
 

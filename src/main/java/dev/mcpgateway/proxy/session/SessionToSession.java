@@ -1,18 +1,20 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.session;
 
+import dev.mcpgateway.proxy.capabilities.ListChanges;
+import dev.mcpgateway.proxy.http.AgentEventStream;
+import dev.mcpgateway.proxy.http.Exchange;
+import dev.mcpgateway.proxy.http.McpReplies;
+import dev.mcpgateway.proxy.relay.UpstreamRelay;
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.LegacySseSession;
 import dev.mcpgateway.mcp.McpClient;
 import dev.mcpgateway.mcp.McpClientException;
 import dev.mcpgateway.mcp.McpProtocol;
-import dev.mcpgateway.mcp.McpSession;
 import dev.mcpgateway.mcp.StreamableHttpChannel;
 import dev.mcpgateway.mcp.UpstreamCall;
 import dev.mcpgateway.sync.CapabilityCache;
-import dev.mcpgateway.sync.CapabilitySync;
 import dev.mcpgateway.upstream.UpstreamAuths;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -20,47 +22,35 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.UnaryOperator;
 
 /**
- * Everything that goes to an established session's upstream: requests (answers relayed back),
+ * Session-era agent, session-era upstream (Streamable HTTP or legacy HTTP+SSE). Everything that goes to an established session's upstream: requests (answers relayed back),
  * notifications and responses (202), the server-to-client stream, cancellation, and the end of the
  * session. Headers toward the upstream carry only the server's own credentials.
  */
-final class UpstreamForwarder {
-  private final Vertx vertx;
+public final class SessionToSession {
   private final McpClient client;
   private final StreamableHttpChannel channel;
   private final UpstreamAuths auths;
   private final UpstreamRelay relay;
-  private final SessionToStateless toStateless;
-  private final long keepAliveMs;
   private final CapabilityCache cache;
-  private final CapabilitySync sync;
+  private final ListChanges listChanges;
   private final LocalSessions local;
 
-  UpstreamForwarder(Vertx vertx, McpClient client, UpstreamAuths auths, UpstreamRelay relay, StatelessUpstream stateless, long keepAliveMs,
-      CapabilityCache cache, CapabilitySync sync, LocalSessions local) {
+  public SessionToSession(McpClient client, UpstreamAuths auths, UpstreamRelay relay, CapabilityCache cache, ListChanges listChanges,
+      LocalSessions local) {
     this.local = local;
-    this.vertx = vertx;
     this.client = client;
     this.channel = client.channel();
     this.auths = auths;
     this.relay = relay;
-    this.keepAliveMs = keepAliveMs;
-    this.toStateless = new SessionToStateless(vertx, stateless, client.limits().requestTimeoutMs(),
-        bound -> client.redetect(bound.capabilities().server().hostname(), auths.forAgent(bound.capabilities().server(), bound.token().client())));
     this.cache = cache;
-    this.sync = sync;
+    this.listChanges = listChanges;
   }
 
-  /** Forwards a request and relays its answer, JSON or stream, rewriting messages on the way back. */
-  void forward(RoutingContext ctx, BoundSession bound, JsonObject message, UnaryOperator<JsonObject> rewrite) {
+  /** Forwards a request and relays its answer, JSON or stream, with {@code onTheWayBack} applied to each message that comes back. */
+  public void forward(RoutingContext ctx, BoundSession bound, JsonObject message, UnaryOperator<JsonObject> onTheWayBack) {
     Object id = message.getValue("id");
-    UnaryOperator<JsonObject> onTheWayBack = m -> rewrite.apply(watchListChanges(bound, m));
     if (bound.entry().legacy != null) {
       forwardLegacy(ctx, bound, message, onTheWayBack);
-      return;
-    }
-    if (bound.token().transport() == McpSession.Transport.STATELESS) {
-      toStateless.request(ctx, bound, message, onTheWayBack);
       return;
     }
     HttpServerResponse response = ctx.response();
@@ -116,13 +106,8 @@ final class UpstreamForwarder {
   }
 
   /** Notifications and the agent's responses to server requests: forwarded, answered 202. */
-  void forwardWithoutAnswer(RoutingContext ctx, BoundSession bound, JsonObject message) {
+  public void forwardWithoutAnswer(RoutingContext ctx, BoundSession bound, JsonObject message) {
     HttpServerResponse response = ctx.response();
-    if (bound.token().transport() == McpSession.Transport.STATELESS) {
-      toStateless.fromAgent(bound, message); // nothing else of the agent's has a place upstream in this era
-      response.setStatusCode(202).end();
-      return;
-    }
     Future<Integer> sent = bound.entry().legacy != null
         ? bound.entry().legacy.post(message).map(202)
         : auths.forAgent(bound.capabilities().server(), bound.token().client()).headers()
@@ -139,23 +124,8 @@ final class UpstreamForwarder {
         StreamableHttpChannel.classify(e).getMessage()));
   }
 
-  /** An upstream list change: the cache forgets the server, a resync starts, the agent is told too. */
-  JsonObject watchListChanges(BoundSession bound, JsonObject message) {
-    return watchListChanges(bound.capabilities().server(), message);
-  }
-
-  /** The same, for a server's message that reached the gateway outside a session (a modern agent's subscription). */
-  JsonObject watchListChanges(dev.mcpgateway.model.McpServer server, JsonObject message) {
-    String method = message.getString("method");
-    if ("notifications/tools/list_changed".equals(method) || "notifications/prompts/list_changed".equals(method)) {
-      cache.invalidate(dev.mcpgateway.model.ServerKey.of(server));
-      sync.syncAgain(server.accountId(), server.id());
-    }
-    return message;
-  }
-
   private void cancelUpstream(BoundSession bound, Object id) {
-    JsonObject cancelled = JsonRpc.notification("notifications/cancelled",
+    JsonObject cancelled = JsonRpc.notification(McpProtocol.Notifications.CANCELLED,
         new JsonObject().put("requestId", id).put("reason", "the client disconnected from the gateway"));
     if (bound.entry().legacy != null) {
       bound.entry().legacy.post(cancelled);
@@ -169,14 +139,10 @@ final class UpstreamForwarder {
    * The server-to-client stream (GET): relayed from the upstream, or, for a legacy upstream, the
    * agent's stream becomes where the upstream's own messages go.
    */
-  void openStream(RoutingContext ctx, BoundSession bound) {
+  public void openStream(RoutingContext ctx, BoundSession bound) {
     HttpServerResponse response = ctx.response();
-    if (bound.token().transport() == McpSession.Transport.STATELESS) {
-      toStateless.listen(ctx, bound, m -> watchListChanges(bound, m), keepAliveMs);
-      return;
-    }
     if (bound.entry().legacy != null) {
-      response.setStatusCode(200).putHeader("Content-Type", McpProtocol.Headers.EVENT_STREAM).setChunked(true).write(": mcp-gateway\n\n");
+      AgentEventStream.open(response).comment("mcp-gateway");
       bound.entry().agentStream = response;
       return;
     }
@@ -188,14 +154,14 @@ final class UpstreamForwarder {
         McpReplies.error(response, upstream.statusCode() == 404 ? 404 : upstream.statusCode() == 405 ? 405 : 502, null,
             McpProtocol.ErrorCodes.INVALID_REQUEST, "upstream answered the stream request with HTTP " + upstream.statusCode());
       } else {
-        relay.relay(upstream, response, Exchange.of(ctx), null, m -> watchListChanges(bound, m), () -> { }, () -> local.touch(bound.sessionId(), bound.token()));
+        relay.relay(upstream, response, Exchange.of(ctx), null, m -> listChanges.seen(bound.capabilities().server(), m), () -> { }, () -> local.touch(bound.sessionId(), bound.token()));
       }
       return Future.succeededFuture();
     }).onFailure(e -> McpReplies.error(response, 502, null, McpProtocol.ErrorCodes.INTERNAL_ERROR, e.getMessage()));
   }
 
   /** Ends a session upstream: DELETE for Streamable HTTP, closing the stream for legacy SSE. */
-  Future<Void> end(LocalSessions.Entry entry) {
+  public Future<Void> end(LocalSessions.Entry entry) {
     if (entry.legacy != null) {
       if (entry.agentStream != null && !entry.agentStream.ended()) entry.agentStream.end();
       return entry.legacy.close();

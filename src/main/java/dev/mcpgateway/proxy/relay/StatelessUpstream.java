@@ -1,4 +1,4 @@
-package dev.mcpgateway.proxy;
+package dev.mcpgateway.proxy.relay;
 
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.McpClientException;
@@ -30,7 +30,7 @@ import java.util.function.Function;
  * passing the messages before it (progress, logs) on as they arrive. Either way the request is
  * reachable through {@link Call#cancel()}: in this era cancelling is closing the stream.
  */
-final class StatelessUpstream {
+public final class StatelessUpstream {
   private static final long FINAL_DRAIN_MS = 1_000;
 
   private final Vertx vertx;
@@ -38,7 +38,7 @@ final class StatelessUpstream {
   private final UpstreamAuths auths;
   private final McpClientOptions limits;
 
-  StatelessUpstream(Vertx vertx, StreamableHttpChannel channel, UpstreamAuths auths) {
+  public StatelessUpstream(Vertx vertx, StreamableHttpChannel channel, UpstreamAuths auths) {
     this.vertx = vertx;
     this.channel = channel;
     this.auths = auths;
@@ -46,7 +46,7 @@ final class StatelessUpstream {
   }
 
   /** A call to send this era's requests through: cancelling it resets the request in flight (the upstream sees its stream close). */
-  UpstreamCall call() {
+  public UpstreamCall call() {
     return channel.call();
   }
 
@@ -56,7 +56,7 @@ final class StatelessUpstream {
    * (see {@link UpstreamCall}). {@code subscription}: the answer is a long-lived stream, kept off
    * the request pool. No deadline here: the caller's reader keeps its own (idle) limit.
    */
-  <T> Future<T> post(McpServer server, String client, JsonObject message, Map<String, String> headers, UpstreamCall call,
+  public <T> Future<T> post(McpServer server, String client, JsonObject message, Map<String, String> headers, UpstreamCall call,
       boolean subscription, Function<HttpClientResponse, Future<T>> reader) {
     Future<HttpClientRequest> opening = auths.forAgent(server, client).headers()
         .compose(auth -> {
@@ -84,14 +84,14 @@ final class StatelessUpstream {
    * upstream's own answer, which an agent should see as it is (-32021 names what is missing). Null
    * otherwise: the status is then reported as an upstream failure, never the body.
    */
-  static Future<JsonObject> refusal(HttpClientResponse response) {
+  public static Future<JsonObject> refusal(HttpClientResponse response) {
     Future<Buffer> body = StreamableHttpChannel.readBounded(response, 64 * 1024);
     if (response.statusCode() != 400) return body.map((JsonObject) null);
     return body.map(buffer -> {
       try {
         // only the transport's own refusals: other bodies may echo what the upstream was sent (its credentials)
         return Json.decodeValue(buffer) instanceof JsonObject message && message.getValue("error") instanceof JsonObject error
-            && error.getValue("code") instanceof Integer code && McpProtocol.Modern.ERRORS.contains(code) ? message : null;
+            && error.getValue("code") instanceof Integer code && McpProtocol.Stateless.ERRORS.contains(code) ? message : null;
       } catch (DecodeException e) {
         return null;
       }
@@ -104,7 +104,7 @@ final class StatelessUpstream {
    * {@code sink}: the stream is read no faster than {@code sink} takes them (back-pressure).
    * Silence longer than the request timeout, a broken stream or an HTTP failure fail the future.
    */
-  Future<JsonObject> exchange(McpServer server, String client, JsonObject message, Map<String, String> headers, UpstreamCall call,
+  public Future<JsonObject> exchange(McpServer server, String client, JsonObject message, Map<String, String> headers, UpstreamCall call,
       Consumer<JsonObject> onMessage, WriteStream<Buffer> sink) {
     Object id = message.getValue("id");
     Promise<JsonObject> answer = Promise.promise();

@@ -1,0 +1,140 @@
+package dev.mcpgateway.proxy.session;
+
+import dev.mcpgateway.mcp.JsonRpc;
+import dev.mcpgateway.mcp.McpClient;
+import dev.mcpgateway.mcp.McpProtocol;
+import dev.mcpgateway.mcp.McpSession;
+import dev.mcpgateway.proxy.ProxySettings;
+import dev.mcpgateway.proxy.capabilities.CapabilityDispatch;
+import dev.mcpgateway.proxy.capabilities.ListChanges;
+import dev.mcpgateway.proxy.http.Exchange;
+import dev.mcpgateway.proxy.http.McpReplies;
+import dev.mcpgateway.proxy.relay.StatelessUpstream;
+import dev.mcpgateway.proxy.relay.UpstreamRelay;
+import dev.mcpgateway.sync.CapabilityCache;
+import dev.mcpgateway.upstream.UpstreamAuths;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * Agents of the session era (2025-11-25 and older): {@code initialize} opens a session
+ * ({@link SessionOpener}), every later message names it in {@code Mcp-Session-Id}
+ * ({@link SessionBinder}), lists and calls go through the {@link CapabilityDispatch} both eras
+ * share, and the rest goes to the upstream in the era it speaks: {@link SessionToSession}, or
+ * {@link SessionToStateless} for a session whose upstream speaks 2026-07-28 (the sealed session
+ * id says which). GET is the server-to-client stream, DELETE ends the session.
+ */
+public final class SessionEndpoint {
+  private final LocalSessions local;
+  private final SessionBinder binder;
+  private final SessionOpener opener;
+  private final CapabilityDispatch capabilityDispatch;
+  private final ListChanges listChanges;
+  private final SessionToSession toSession;
+  private final SessionToStateless toStateless;
+  private final long keepAliveMs;
+
+  public SessionEndpoint(Vertx vertx, SessionCodec codec, CapabilityCache cache, CapabilityDispatch capabilityDispatch, ListChanges listChanges,
+      McpClient client, UpstreamAuths auths, ProxySettings settings, StatelessUpstream stateless, UpstreamRelay relay, Clock clock) {
+    this.capabilityDispatch = capabilityDispatch;
+    this.listChanges = listChanges;
+    this.keepAliveMs = settings.keepAlive().toMillis();
+    this.local = new LocalSessions(vertx, settings.sessionIdle());
+    this.toSession = new SessionToSession(client, auths, relay, cache, listChanges, local);
+    this.toStateless = new SessionToStateless(vertx, stateless, client.limits().requestTimeoutMs(),
+        bound -> client.redetect(bound.capabilities().server().hostname(), auths.forAgent(bound.capabilities().server(), bound.token().client())));
+    local.whenEvicted(toSession::end);
+    this.binder = new SessionBinder(codec, cache, local, settings, clock);
+    this.opener = new SessionOpener(vertx, codec, cache, client, auths, local, clock);
+  }
+
+  /** A POSTed message of this era. */
+  public void handle(RoutingContext ctx, JsonObject message) {
+    Exchange.of(ctx).method = JsonRpc.isRequest(message) ? message.getString("method")
+        : message.getValue("method") instanceof String ? "notification" : "response";
+    if (JsonRpc.isRequest(message) && McpProtocol.Methods.INITIALIZE.equals(message.getString("method"))) {
+      opener.initialize(ctx, message);
+      return;
+    }
+    String sessionId = ctx.request().getHeader(McpProtocol.Headers.SESSION_ID);
+    if (sessionId == null) {
+      McpReplies.error(ctx.response(), 400, message.getValue("id"), McpProtocol.ErrorCodes.INVALID_REQUEST,
+          "Mcp-Session-Id header required: initialize first");
+      return;
+    }
+    binder.bind(ctx, sessionId).onSuccess(bound -> {
+      if (bound != null) dispatch(ctx, bound, message);
+    });
+  }
+
+  private void dispatch(RoutingContext ctx, BoundSession bound, JsonObject message) {
+    if (!JsonRpc.isRequest(message)) {
+      if (stateless(bound)) {
+        toStateless.fromAgent(bound, message); // nothing else of the agent's has a place upstream in this era
+        ctx.response().setStatusCode(202).end();
+      } else {
+        toSession.forwardWithoutAnswer(ctx, bound, message);
+      }
+      return;
+    }
+    if (!capabilityDispatch.dispatch(ctx, bound.capabilities(), message, (c, m, rewrite) -> forward(c, bound, m, rewrite),
+        (c, id, result) -> McpReplies.json(c.response(), 200, JsonRpc.result(id, result)))) {
+      forward(ctx, bound, message, UnaryOperator.identity());
+    }
+  }
+
+  /** To the upstream; list changes on the way back refresh the cache. */
+  private void forward(RoutingContext ctx, BoundSession bound, JsonObject message, UnaryOperator<JsonObject> rewrite) {
+    UnaryOperator<JsonObject> onTheWayBack = m -> rewrite.apply(listChanges.seen(bound.capabilities().server(), m));
+    if (stateless(bound)) toStateless.request(ctx, bound, message, onTheWayBack);
+    else toSession.forward(ctx, bound, message, onTheWayBack);
+  }
+
+  /** GET: the server-to-client stream of a session. */
+  public void stream(RoutingContext ctx) {
+    withSession(ctx, bound -> {
+      if (stateless(bound)) toStateless.listen(ctx, bound, m -> listChanges.seen(bound.capabilities().server(), m), keepAliveMs);
+      else toSession.openStream(ctx, bound);
+    });
+  }
+
+  /** DELETE: ends a session, upstream too. */
+  public void end(RoutingContext ctx) {
+    withSession(ctx, bound -> {
+      LocalSessions.Entry entry = local.remove(bound.sessionId());
+      toSession.end(entry != null ? entry : new LocalSessions.Entry(bound.token(), null))
+          .onComplete(r -> ctx.response().setStatusCode(200).end());
+    });
+  }
+
+  /** The session the request names, bound; the binder has answered (400/404) when there is none. */
+  private void withSession(RoutingContext ctx, Consumer<BoundSession> then) {
+    String sessionId = ctx.request().getHeader(McpProtocol.Headers.SESSION_ID);
+    if (sessionId == null) {
+      McpReplies.error(ctx.response(), 400, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "Mcp-Session-Id header required");
+      return;
+    }
+    binder.bind(ctx, sessionId).onSuccess(bound -> {
+      if (bound != null) then.accept(bound);
+    });
+  }
+
+  private static boolean stateless(BoundSession bound) {
+    return bound.token().transport() == McpSession.Transport.STATELESS;
+  }
+
+  /** Ends every session this replica holds, upstream too (at shutdown). */
+  public Future<Void> endAll() {
+    return local.drain(toSession::end);
+  }
+
+  /** Sessions this replica has seen in their idle window. */
+  public long size() {
+    return local.size();
+  }
+}
