@@ -2,20 +2,18 @@ package dev.mcpgateway.admin;
 
 import dev.mcpgateway.model.AuthType;
 import dev.mcpgateway.model.CapabilityOverride;
+import dev.mcpgateway.sync.ExposedView;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.ServerStatus;
 import dev.mcpgateway.security.SealedContexts;
 import dev.mcpgateway.sync.ToolFingerprint;
 import dev.mcpgateway.security.SecretCipher;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Turns validated fields into a new server or a changed one, with the rules that need the whole
@@ -115,18 +113,10 @@ final class ServerChanges {
 
   /** Aliases are unique across the server's names: an alias may not be the upstream name of another synced item. */
   private static void checkAliases(List<CapabilityOverride> overrides, JsonArray synced, String pointer, List<ApiError> errors) {
-    Set<String> syncedNames = new HashSet<>();
-    for (Object item : synced) {
-      if (item instanceof JsonObject object && object.getValue("name") instanceof String name) syncedNames.add(name);
-    }
-    for (int i = 0; i < overrides.size(); i++) {
-      CapabilityOverride o = overrides.get(i);
-      if (o.alias() != null && !o.alias().equals(o.name()) && syncedNames.contains(o.alias())) {
-        errors.add(ApiError.field(ErrorCode.NAME_CONFLICT, pointer + "/" + i + "/alias",
-            "'" + o.alias() + "' is the name of another item of this server"));
-      }
-    }
+    ExposedView.aliasConflicts(overrides, synced).forEach(c -> errors.add(ApiError.field(ErrorCode.NAME_CONFLICT,
+        pointer + "/" + c.index() + "/alias", "'" + c.name() + "' is the name of another item of this server")));
   }
+
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);

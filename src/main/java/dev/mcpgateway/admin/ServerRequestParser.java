@@ -2,15 +2,14 @@ package dev.mcpgateway.admin;
 
 import dev.mcpgateway.model.AuthType;
 import dev.mcpgateway.model.CapabilityOverride;
+import dev.mcpgateway.sync.ExposedView;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import dev.mcpgateway.upstream.oauth.OAuthClientConfig;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -226,30 +225,19 @@ final class ServerRequestParser {
     return result;
   }
 
-  /**
-   * Within one list: an override per name, aliases unique, and no alias equal to another override's
-   * name; otherwise two exposed names could collide.
-   */
+  /** Within one list: an override per name, aliases unique, no alias equal to another override's name ({@link ExposedView}). */
   private static void checkUniqueNames(List<CapabilityOverride> overrides, String pointer, List<ApiError> errors) {
-    Set<String> names = new HashSet<>();
-    Set<String> aliases = new HashSet<>();
-    for (int i = 0; i < overrides.size(); i++) {
-      if (!names.add(overrides.get(i).name())) {
-        errors.add(ApiError.field(ErrorCode.DUPLICATE_OVERRIDE, pointer + "/" + i + "/name",
-            "'" + overrides.get(i).name() + "' already has an override in this list"));
-      }
-    }
-    for (int i = 0; i < overrides.size(); i++) {
-      CapabilityOverride o = overrides.get(i);
-      if (o.alias() == null) continue;
-      if (!aliases.add(o.alias())) {
-        errors.add(ApiError.field(ErrorCode.NAME_CONFLICT, pointer + "/" + i + "/alias", "'" + o.alias() + "' is used by another alias"));
-      } else if (!o.alias().equals(o.name()) && names.contains(o.alias())) {
-        errors.add(ApiError.field(ErrorCode.NAME_CONFLICT, pointer + "/" + i + "/alias",
-            "'" + o.alias() + "' is the name of another overridden item"));
-      }
+    for (ExposedView.Conflict c : ExposedView.overrideConflicts(overrides)) {
+      String at = pointer + "/" + c.index() + (c.kind() == ExposedView.Conflict.Kind.DUPLICATE_OVERRIDE ? "/name" : "/alias");
+      errors.add(switch (c.kind()) {
+        case DUPLICATE_OVERRIDE -> ApiError.field(ErrorCode.DUPLICATE_OVERRIDE, at, "'" + c.name() + "' already has an override in this list");
+        case ALIAS_OF_ANOTHER -> ApiError.field(ErrorCode.NAME_CONFLICT, at, "'" + c.name() + "' is used by another alias");
+        case ALIAS_IS_OVERRIDDEN_NAME, ALIAS_IS_SYNCED_NAME -> ApiError.field(ErrorCode.NAME_CONFLICT, at,
+            "'" + c.name() + "' is the name of another overridden item");
+      });
     }
   }
+
 
   private static ApiError nest(ApiError error, String prefix) {
     String pointer = prefix + error.pointer();

@@ -9,13 +9,92 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What agents see of a server's tools or prompts: the admin's overrides applied to the synced
- * upstream list, as pure functions. Order: filter first (a disabled item is gone), then rename
- * (an alias replaces the name) and redescribe. The upstream objects are copied, never edited, and
- * every field the gateway does not know passes through.
+ * What agents see of a server's tools or prompts, and every rule about the names they see, as pure
+ * functions: the admin's overrides applied to the synced upstream list (forward: {@link #expose}),
+ * the exposed name back to the upstream's (inverse: {@link #callableNames}, and
+ * {@link #beforeSync} while nothing is synced yet), and uniqueness — what the admin API refuses
+ * ({@link #overrideConflicts}, {@link #aliasConflicts}) and what a sync holds back when the
+ * upstream brings a name an alias already took ({@link #shadowed}). Order: filter first (a
+ * disabled item is gone), then rename (an alias replaces the name) and redescribe. The upstream
+ * objects are copied, never edited, and every field the gateway does not know passes through.
  */
 public final class ExposedView {
   private ExposedView() {}
+
+  /** Why a list of overrides would make two exposed names collide; {@code index} is the override's place in its list. */
+  public record Conflict(int index, Kind kind, String name) {
+    public enum Kind {
+      /** a second override of the same upstream name */
+      DUPLICATE_OVERRIDE,
+      /** an alias another override already uses */
+      ALIAS_OF_ANOTHER,
+      /** an alias equal to the upstream name of another overridden item */
+      ALIAS_IS_OVERRIDDEN_NAME,
+      /** an alias equal to the upstream name of another synced item */
+      ALIAS_IS_SYNCED_NAME
+    }
+  }
+
+  /**
+   * Within one list of overrides: one override per name, aliases unique, and no alias equal to
+   * another override's name. Duplicate names are reported first; aliases only once the names are sound.
+   */
+  public static List<Conflict> overrideConflicts(List<CapabilityOverride> overrides) {
+    List<Conflict> conflicts = new java.util.ArrayList<>();
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (int i = 0; i < overrides.size(); i++) {
+      if (!names.add(overrides.get(i).name())) conflicts.add(new Conflict(i, Conflict.Kind.DUPLICATE_OVERRIDE, overrides.get(i).name()));
+    }
+    java.util.Set<String> aliases = new java.util.HashSet<>();
+    for (int i = 0; i < overrides.size(); i++) {
+      CapabilityOverride o = overrides.get(i);
+      if (o.alias() == null) continue;
+      if (!aliases.add(o.alias())) {
+        conflicts.add(new Conflict(i, Conflict.Kind.ALIAS_OF_ANOTHER, o.alias()));
+      } else if (!o.alias().equals(o.name()) && names.contains(o.alias())) {
+        conflicts.add(new Conflict(i, Conflict.Kind.ALIAS_IS_OVERRIDDEN_NAME, o.alias()));
+      }
+    }
+    return conflicts;
+  }
+
+  /** Against what the upstream has: an alias may not be the upstream name of another synced item. */
+  public static List<Conflict> aliasConflicts(List<CapabilityOverride> overrides, JsonArray synced) {
+    java.util.Set<String> syncedNames = names(synced);
+    List<Conflict> conflicts = new java.util.ArrayList<>();
+    for (int i = 0; i < overrides.size(); i++) {
+      CapabilityOverride o = overrides.get(i);
+      if (o.alias() != null && !o.alias().equals(o.name()) && syncedNames.contains(o.alias())) {
+        conflicts.add(new Conflict(i, Conflict.Kind.ALIAS_IS_SYNCED_NAME, o.alias()));
+      }
+    }
+    return conflicts;
+  }
+
+  /**
+   * The upstream name for {@code exposed} before the server's first successful sync, when only the
+   * overrides are known: an alias maps to its item, a disabled or aliased-away name is refused
+   * (empty), any other name passes through unchanged.
+   */
+  public static java.util.Optional<String> beforeSync(String exposed, List<CapabilityOverride> overrides) {
+    for (CapabilityOverride o : overrides) {
+      if (exposed.equals(o.alias())) return Boolean.FALSE.equals(o.enabled()) ? java.util.Optional.empty() : java.util.Optional.of(o.name());
+    }
+    for (CapabilityOverride o : overrides) {
+      if (exposed.equals(o.name()) && (Boolean.FALSE.equals(o.enabled()) || o.alias() != null && !o.alias().equals(o.name()))) {
+        return java.util.Optional.empty();
+      }
+    }
+    return java.util.Optional.of(exposed);
+  }
+
+  private static java.util.Set<String> names(JsonArray items) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Object item : items) {
+      if (item instanceof JsonObject object && object.getValue("name") instanceof String name) names.add(name);
+    }
+    return names;
+  }
 
   /** The list agents see. */
   public static JsonArray expose(JsonArray upstream, List<CapabilityOverride> overrides) {
@@ -62,10 +141,7 @@ public final class ExposedView {
    */
   public static List<String> shadowed(JsonArray upstream, List<CapabilityOverride> overrides) {
     Map<String, CapabilityOverride> byName = byName(overrides);
-    java.util.Set<String> present = new java.util.HashSet<>();
-    for (Object item : upstream) {
-      if (item instanceof JsonObject object && object.getValue("name") instanceof String name) present.add(name);
-    }
+    java.util.Set<String> present = names(upstream);
     java.util.Set<String> aliases = new java.util.HashSet<>();
     for (CapabilityOverride o : overrides) {
       if (o.alias() != null && !o.alias().equals(o.name()) && present.contains(o.name()) && !Boolean.FALSE.equals(o.enabled())) {

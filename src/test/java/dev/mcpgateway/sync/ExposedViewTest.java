@@ -59,4 +59,41 @@ class ExposedViewTest {
     assertEquals(callable, ExposedView.callableNames(items, overrides), "callable");
     assertEquals(shadowed, ExposedView.shadowed(items, overrides), "shadowed");
   }
+
+  static Stream<Arguments> conflicts() {
+    return Stream.of(
+        Arguments.of("distinct names and aliases", List.of(alias("a", "x"), alias("b", "y")), List.of(), List.of()),
+        Arguments.of("two overrides of one name", List.of(alias("a", "x"), disabled("a")), List.of("1 DUPLICATE_OVERRIDE a"), List.of()),
+        Arguments.of("one alias twice", List.of(alias("a", "x"), alias("b", "x")), List.of("1 ALIAS_OF_ANOTHER x"), List.of()),
+        Arguments.of("an alias naming another overridden item", List.of(alias("a", "b"), disabled("b")),
+            List.of("0 ALIAS_IS_OVERRIDDEN_NAME b"), List.of("0 ALIAS_IS_SYNCED_NAME b")),
+        Arguments.of("a swap is refused: each alias is the other's name", List.of(alias("a", "b"), alias("b", "a")),
+            List.of("0 ALIAS_IS_OVERRIDDEN_NAME b", "1 ALIAS_IS_OVERRIDDEN_NAME a"), List.of("0 ALIAS_IS_SYNCED_NAME b", "1 ALIAS_IS_SYNCED_NAME a")),
+        Arguments.of("an alias equal to its own name", List.of(alias("a", "a")), List.of(), List.of()),
+        Arguments.of("an alias naming another synced item", List.of(alias("a", "b")), List.of(), List.of("0 ALIAS_IS_SYNCED_NAME b")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("conflicts")
+  void theAdminApiRefusesOverridesThatWouldMakeTwoItemsShareAName(String what, List<CapabilityOverride> overrides, List<String> withinList,
+      List<String> againstSynced) {
+    JsonArray synced = new JsonArray().add(new JsonObject().put("name", "a")).add(new JsonObject().put("name", "b"));
+    assertEquals(withinList, ExposedView.overrideConflicts(overrides).stream().map(c -> c.index() + " " + c.kind() + " " + c.name()).toList());
+    assertEquals(againstSynced, ExposedView.aliasConflicts(overrides, synced).stream().map(c -> c.index() + " " + c.kind() + " " + c.name()).toList());
+  }
+
+  static Stream<Arguments> beforeSync() {
+    return Stream.of(
+        Arguments.of("no override: as asked", "echo", List.of(), "echo"),
+        Arguments.of("an alias reaches its item", "say", List.of(alias("echo", "say")), "echo"),
+        Arguments.of("the aliased-away name is refused", "echo", List.of(alias("echo", "say")), null),
+        Arguments.of("a disabled name is refused", "echo", List.of(disabled("echo")), null),
+        Arguments.of("a disabled item's alias is refused", "say", List.of(disabledAlias("echo", "say")), null));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("beforeSync")
+  void beforeTheFirstSyncOnlyTheOverridesDecide(String what, String exposed, List<CapabilityOverride> overrides, String upstream) {
+    assertEquals(upstream, ExposedView.beforeSync(exposed, overrides).orElse(null));
+  }
 }

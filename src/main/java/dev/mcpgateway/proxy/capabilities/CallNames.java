@@ -4,11 +4,10 @@ import dev.mcpgateway.proxy.http.AgentText;
 import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.mcp.McpProtocol;
-import dev.mcpgateway.model.CapabilityOverride;
 import dev.mcpgateway.sync.Capabilities;
+import dev.mcpgateway.sync.ExposedView;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,17 +31,7 @@ public final class CallNames {
     boolean synced = capabilities.server().lastSuccessfulSync() != null;
     Map<String, String> names = kind == Kind.TOOL ? capabilities.toolNames() : capabilities.promptNames();
     if (synced) return Optional.ofNullable(names.get(exposed));
-    List<CapabilityOverride> overrides = kind == Kind.TOOL
-        ? capabilities.server().updatedTools() : capabilities.server().updatedPrompts();
-    for (CapabilityOverride o : overrides) {
-      if (exposed.equals(o.alias())) return Boolean.FALSE.equals(o.enabled()) ? Optional.empty() : Optional.of(o.name());
-    }
-    for (CapabilityOverride o : overrides) {
-      if (exposed.equals(o.name()) && (Boolean.FALSE.equals(o.enabled()) || o.alias() != null && !o.alias().equals(o.name()))) {
-        return Optional.empty();
-      }
-    }
-    return Optional.of(exposed);
+    return ExposedView.beforeSync(exposed, kind == Kind.TOOL ? capabilities.server().updatedTools() : capabilities.server().updatedPrompts());
   }
 
   /**
