@@ -40,6 +40,7 @@ public final class Gateway {
   private final Vertx vertx;
   private final ServerStore store;
   private final McpClient client;
+  private final OAuthHttp oauthHttp;
   private final CapabilityCache cache;
   private final CapabilitySync sync;
   private final SyncScheduler scheduler;
@@ -49,8 +50,9 @@ public final class Gateway {
   private final int metricsPort;
   private final EventLoopLag lag;
 
-  private Gateway(Vertx vertx, ServerStore store, McpClient client, CapabilityCache cache, CapabilitySync sync,
+  private Gateway(Vertx vertx, ServerStore store, McpClient client, OAuthHttp oauthHttp, CapabilityCache cache, CapabilitySync sync,
       SyncScheduler scheduler, McpEndpoint mcp, String deploymentId, int port, int metricsPort, EventLoopLag lag) {
+    this.oauthHttp = oauthHttp;
     this.metricsPort = metricsPort;
     this.lag = lag;
     this.mcp = mcp;
@@ -107,7 +109,7 @@ public final class Gateway {
                   authFailures),
               openApi.result(), mcp, oauth, metrics, config.metricsToken(), config.metricsPort(), config.shutdownGrace());
           return vertx.deployVerticle(verticle)
-              .map(id -> new Gateway(vertx, store, client, cache, sync, scheduler, mcp, id, verticle.actualPort(),
+              .map(id -> new Gateway(vertx, store, client, oauthHttp, cache, sync, scheduler, mcp, id, verticle.actualPort(),
                   verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000)))
               .onSuccess(g -> scheduler.start())
               .onFailure(e -> client.close().eventually(oauthHttp::close).eventually(store::close));
@@ -147,12 +149,12 @@ public final class Gateway {
 
   /**
    * Stops syncing, stops accepting and lets in-flight requests finish (up to the grace period), ends
-   * agent sessions upstream, then closes the upstream client and the store (every acknowledged
+   * agent sessions upstream, then closes the upstream clients and the store (every acknowledged
    * write is already durable: the embedded store fsyncs before it answers).
    */
   public Future<Void> stop() {
     scheduler.stop();
     lag.stop(vertx);
-    return vertx.undeploy(deploymentId).eventually(client::close).eventually(store::close);
+    return vertx.undeploy(deploymentId).eventually(client::close).eventually(oauthHttp::close).eventually(store::close);
   }
 }
