@@ -44,9 +44,9 @@ public final class Main {
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();
     ConfigLoader.load(vertx)
-        .onSuccess(config -> LogSetup.apply(config.logLevel(), config.logFormat(), config.accessLog()))
+        .onSuccess(config -> LogSetup.apply(config.logging().level(), config.logging().format(), config.logging().access()))
         .compose(config -> Gateway.start(vertx, config, clock, metrics).onSuccess(gateway -> Runtime.getRuntime()
-            .addShutdownHook(new Thread(() -> stop(vertx, gateway, config.shutdownGrace()), "shutdown"))))
+            .addShutdownHook(new Thread(() -> stop(vertx, gateway, config.server().shutdownGrace()), "shutdown"))))
         .onFailure(e -> {
           System.err.println("mcp-gateway failed to start: " + e.getMessage());
           vertx.close();
