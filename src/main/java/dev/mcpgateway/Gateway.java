@@ -39,6 +39,7 @@ public final class Gateway {
   private final Vertx vertx;
   private final ServerStore store;
   private final McpClient client;
+  private final OAuthHttp oauthHttp;
   private final CapabilityCache cache;
   private final CapabilitySync sync;
   private final SyncScheduler scheduler;
@@ -48,8 +49,9 @@ public final class Gateway {
   private final int metricsPort;
   private final EventLoopLag lag;
 
-  private Gateway(Vertx vertx, ServerStore store, McpClient client, CapabilityCache cache, CapabilitySync sync,
+  private Gateway(Vertx vertx, ServerStore store, McpClient client, OAuthHttp oauthHttp, CapabilityCache cache, CapabilitySync sync,
       SyncScheduler scheduler, McpEndpoint mcp, String deploymentId, int port, int metricsPort, EventLoopLag lag) {
+    this.oauthHttp = oauthHttp;
     this.metricsPort = metricsPort;
     this.lag = lag;
     this.mcp = mcp;
@@ -73,8 +75,8 @@ public final class Gateway {
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Clock clock, GatewayMetrics metrics) {
     SecureRandom random = new SecureRandom();
     Future<Secrets> secrets = vertx.executeBlocking(() -> new Secrets(
-        new SecretCipher(SecretKeyFile.resolve(config.secretKey(), config.dataDir(), random), random),
-        AdminTokenBootstrap.resolve(config.apiTokens(), config.adminToken(), config.dataDir(), random, System.out)));
+        new SecretCipher(SecretKeyFile.resolve(config.security().secretKey(), config.dataDir(), random), random),
+        AdminTokenBootstrap.resolve(config.security().apiTokens(), config.security().adminToken(), config.dataDir(), random, System.out)));
     // from the jar itself: Vert.x's file resolver would prefer a stray openapi.json in the working directory
     Future<Buffer> openApi = vertx.executeBlocking(() -> {
       try (var in = Gateway.class.getResourceAsStream("/openapi.json")) {
@@ -86,33 +88,34 @@ public final class Gateway {
         .compose(ready -> config.store().open(vertx))
         .compose(store -> {
           SecretCipher cipher = secrets.result().cipher();
-          OutboundGuard guard = OutboundGuard.create(vertx, new OutboundGuard.Policy(config.allowLinkLocal(), config.denyPrivate()));
-          McpClient client = new McpClient(vertx, config.upstream(), guard);
+          OutboundGuard guard = OutboundGuard.create(vertx, config.outbound());
+          McpClient client = new McpClient(vertx, config.clientOptions(), guard);
           OAuthHttp oauthHttp = new OAuthHttp(vertx, guard, config.upstream().connectTimeoutMs(), config.upstream().requestTimeoutMs());
           OAuthConnector oauth = new OAuthConnector(store, cipher, oauthHttp, config.oauth(), clock, metrics::oauthTokenRequest);
           UpstreamAuths auths = new UpstreamAuths(cipher, new OAuthTokens(store, cipher, oauth, oauthHttp, config.oauth(), clock,
               metrics::oauthTokenRequest));
-          CapabilityCache cache = new CapabilityCache(vertx, store, config.cacheMaxServers());
+          CapabilityCache cache = new CapabilityCache(vertx, store, config.cache().maxServers());
           cache.bindTo(metrics.registry());
           ServerGaugeUpdates.follow(store, metrics);
           CapabilitySync sync = new CapabilitySync(vertx, store, client, auths, clock, metrics);
-          SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync());
+          SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync().schedule());
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
-          McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.clientTokens()), cipher, cache, sync,
+          McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.security().clientTokens()), cipher, cache, sync,
               client, auths, config.proxy(), clock);
-          GatewayVerticle verticle = new GatewayVerticle(config.listenOptions(), store,
+          GatewayVerticle verticle = new GatewayVerticle(config.server().listenOptions(), store,
               new TokenSet<>(secrets.result().tokens()), cipher, clock, sync,
-              new AdminApi.Settings(config.maxBodyBytes(), config.requestTimeoutMs(), config.allowLinkLocal(), config.syncOnCreate(),
+              new AdminApi.Settings(config.server().maxBodyBytes(), config.server().requestTimeoutMs(), config.outbound().allowLinkLocal(),
+                  config.sync().onCreate(),
                   authFailures),
-              openApi.result(), mcp, oauth, metrics, config.metricsToken(), config.metricsPort(), config.shutdownGrace());
+              openApi.result(), mcp, oauth, metrics, config.metrics().token(), config.metrics().port(), config.server().shutdownGrace());
           return vertx.deployVerticle(verticle)
-              .map(id -> new Gateway(vertx, store, client, cache, sync, scheduler, mcp, id, verticle.actualPort(),
+              .map(id -> new Gateway(vertx, store, client, oauthHttp, cache, sync, scheduler, mcp, id, verticle.actualPort(),
                   verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000)))
               .onSuccess(g -> scheduler.start())
               .onFailure(e -> client.close().eventually(oauthHttp::close).eventually(store::close));
         })
         .onSuccess(g -> LOG.log(System.Logger.Level.INFO,
-            "mcp-gateway listening on " + config.host() + ":" + g.port + " (" + config.store().kind() + " store)"));
+            "mcp-gateway listening on " + config.server().host() + ":" + g.port + " (" + config.store().kind() + " store)"));
   }
 
   public int port() {
@@ -146,12 +149,12 @@ public final class Gateway {
 
   /**
    * Stops syncing, stops accepting and lets in-flight requests finish (up to the grace period), ends
-   * agent sessions upstream, then closes the upstream client and the store (every acknowledged
+   * agent sessions upstream, then closes the upstream clients and the store (every acknowledged
    * write is already durable: the embedded store fsyncs before it answers).
    */
   public Future<Void> stop() {
     scheduler.stop();
     lag.stop(vertx);
-    return vertx.undeploy(deploymentId).eventually(client::close).eventually(store::close);
+    return vertx.undeploy(deploymentId).eventually(client::close).eventually(oauthHttp::close).eventually(store::close);
   }
 }

@@ -3,6 +3,7 @@ package dev.mcpgateway;
 import dev.mcpgateway.config.ConfigLoader;
 import dev.mcpgateway.security.AdminTokenBootstrap;
 import dev.mcpgateway.security.TokenHash;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
@@ -13,6 +14,7 @@ import dev.mcpgateway.logging.LogSetup;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -42,9 +44,9 @@ public final class Main {
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();
     ConfigLoader.load(vertx)
-        .onSuccess(config -> LogSetup.apply(config.logLevel(), config.logFormat(), config.accessLog()))
+        .onSuccess(config -> LogSetup.apply(config.logging().level(), config.logging().format(), config.logging().access()))
         .compose(config -> Gateway.start(vertx, config, clock, metrics).onSuccess(gateway -> Runtime.getRuntime()
-            .addShutdownHook(new Thread(() -> stop(vertx, gateway, config.shutdownGrace().toMillis()), "shutdown"))))
+            .addShutdownHook(new Thread(() -> stop(vertx, gateway, config.server().shutdownGrace()), "shutdown"))))
         .onFailure(e -> {
           System.err.println("mcp-gateway failed to start: " + e.getMessage());
           vertx.close();
@@ -54,13 +56,27 @@ public final class Main {
 
   /**
    * SIGTERM: runs on the JVM's shutdown thread, never on an event loop, so it may wait — for the
-   * in-flight requests (up to the configured grace), the upstream sessions and the store.
+   * in-flight requests (up to the configured grace), the upstream sessions and the store — and then
+   * for Vert.x itself. The two waits are separate on purpose: {@link Gateway#stop()}'s future
+   * belongs to an event-loop context, so a listener chained onto it after {@code vertx.close()} is
+   * handed to a terminated event loop (a RejectedExecutionException, and a listener that never
+   * runs). {@code vertx.close()}'s own future has no context and completes on a fresh thread.
    */
-  private static void stop(Vertx vertx, Gateway gateway, long graceMs) {
+  private static void stop(Vertx vertx, Gateway gateway, Duration grace) {
+    await(gateway.stop(), grace.plus(STOP_MARGIN));
+    await(vertx.close(), STOP_MARGIN);
+  }
+
+  /** Beyond the grace period: ending upstream sessions, closing the store, then Vert.x's own pools. */
+  private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
+
+  private static void await(Future<?> future, Duration bound) {
     CountDownLatch done = new CountDownLatch(1);
-    gateway.stop().eventually(vertx::close).onComplete(r -> done.countDown());
+    future.onComplete(r -> done.countDown());
     try {
-      done.await(graceMs + 5_000, TimeUnit.MILLISECONDS);
+      if (!done.await(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+        System.err.println("mcp-gateway: shutdown step still running after " + bound.toMillis() + " ms; exiting anyway");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -11,15 +11,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Loads the configuration with Vert.x Config: the YAML file ({@code GATEWAY_CONFIG}, default
- * {@code conf/gateway.yaml}, found on the classpath when absent from disk) overlaid by the
- * environment variables in {@link #ENVIRONMENT}, which name the YAML path they override.
+ * Loads the configuration: the packaged defaults ({@link ConfigDefaults}), overlaid by the YAML
+ * file ({@code GATEWAY_CONFIG}, default {@code conf/gateway.yaml}, found on the classpath when
+ * absent from disk) and then by the environment variables in {@link #ENVIRONMENT}, which name the
+ * YAML path they override. The file and the environment are read with Vert.x Config.
  */
 public final class ConfigLoader {
   public static final String CONFIG_PATH_VARIABLE = "GATEWAY_CONFIG";
   public static final String DEFAULT_PATH = "conf/gateway.yaml";
 
-  /** Environment variable → dotted YAML path. Part of the product's interface: documented in the README. */
+  /**
+   * Environment variable → dotted YAML path, one per setting of {@code conf/gateway.yaml}. Part of
+   * the product's interface: the README's configuration table lists them (ConfigAgreementTest).
+   */
   public static final Map<String, String> ENVIRONMENT = environment();
 
   private ConfigLoader() {}
@@ -91,7 +95,9 @@ public final class ConfigLoader {
         .setConfig(new JsonObject().put("raw-data", true).put("keys", new JsonArray(ENVIRONMENT.keySet().stream().toList())));
     ConfigRetriever retriever = ConfigRetriever.create(vertx,
         new ConfigRetrieverOptions().setScanPeriod(0).addStore(yaml).addStore(env));
-    return retriever.getConfig()
+    // the defaults are read from the jar once, off the event loop; fromJson lays the rest over them
+    return vertx.executeBlocking(ConfigDefaults::yaml)
+        .compose(defaults -> retriever.getConfig())
         .eventually(retriever::close)
         .map(ConfigLoader::applyEnvironment)
         .map(GatewayConfig::fromJson);

@@ -13,6 +13,12 @@ import java.util.logging.SimpleFormatter;
  * access log is written ({@code logging.access}).
  */
 public final class LogSetup {
+  /**
+   * Micrometer's registry logger. Held here so the filter on it lives as long as the process
+   * (java.util.logging keeps loggers only weakly).
+   */
+  private static final Logger METER_REGISTRY = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+
   private LogSetup() {}
 
   public static void apply(String level, String format, boolean access) {
@@ -33,6 +39,20 @@ public final class LogSetup {
     console.setFormatter("text".equalsIgnoreCase(format) ? new RedactingTextFormatter() : new JsonLogFormatter());
     root.addHandler(console);
     Logger.getLogger(AccessLog.LOGGER_NAME).setLevel(access ? Level.INFO : Level.OFF);
+    METER_REGISTRY.setFilter(LogSetup::notVertxGaugeReRegistration);
+  }
+
+  /**
+   * False for Micrometer's "This Gauge has been already registered" warning about one of Vert.x's
+   * own meters. vertx-micrometer-metrics (through 5.0.12) registers its connection, request and pool
+   * gauges again on every new connection or request, sharing one counter per gauge id, so the values
+   * are right; Micrometer 1.13.9+ warns on the second registration (vertx-micrometer-metrics#259).
+   * That is the warning every start printed on its second HTTP or PostgreSQL connection. A double
+   * registration of any other meter still logs.
+   */
+  static boolean notVertxGaugeReRegistration(java.util.logging.LogRecord record) {
+    String message = record.getMessage();
+    return message == null || !message.startsWith("This Gauge has been already registered (MeterId{name='vertx.");
   }
 
   /** The JDK's one-line text format, redacted like the JSON one. */

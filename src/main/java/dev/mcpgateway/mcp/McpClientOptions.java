@@ -10,15 +10,14 @@ public record McpClientOptions(
     long connectTimeoutMs, long idleTimeoutMs, long requestTimeoutMs, int maxResponseBytes, int maxPages,
     int maxConnectionsPerUpstream, String clientName, String clientVersion, int breakerFailures, java.time.Duration breakerReset) {
 
+  /** The {@code clientInfo} the gateway presents to upstream servers. */
+  public static final String CLIENT_NAME = "mcp-gateway";
+  public static final String CLIENT_VERSION = "0.1.0";
+
   public McpClientOptions {
     if (connectTimeoutMs <= 0 || idleTimeoutMs <= 0 || requestTimeoutMs <= 0) throw new IllegalArgumentException("timeouts must be positive");
     if (maxResponseBytes < 1024) throw new IllegalArgumentException("maxResponseBytes must be at least 1024");
     if (maxPages < 1) throw new IllegalArgumentException("maxPages must be at least 1");
     if (maxConnectionsPerUpstream < 1) throw new IllegalArgumentException("maxConnectionsPerUpstream must be at least 1");
-  }
-
-  public static McpClientOptions defaults() {
-    return new McpClientOptions(5_000, 30_000, 60_000, 16 * 1024 * 1024, 100, 32, "mcp-gateway", "0.1.0", 5,
-        java.time.Duration.ofSeconds(10));
   }
 }

@@ -25,7 +25,10 @@ final class PgMigrations {
   /** Creates {@code schema} if needed and applies the missing migrations; answers how many ran. */
   static Future<Integer> apply(Vertx vertx, Pool pool, String schema) {
     // The schema is created under the lock too: CREATE SCHEMA IF NOT EXISTS races with itself.
+    // NOTICEs off for this transaction: on every start but the first, "already exists, skipping"
+    // would reach the log as a WARNING (the client logs backend notices at that level).
     return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute()
+        .compose(r -> conn.query("SET LOCAL client_min_messages TO warning").execute())
         .compose(r -> conn.query("CREATE SCHEMA IF NOT EXISTS " + schema).execute())
         .compose(r -> conn.query("CREATE TABLE IF NOT EXISTS " + schema + ".schema_migrations ("
             + "version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())

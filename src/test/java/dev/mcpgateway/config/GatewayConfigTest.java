@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpgateway.store.StoreSettings;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GatewayConfigTest {
@@ -21,12 +23,12 @@ class GatewayConfigTest {
     try {
       // the test JVM has none of the GATEWAY_* variables set unless a developer exported them
       GatewayConfig config = result(ConfigLoader.load(vertx));
-      if (System.getenv("GATEWAY_PORT") == null) assertEquals(8080, config.port());
+      if (System.getenv("GATEWAY_PORT") == null) assertEquals(8080, config.server().port());
       if (System.getenv("PG_URL") == null && System.getenv("GATEWAY_STORE") == null) {
         assertInstanceOf(StoreSettings.Embedded.class, config.store());
       }
-      assertEquals(1_048_576, config.maxBodyBytes());
-      assertFalse(config.allowLinkLocal());
+      assertEquals(1_048_576, config.server().maxBodyBytes());
+      assertFalse(config.outbound().allowLinkLocal());
     } finally {
       result(vertx.close());
     }
@@ -44,16 +46,16 @@ class GatewayConfigTest {
         .put("GATEWAY_API_TOKENS", "[{\"name\":\"ci\",\"sha256\":\"" + "ab".repeat(32) + "\",\"accounts\":[\"a1\"]}]")
         .put("GATEWAY_ADMIN_TOKEN", "");
     GatewayConfig config = GatewayConfig.fromJson(ConfigLoader.applyEnvironment(merged));
-    assertEquals(9999, config.port());
-    assertEquals("0.0.0.0", config.host());
+    assertEquals(9999, config.server().port());
+    assertEquals("0.0.0.0", config.server().host());
     assertEquals(Path.of("/var/lib/gw"), config.dataDir());
     StoreSettings.Postgres pg = assertInstanceOf(StoreSettings.Postgres.class, config.store());
     assertEquals("postgresql://postgres@db:5432/gw", pg.url());
-    assertTrue(config.allowLinkLocal());
-    assertEquals(1, config.apiTokens().size());
-    assertTrue(config.apiTokens().get(0).mayManage("a1"));
-    assertFalse(config.apiTokens().get(0).mayManage("a2"));
-    assertEquals(null, config.adminToken(), "an empty variable counts as unset");
+    assertTrue(config.outbound().allowLinkLocal());
+    assertEquals(1, config.security().apiTokens().size());
+    assertTrue(config.security().apiTokens().get(0).mayManage("a1"));
+    assertFalse(config.security().apiTokens().get(0).mayManage("a2"));
+    assertEquals(null, config.security().adminToken(), "an empty variable counts as unset");
   }
 
   @Test
@@ -88,5 +90,46 @@ class GatewayConfigTest {
     assertFalse(text.contains("hunter2"), text);
     assertFalse(text.contains("plain-admin"), text);
     assertFalse(text.contains("a2V5"), text);
+  }
+
+  @Test
+  void errorsNameTheYamlPathAndTheVariable() {
+    Map<JsonObject, String> cases = Map.of(
+        new JsonObject().put("server", new JsonObject().put("port", "eighty")), "server.port (GATEWAY_PORT) must be a number, not 'eighty'",
+        new JsonObject().put("server", new JsonObject().put("port", 70000)), "server.port (GATEWAY_PORT) must be between 0 and 65535",
+        new JsonObject().put("sync", new JsonObject().put("jitter", 0.9)), "sync.jitter (GATEWAY_SYNC_JITTER) must be between",
+        new JsonObject().put("outbound", new JsonObject().put("deny_private", "maybe")), "outbound.deny_private (GATEWAY_DENY_PRIVATE_UPSTREAMS) must be true or false",
+        new JsonObject().put("proxy", new JsonObject().put("session_idle_ms", 0)), "proxy.session_idle_ms (GATEWAY_SESSION_IDLE_MS) must be positive",
+        new JsonObject().put("logging", new JsonObject().put("format", "xml")), "logging.format (GATEWAY_LOG_FORMAT) must be json or text",
+        new JsonObject().put("oauth", new JsonObject().put("public_base_url", "ftp://x")), "oauth.public_base_url (GATEWAY_PUBLIC_URL) must be an absolute",
+        new JsonObject().put("security", new JsonObject().put("client_tokens", 5)), "security.client_tokens (GATEWAY_CLIENT_TOKENS) must be a list");
+    cases.forEach((settings, message) -> {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromJson(settings), message);
+      assertTrue(e.getMessage().startsWith(message), e.getMessage());
+    });
+  }
+
+  /** No fallbacks in code: a default missing from the YAML is an error naming it, not a silent value. */
+  @Test
+  void aSettingWithoutADefaultInTheYamlFailsNamingIt() {
+    JsonObject defaults = ConfigDefaults.yaml();
+    defaults.getJsonObject("upstream").remove("breaker_reset_ms");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.from(defaults));
+    assertTrue(e.getMessage().startsWith("upstream.breaker_reset_ms (GATEWAY_UPSTREAM_BREAKER_RESET_MS) has no value"), e.getMessage());
+  }
+
+  /** An operator's file and the environment change only what they name; an empty key keeps the default. */
+  @Test
+  void settingsAreLaidOverThePackagedDefaults() {
+    GatewayConfig config = GatewayConfig.fromJson(new JsonObject()
+        .put("server", new JsonObject().put("port", 9090).putNull("host"))
+        .put("proxy", new JsonObject().put("allowed_origins", new JsonArray().add("https://app.example"))));
+    assertEquals(9090, config.server().port());
+    assertEquals("0.0.0.0", config.server().host());
+    assertEquals(30_000, config.server().requestTimeoutMs());
+    assertEquals(java.util.Set.of("https://app.example"), config.proxy().allowedOrigins());
+    assertEquals("http://localhost:9090", config.oauth().publicBaseUrl(), "derived from the port");
+    assertEquals(100, config.clientOptions().maxPages(), "sync.max_pages reaches the client");
+    assertEquals(java.time.Duration.ofSeconds(10), config.server().shutdownGrace());
   }
 }

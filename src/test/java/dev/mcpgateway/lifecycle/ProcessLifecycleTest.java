@@ -2,10 +2,13 @@ package dev.mcpgateway.lifecycle;
 
 import static dev.mcpgateway.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mcpgateway.support.Await;
 import dev.mcpgateway.support.FakeUpstream;
 import dev.mcpgateway.support.GatewayProcess;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,10 +19,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -94,17 +99,50 @@ class ProcessLifecycleTest {
     System.out.printf("kill -9 loop: %d kills, %d acknowledged writes, all present%n", kills, acknowledged.size());
   }
 
+  /**
+   * An idle gateway does not sit out its grace period (set far longer than the wait here), and a
+   * normal start and stop log nothing at WARN or above and no stack trace.
+   */
   @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void sigtermOnAnIdleGatewayExitsWithoutWaitingOutTheGraceAndLogsNothingAlarming() throws Exception {
+    int port = GatewayProcess.freePort();
+    GatewayProcess gateway = GatewayProcess.start(dataDir, port, Map.of("GATEWAY_ADMIN_TOKEN", ADMIN,
+        "GATEWAY_SHUTDOWN_GRACE_MS", "300000"));
+    // what a normal start sees: probes and a scrape, each on a connection of its own (Vert.x
+    // registers its connection and request gauges again for each), and an admin client that keeps
+    // its connection open
+    for (String path : List.of("/health/live", "/health/ready", "/metrics", "/health/live")) {
+      HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      assertEquals(200, fresh.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5))
+          .build(), HttpResponse.BodyHandlers.discarding()).statusCode(), path);
+    }
+    assertTrue(storedIds(port).isEmpty());
+    int exit = gateway.terminate(Duration.ofSeconds(60));
+    assertEquals(143, exit, "stopped by SIGTERM");
+    assertCleanLog(gateway.log());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
   void sigtermLetsTheInFlightCallFinishAndEndsTheUpstreamSession() throws Exception {
     Vertx vertx = Vertx.vertx();
     CopyOnWriteArrayList<String> upstreamSaw = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> callArrived = new CompletableFuture<>();
+    Promise<Void> release = Promise.promise();
+    io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> holdsTheCall = FakeUpstream.gated(vertx,
+        new JsonArray().add(new JsonObject().put("name", "slow")), method -> {
+          if (!method.equals("tools/call")) return io.vertx.core.Future.succeededFuture();
+          callArrived.complete(null);
+          return release.future();
+        });
     FakeUpstream upstream = result(FakeUpstream.start(vertx, request -> {
       upstreamSaw.add(request.method().name());
-      FakeUpstream.wellBehaved(vertx, new JsonArray().add(new JsonObject().put("name", "slow")), 1500).handle(request);
+      holdsTheCall.handle(request);
     }));
     int port = GatewayProcess.freePort();
     GatewayProcess gateway = GatewayProcess.start(dataDir, port, Map.of("GATEWAY_ADMIN_TOKEN", ADMIN, "GATEWAY_CLIENT_TOKEN", AGENT,
-        "GATEWAY_SHUTDOWN_GRACE_MS", "8000"));
+        "GATEWAY_SHUTDOWN_GRACE_MS", "30000"));
     try {
       assertEquals(200, post(api(port), ADMIN, new JsonObject().put("id", "srv").put("name", "srv").put("hostname", upstream.url())
           .put("auth_type", "unauthenticated")).statusCode());
@@ -113,25 +151,40 @@ class ProcessLifecycleTest {
           .put("params", new JsonObject().put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
               .put("clientInfo", new JsonObject().put("name", "t").put("version", "1"))));
       String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-      CompletableFuture<HttpResponse<String>> call = http.sendAsync(HttpRequest.newBuilder(URI.create(mcp)).timeout(Duration.ofSeconds(10))
+      CompletableFuture<HttpResponse<String>> call = http.sendAsync(HttpRequest.newBuilder(URI.create(mcp)).timeout(Duration.ofSeconds(60))
           .header("Authorization", "Bearer " + AGENT).header("Mcp-Session-Id", session).header("Content-Type", "application/json")
           .header("Accept", "application/json, text/event-stream")
           .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("method", "tools/call")
               .put("params", new JsonObject().put("name", "slow")).encode())).build(), HttpResponse.BodyHandlers.ofString());
-      Thread.sleep(400); // the call is upstream now
+      callArrived.get(20, TimeUnit.SECONDS);
       upstreamSaw.clear();
-      int exit = gateway.terminate(Duration.ofSeconds(20));
-      HttpResponse<String> answered = call.join();
+      gateway.sigterm();
+      // the gateway is stopping (no longer accepting) while the call is still held upstream
+      Await.until(() -> !canConnect(port), "the gateway stops accepting connections");
+      assertFalse(call.isDone(), "the call is still upstream when the shutdown begins");
+      release.complete();
+      HttpResponse<String> answered = call.get(30, TimeUnit.SECONDS);
       assertEquals(200, answered.statusCode(), answered.body());
       assertTrue(new JsonObject(answered.body()).containsKey("result"), "the in-flight call finished: " + answered.body());
+      int exit = gateway.awaitExit(Duration.ofSeconds(60));
       assertTrue(upstreamSaw.contains("DELETE"), "the agent's session was ended upstream: " + upstreamSaw);
       assertEquals(143, exit, "stopped by SIGTERM");
-      // and nothing listens any more
-      assertTrue(!canConnect(port));
+      assertCleanLog(gateway.log());
     } finally {
+      release.tryComplete();
+      if (gateway.isAlive()) gateway.kill();
       result(upstream.stop());
       result(vertx.close());
     }
+  }
+
+  /** No line at WARN or above, and no stack trace (JSON log lines; an uncaught exception prints raw). */
+  static void assertCleanLog(String log) {
+    List<String> alarming = log.lines()
+        .filter(line -> line.contains("\"level\":\"WARNING\"") || line.contains("\"level\":\"SEVERE\"")
+            || line.contains("Exception") || line.stripLeading().startsWith("at "))
+        .toList();
+    assertTrue(alarming.isEmpty(), "the log of a normal start and stop:\n" + log);
   }
 
   static boolean canConnect(int port) {

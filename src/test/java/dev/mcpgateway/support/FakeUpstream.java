@@ -1,5 +1,6 @@
 package dev.mcpgateway.support;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -8,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A misbehaving upstream on a real socket, for the failure cases a well-behaved SDK server cannot
@@ -49,6 +51,14 @@ public final class FakeUpstream {
    * acknowledging notifications; {@code delayMs} before each answer.
    */
   public static Handler<HttpServerRequest> wellBehaved(Vertx vertx, JsonArray tools, long delayMs) {
+    return gated(vertx, tools, method -> delayMs > 0 ? vertx.timer(delayMs) : Future.succeededFuture());
+  }
+
+  /**
+   * {@link #wellBehaved}, but each answer to a request waits until {@code gate} (given the
+   * JSON-RPC method) completes: a test holds a call upstream exactly as long as it needs, no sleeps.
+   */
+  public static Handler<HttpServerRequest> gated(Vertx vertx, JsonArray tools, Function<String, Future<?>> gate) {
     return request -> request.body().onSuccess(body -> {
       if (request.method() != io.vertx.core.http.HttpMethod.POST) {
         request.response().setStatusCode(request.method() == io.vertx.core.http.HttpMethod.DELETE ? 200 : 405).end();
@@ -68,11 +78,12 @@ public final class FakeUpstream {
         case "tools/list" -> new JsonObject().put("tools", tools);
         default -> new JsonObject();
       };
-      Runnable answer = () -> request.response().putHeader("Content-Type", "application/json")
+      // the gate may be completed from a test thread: answer on this request's own context
+      Context context = vertx.getOrCreateContext();
+      gate.apply(method).onComplete(opened -> context.runOnContext(v -> request.response()
+          .putHeader("Content-Type", "application/json")
           .putHeader("Mcp-Session-Id", "fake-session")
-          .end(new JsonObject().put("jsonrpc", "2.0").put("id", id).put("result", result).encode());
-      if (delayMs > 0) vertx.setTimer(delayMs, t -> answer.run());
-      else answer.run();
+          .end(new JsonObject().put("jsonrpc", "2.0").put("id", id).put("result", result).encode())));
     });
   }
 }

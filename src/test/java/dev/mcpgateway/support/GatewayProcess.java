@@ -91,7 +91,17 @@ public final class GatewayProcess {
 
   /** SIGTERM, then waits (bounded) for the process to exit; answers its exit code. */
   public int terminate(Duration wait) throws InterruptedException {
+    sigterm();
+    return awaitExit(wait);
+  }
+
+  /** SIGTERM without waiting: the test watches the shutdown happen. */
+  public void sigterm() {
     process.destroy();
+  }
+
+  /** Waits (bounded) for the process to exit; answers its exit code. */
+  public int awaitExit(Duration wait) throws InterruptedException {
     if (!process.waitFor(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       process.destroyForcibly().waitFor();
       throw new AssertionError("the gateway did not stop within " + wait);
