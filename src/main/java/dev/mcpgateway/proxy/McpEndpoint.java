@@ -7,6 +7,7 @@ import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.proxy.capabilities.CapabilityDispatch;
 import dev.mcpgateway.proxy.capabilities.ListChanges;
+import dev.mcpgateway.proxy.http.AgentEventStream;
 import dev.mcpgateway.proxy.http.AgentText;
 import dev.mcpgateway.proxy.http.BoundedBody;
 import dev.mcpgateway.proxy.http.ClientAuthHandler;
@@ -190,6 +191,7 @@ public final class McpEndpoint {
       McpReplies.error(ctx.response(), 406, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "Accept must include text/event-stream");
       return;
     }
+    AgentEventStream.closeAtShutdown(ctx);
     sessions.stream(ctx);
   }
 

@@ -178,6 +178,62 @@ class ProcessLifecycleTest {
     }
   }
 
+  /**
+   * An agent's GET stream never ends by itself: at SIGTERM its connection is closed (the agent
+   * reconnects elsewhere) and the upstream's stream released, instead of the shutdown waiting out
+   * a grace period set far longer than the wait here.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void sigtermClosesOpenAgentStreamsInsteadOfWaitingOutTheGrace() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    CompletableFuture<Void> upstreamStreamClosed = new CompletableFuture<>();
+    io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> tools = FakeUpstream.wellBehaved(vertx,
+        new JsonArray().add(new JsonObject().put("name", "echo")), 0);
+    FakeUpstream upstream = result(FakeUpstream.start(vertx, request -> {
+      if (request.method() != io.vertx.core.http.HttpMethod.GET) {
+        tools.handle(request);
+        return;
+      }
+      // the upstream's server-to-client stream: open, quiet, never ended by the upstream
+      request.response().closeHandler(v -> upstreamStreamClosed.complete(null));
+      request.response().setChunked(true).putHeader("Content-Type", "text/event-stream").write(": open\n\n");
+    }));
+    int port = GatewayProcess.freePort();
+    GatewayProcess gateway = GatewayProcess.start(dataDir, port, Map.of("GATEWAY_ADMIN_TOKEN", ADMIN, "GATEWAY_CLIENT_TOKEN", AGENT,
+        "GATEWAY_SHUTDOWN_GRACE_MS", "300000"));
+    try {
+      assertEquals(200, post(api(port), ADMIN, new JsonObject().put("id", "srv").put("name", "srv").put("hostname", upstream.url())
+          .put("auth_type", "unauthenticated")).statusCode());
+      String mcp = "http://127.0.0.1:" + port + "/mcp/acme/srv";
+      HttpResponse<String> init = post(mcp, AGENT, new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
+          .put("params", new JsonObject().put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
+              .put("clientInfo", new JsonObject().put("name", "t").put("version", "1"))));
+      String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+      HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(mcp)).GET()
+          .header("Authorization", "Bearer " + AGENT).header("Mcp-Session-Id", session).header("Accept", "text/event-stream").build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertEquals(200, stream.statusCode(), "the agent's stream is open");
+      CompletableFuture<byte[]> whole = CompletableFuture.supplyAsync(() -> {
+        try (java.io.InputStream body = stream.body()) {
+          return body.readAllBytes(); // returns once the gateway closes the stream
+        } catch (java.io.IOException closed) {
+          return new byte[0];
+        }
+      });
+      gateway.sigterm();
+      int exit = gateway.awaitExit(Duration.ofSeconds(60));
+      assertEquals(143, exit, "stopped by SIGTERM, without waiting out the 300 s grace");
+      whole.get(10, TimeUnit.SECONDS);
+      upstreamStreamClosed.get(10, TimeUnit.SECONDS);
+      assertCleanLog(gateway.log());
+    } finally {
+      if (gateway.isAlive()) gateway.kill();
+      result(upstream.stop());
+      result(vertx.close());
+    }
+  }
+
   /** No line at WARN or above, and no stack trace (JSON log lines; an uncaught exception prints raw). */
   static void assertCleanLog(String log) {
     List<String> alarming = log.lines()

@@ -2,8 +2,10 @@ package dev.mcpgateway.proxy.http;
 
 import dev.mcpgateway.mcp.McpProtocol;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The SSE stream toward an agent, written in one place: the head ({@code 200},
@@ -28,6 +30,19 @@ public final class AgentEventStream {
           .setChunked(true);
     }
     return new AgentEventStream(response);
+  }
+
+  /**
+   * Marks the request's stream as one that never ends by itself (a GET stream, a subscription):
+   * when the server shuts down, its connection is closed at once, as the agent's side of a
+   * reconnect, instead of holding the shutdown for the whole grace period that in-flight calls
+   * get. The stream's close handlers then release its upstream side as for an agent that left.
+   */
+  public static void closeAtShutdown(RoutingContext ctx) {
+    HttpConnection connection = ctx.request().connection();
+    connection.shutdownHandler(v -> {
+      if (!ctx.response().ended()) connection.close();
+    });
   }
 
   /** One message as an SSE event. */

@@ -9,6 +9,7 @@ import dev.mcpgateway.mcp.McpSession;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.proxy.ProxySettings;
 import dev.mcpgateway.proxy.capabilities.CapabilityDispatch;
+import dev.mcpgateway.proxy.http.AgentEventStream;
 import dev.mcpgateway.proxy.http.AgentText;
 import dev.mcpgateway.proxy.http.ClientAuthHandler;
 import dev.mcpgateway.proxy.http.Exchange;
@@ -103,7 +104,10 @@ public final class StatelessEndpoint {
     }
     switch (method) {
       case McpProtocol.Stateless.DISCOVER -> reply(ctx, id, discover(capabilities));
-      case McpProtocol.Stateless.LISTEN -> subscriptions.listen(ctx, KeptSessions.slot(capabilities, client, message), message);
+      case McpProtocol.Stateless.LISTEN -> {
+        AgentEventStream.closeAtShutdown(ctx);
+        subscriptions.listen(ctx, KeptSessions.slot(capabilities, client, message), message);
+      }
       default -> {
         if (FORWARDED.contains(method)) {
           forward(ctx, capabilities, client, message, UnaryOperator.identity());
