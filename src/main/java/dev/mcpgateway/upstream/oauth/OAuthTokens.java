@@ -26,6 +26,7 @@ public final class OAuthTokens {
   private final ServerStore store;
   private final SecretCipher cipher;
   private final OAuthConnector connector;
+  private final ClientSecrets secrets;
   private final OAuthDiscovery discovery;
   private final TokenEndpoint endpoint;
   private final OAuthSettings settings;
@@ -40,6 +41,7 @@ public final class OAuthTokens {
     this.store = store;
     this.cipher = cipher;
     this.connector = connector;
+    this.secrets = new ClientSecrets(cipher);
     this.discovery = new OAuthDiscovery(http);
     this.endpoint = new TokenEndpoint(http, clock, tokenOutcomes);
     this.settings = settings;
@@ -98,7 +100,7 @@ public final class OAuthTokens {
     Map<String, String> grant = new LinkedHashMap<>();
     grant.put("grant_type", "refresh_token");
     grant.put("refresh_token", current.refreshToken());
-    return endpoint.request(connection, connector.clientSecret(server, connection), grant)
+    return endpoint.request(connection, secrets.secret(server, connection), grant)
         .recover(failure -> failure instanceof OAuthException e && !e.retryable()
             ? markUserStale(server, subject, e.getMessage(), url).map(v -> (TokenEndpoint.Tokens) null)
             : Future.failedFuture(failure))
@@ -160,7 +162,7 @@ public final class OAuthTokens {
 
   private Future<String> renewLatest(McpServer server, boolean force) {
     OAuthConnection connection = server.oauth();
-    OAuthClientConfig client = connector.clientConfig(server);
+    OAuthClientConfig client = secrets.config(server);
     if (client.clientCredentials()) return clientCredentials(server, client, connection, force);
     if (connection == null || connection.tokens() == null) {
       return Future.failedFuture(notConnected(server, "no OAuth connection yet"));
@@ -175,7 +177,7 @@ public final class OAuthTokens {
     Map<String, String> grant = new LinkedHashMap<>();
     grant.put("grant_type", "refresh_token");
     grant.put("refresh_token", current.refreshToken());
-    return endpoint.request(connection, connector.clientSecret(server, connection), grant)
+    return endpoint.request(connection, secrets.secret(server, connection), grant)
         .compose(received -> {
           TokenEndpoint.Tokens kept = received.refreshToken() != null ? received
               : new TokenEndpoint.Tokens(received.accessToken(), current.refreshToken(), received.expiresAt());
