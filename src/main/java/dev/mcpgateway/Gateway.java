@@ -15,6 +15,7 @@ import dev.mcpgateway.metrics.ServerGaugeUpdates;
 import dev.mcpgateway.proxy.McpEndpoint;
 import dev.mcpgateway.proxy.SessionCodec;
 import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.store.Stores;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
 import dev.mcpgateway.sync.SyncScheduler;
@@ -38,7 +39,7 @@ public final class Gateway {
   private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
   private final Vertx vertx;
-  private final ServerStore store;
+  private final Stores stores;
   private final McpClient client;
   private final CapabilityCache cache;
   private final CapabilitySync sync;
@@ -49,13 +50,13 @@ public final class Gateway {
   private final int metricsPort;
   private final EventLoopLag lag;
 
-  private Gateway(Vertx vertx, ServerStore store, McpClient client, CapabilityCache cache, CapabilitySync sync,
+  private Gateway(Vertx vertx, Stores stores, McpClient client, CapabilityCache cache, CapabilitySync sync,
       SyncScheduler scheduler, McpEndpoint mcp, String deploymentId, int port, int metricsPort, EventLoopLag lag) {
     this.metricsPort = metricsPort;
     this.lag = lag;
     this.mcp = mcp;
     this.vertx = vertx;
-    this.store = store;
+    this.stores = stores;
     this.client = client;
     this.cache = cache;
     this.sync = sync;
@@ -85,13 +86,14 @@ public final class Gateway {
     });
     return Future.all(secrets, openApi)
         .compose(ready -> config.store().open(vertx))
-        .compose(store -> {
+        .compose(stores -> {
+          ServerStore store = stores.servers();
           SecretCipher cipher = secrets.result().cipher();
           OutboundGuard guard = OutboundGuard.create(vertx, new OutboundGuard.Policy(config.allowLinkLocal(), config.denyPrivate()));
           McpClient client = new McpClient(vertx, config.upstream(), guard);
           OAuthHttp oauthHttp = new OAuthHttp(vertx, guard, config.upstream().connectTimeoutMs(), config.upstream().requestTimeoutMs());
-          OAuthConnector oauth = new OAuthConnector(store, cipher, oauthHttp, config.oauth(), clock, metrics::oauthTokenRequest);
-          UpstreamAuths auths = new UpstreamAuths(cipher, new OAuthTokens(store, cipher, oauth, oauthHttp, config.oauth(), clock,
+          OAuthConnector oauth = new OAuthConnector(store, stores.users(), cipher, oauthHttp, config.oauth(), clock, metrics::oauthTokenRequest);
+          UpstreamAuths auths = new UpstreamAuths(cipher, new OAuthTokens(store, stores.users(), cipher, oauth, oauthHttp, config.oauth(), clock,
               metrics::oauthTokenRequest));
           CapabilityCache cache = new CapabilityCache(vertx, store, config.cacheMaxServers());
           cache.bindTo(metrics.registry());
@@ -101,16 +103,16 @@ public final class Gateway {
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
           McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.clientTokens()), new SessionCodec(cipher), cache, sync,
               client, auths, config.proxy(), clock);
-          GatewayVerticle verticle = new GatewayVerticle(config.listenOptions(), store,
+          GatewayVerticle verticle = new GatewayVerticle(config.listenOptions(), stores,
               new TokenSet<>(secrets.result().tokens()), cipher, clock, sync,
               new AdminApi.Settings(config.maxBodyBytes(), config.requestTimeoutMs(), config.allowLinkLocal(), config.syncOnCreate(),
                   authFailures),
               openApi.result(), mcp, oauth, metrics, config.metricsToken(), config.metricsPort(), config.shutdownGrace());
           return vertx.deployVerticle(verticle)
-              .map(id -> new Gateway(vertx, store, client, cache, sync, scheduler, mcp, id, verticle.actualPort(),
+              .map(id -> new Gateway(vertx, stores, client, cache, sync, scheduler, mcp, id, verticle.actualPort(),
                   verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000)))
               .onSuccess(g -> scheduler.start())
-              .onFailure(e -> client.close().eventually(oauthHttp::close).eventually(store::close));
+              .onFailure(e -> client.close().eventually(oauthHttp::close).eventually(stores::close));
         })
         .onSuccess(g -> LOG.log(System.Logger.Level.INFO,
             "mcp-gateway listening on " + config.host() + ":" + g.port + " (" + config.store().kind() + " store)"));
@@ -126,7 +128,12 @@ public final class Gateway {
   }
 
   public ServerStore store() {
-    return store;
+    return stores.servers();
+  }
+
+  /** The servers' store with the audit log and user connections that share its storage. */
+  public Stores stores() {
+    return stores;
   }
 
   public CapabilityCache cache() {
@@ -153,6 +160,6 @@ public final class Gateway {
   public Future<Void> stop() {
     scheduler.stop();
     lag.stop(vertx);
-    return vertx.undeploy(deploymentId).eventually(client::close).eventually(store::close);
+    return vertx.undeploy(deploymentId).eventually(client::close).eventually(stores::close);
   }
 }

@@ -3,6 +3,7 @@ package dev.mcpgateway.upstream.oauth;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.store.UserConnections;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.function.BiConsumer;
@@ -21,16 +22,16 @@ public final class OAuthConnector {
   private final TokenRevocation revocation;
 
   /** {@code tokenOutcomes} hears (grant, ok | refused | unreachable) of every token request: the metrics. */
-  public OAuthConnector(ServerStore store, SecretCipher cipher, OAuthHttp http, OAuthSettings settings, Clock clock,
+  public OAuthConnector(ServerStore store, UserConnections userConnections, SecretCipher cipher, OAuthHttp http, OAuthSettings settings, Clock clock,
       BiConsumer<String, String> tokenOutcomes) {
     ClientSecrets secrets = new ClientSecrets(cipher);
     ClientRegistration registration = new ClientRegistration(store, new OAuthDiscovery(http), http, secrets, settings);
     AuthorizationCodeGrant grant = new AuthorizationCodeGrant(new TokenEndpoint(http, clock, tokenOutcomes), clock);
     this.states = new StateCodec(cipher);
     this.admin = new AdminAuthorization(store, registration, secrets, grant, states, cipher, settings, clock);
-    this.users = new UserAuthorization(store, registration, secrets, grant, states,
+    this.users = new UserAuthorization(store, userConnections, registration, secrets, grant, states,
         new TicketCodec(cipher, clock, settings.authorizationTtl()), cipher, settings, clock);
-    this.revocation = new TokenRevocation(store, secrets, cipher, http);
+    this.revocation = new TokenRevocation(userConnections, secrets, cipher, http);
   }
 
   /** An admin starts connecting {@code server}; answers the URL to send the browser to. */

@@ -7,6 +7,7 @@ import dev.mcpgateway.model.OAuthConnection;
 import dev.mcpgateway.security.SealedContexts;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.store.UserConnections;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OAuthTokens {
   private final ServerStore store;
+  private final UserConnections users;
   private final SecretCipher cipher;
   private final OAuthConnector connector;
   private final ClientSecrets secrets;
@@ -36,9 +38,10 @@ public final class OAuthTokens {
   private final Map<String, Instant> lastForced = new ConcurrentHashMap<>();
   private static final java.time.Duration FORCED_RENEWAL_SPACING = java.time.Duration.ofSeconds(10);
 
-  public OAuthTokens(ServerStore store, SecretCipher cipher, OAuthConnector connector, OAuthHttp http, OAuthSettings settings, Clock clock,
+  public OAuthTokens(ServerStore store, UserConnections users, SecretCipher cipher, OAuthConnector connector, OAuthHttp http, OAuthSettings settings, Clock clock,
       java.util.function.BiConsumer<String, String> tokenOutcomes) {
     this.store = store;
+    this.users = users;
     this.cipher = cipher;
     this.connector = connector;
     this.secrets = new ClientSecrets(cipher);
@@ -67,7 +70,7 @@ public final class OAuthTokens {
    * gateway URL where the user authorizes.
    */
   public Future<String> accessTokenFor(McpServer server, String subject) {
-    return store.userConnection(server.accountId(), server.id(), subject).compose(user -> {
+    return users.get(server.accountId(), server.id(), subject).compose(user -> {
       if (user != null && user.tokens() != null && user.status() == AuthenticationStatus.CONNECTED && fresh(user.expiresAt())) {
         return Future.succeededFuture(openUser(user).accessToken());
       }
@@ -83,7 +86,7 @@ public final class OAuthTokens {
   private Future<String> renewUser(McpServer server, String subject, boolean asked) {
     String key = "user:" + server.accountId() + "/" + server.id() + "/" + subject;
     boolean force = asked && spacedEnough(key);
-    return shared(key, () -> store.userConnection(server.accountId(), server.id(), subject)
+    return shared(key, () -> users.get(server.accountId(), server.id(), subject)
         .compose(user -> renewUserLatest(server, subject, user, force)));
   }
 
@@ -108,7 +111,7 @@ public final class OAuthTokens {
           TokenEndpoint.Tokens kept = received.refreshToken() != null ? received
               : new TokenEndpoint.Tokens(received.accessToken(), current.refreshToken(), received.expiresAt());
           // a row removed meanwhile (server deleted or moved) stays removed: the tokens are dropped
-          return store.updateUserConnection(server.accountId(), server.id(), subject, latest -> latest == null ? null
+          return users.update(server.accountId(), server.id(), subject, latest -> latest == null ? null
                   : latest.withTokens(cipher.seal(kept.toJson(), SealedContexts.oauthUserTokens(server.accountId(), server.id(), subject)),
                       kept.expiresAt(), AuthenticationStatus.CONNECTED, null))
               .compose(saved -> saved == null ? Future.<String>failedFuture(new OAuthException("the server changed while your token was renewed", true))
@@ -117,7 +120,7 @@ public final class OAuthTokens {
   }
 
   private <T> Future<T> markUserStale(McpServer server, String subject, String why, String url) {
-    return store.updateUserConnection(server.accountId(), server.id(), subject, latest -> latest == null ? null
+    return users.update(server.accountId(), server.id(), subject, latest -> latest == null ? null
             : latest.withTokens(latest.tokens(), latest.expiresAt(), AuthenticationStatus.STALE, why))
         .transform(done -> Future.failedFuture(OAuthException.userMustAuthorize("your connection to this server is stale", url)));
   }

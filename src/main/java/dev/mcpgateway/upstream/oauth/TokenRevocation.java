@@ -6,7 +6,7 @@ import dev.mcpgateway.model.SealedSecret;
 import dev.mcpgateway.model.UserConnection;
 import dev.mcpgateway.security.SealedContexts;
 import dev.mcpgateway.security.SecretCipher;
-import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.store.UserConnections;
 import io.vertx.core.Future;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,13 +20,13 @@ import java.util.Map;
  * forgotten with it, whatever the authorization server offers.
  */
 final class TokenRevocation {
-  private final ServerStore store;
+  private final UserConnections users;
   private final ClientSecrets secrets;
   private final SecretCipher cipher;
   private final OAuthHttp http;
 
-  TokenRevocation(ServerStore store, ClientSecrets secrets, SecretCipher cipher, OAuthHttp http) {
-    this.store = store;
+  TokenRevocation(UserConnections users, ClientSecrets secrets, SecretCipher cipher, OAuthHttp http) {
+    this.users = users;
     this.secrets = secrets;
     this.cipher = cipher;
     this.http = http;
@@ -35,17 +35,17 @@ final class TokenRevocation {
   /** Forgets the users' connections of {@code forgotten} and revokes every token it held; answers how many were revoked. */
   Future<Integer> revoke(McpServer forgotten) {
     OAuthConnection connection = forgotten.oauth();
-    Future<List<UserConnection>> users = store.deleteUserConnections(forgotten.accountId(), forgotten.id());
-    if (connection == null || connection.revocationEndpoint() == null) return users.map(list -> 0);
+    Future<List<UserConnection>> forgottenUsers = users.deleteAll(forgotten.accountId(), forgotten.id());
+    if (connection == null || connection.revocationEndpoint() == null) return forgottenUsers.map(list -> 0);
     String secret;
     try {
       secret = secrets.secret(forgotten, connection);
     } catch (RuntimeException unreadable) {
-      return users.map(list -> 0);
+      return forgottenUsers.map(list -> 0);
     }
     Future<Integer> admin = connection.tokens() == null ? Future.succeededFuture(0)
         : revokeSealed(connection, secret, connection.tokens(), SealedContexts.oauthTokens(forgotten.accountId(), forgotten.id()));
-    return admin.compose(n -> users.compose(list -> {
+    return admin.compose(n -> forgottenUsers.compose(list -> {
       Future<Integer> total = Future.succeededFuture(n);
       for (UserConnection user : list) {
         if (user.tokens() == null) continue;

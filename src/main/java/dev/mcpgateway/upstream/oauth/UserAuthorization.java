@@ -9,6 +9,7 @@ import dev.mcpgateway.security.SealedContexts;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.security.TokenHash;
 import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.store.UserConnections;
 import io.vertx.core.Future;
 import java.time.Clock;
 
@@ -23,6 +24,7 @@ import java.time.Clock;
  */
 final class UserAuthorization {
   private final ServerStore store;
+  private final UserConnections users;
   private final ClientRegistration registration;
   private final ClientSecrets secrets;
   private final AuthorizationCodeGrant grant;
@@ -32,9 +34,10 @@ final class UserAuthorization {
   private final OAuthSettings settings;
   private final Clock clock;
 
-  UserAuthorization(ServerStore store, ClientRegistration registration, ClientSecrets secrets, AuthorizationCodeGrant grant,
+  UserAuthorization(ServerStore store, UserConnections users, ClientRegistration registration, ClientSecrets secrets, AuthorizationCodeGrant grant,
       StateCodec states, TicketCodec tickets, SecretCipher cipher, OAuthSettings settings, Clock clock) {
     this.store = store;
+    this.users = users;
     this.registration = registration;
     this.secrets = secrets;
     this.grant = grant;
@@ -78,7 +81,7 @@ final class UserAuthorization {
         OAuthConnection.Pending pending = new OAuthConnection.Pending(nonce,
             cipher.seal(verifier, SealedContexts.oauthUserVerifier(accountId, serverId, subject)), subject,
             clock.instant().plus(settings.authorizationTtl()), registered.requireIss(), TokenHash.sha256Hex(browserBinding));
-        return store.updateUserConnection(accountId, serverId, subject, current -> {
+        return users.update(accountId, serverId, subject, current -> {
               UserConnection base = current == null ? UserConnection.empty(accountId, serverId, subject) : current;
               if (base.ticketsUsedUntil() != null && !opened.issuedAt().isAfter(base.ticketsUsedUntil())) {
                 throw OAuthException.invalidCallback("this authorization link was used already; ask the agent for a new one");
@@ -102,7 +105,7 @@ final class UserAuthorization {
     String subject = state.subject();
     OAuthConnection.Pending[] consumed = new OAuthConnection.Pending[1];
     // consume the pending authorization first: whatever follows, this state never works again
-    return store.updateUserConnection(account, id, subject, current -> {
+    return users.update(account, id, subject, current -> {
       OAuthConnection.Pending pending = current == null ? null : current.pending();
       if (pending == null || !pending.nonce().equals(state.nonce())) {
         throw OAuthException.invalidCallback("this authorization was already completed, replaced by a newer one, or never started");
@@ -126,7 +129,7 @@ final class UserAuthorization {
       String verifier = cipher.open(pending.verifier(), SealedContexts.oauthUserVerifier(account, id, subject));
       return grant.redeem(connection, secrets.secret(server, connection), code, verifier)
           // the row exists since the user started; if it is gone, the server was deleted or moved meanwhile
-          .compose(received -> store.updateUserConnection(account, id, subject, current -> current == null ? null
+          .compose(received -> users.update(account, id, subject, current -> current == null ? null
               : current.withTokens(cipher.seal(received.toJson(), SealedContexts.oauthUserTokens(account, id, subject)),
                   received.expiresAt(), AuthenticationStatus.CONNECTED, null)))
           .compose(saved -> saved == null ? Future.failedFuture(OAuthException.invalidCallback("the server changed meanwhile; start again"))
