@@ -14,6 +14,7 @@ import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.metrics.ServerGaugeUpdates;
 import dev.mcpgateway.proxy.McpEndpoint;
 import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.store.Stores;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
 import dev.mcpgateway.sync.SyncScheduler;
@@ -37,7 +38,7 @@ public final class Gateway {
   private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
   private final Vertx vertx;
-  private final ServerStore store;
+  private final Stores stores;
   private final McpClient client;
   private final OAuthHttp oauthHttp;
   private final CapabilityCache cache;
@@ -49,14 +50,14 @@ public final class Gateway {
   private final int metricsPort;
   private final EventLoopLag lag;
 
-  private Gateway(Vertx vertx, ServerStore store, McpClient client, OAuthHttp oauthHttp, CapabilityCache cache, CapabilitySync sync,
+  private Gateway(Vertx vertx, Stores stores, McpClient client, OAuthHttp oauthHttp, CapabilityCache cache, CapabilitySync sync,
       SyncScheduler scheduler, McpEndpoint mcp, String deploymentId, int port, int metricsPort, EventLoopLag lag) {
     this.oauthHttp = oauthHttp;
     this.metricsPort = metricsPort;
     this.lag = lag;
     this.mcp = mcp;
     this.vertx = vertx;
-    this.store = store;
+    this.stores = stores;
     this.client = client;
     this.cache = cache;
     this.sync = sync;
@@ -86,13 +87,14 @@ public final class Gateway {
     });
     return Future.all(secrets, openApi)
         .compose(ready -> config.store().open(vertx))
-        .compose(store -> {
+        .compose(stores -> {
+          ServerStore store = stores.servers();
           SecretCipher cipher = secrets.result().cipher();
           OutboundGuard guard = OutboundGuard.create(vertx, config.outbound());
           McpClient client = new McpClient(vertx, config.clientOptions(), guard);
           OAuthHttp oauthHttp = new OAuthHttp(vertx, guard, config.upstream().connectTimeoutMs(), config.upstream().requestTimeoutMs());
-          OAuthConnector oauth = new OAuthConnector(store, cipher, oauthHttp, config.oauth(), clock, metrics::oauthTokenRequest);
-          UpstreamAuths auths = new UpstreamAuths(cipher, new OAuthTokens(store, cipher, oauth, oauthHttp, config.oauth(), clock,
+          OAuthConnector oauth = new OAuthConnector(store, stores.users(), cipher, oauthHttp, config.oauth(), clock, metrics::oauthTokenRequest);
+          UpstreamAuths auths = new UpstreamAuths(cipher, new OAuthTokens(store, stores.users(), cipher, oauth, oauthHttp, config.oauth(), clock,
               metrics::oauthTokenRequest));
           CapabilityCache cache = new CapabilityCache(vertx, store, config.cache().maxServers());
           cache.bindTo(metrics.registry());
@@ -102,17 +104,17 @@ public final class Gateway {
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
           McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.security().clientTokens()), cipher, cache, sync,
               client, auths, config.proxy(), clock);
-          GatewayVerticle verticle = new GatewayVerticle(config.server().listenOptions(), store,
+          GatewayVerticle verticle = new GatewayVerticle(config.server().listenOptions(), stores,
               new TokenSet<>(secrets.result().tokens()), cipher, clock, sync,
               new AdminApi.Settings(config.server().maxBodyBytes(), config.server().requestTimeoutMs(), config.outbound().allowLinkLocal(),
                   config.sync().onCreate(),
                   authFailures),
               openApi.result(), mcp, oauth, metrics, config.metrics().token(), config.metrics().port(), config.server().shutdownGrace());
           return vertx.deployVerticle(verticle)
-              .map(id -> new Gateway(vertx, store, client, oauthHttp, cache, sync, scheduler, mcp, id, verticle.actualPort(),
+              .map(id -> new Gateway(vertx, stores, client, oauthHttp, cache, sync, scheduler, mcp, id, verticle.actualPort(),
                   verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000)))
               .onSuccess(g -> scheduler.start())
-              .onFailure(e -> client.close().eventually(oauthHttp::close).eventually(store::close));
+              .onFailure(e -> client.close().eventually(oauthHttp::close).eventually(stores::close));
         })
         .onSuccess(g -> LOG.log(System.Logger.Level.INFO,
             "mcp-gateway listening on " + config.server().host() + ":" + g.port + " (" + config.store().kind() + " store)"));
@@ -128,7 +130,12 @@ public final class Gateway {
   }
 
   public ServerStore store() {
-    return store;
+    return stores.servers();
+  }
+
+  /** The servers' store with the audit log and user connections that share its storage. */
+  public Stores stores() {
+    return stores;
   }
 
   public CapabilityCache cache() {
@@ -155,6 +162,6 @@ public final class Gateway {
   public Future<Void> stop() {
     scheduler.stop();
     lag.stop(vertx);
-    return vertx.undeploy(deploymentId).eventually(client::close).eventually(oauthHttp::close).eventually(store::close);
+    return vertx.undeploy(deploymentId).eventually(client::close).eventually(oauthHttp::close).eventually(stores::close);
   }
 }

@@ -11,7 +11,9 @@ import dev.mcpgateway.proxy.McpFailureHandler;
 import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.security.SecretCipher;
+import dev.mcpgateway.store.AuditLog;
 import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.store.Stores;
 import dev.mcpgateway.sync.CapabilitySync;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,6 +28,7 @@ import java.time.Clock;
 final class GatewayVerticle extends VerticleBase {
   private final HttpServerOptions listen;
   private final ServerStore store;
+  private final AuditLog audit;
   private final TokenSet<ApiToken> tokens;
   private final SecretCipher cipher;
   private final Clock clock;
@@ -41,7 +44,7 @@ final class GatewayVerticle extends VerticleBase {
   private HttpServer metricsServer;
   private final java.time.Duration shutdownGrace;
 
-  GatewayVerticle(HttpServerOptions listen, ServerStore store, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
+  GatewayVerticle(HttpServerOptions listen, Stores stores, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
       CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi, McpEndpoint mcp, dev.mcpgateway.upstream.oauth.OAuthConnector oauth, GatewayMetrics metrics,
       String metricsToken, int metricsPortSetting, java.time.Duration shutdownGrace) {
     this.shutdownGrace = shutdownGrace;
@@ -52,7 +55,8 @@ final class GatewayVerticle extends VerticleBase {
     this.mcp = mcp;
     this.oauth = oauth;
     this.listen = listen;
-    this.store = store;
+    this.store = stores.servers();
+    this.audit = stores.audit();
     this.tokens = tokens;
     this.cipher = cipher;
     this.clock = clock;
@@ -64,7 +68,7 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route("/accounts/*").handler(new AdminRequestMetrics(metrics));
-    AdminApi.mount(router, store, tokens, cipher, clock, sync, adminSettings, oauth);
+    AdminApi.mount(router, store, audit, tokens, cipher, clock, sync, adminSettings, oauth);
     dev.mcpgateway.admin.OAuthRoutes.mount(router, store, tokens, oauth, adminSettings.authFailures());
     mcp.mount(router);
     HealthRoutes.mount(vertx, router, store);

@@ -3,6 +3,7 @@ package dev.mcpgateway.admin;
 import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.security.SecretCipher;
+import dev.mcpgateway.store.AuditLog;
 import dev.mcpgateway.store.ServerStore;
 import dev.mcpgateway.sync.CapabilitySync;
 import io.vertx.ext.web.Router;
@@ -24,12 +25,12 @@ public final class AdminApi {
 
   private AdminApi() {}
 
-  public static void mount(Router router, ServerStore store, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
+  public static void mount(Router router, ServerStore store, AuditLog auditLog, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
       CapabilitySync sync, Settings settings, dev.mcpgateway.upstream.oauth.OAuthConnector oauth) {
     ServerHandlers servers = new ServerHandlers(store,
         new ServerRequestParser(new HostnamePolicy(settings.allowLinkLocal())), new ServerChanges(cipher, clock),
-        sync, settings.syncOnCreate(), new AuditTrail(store, clock), forgotten -> oauth.revoke(forgotten));
-    AuditHandlers audit = new AuditHandlers(store);
+        sync, settings.syncOnCreate(), new AuditTrail(auditLog, clock), forgotten -> oauth.revoke(forgotten));
+    AuditHandlers audit = new AuditHandlers(auditLog);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
     TimeoutHandler timeout = TimeoutHandler.create(settings.requestTimeoutMs(), 503);
     JsonContentType json = new JsonContentType();

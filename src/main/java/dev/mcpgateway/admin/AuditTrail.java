@@ -2,7 +2,7 @@ package dev.mcpgateway.admin;
 
 import dev.mcpgateway.model.AuditEntry;
 import dev.mcpgateway.model.McpServer;
-import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.store.AuditLog;
 import dev.mcpgateway.sync.HeldBack;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -31,11 +31,11 @@ final class AuditTrail {
   /** What a sync entry's before and after hold: the sync state, as a sync's answer and the server show it. */
   static final List<String> SYNC_FIELDS = List.of("status", "error", "error_details", "last_synced", "last_successful_sync", "held_back");
 
-  private final ServerStore store;
+  private final AuditLog audit;
   private final Clock clock;
 
-  AuditTrail(ServerStore store, Clock clock) {
-    this.store = store;
+  AuditTrail(AuditLog audit, Clock clock) {
+    this.audit = audit;
     this.clock = clock;
   }
 
@@ -78,7 +78,7 @@ final class AuditTrail {
 
   private Future<Void> record(McpServer server, AuditEntry.Action action, String actor, JsonObject before, JsonObject after) {
     AuditEntry entry = new AuditEntry(null, server.accountId(), server.id(), action, actor, now(), before, after);
-    return store.appendAudit(entry).<Void>mapEmpty().recover(e -> {
+    return audit.append(entry).<Void>mapEmpty().recover(e -> {
       // the entry holds no secret, but only its identity is logged; store failures carry our own messages
       LOG.log(System.Logger.Level.WARNING, "audit entry not recorded for " + action.wire() + " of " + server.accountId() + "/"
           + server.id() + " by " + actor + " (the change itself succeeded): " + e.getClass().getSimpleName() + ": " + e.getMessage());

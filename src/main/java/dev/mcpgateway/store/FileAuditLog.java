@@ -1,6 +1,7 @@
 package dev.mcpgateway.store;
 
 import dev.mcpgateway.model.AuditEntry;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -22,18 +23,18 @@ import java.util.regex.Pattern;
  * The embedded store's audit trail: one append-only JSON Lines file per account,
  * {@code <dataDir>/audit/<account>.jsonl}, one entry ({@link AuditEntryJson}) per line.
  *
- * <p>Appends run on the store's single writer: the line is written whole at the end of the last
- * complete line and fsynced (the directory too when the file is new) before it is acknowledged.
- * Memory holds only an index (id, server id, offset, length) per entry, so it does not grow with
- * the size of the before/after views; a list filters the index and reads just the page's lines, on
- * a worker thread.
+ * <p>Appends run on the embedded store's {@link SingleWriter}: the line is written whole at the end
+ * of the last complete line and fsynced (the directory too when the file is new) before it is
+ * acknowledged. Memory holds only an index (id, server id, offset, length) per entry, so it does
+ * not grow with the size of the before/after views; a list filters the index and reads just the
+ * page's lines, on a worker thread.
  *
  * <p>Crashes: a last line without its newline is what a crash mid-append leaves. It was never
  * acknowledged, so at start it is dropped and the file truncated to the last complete line (a
  * later append must not continue the fragment). A complete line that does not parse is not a torn
  * write: the start fails, naming the file and line.
  */
-final class FileAuditLog {
+final class FileAuditLog implements AuditLog {
   private static final System.Logger LOG = System.getLogger(FileAuditLog.class.getName());
   private static final Pattern SAFE_SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final String SUFFIX = ".jsonl";
@@ -58,15 +59,17 @@ final class FileAuditLog {
   }
 
   private final Path dir;
+  private final SingleWriter writer;
   private final Map<String, Trail> trails = new ConcurrentHashMap<>();
 
-  private FileAuditLog(Path dir) {
+  private FileAuditLog(Path dir, SingleWriter writer) {
     this.dir = dir;
+    this.writer = writer;
   }
 
-  /** Opens (creating if needed) the trail in {@code dir} and indexes every file. Blocking. */
-  static FileAuditLog load(Path dir) throws IOException {
-    FileAuditLog log = new FileAuditLog(dir);
+  /** Opens (creating if needed) the trail in {@code dir} and indexes every file. Blocking: on the writer. */
+  static FileAuditLog load(Path dir, SingleWriter writer) throws IOException {
+    FileAuditLog log = new FileAuditLog(dir, writer);
     DurableFiles.createPrivateDirectory(dir);
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
       for (Path file : files) {
@@ -78,8 +81,19 @@ final class FileAuditLog {
     return log;
   }
 
-  /** Appends {@code entry} under the account's next id and answers it. Blocking: on the single writer only. */
-  AuditEntry append(AuditEntry entry) throws IOException {
+  @Override
+  public Future<AuditEntry> append(AuditEntry entry) {
+    return writer.write(() -> appendNow(entry));
+  }
+
+  @Override
+  public Future<AuditPage> list(String accountId, AuditQuery query) {
+    // reads only lines the index already holds, which appends never rewrite: no need to queue behind the writer
+    return writer.read("audit read", () -> listNow(accountId, query));
+  }
+
+  /** Appends {@code entry} under the account's next id and answers it. Blocking: on the writer only. */
+  private AuditEntry appendNow(AuditEntry entry) throws IOException {
     String account = entry.accountId();
     Path file = file(account);
     Trail trail = trails.computeIfAbsent(account, a -> new Trail());
@@ -106,7 +120,7 @@ final class FileAuditLog {
   }
 
   /** One page of the account's entries, newest first. Blocking: on a worker. */
-  AuditPage list(String accountId, AuditQuery query) throws IOException {
+  private AuditPage listNow(String accountId, AuditQuery query) throws IOException {
     Trail trail = trails.get(accountId);
     if (trail == null) return new AuditPage(List.of(), 0);
     List<Slot> page = new ArrayList<>();

@@ -1,27 +1,17 @@
 package dev.mcpgateway.store;
 
-import dev.mcpgateway.model.AuditEntry;
-import dev.mcpgateway.model.UserConnection;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.ServerKey;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,54 +20,41 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
- * The embedded default store: one JSON file per server under {@code <dataDir>/servers/<account>/},
- * with every server also held in memory so reads never touch the disk.
+ * The embedded default store's servers: one JSON file per server under
+ * {@code <dataDir>/servers/<account>/}, with every server also held in memory so reads never touch
+ * the disk.
  *
  * <p>Durability: a write goes to a temp file, is fsynced, atomically renamed over the target, and
  * the directory is fsynced (as Caddy's autosave does), so after a crash a server file is either the
  * old or the new version, never a torn one. Leftover temp files are deleted at start, never loaded.
  * A write is acknowledged only after all of that, and the in-memory index changes only then.
  *
- * <p>Concurrency: every mutation runs on one single-threaded worker, so read-modify-write is atomic
- * without locks and the event loop never waits for the disk.
- *
- * <p>The audit trail is a {@link FileAuditLog} under {@code <dataDir>/audit/}: appended on the same
- * single writer, listed on Vert.x's worker pool.
+ * <p>Concurrency: every mutation runs on the embedded store's {@link SingleWriter}, shared with the
+ * audit trail and the user connections, so read-modify-write is atomic without locks and the event
+ * loop never waits for the disk. See {@link FileStores}.
  */
-public final class FileServerStore implements ServerStore {
+final class FileServerStore implements ServerStore {
   private static final System.Logger LOG = System.getLogger(FileServerStore.class.getName());
   /** Account and server ids become path segments: only these characters may reach the filesystem. */
   private static final Pattern SAFE_SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final String SUFFIX = ".json";
   private static final String TEMP_SUFFIX = ".tmp";
 
-  private final Vertx vertx;
   private final Path serversDir;
-  private final WorkerExecutor writer;
-  private final FileAuditLog audit;
+  private final SingleWriter writer;
   private final Map<String, NavigableMap<String, McpServer>> byAccount = new ConcurrentHashMap<>();
   private final List<Consumer<ServerKey>> listeners = new CopyOnWriteArrayList<>();
-  private volatile boolean closed;
 
-  private final FileUserConnections users;
-
-  private FileServerStore(Vertx vertx, Path serversDir, WorkerExecutor writer, FileAuditLog audit, FileUserConnections users) {
-    this.vertx = vertx;
-    this.users = users;
-    this.audit = audit;
+  private FileServerStore(Path serversDir, SingleWriter writer) {
     this.serversDir = serversDir;
     this.writer = writer;
   }
 
-  /** Opens (creating if needed) the store in {@code dataDir} and loads every server into memory. */
-  public static Future<FileServerStore> open(Vertx vertx, Path dataDir) {
-    WorkerExecutor writer = vertx.createSharedWorkerExecutor("file-store-" + UUID.randomUUID(), 1);
-    return writer.executeBlocking(() -> {
-      FileServerStore store = new FileServerStore(vertx, dataDir.resolve("servers"), writer,
-          FileAuditLog.load(dataDir.resolve("audit")), FileUserConnections.load(dataDir.resolve("oauth-users")));
-      store.load();
-      return store;
-    }, true).onFailure(e -> writer.close());
+  /** Opens (creating if needed) the servers in {@code serversDir} and loads every one into memory. Blocking: on the writer. */
+  static FileServerStore load(Path serversDir, SingleWriter writer) throws IOException {
+    FileServerStore store = new FileServerStore(serversDir, writer);
+    store.load();
+    return store;
   }
 
   @Override
@@ -101,7 +78,7 @@ public final class FileServerStore implements ServerStore {
 
   @Override
   public Future<McpServer> create(McpServer server) {
-    return mutate(() -> {
+    return writer.write(() -> {
       if (accountServers(server.accountId()).containsKey(server.id())) {
         throw new DuplicateServerException(server.accountId(), server.id());
       }
@@ -119,7 +96,7 @@ public final class FileServerStore implements ServerStore {
 
   @Override
   public Future<McpServer> update(String accountId, String id, UnaryOperator<McpServer> change) {
-    return mutate(() -> {
+    return writer.write(() -> {
       McpServer current = existing(accountId, id);
       if (current == null) throw new ServerNotFoundException(accountId, id);
       McpServer next = change.apply(current);
@@ -134,7 +111,7 @@ public final class FileServerStore implements ServerStore {
 
   @Override
   public Future<McpServer> delete(String accountId, String id) {
-    return mutate(() -> {
+    return writer.write(() -> {
       McpServer current = existing(accountId, id);
       if (current == null) throw new ServerNotFoundException(accountId, id);
       Path dir = accountDir(accountId);
@@ -154,66 +131,8 @@ public final class FileServerStore implements ServerStore {
   }
 
   @Override
-  public Future<AuditEntry> appendAudit(AuditEntry entry) {
-    return mutate(() -> audit.append(entry));
-  }
-
-  @Override
-  public Future<AuditPage> listAudit(String accountId, AuditQuery query) {
-    if (closed) return Future.failedFuture(new StoreUnavailableException("store closed", null));
-    // reads only lines the index already holds, which appends never rewrite: no need to queue behind the writer
-    return vertx.executeBlocking(() -> {
-      try {
-        return audit.list(accountId, query);
-      } catch (IOException | UncheckedIOException e) {
-        LOG.log(System.Logger.Level.ERROR, "embedded store audit read failed", e);
-        throw new StoreUnavailableException("embedded store audit read failed", e);
-      }
-    }, false);
-  }
-
-  @Override
-  public Future<UserConnection> userConnection(String accountId, String serverId, String subject) {
-    return closed ? Future.failedFuture(new StoreUnavailableException("store closed", null))
-        : Future.succeededFuture(users.get(accountId, serverId, subject));
-  }
-
-  @Override
-  public Future<UserConnection> updateUserConnection(String accountId, String serverId, String subject,
-      UnaryOperator<UserConnection> change) {
-    return mutate(() -> users.update(accountId, serverId, subject, change));
-  }
-
-  @Override
-  public Future<List<UserConnection>> deleteUserConnections(String accountId, String serverId) {
-    return mutate(() -> users.deleteAll(accountId, serverId));
-  }
-
-  @Override
   public Future<Void> ping() {
-    return closed ? Future.failedFuture(new StoreUnavailableException("store closed", null)) : Future.succeededFuture();
-  }
-
-  @Override
-  public Future<Void> close() {
-    closed = true;
-    return writer.close();
-  }
-
-  private interface Mutation<T> {
-    T run() throws Exception;
-  }
-
-  private <T> Future<T> mutate(Mutation<T> mutation) {
-    if (closed) return Future.failedFuture(new StoreUnavailableException("store closed", null));
-    return writer.<T>executeBlocking(() -> {
-      try {
-        return mutation.run();
-      } catch (IOException | UncheckedIOException e) {
-        LOG.log(System.Logger.Level.ERROR, "embedded store write failed", e);
-        throw new StoreUnavailableException("embedded store write failed", e);
-      }
-    }, true);
+    return writer.answer(null);
   }
 
   private McpServer existing(String accountId, String id) {

@@ -2,6 +2,7 @@ package dev.mcpgateway.store;
 
 import dev.mcpgateway.model.UserConnection;
 import dev.mcpgateway.security.TokenHash;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,20 +17,24 @@ import java.util.stream.Stream;
 /**
  * The embedded store's per-user OAuth connections: one owner-only file per (server, user) under
  * {@code <dataDir>/oauth-users/<account>/<server>/<sha256 of the user>.json}, written atomically,
- * all held in memory for reads. Blocking methods run on the store's single writer thread.
+ * all held in memory for reads. Updates run on the embedded store's {@link SingleWriter}, so an
+ * update's read-modify-write is atomic; a removed server's directory goes with all its users.
  */
-final class FileUserConnections {
+final class FileUserConnections implements UserConnections {
   private static final String SUFFIX = ".json";
   private static final String TEMP_SUFFIX = ".tmp";
   private final Path root;
+  private final SingleWriter writer;
   private final Map<String, UserConnection> byKey = new ConcurrentHashMap<>();
 
-  private FileUserConnections(Path root) {
+  private FileUserConnections(Path root, SingleWriter writer) {
     this.root = root;
+    this.writer = writer;
   }
 
-  static FileUserConnections load(Path root) throws IOException {
-    FileUserConnections connections = new FileUserConnections(root);
+  /** Loads every connection under {@code root} into memory, dropping temp files a crash left. Blocking: on the writer. */
+  static FileUserConnections load(Path root, SingleWriter writer) throws IOException {
+    FileUserConnections connections = new FileUserConnections(root, writer);
     if (!Files.isDirectory(root)) return connections;
     try (Stream<Path> files = Files.walk(root, 3)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -45,13 +50,25 @@ final class FileUserConnections {
     return connections;
   }
 
-  UserConnection get(String accountId, String serverId, String subject) {
-    return byKey.get(key(accountId, serverId, subject));
+  @Override
+  public Future<UserConnection> get(String accountId, String serverId, String subject) {
+    return writer.answer(byKey.get(key(accountId, serverId, subject)));
   }
 
-  /** Blocking (writer thread). */
-  UserConnection update(String accountId, String serverId, String subject, UnaryOperator<UserConnection> change) throws IOException {
-    UserConnection next = change.apply(get(accountId, serverId, subject));
+  @Override
+  public Future<UserConnection> update(String accountId, String serverId, String subject, UnaryOperator<UserConnection> change) {
+    return writer.write(() -> updateNow(accountId, serverId, subject, change));
+  }
+
+  @Override
+  public Future<List<UserConnection>> deleteAll(String accountId, String serverId) {
+    return writer.write(() -> deleteAllNow(accountId, serverId));
+  }
+
+  /** Blocking: on the writer. */
+  private UserConnection updateNow(String accountId, String serverId, String subject, UnaryOperator<UserConnection> change)
+      throws IOException {
+    UserConnection next = change.apply(byKey.get(key(accountId, serverId, subject)));
     Path dir = serverDir(accountId, serverId);
     String file = TokenHash.sha256Hex(subject) + SUFFIX;
     if (next == null) {
@@ -70,15 +87,10 @@ final class FileUserConnections {
     return next;
   }
 
-  /** Blocking (writer thread). */
-  List<UserConnection> deleteAll(String accountId, String serverId) throws IOException {
-    List<UserConnection> removed = new ArrayList<>();
+  /** Blocking: on the writer. */
+  private List<UserConnection> deleteAllNow(String accountId, String serverId) throws IOException {
     String prefix = accountId + "/" + serverId + "/";
-    byKey.keySet().removeIf(k -> {
-      if (!k.startsWith(prefix)) return false;
-      removed.add(byKey.get(k));
-      return true;
-    });
+    List<String> keys = byKey.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
     Path dir = serverDir(accountId, serverId);
     if (Files.isDirectory(dir)) {
       try (Stream<Path> files = Files.list(dir)) {
@@ -86,6 +98,12 @@ final class FileUserConnections {
       }
       Files.deleteIfExists(dir);
       DurableFiles.fsyncDirectory(dir.getParent());
+    }
+    // memory follows the disk: a failed removal leaves every connection readable, as it is on disk
+    List<UserConnection> removed = new ArrayList<>();
+    for (String key : keys) {
+      UserConnection gone = byKey.remove(key);
+      if (gone != null) removed.add(gone);
     }
     return removed;
   }

@@ -1,5 +1,7 @@
 package dev.mcpgateway.store;
 
+import static dev.mcpgateway.store.PgFailures.translate;
+
 import dev.mcpgateway.model.AuditEntry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -14,9 +16,9 @@ import java.util.List;
 /**
  * The PostgreSQL store's audit trail: table {@code audit_log} (migration V2). Ids come from an
  * identity column, so they increase across every account and replica; an account's trail is
- * ordered by them. Failures are left to {@link PgServerStore}'s translation.
+ * ordered by them. Failures are answered as {@link PgFailures} says.
  */
-final class PgAuditLog {
+final class PgAuditLog implements AuditLog {
   private static final String COLUMNS = "id, account_id, server_id, action, actor, at, before::text, after::text";
   private static final String MATCHES = "account_id = $1 AND ($2::text IS NULL OR server_id = $2)";
 
@@ -26,15 +28,17 @@ final class PgAuditLog {
     this.pool = pool;
   }
 
-  Future<AuditEntry> append(AuditEntry entry) {
-    return pool.preparedQuery("INSERT INTO audit_log (account_id, server_id, action, actor, at, before, after) "
+  @Override
+  public Future<AuditEntry> append(AuditEntry entry) {
+    return translate(pool.preparedQuery("INSERT INTO audit_log (account_id, server_id, action, actor, at, before, after) "
             + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .execute(Tuple.of(entry.accountId(), entry.serverId(), entry.action().wire(), entry.actor(),
             OffsetDateTime.ofInstant(entry.at(), ZoneOffset.UTC), entry.before(), entry.after()))
-        .map(rows -> entry.withId(rows.iterator().next().getLong(0)));
+        .map(rows -> entry.withId(rows.iterator().next().getLong(0))));
   }
 
-  Future<AuditPage> list(String accountId, AuditQuery query) {
+  @Override
+  public Future<AuditPage> list(String accountId, AuditQuery query) {
     Tuple filter = Tuple.of(accountId, query.serverId());
     Future<Long> total = pool.preparedQuery("SELECT count(*) FROM audit_log WHERE " + MATCHES)
         .execute(filter)
@@ -47,7 +51,7 @@ final class PgAuditLog {
           for (Row row : rows) entries.add(decode(row));
           return entries;
         });
-    return Future.all(total, items).map(all -> new AuditPage(items.result(), total.result()));
+    return translate(Future.all(total, items).map(all -> new AuditPage(items.result(), total.result())));
   }
 
   private static AuditEntry decode(Row row) {

@@ -19,11 +19,10 @@ public sealed interface StoreSettings {
     }
   }
 
-  /** Opens the store these settings describe (migrating or loading as needed). */
-  default Future<ServerStore> open(Vertx vertx) {
-    if (this instanceof Embedded embedded) return FileServerStore.open(vertx, embedded.dataDir()).map(s -> s);
-    Postgres pg = (Postgres) this;
-    return PgServerStore.open(vertx, pg).map(s -> s);
+  /** Opens the stores these settings describe (migrating or loading as needed). */
+  default Future<Stores> open(Vertx vertx) {
+    if (this instanceof Embedded embedded) return FileStores.open(vertx, embedded.dataDir());
+    return PgStores.open(vertx, (Postgres) this);
   }
 
   default String kind() {

@@ -306,7 +306,7 @@ abstract class AdminApiContract {
     JsonObject ready = result(gw.client.get("/health/ready").send()).bodyAsJsonObject();
     assertEquals("UP", ready.getString("status"));
     assertEquals(200, result(gw.client.get("/health/live").send()).statusCode());
-    result(gw.gateway.store().close());
+    result(gw.gateway.stores().close());
     HttpResponse<Buffer> down = result(gw.client.get("/health/ready").send());
     assertEquals(503, down.statusCode());
     assertEquals(List.of(9002), codes(envelope(send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ADMIN, bearerServer("late")), 503)));

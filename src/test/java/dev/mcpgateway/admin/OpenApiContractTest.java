@@ -399,7 +399,7 @@ class OpenApiContractTest {
         .compose(r -> expectComponent(ctx, r, 404, "NoRoute", "no_route"))
         .compose(v -> send(HttpMethod.POST, servers + "/jira/refresh", null, null))
         .compose(r -> expectComponent(ctx, r, 401, "Unauthorized", "missing_token"))
-        .compose(v -> gw.gateway.store().close())
+        .compose(v -> gw.gateway.stores().close())
         .compose(v -> send(HttpMethod.POST, servers, TestGateway.ACME, created.copy().put("id", "jira-2").toBuffer()))
         .compose(r -> expect(ctx, validator, "createServer", r, 503, example("ServiceUnavailable", "store_unavailable")))
         .compose(v -> send(HttpMethod.POST, servers + "/jira/sync", TestGateway.ACME, null))

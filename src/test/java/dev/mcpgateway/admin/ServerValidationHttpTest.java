@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.ServerStatus;
+import dev.mcpgateway.support.RawHttp;
 import dev.mcpgateway.support.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -679,13 +680,10 @@ class ServerValidationHttpTest {
   void chunkedBodyOverTheLimitIs413() {
     long before = countServers(ACCOUNT);
     JsonObject body = create("description", repeat("d", MAX_BODY_BYTES + 10));
-    Resp r = await(http.request(HttpMethod.POST, gw.gateway.port(), "127.0.0.1", path(ACCOUNT))
-        .compose(req -> {
-          req.setChunked(true).putHeader("Authorization", "Bearer " + TestGateway.ACME)
-              .putHeader("Content-Type", "application/json");
-          return req.send(body.toBuffer());
-        })
-        .compose(response -> response.body().map(b -> parse(response.statusCode(), b.toString()))));
+    Resp r = await(RawHttp.exchange(http.request(HttpMethod.POST, gw.gateway.port(), "127.0.0.1", path(ACCOUNT))
+        .map(req -> req.setChunked(true).putHeader("Authorization", "Bearer " + TestGateway.ACME)
+            .putHeader("Content-Type", "application/json")), body.toBuffer())
+        .map(answer -> parse(answer.status(), answer.body().toString())));
     assertRejected(r, 413, List.of(e(BODY_TOO_LARGE, "-")));
     assertEquals(before, countServers(ACCOUNT));
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpgateway.support.NodeAgent;
 import dev.mcpgateway.support.NodePeer;
+import dev.mcpgateway.support.RawHttp;
 import dev.mcpgateway.support.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -215,10 +216,10 @@ class EraBridgeTest {
     String session = result(legacyInitialize(http, "modern"));
     Promise<String> firstEvent = Promise.promise();
     RequestOptions call = legacyPost("modern", session);
-    http.request(call).compose(request -> request.send(new JsonObject().put("jsonrpc", "2.0").put("id", 9).put("method", "tools/call")
+    RawHttp.send(http.request(call), new JsonObject().put("jsonrpc", "2.0").put("id", 9).put("method", "tools/call")
         .put("params", new JsonObject().put("name", "slow").put("arguments", new JsonObject().put("ms", 5_000))
-            .put("_meta", new JsonObject().put("progressToken", "c1"))).toBuffer()))
-        .onSuccess(response -> response.handler(chunk -> firstEvent.tryComplete(chunk.toString())));
+            .put("_meta", new JsonObject().put("progressToken", "c1"))).toBuffer(),
+        response -> response.handler(chunk -> firstEvent.tryComplete(chunk.toString())));
     assertTrue(result(firstEvent.future()).contains("notifications/progress"));
     HttpResponse<Buffer> cancelled = result(gw.client.post(TestGateway.mcp("acme", "modern")).putHeader("Authorization", "Bearer " + TestGateway.AGENT)
         .putHeader("Mcp-Session-Id", session).putHeader("Accept", "application/json, text/event-stream")
@@ -242,7 +243,7 @@ class EraBridgeTest {
     HttpClient http = vertx.createHttpClient();
     JsonObject listen = envelope(21, "subscriptions/listen", new JsonObject().put("notifications", new JsonObject().put("toolsListChanged", true)),
         new JsonObject());
-    http.request(modernPost("modern", "subscriptions/listen", Map.of())).compose(request -> request.send(listen.toBuffer())).onSuccess(response ->
+    RawHttp.send(http.request(modernPost("modern", "subscriptions/listen", Map.of())), listen.toBuffer(), response ->
         response.handler(chunk -> {
           events.append(chunk);
           if (events.toString().contains("notifications/subscriptions/acknowledged")) acknowledged.tryComplete(events.toString());
@@ -349,14 +350,13 @@ class EraBridgeTest {
     JsonObject initialize = new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize").put("params", new JsonObject()
         .put("protocolVersion", "2025-11-25").put("capabilities", new JsonObject().put("elicitation", new JsonObject()))
         .put("clientInfo", new JsonObject().put("name", "raw").put("version", "1")));
-    String session = result(http.request(legacyPost("modern", null)).compose(request -> request.send(initialize.toBuffer()))
-        .compose(response -> response.body().map(body -> response.getHeader("Mcp-Session-Id"))));
+    String session = result(RawHttp.exchange(http.request(legacyPost("modern", null)), initialize.toBuffer())).header("Mcp-Session-Id");
     Promise<String> elicitation = Promise.promise();
     Promise<String> ended = Promise.promise();
     StringBuilder stream = new StringBuilder();
-    http.request(legacyPost("modern", session)).compose(request -> request.send(new JsonObject().put("jsonrpc", "2.0").put("id", 2)
-        .put("method", "tools/call").put("params", new JsonObject().put("name", "ask").put("arguments", new JsonObject())).toBuffer()))
-        .onSuccess(response -> {
+    RawHttp.send(http.request(legacyPost("modern", session)), new JsonObject().put("jsonrpc", "2.0").put("id", 2)
+        .put("method", "tools/call").put("params", new JsonObject().put("name", "ask").put("arguments", new JsonObject())).toBuffer(),
+        response -> {
           response.handler(chunk -> {
             stream.append(chunk);
             java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\":\"(mcpgw-input-[^\"]+)\"").matcher(stream);
@@ -382,8 +382,7 @@ class EraBridgeTest {
         .put("protocolVersion", "2025-11-25").put("capabilities", capabilities)
         .put("clientInfo", new JsonObject().put("name", "n".repeat(5_000)).put("version", "1")));
     HttpClient http = vertx.createHttpClient();
-    String session = result(http.request(legacyPost("modern", null)).compose(request -> request.send(initialize.toBuffer()))
-        .compose(response -> response.body().map(body -> response.getHeader("Mcp-Session-Id"))));
+    String session = result(RawHttp.exchange(http.request(legacyPost("modern", null)), initialize.toBuffer())).header("Mcp-Session-Id");
     assertTrue(session.length() < 4096, "session id of " + session.length() + " characters");
     HttpResponse<Buffer> listed = result(gw.client.post(TestGateway.mcp("acme", "modern")).putHeader("Authorization", "Bearer " + TestGateway.AGENT)
         .putHeader("Mcp-Session-Id", session).putHeader("Accept", "application/json, text/event-stream")
@@ -590,10 +589,8 @@ class EraBridgeTest {
     Promise<String> done = Promise.promise();
     StringBuilder seen = new StringBuilder();
     String name = message.getJsonObject("params").getString("name");
-    http.request(modernPost(server, message.getString("method"), name == null ? Map.of() : Map.of("Mcp-Name", name)))
-        .compose(request -> request.send(message.toBuffer()))
-        .onFailure(done::tryFail)
-        .onSuccess(response -> {
+    RawHttp.send(http.request(modernPost(server, message.getString("method"), name == null ? Map.of() : Map.of("Mcp-Name", name))),
+        message.toBuffer(), response -> {
           response.handler(chunk -> {
             seen.append(chunk);
             if (stopAt != null && seen.toString().contains(stopAt)) {
@@ -602,18 +599,17 @@ class EraBridgeTest {
             }
           });
           response.endHandler(v -> done.tryComplete(seen.toString()));
-        });
+        }).onFailure(done::tryFail);
     return done.future().eventually(http::close);
   }
 
   static Future<String> legacyInitialize(HttpClient http, String server) {
     JsonObject initialize = new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize").put("params", new JsonObject()
         .put("protocolVersion", "2025-11-25").put("capabilities", new JsonObject()).put("clientInfo", new JsonObject().put("name", "raw").put("version", "1")));
-    return http.request(legacyPost(server, null)).compose(request -> request.send(initialize.toBuffer()))
-        .compose(response -> response.body().map(body -> {
-          assertEquals(200, response.statusCode(), body.toString());
-          return response.getHeader("Mcp-Session-Id");
-        }));
+    return RawHttp.exchange(http.request(legacyPost(server, null)), initialize.toBuffer()).map(answer -> {
+      assertEquals(200, answer.status(), answer.body().toString());
+      return answer.header("Mcp-Session-Id");
+    });
   }
 
   static RequestOptions legacyPost(String server, String session) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpgateway.support.FakeUpstream;
+import dev.mcpgateway.support.RawHttp;
 import dev.mcpgateway.support.TestGateway;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -347,13 +348,12 @@ class ProxyBehaviourTest {
     HttpClient http = vertx.createHttpClient();
     BlockingQueue<String> chunks = new LinkedBlockingQueue<>();
     long started = System.nanoTime();
-    HttpClientResponse response = result(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+    HttpClientResponse response = result(RawHttp.send(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
             .setPort(gw.gateway.port()).setURI(TestGateway.mcp("acme", "srv"))
             .putHeader("Authorization", "Bearer " + TestGateway.AGENT).putHeader("Mcp-Session-Id", session)
-            .putHeader("Accept", "application/json, text/event-stream").putHeader("Content-Type", "application/json"))
-        .compose(r -> r.send(rpc(11, "tools/call", new JsonObject().put("name", "plain")
-            .put("_meta", new JsonObject().put("progressToken", 1))).toBuffer()))
-        .map(r -> r.handler(chunk -> chunks.add((System.nanoTime() - started) / 1_000_000 + "ms " + chunk))));
+            .putHeader("Accept", "application/json, text/event-stream").putHeader("Content-Type", "application/json")),
+        rpc(11, "tools/call", new JsonObject().put("name", "plain").put("_meta", new JsonObject().put("progressToken", 1))).toBuffer(),
+        r -> r.handler(chunk -> chunks.add((System.nanoTime() - started) / 1_000_000 + "ms " + chunk))));
     assertEquals("text/event-stream", response.getHeader("Content-Type"));
     String all = "";
     long progressAt = -1;
@@ -400,11 +400,10 @@ class ProxyBehaviourTest {
     assertTrue(result(gw.gateway.cache().get("acme", "srv")) != null && gw.gateway.cache().contains("acme", "srv"));
     HttpClient http = vertx.createHttpClient();
     BlockingQueue<String> chunks = new LinkedBlockingQueue<>();
-    HttpClientResponse stream = result(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+    HttpClientResponse stream = result(RawHttp.send(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
             .setPort(gw.gateway.port()).setURI(TestGateway.mcp("acme", "srv")).putHeader("Authorization", "Bearer " + TestGateway.AGENT)
-            .putHeader("Mcp-Session-Id", session).putHeader("Accept", "text/event-stream"))
-        .compose(r -> r.send())
-        .map(r -> r.handler(chunk -> chunks.add(chunk.toString()))));
+            .putHeader("Mcp-Session-Id", session).putHeader("Accept", "text/event-stream")),
+        null, r -> r.handler(chunk -> chunks.add(chunk.toString()))));
     assertEquals(200, stream.statusCode());
     String all = "";
     long deadline = System.currentTimeMillis() + 3000;

@@ -12,13 +12,16 @@ import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The contract against the real PostgreSQL of this machine, each test in a schema of its own. */
+/**
+ * The server contract against the real PostgreSQL of this machine, each test in a schema of its
+ * own; and what is particular to it: migrations, and changes heard across replicas (LISTEN/NOTIFY).
+ */
 class PgServerStoreTest extends ServerStoreContract {
   private final String schema = Postgres.newSchema();
 
   @Override
-  protected Future<ServerStore> open() {
-    return PgServerStore.open(vertx, Postgres.settings(schema)).map(s -> s);
+  protected Future<Stores> open() {
+    return PgStores.open(vertx, Postgres.settings(schema));
   }
 
   @AfterEach
@@ -30,9 +33,8 @@ class PgServerStoreTest extends ServerStoreContract {
 
   @Test
   void migrationsAreVersionedAndAppliedOnce() {
-    result(store.close());
-    store = result(open());
-    store = result(open().compose(second -> store.close().map(second)));
+    reopen();
+    stores = result(open().compose(second -> stores.close().map(second)));
     Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(Postgres.URL)).using(vertx).build();
     long applied = result(pool.query("SELECT count(*) FROM " + schema + ".schema_migrations").execute())
         .iterator().next().getLong(0);
@@ -45,11 +47,11 @@ class PgServerStoreTest extends ServerStoreContract {
     String fresh = Postgres.newSchema();
     try {
       var opened = Future.all(
-          PgServerStore.open(vertx, Postgres.settings(fresh)),
-          PgServerStore.open(vertx, Postgres.settings(fresh)),
-          PgServerStore.open(vertx, Postgres.settings(fresh)));
+          PgStores.open(vertx, Postgres.settings(fresh)),
+          PgStores.open(vertx, Postgres.settings(fresh)),
+          PgStores.open(vertx, Postgres.settings(fresh)));
       result(opened);
-      for (int i = 0; i < 3; i++) result(((ServerStore) opened.result().resultAt(i)).close());
+      for (int i = 0; i < 3; i++) result(((Stores) opened.result().resultAt(i)).close());
     } finally {
       result(Postgres.dropSchema(vertx, fresh));
     }
@@ -57,13 +59,13 @@ class PgServerStoreTest extends ServerStoreContract {
 
   @Test
   void aChangeOnOneReplicaReachesTheOtherWithinASecond() throws Exception {
-    ServerStore other = result(open());
+    Stores other = result(open());
     try {
       java.util.concurrent.BlockingQueue<dev.mcpgateway.model.ServerKey> heard = new java.util.concurrent.LinkedBlockingQueue<>();
-      other.onChange(heard::add);
-      result(store.create(server("acme", "shared")));
+      other.servers().onChange(heard::add);
+      result(store().create(server("acme", "shared")));
       assertEquals(new dev.mcpgateway.model.ServerKey("acme", "shared"), heard.poll(1, java.util.concurrent.TimeUnit.SECONDS));
-      result(store.update("acme", "shared", s -> s.toBuilder().name("new").build()));
+      result(store().update("acme", "shared", s -> s.toBuilder().name("new").build()));
       assertEquals(new dev.mcpgateway.model.ServerKey("acme", "shared"), heard.poll(1, java.util.concurrent.TimeUnit.SECONDS));
     } finally {
       result(other.close());
@@ -73,11 +75,11 @@ class PgServerStoreTest extends ServerStoreContract {
   @Test
   void aDifferentSchemaHearsNothing() throws Exception {
     String elsewhere = Postgres.newSchema();
-    ServerStore stranger = result(PgServerStore.open(vertx, Postgres.settings(elsewhere)));
+    Stores stranger = result(PgStores.open(vertx, Postgres.settings(elsewhere)));
     try {
       java.util.concurrent.BlockingQueue<dev.mcpgateway.model.ServerKey> heard = new java.util.concurrent.LinkedBlockingQueue<>();
-      stranger.onChange(heard::add);
-      result(store.create(server("acme", "private")));
+      stranger.servers().onChange(heard::add);
+      result(store().create(server("acme", "private")));
       assertEquals(null, heard.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS));
     } finally {
       result(stranger.close());

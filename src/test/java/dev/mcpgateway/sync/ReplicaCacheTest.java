@@ -4,9 +4,11 @@ import static dev.mcpgateway.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mcpgateway.model.ServerKey;
 import dev.mcpgateway.support.FakeUpstream;
 import dev.mcpgateway.support.Postgres;
 import dev.mcpgateway.support.TestGateway;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -76,8 +78,15 @@ class ReplicaCacheTest {
 
   @Test
   void aReplicaThatLostItsListenConnectionReconnectsAndForgetsEverything() throws Exception {
+    // B hears of the create (NOTIFY) some time after A answered; loading B's cache before that lets the
+    // notification empty it again, so the load waits until B has heard it (B's cache, listening first, has too)
+    Promise<Void> bHeardTheCreate = Promise.promise();
+    b.gateway.store().onChange(key -> {
+      if (key.equals(new ServerKey("acme", "s"))) bHeardTheCreate.tryComplete();
+    });
     result(a.client.post(TestGateway.servers("acme")).putHeader("Authorization", "Bearer " + TestGateway.ADMIN)
         .sendJsonObject(new JsonObject().put("id", "s").put("name", "S").put("hostname", upstream.url()).put("auth_type", "unauthenticated")));
+    result(bHeardTheCreate.future());
     result(b.gateway.cache().get("acme", "s"));
     assertTrue(b.gateway.cache().contains("acme", "s"));
 

@@ -41,6 +41,15 @@ public record AuthorizationServer(
     return "client_secret_basic";
   }
 
+  /** Issuer identifiers compare equal ignoring one trailing slash (some servers publish it, some do not). */
+  static boolean sameIssuer(String a, String b) {
+    return a != null && b != null && strip(a).equals(strip(b));
+  }
+
+  private static String strip(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
   private static List<String> strings(Object value) {
     if (!(value instanceof JsonArray array)) return List.of();
     return array.stream().filter(String.class::isInstance).map(String.class::cast).toList();

@@ -7,6 +7,7 @@ import dev.mcpgateway.model.OAuthConnection;
 import dev.mcpgateway.security.SealedContexts;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.store.UserConnections;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,8 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OAuthTokens {
   private final ServerStore store;
+  private final UserConnections users;
   private final SecretCipher cipher;
   private final OAuthConnector connector;
+  private final ClientSecrets secrets;
   private final OAuthDiscovery discovery;
   private final TokenEndpoint endpoint;
   private final OAuthSettings settings;
@@ -35,11 +38,13 @@ public final class OAuthTokens {
   private final Map<String, Instant> lastForced = new ConcurrentHashMap<>();
   private static final java.time.Duration FORCED_RENEWAL_SPACING = java.time.Duration.ofSeconds(10);
 
-  public OAuthTokens(ServerStore store, SecretCipher cipher, OAuthConnector connector, OAuthHttp http, OAuthSettings settings, Clock clock,
+  public OAuthTokens(ServerStore store, UserConnections users, SecretCipher cipher, OAuthConnector connector, OAuthHttp http, OAuthSettings settings, Clock clock,
       java.util.function.BiConsumer<String, String> tokenOutcomes) {
     this.store = store;
+    this.users = users;
     this.cipher = cipher;
     this.connector = connector;
+    this.secrets = new ClientSecrets(cipher);
     this.discovery = new OAuthDiscovery(http);
     this.endpoint = new TokenEndpoint(http, clock, tokenOutcomes);
     this.settings = settings;
@@ -65,7 +70,7 @@ public final class OAuthTokens {
    * gateway URL where the user authorizes.
    */
   public Future<String> accessTokenFor(McpServer server, String subject) {
-    return store.userConnection(server.accountId(), server.id(), subject).compose(user -> {
+    return users.get(server.accountId(), server.id(), subject).compose(user -> {
       if (user != null && user.tokens() != null && user.status() == AuthenticationStatus.CONNECTED && fresh(user.expiresAt())) {
         return Future.succeededFuture(openUser(user).accessToken());
       }
@@ -81,7 +86,7 @@ public final class OAuthTokens {
   private Future<String> renewUser(McpServer server, String subject, boolean asked) {
     String key = "user:" + server.accountId() + "/" + server.id() + "/" + subject;
     boolean force = asked && spacedEnough(key);
-    return shared(key, () -> store.userConnection(server.accountId(), server.id(), subject)
+    return shared(key, () -> users.get(server.accountId(), server.id(), subject)
         .compose(user -> renewUserLatest(server, subject, user, force)));
   }
 
@@ -98,7 +103,7 @@ public final class OAuthTokens {
     Map<String, String> grant = new LinkedHashMap<>();
     grant.put("grant_type", "refresh_token");
     grant.put("refresh_token", current.refreshToken());
-    return endpoint.request(connection, connector.clientSecret(server, connection), grant)
+    return endpoint.request(connection, secrets.secret(server, connection), grant)
         .recover(failure -> failure instanceof OAuthException e && !e.retryable()
             ? markUserStale(server, subject, e.getMessage(), url).map(v -> (TokenEndpoint.Tokens) null)
             : Future.failedFuture(failure))
@@ -106,7 +111,7 @@ public final class OAuthTokens {
           TokenEndpoint.Tokens kept = received.refreshToken() != null ? received
               : new TokenEndpoint.Tokens(received.accessToken(), current.refreshToken(), received.expiresAt());
           // a row removed meanwhile (server deleted or moved) stays removed: the tokens are dropped
-          return store.updateUserConnection(server.accountId(), server.id(), subject, latest -> latest == null ? null
+          return users.update(server.accountId(), server.id(), subject, latest -> latest == null ? null
                   : latest.withTokens(cipher.seal(kept.toJson(), SealedContexts.oauthUserTokens(server.accountId(), server.id(), subject)),
                       kept.expiresAt(), AuthenticationStatus.CONNECTED, null))
               .compose(saved -> saved == null ? Future.<String>failedFuture(new OAuthException("the server changed while your token was renewed", true))
@@ -115,7 +120,7 @@ public final class OAuthTokens {
   }
 
   private <T> Future<T> markUserStale(McpServer server, String subject, String why, String url) {
-    return store.updateUserConnection(server.accountId(), server.id(), subject, latest -> latest == null ? null
+    return users.update(server.accountId(), server.id(), subject, latest -> latest == null ? null
             : latest.withTokens(latest.tokens(), latest.expiresAt(), AuthenticationStatus.STALE, why))
         .transform(done -> Future.failedFuture(OAuthException.userMustAuthorize("your connection to this server is stale", url)));
   }
@@ -160,7 +165,7 @@ public final class OAuthTokens {
 
   private Future<String> renewLatest(McpServer server, boolean force) {
     OAuthConnection connection = server.oauth();
-    OAuthClientConfig client = connector.clientConfig(server);
+    OAuthClientConfig client = secrets.config(server);
     if (client.clientCredentials()) return clientCredentials(server, client, connection, force);
     if (connection == null || connection.tokens() == null) {
       return Future.failedFuture(notConnected(server, "no OAuth connection yet"));
@@ -175,7 +180,7 @@ public final class OAuthTokens {
     Map<String, String> grant = new LinkedHashMap<>();
     grant.put("grant_type", "refresh_token");
     grant.put("refresh_token", current.refreshToken());
-    return endpoint.request(connection, connector.clientSecret(server, connection), grant)
+    return endpoint.request(connection, secrets.secret(server, connection), grant)
         .compose(received -> {
           TokenEndpoint.Tokens kept = received.refreshToken() != null ? received
               : new TokenEndpoint.Tokens(received.accessToken(), current.refreshToken(), received.expiresAt());

@@ -1,0 +1,21 @@
+package dev.mcpgateway.store;
+
+import io.vertx.core.Future;
+
+/**
+ * The gateway's stores over one backing storage (a data directory, or one PostgreSQL pool), as
+ * {@link StoreSettings#open} makes them. The three share that storage, so they are closed together.
+ */
+public record Stores(ServerStore servers, AuditLog audit, UserConnections users, Closer closer) {
+
+  /** Releases the shared storage (the embedded store's writer; the pool and the LISTEN connection). */
+  @FunctionalInterface
+  public interface Closer {
+    Future<Void> close();
+  }
+
+  /** Closes all three. Every acknowledged write is durable already; after this, writes and pings fail with {@link StoreUnavailableException}. */
+  public Future<Void> close() {
+    return closer.close();
+  }
+}

@@ -1,0 +1,137 @@
+package dev.mcpgateway.store;
+
+import static dev.mcpgateway.support.Await.failure;
+import static dev.mcpgateway.support.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mcpgateway.model.AuditEntry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The one contract every {@link AuditLog} passes, run against the embedded store and PostgreSQL. */
+abstract class AuditLogContract extends StoresFixture {
+
+  AuditLog log() {
+    return stores.audit();
+  }
+
+  static AuditEntry audit(String account, String serverId, AuditEntry.Action action, int second) {
+    JsonObject view = new JsonObject().put("id", serverId).put("name", "Server " + serverId).put("status", "waiting")
+        .put("updated_tools", new JsonArray().add(new JsonObject().put("name", "echo").put("alias", "say")));
+    return new AuditEntry(null, account, serverId, action, "tester",
+        Instant.parse("2026-01-02T03:04:05.678Z").plusSeconds(second),
+        action == AuditEntry.Action.CREATE ? null : view.copy().put("description", "before " + second),
+        action == AuditEntry.Action.DELETE ? null : view.copy().put("description", "after " + second)
+            .put("auth_credentials", "[redacted: changed]"));
+  }
+
+  @Test
+  void anAppendedAuditEntryReadsBackWithItsIdAndEveryField() {
+    AuditEntry sent = audit("acme", "a1", AuditEntry.Action.UPDATE, 1);
+    AuditEntry stored = result(log().append(sent));
+    assertTrue(stored.id() != null && stored.id() > 0, "an id is assigned: " + stored.id());
+    assertEquals(sent.withId(stored.id()), stored);
+    AuditPage page = result(log().list("acme", new AuditQuery(1, 25, null)));
+    assertEquals(List.of(stored), page.items());
+    assertEquals(1, page.totalCount());
+    AuditEntry created = result(log().append(audit("acme", "a1", AuditEntry.Action.CREATE, 2)));
+    AuditEntry deleted = result(log().append(audit("acme", "a1", AuditEntry.Action.DELETE, 3)));
+    List<AuditEntry> read = result(log().list("acme", new AuditQuery(1, 25, null))).items();
+    assertEquals(List.of(deleted, created, stored), read);
+    assertNull(read.get(1).before());
+    assertNull(read.get(0).after());
+  }
+
+  @Test
+  void theAuditTrailListsNewestFirstInPagesWithTotals() {
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) ids.add(result(log().append(audit("acme", "s" + i, AuditEntry.Action.CREATE, i))).id());
+    for (int i = 1; i < ids.size(); i++) assertTrue(ids.get(i) > ids.get(i - 1), "ids increase: " + ids);
+    AuditPage first = result(log().list("acme", new AuditQuery(1, 2, null)));
+    assertEquals(List.of("s4", "s3"), serverIds(first));
+    assertEquals(5, first.totalCount());
+    assertEquals(List.of("s2", "s1"), serverIds(result(log().list("acme", new AuditQuery(2, 2, null)))));
+    assertEquals(List.of("s0"), serverIds(result(log().list("acme", new AuditQuery(3, 2, null)))));
+    AuditPage beyond = result(log().list("acme", new AuditQuery(9, 2, null)));
+    assertTrue(beyond.items().isEmpty());
+    assertEquals(5, beyond.totalCount());
+  }
+
+  @Test
+  void theAuditTrailFiltersByServer() {
+    result(log().append(audit("acme", "one", AuditEntry.Action.CREATE, 1)));
+    result(log().append(audit("acme", "two", AuditEntry.Action.CREATE, 2)));
+    result(log().append(audit("acme", "one", AuditEntry.Action.UPDATE, 3)));
+    result(log().append(audit("acme", "one-more", AuditEntry.Action.CREATE, 4)));
+    result(log().append(audit("acme", "one", AuditEntry.Action.DELETE, 5)));
+    AuditPage one = result(log().list("acme", new AuditQuery(1, 2, "one")));
+    assertEquals(3, one.totalCount());
+    assertEquals(List.of(AuditEntry.Action.DELETE, AuditEntry.Action.UPDATE), one.items().stream().map(AuditEntry::action).toList());
+    assertEquals(List.of(AuditEntry.Action.CREATE),
+        result(log().list("acme", new AuditQuery(2, 2, "one"))).items().stream().map(AuditEntry::action).toList());
+    assertEquals(List.of("two"), serverIds(result(log().list("acme", new AuditQuery(1, 25, "two")))));
+    assertEquals(0, result(log().list("acme", new AuditQuery(1, 25, "On"))).totalCount());
+    assertEquals(0, result(log().list("acme", new AuditQuery(1, 25, "nothing"))).totalCount());
+  }
+
+  @Test
+  void eachAccountSeesOnlyItsOwnAuditTrail() {
+    result(log().append(audit("acme", "same", AuditEntry.Action.CREATE, 1)));
+    result(log().append(audit("globex", "same", AuditEntry.Action.CREATE, 2)));
+    result(log().append(audit("globex", "other", AuditEntry.Action.CREATE, 3)));
+    AuditPage acme = result(log().list("acme", new AuditQuery(1, 25, null)));
+    assertEquals(1, acme.totalCount());
+    assertEquals("acme", acme.items().get(0).accountId());
+    assertEquals(2, result(log().list("globex", new AuditQuery(1, 25, null))).totalCount());
+    assertEquals(1, result(log().list("globex", new AuditQuery(1, 25, "same"))).totalCount());
+    assertEquals(0, result(log().list("nobody", new AuditQuery(1, 25, null))).totalCount());
+    assertTrue(result(log().list("nobody", new AuditQuery(1, 25, "same"))).items().isEmpty());
+  }
+
+  @Test
+  void everyAcknowledgedAuditEntrySurvivesReopeningAndLaterOnesFollowIt() {
+    List<AuditEntry> appended = new ArrayList<>();
+    for (int i = 0; i < 3; i++) appended.add(result(log().append(audit("acme", "p" + i, AuditEntry.Action.UPDATE, i))));
+    reopen();
+    AuditPage reopened = result(log().list("acme", new AuditQuery(1, 25, null)));
+    assertEquals(List.of(appended.get(2), appended.get(1), appended.get(0)), reopened.items());
+    AuditEntry later = result(log().append(audit("acme", "p0", AuditEntry.Action.DELETE, 9)));
+    assertTrue(later.id() > appended.get(2).id(), "ids keep increasing after a restart");
+    assertEquals(later, result(log().list("acme", new AuditQuery(1, 1, null))).items().get(0));
+  }
+
+  @Test
+  void concurrentAuditAppendsGetDistinctIdsAndAreAllKept() {
+    List<Future<AuditEntry>> appends = new ArrayList<>();
+    for (int i = 0; i < 60; i++) appends.add(log().append(audit("acme", "c" + (i % 3), AuditEntry.Action.UPDATE, i)));
+    result(Future.all(appends));
+    assertEquals(60, appends.stream().map(f -> f.result().id()).distinct().count());
+    AuditPage all = result(log().list("acme", new AuditQuery(1, 100, null)));
+    assertEquals(60, all.totalCount());
+    List<Long> ids = all.items().stream().map(AuditEntry::id).toList();
+    assertEquals(ids.stream().sorted(java.util.Comparator.reverseOrder()).toList(), ids, "newest (largest id) first");
+  }
+
+  @Test
+  void onceTheStoresAreClosedTheTrailIsUnavailable() {
+    result(log().append(audit("acme", "a", AuditEntry.Action.CREATE, 1)));
+    AuditLog closed = log();
+    result(stores.close());
+    assertInstanceOf(StoreUnavailableException.class, failure(closed.append(audit("acme", "a", AuditEntry.Action.UPDATE, 2))));
+    assertInstanceOf(StoreUnavailableException.class, failure(closed.list("acme", new AuditQuery(1, 25, null))));
+    stores = result(open());
+    assertEquals(1, result(log().list("acme", new AuditQuery(1, 25, null))).totalCount(), "a refused append left nothing");
+  }
+
+  private static List<String> serverIds(AuditPage page) {
+    return page.items().stream().map(AuditEntry::serverId).toList();
+  }
+}

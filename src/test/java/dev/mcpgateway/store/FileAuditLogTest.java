@@ -1,0 +1,83 @@
+package dev.mcpgateway.store;
+
+import static dev.mcpgateway.support.Await.failure;
+import static dev.mcpgateway.support.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mcpgateway.model.AuditEntry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The audit contract against the embedded store, and what is particular to its JSON Lines files. */
+class FileAuditLogTest extends AuditLogContract {
+  @TempDir Path dataDir;
+
+  @Override
+  protected Future<Stores> open() {
+    return FileStores.open(vertx, dataDir);
+  }
+
+  @Test
+  void theAuditTrailIsOneOwnerOnlyJsonLinesFilePerAccount() throws Exception {
+    AuditEntry first = result(log().append(audit("acme", "a", AuditEntry.Action.CREATE, 1)));
+    AuditEntry second = result(log().append(audit("acme", "b", AuditEntry.Action.UPDATE, 2)));
+    result(log().append(audit("globex", "a", AuditEntry.Action.CREATE, 3)));
+    Path acme = dataDir.resolve("audit/acme.jsonl");
+    List<String> lines = Files.readAllLines(acme);
+    assertEquals(2, lines.size());
+    assertEquals(first.id(), new JsonObject(lines.get(0)).getLong("id"));
+    assertEquals("update", new JsonObject(lines.get(1)).getString("action"));
+    assertEquals(second.id(), new JsonObject(lines.get(1)).getLong("id"));
+    assertTrue(Files.readString(acme).endsWith("\n"));
+    assertEquals(1, Files.readAllLines(dataDir.resolve("audit/globex.jsonl")).size());
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("audit"))));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(acme)));
+  }
+
+  @Test
+  void aTornLastAuditLineIsDroppedAndTheNextAppendStartsOnAFreshLine() throws Exception {
+    result(log().append(audit("acme", "a", AuditEntry.Action.CREATE, 1)));
+    AuditEntry kept = result(log().append(audit("acme", "a", AuditEntry.Action.UPDATE, 2)));
+    result(stores.close());
+    Path file = dataDir.resolve("audit/acme.jsonl");
+    long complete = Files.size(file);
+    // a crash in the middle of an append: part of a line, no newline
+    Files.writeString(file, "{\"format\":1,\"id\":3,\"account_id\":\"acme\",\"serv", StandardOpenOption.APPEND);
+    stores = result(open());
+    assertEquals(complete, Files.size(file), "the fragment is cut off at start");
+    AuditPage page = result(log().list("acme", new AuditQuery(1, 25, null)));
+    assertEquals(2, page.totalCount());
+    assertEquals(kept, page.items().get(0));
+    AuditEntry next = result(log().append(audit("acme", "a", AuditEntry.Action.DELETE, 3)));
+    reopen();
+    assertEquals(List.of(next, kept), result(log().list("acme", new AuditQuery(1, 2, null))).items());
+    assertEquals(3, Files.readAllLines(file).size());
+  }
+
+  @Test
+  void aCorruptCompleteAuditLineStopsTheStartLoudlyNamingTheFile() throws Exception {
+    result(log().append(audit("acme", "a", AuditEntry.Action.CREATE, 1)));
+    result(stores.close());
+    Files.writeString(dataDir.resolve("audit/acme.jsonl"), "{not json}\n", StandardOpenOption.APPEND);
+    Throwable failure = failure(open());
+    assertTrue(failure.getMessage().contains("acme.jsonl") && failure.getMessage().contains("line 2"), failure.getMessage());
+    stores = result(FileStores.open(vertx, dataDir.resolve("elsewhere")));
+  }
+
+  @Test
+  void unsafeAccountIdsNeverReachTheFilesystemThroughTheAuditTrail() {
+    assertInstanceOf(IllegalArgumentException.class, failure(log().append(audit("../../etc", "x", AuditEntry.Action.CREATE, 1))));
+    assertFalse(Files.exists(dataDir.resolve("etc.jsonl")));
+    assertEquals(0, result(log().list("../../etc", new AuditQuery(1, 25, null))).totalCount());
+  }
+}
