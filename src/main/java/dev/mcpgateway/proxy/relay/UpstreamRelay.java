@@ -169,6 +169,8 @@ public final class UpstreamRelay {
     private McpClientException heldFailure;
     private boolean heldEnded;
     private boolean relayedEventId;
+    /** The relay paused the upstream for an agent that cannot keep up: no idle limit until the agent drains. */
+    private boolean agentBehind;
     private boolean wroteSinceTick;
     private long keepAliveTimer = -1;
     private long idleTimer = -1;
@@ -192,6 +194,7 @@ public final class UpstreamRelay {
 
     public void start() {
       if (agent.closed()) { // the agent left before the upstream answered
+        upstream.exceptionHandler(e -> { }); // the reset is ours: nothing to report
         upstream.request().reset();
         cancelUpstream.run();
         return;
@@ -217,7 +220,11 @@ public final class UpstreamRelay {
           fail(new McpClientException.ProtocolViolation("upstream sent malformed JSON in an SSE event"));
           return;
         }
-        if (state == State.RELAYING && agent.writeQueueFull()) upstream.pause();
+        if (state == State.RELAYING && agent.writeQueueFull()) {
+          upstream.pause();
+          agentBehind = true; // waiting for the agent now: its pace is not the upstream's silence
+          idle();
+        }
       });
       upstream.exceptionHandler(e -> {
         if (state == State.HELD) heldFailure = StreamableHttpChannel.classify(e);
@@ -255,7 +262,10 @@ public final class UpstreamRelay {
         cancelUpstream.run();
       });
       agent.drainHandler(v -> {
-        if (agent == this.agent && state != State.HELD) upstream.resume();
+        if (agent != this.agent || state == State.HELD) return;
+        agentBehind = false;
+        if (state == State.RELAYING) touch(); // the idle limit runs again from here
+        upstream.resume();
       });
       keepAliveTimer = vertx.setPeriodic(settings.keepAlive().toMillis(), t -> {
         if (!wroteSinceTick && state == State.RELAYING) agent.write(": keep-alive\n\n");
@@ -285,6 +295,7 @@ public final class UpstreamRelay {
       this.cancelUpstream = cancelUpstream;
       this.asker = asker;
       state = State.RELAYING;
+      agentBehind = false; // a new agent exchange, with a write queue of its own
       attach();
       while (!backlog.isEmpty() && state == State.RELAYING) { // what was read before the hold comes first
         try {
@@ -381,8 +392,15 @@ public final class UpstreamRelay {
       return answer;
     }
 
+    /** Stops the idle limit (the relay itself paused the upstream); {@link #touch} starts it again. */
+    private void idle() {
+      if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+
     private void touch() {
       if (id == null || !idleLimited) return; // a GET stream or a subscription may be quiet for as long as it likes
+      if (agentBehind) return; // chunks read before the pause took effect: the wait is still the agent's
       if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
       idleTimer = vertx.setTimer(idleLimitMs, t -> {
         fail(new McpClientException.Timeout("upstream did not answer within " + idleLimitMs + " ms"));
