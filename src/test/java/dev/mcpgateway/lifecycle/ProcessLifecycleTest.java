@@ -144,13 +144,8 @@ class ProcessLifecycleTest {
     GatewayProcess gateway = GatewayProcess.start(dataDir, port, Map.of("GATEWAY_ADMIN_TOKEN", ADMIN, "GATEWAY_CLIENT_TOKEN", AGENT,
         "GATEWAY_SHUTDOWN_GRACE_MS", "30000"));
     try {
-      assertEquals(200, post(api(port), ADMIN, new JsonObject().put("id", "srv").put("name", "srv").put("hostname", upstream.url())
-          .put("auth_type", "unauthenticated")).statusCode());
       String mcp = "http://127.0.0.1:" + port + "/mcp/acme/srv";
-      HttpResponse<String> init = post(mcp, AGENT, new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
-          .put("params", new JsonObject().put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
-              .put("clientInfo", new JsonObject().put("name", "t").put("version", "1"))));
-      String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+      String session = serverAndSession(port, upstream.url());
       CompletableFuture<HttpResponse<String>> call = http.sendAsync(HttpRequest.newBuilder(URI.create(mcp)).timeout(Duration.ofSeconds(60))
           .header("Authorization", "Bearer " + AGENT).header("Mcp-Session-Id", session).header("Content-Type", "application/json")
           .header("Accept", "application/json, text/event-stream")
@@ -203,13 +198,8 @@ class ProcessLifecycleTest {
     GatewayProcess gateway = GatewayProcess.start(dataDir, port, Map.of("GATEWAY_ADMIN_TOKEN", ADMIN, "GATEWAY_CLIENT_TOKEN", AGENT,
         "GATEWAY_SHUTDOWN_GRACE_MS", "300000"));
     try {
-      assertEquals(200, post(api(port), ADMIN, new JsonObject().put("id", "srv").put("name", "srv").put("hostname", upstream.url())
-          .put("auth_type", "unauthenticated")).statusCode());
       String mcp = "http://127.0.0.1:" + port + "/mcp/acme/srv";
-      HttpResponse<String> init = post(mcp, AGENT, new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
-          .put("params", new JsonObject().put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
-              .put("clientInfo", new JsonObject().put("name", "t").put("version", "1"))));
-      String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+      String session = serverAndSession(port, upstream.url());
       HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(mcp)).GET()
           .header("Authorization", "Bearer " + AGENT).header("Mcp-Session-Id", session).header("Accept", "text/event-stream").build(),
           HttpResponse.BodyHandlers.ofInputStream());
@@ -232,6 +222,16 @@ class ProcessLifecycleTest {
       result(upstream.stop());
       result(vertx.close());
     }
+  }
+
+  /** Registers server "srv" at {@code upstreamUrl} and opens an agent session on it; answers the session id. */
+  String serverAndSession(int port, String upstreamUrl) throws Exception {
+    assertEquals(200, post(api(port), ADMIN, new JsonObject().put("id", "srv").put("name", "srv").put("hostname", upstreamUrl)
+        .put("auth_type", "unauthenticated")).statusCode());
+    HttpResponse<String> init = post("http://127.0.0.1:" + port + "/mcp/acme/srv", AGENT, new JsonObject().put("jsonrpc", "2.0").put("id", 1)
+        .put("method", "initialize").put("params", new JsonObject().put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
+            .put("clientInfo", new JsonObject().put("name", "t").put("version", "1"))));
+    return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
   }
 
   /** No line at WARN or above, and no stack trace (JSON log lines; an uncaught exception prints raw). */
