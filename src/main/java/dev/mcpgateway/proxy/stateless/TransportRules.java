@@ -35,13 +35,15 @@ public final class TransportRules {
   public static boolean isStateless(MultiMap headers, JsonObject message) {
     String header = headers.get(McpProtocol.Headers.PROTOCOL_VERSION);
     if (header != null && header.compareTo(McpProtocol.LATEST_VERSION) > 0) return true;
-    return meta(message).containsKey(META_VERSION);
+    // on every POST of either era: read in place, nothing allocated
+    return message.getValue("params") instanceof JsonObject params && params.getValue("_meta") instanceof JsonObject meta
+        && meta.containsKey(META_VERSION);
   }
 
   /** Empty when the request may proceed. */
   public static Optional<Refusal> validate(MultiMap headers, JsonObject message) {
     JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
-    JsonObject meta = meta(message);
+    JsonObject meta = params.getValue("_meta") instanceof JsonObject m ? m : new JsonObject();
     String header = headers.get(McpProtocol.Headers.PROTOCOL_VERSION);
     Object bodyVersion = meta.getValue(META_VERSION);
     if (header == null || !header.equals(bodyVersion)) {
@@ -67,11 +69,6 @@ public final class TransportRules {
       return refuse(McpProtocol.ErrorCodes.INVALID_PARAMS, "_meta must carry io.modelcontextprotocol/clientCapabilities", null);
     }
     return Optional.empty();
-  }
-
-  private static JsonObject meta(JsonObject message) {
-    JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
-    return params.getValue("_meta") instanceof JsonObject m ? m : new JsonObject();
   }
 
   private static Optional<Refusal> refuse(int code, String message, JsonObject data) {
