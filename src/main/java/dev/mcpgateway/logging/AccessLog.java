@@ -10,7 +10,7 @@ import java.util.logging.Logger;
 
 /**
  * One structured line per MCP message and per admin request, on the {@code mcp_gateway.access}
- * logger: time, kind, account, server, method or operation, exposed tool name, status, outcome,
+ * logger: time, kind, account, portal (for a portal's messages), server, method or operation, exposed tool name, status, outcome,
  * duration and a hash of the session id — never a token, a credential or the session id itself.
  */
 public final class AccessLog {
@@ -19,10 +19,13 @@ public final class AccessLog {
 
   private AccessLog() {}
 
-  public static void mcp(String account, String server, String method, String tool, int status, String outcome,
+  /** {@code portal}: the portal the message came through, null on a server's own endpoint. */
+  public static void mcp(String account, String portal, String server, String method, String tool, int status, String outcome,
       long durationNanos, String sessionId) {
     if (!LOG.isLoggable(Level.INFO)) return;
-    JsonObject line = new JsonObject().put("kind", "mcp").put("account", account).put("server", server).put("method", method)
+    JsonObject line = new JsonObject().put("kind", "mcp").put("account", account);
+    if (portal != null) line.put("portal", portal);
+    line.put("server", server).put("method", method)
         .put("status", status).put("outcome", outcome).put("duration_ms", durationNanos / 1_000_000.0);
     if (tool != null) line.put("tool", tool);
     if (sessionId != null) line.put("session", sessionHash(sessionId));

@@ -26,6 +26,7 @@ public final class McpProtocol {
     public static final String RESOURCE_TEMPLATES_LIST = "resources/templates/list";
     public static final String RESOURCES_READ = "resources/read";
     public static final String COMPLETE = "completion/complete";
+    public static final String LOGGING_SET_LEVEL = "logging/setLevel";
   }
 
   public static final class Notifications {
@@ -58,6 +59,8 @@ public final class McpProtocol {
     public static final int METHOD_NOT_FOUND = -32601;
     public static final int INVALID_PARAMS = -32602;
     public static final int INTERNAL_ERROR = -32603;
+    /** {@code resources/read} of a URI no server offers (the specification's code). */
+    public static final int RESOURCE_NOT_FOUND = -32002;
   }
 
   /**

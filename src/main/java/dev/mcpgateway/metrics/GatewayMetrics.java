@@ -105,6 +105,20 @@ public final class GatewayMetrics {
         .register(registry).increment();
   }
 
+  /** One agent message through a portal, by the member it reached ({@code unknown} when none). */
+  public void portalRequest(String account, String portal, String server, String method, String outcome) {
+    Counter.builder("mcp_gateway_portal_requests").description("MCP messages through a portal, by member server, method and outcome")
+        .tags("account", account, "portal", portal, "server", server, "method", method(method), "outcome", outcome)
+        .register(registry).increment();
+  }
+
+  /** A portal member left out of what agents see (not synced yet, in error, missing, store unavailable). */
+  public void portalMemberLeftOut(String account, String portal, String server, String reason) {
+    Counter.builder("mcp_gateway_portal_members_left_out").description("portal members left out of an answer, by reason")
+        .tags("account", account, "portal", portal, "server", server, "reason", reason)
+        .register(registry).increment();
+  }
+
   public void sync(String outcome, long nanos) {
     Timer.builder("mcp_gateway_sync_duration_seconds").description("capability syncs by outcome (ready, error)")
         .tags("outcome", outcome).serviceLevelObjectives(LATENCY_BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);

@@ -15,6 +15,12 @@ import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.proxy.http.OriginCheck;
 import dev.mcpgateway.proxy.http.RateLimits;
+import dev.mcpgateway.proxy.portal.PortalDirectory;
+import dev.mcpgateway.proxy.portal.PortalEndpoint;
+import dev.mcpgateway.proxy.portal.PortalMembers;
+import dev.mcpgateway.proxy.portal.PortalResources;
+import dev.mcpgateway.proxy.portal.PortalRoute;
+import dev.mcpgateway.proxy.portal.PortalSessions;
 import dev.mcpgateway.proxy.relay.StatelessUpstream;
 import dev.mcpgateway.proxy.relay.UpstreamRelay;
 import dev.mcpgateway.proxy.session.SessionCodec;
@@ -27,6 +33,7 @@ import dev.mcpgateway.security.LimitSettings;
 import dev.mcpgateway.security.RateLimiter;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.security.TokenSet;
+import dev.mcpgateway.store.PortalStore;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
 import dev.mcpgateway.upstream.UpstreamAuths;
@@ -54,6 +61,10 @@ import java.util.Locale;
  */
 public final class McpEndpoint {
   public static final String PATH = "/mcp/:account_id/:server_id";
+  /** A portal by path, for deployments without a DNS name per portal. */
+  public static final String PORTAL_PATH = "/mcp/:account_id/portals/:portal_id";
+  /** A portal at its own hostname, found by the {@code Host} header (Cloudflare's {@code https://<portal hostname>/mcp}). */
+  public static final String PORTAL_HOST_PATH = "/mcp";
   private final TokenSet<ClientToken> clients;
   private final GatewayMetrics metrics;
   private final AuthThrottle authFailures;
@@ -61,10 +72,12 @@ public final class McpEndpoint {
   private final ProxySettings settings;
   private final SessionEndpoint sessions;
   private final StatelessEndpoint stateless;
+  private final PortalEndpoint portals;
+  private final PortalRoute portalRoute;
 
   public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, TokenSet<ClientToken> clients,
       SecretCipher gatewayCipher, CapabilityCache cache, CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings,
-      Clock clock) {
+      Clock clock, PortalStore portalStore) {
     this.clients = clients;
     this.settings = settings;
     this.authFailures = authFailures;
@@ -78,26 +91,40 @@ public final class McpEndpoint {
     this.sessions = new SessionEndpoint(vertx, new SessionCodec(gatewayCipher), cache, dispatch, listChanges, client, auths, settings,
         statelessUpstream, relay, clock);
     this.stateless = new StatelessEndpoint(vertx, cache, dispatch, client, auths, settings, statelessUpstream, relay, listChanges::seen);
+    SessionCodec codec = new SessionCodec(gatewayCipher);
+    this.portalRoute = new PortalRoute(new PortalDirectory(vertx, portalStore));
+    this.portals = new PortalEndpoint(new PortalMembers(cache, metrics), new PortalSessions(codec, clock, settings.sessionMaxAge()), stateless,
+        new PortalResources(vertx, stateless, client.limits().requestTimeoutMs(), settings.sessionIdle()));
     Gauge.builder("mcp_gateway_sessions_active", sessions, SessionEndpoint::size)
         .description("agent sessions this replica has seen in their idle window").register(metrics.registry());
   }
 
   public void mount(Router router) {
-    router.route(PATH).handler(ctx -> {
+    mount(router, PATH, null);
+    // a portal by path, and at its own hostname; neither can collide with /mcp/{account_id}/{server_id}
+    mount(router, PORTAL_PATH, portalRoute);
+    mount(router, PORTAL_HOST_PATH, portalRoute);
+  }
+
+  /** The checks every message passes, then the methods; {@code portalRoute} finds the portal on a portal's paths. */
+  private void mount(Router router, String path, PortalRoute portalRoute) {
+    router.route(path).handler(ctx -> {
       Exchange exchange = Exchange.of(ctx);
       ctx.addEndHandler(v -> record(ctx, exchange));
       ctx.next();
     });
-    router.route(PATH).handler(new OriginCheck(settings.allowedOrigins()));
-    router.route(PATH).handler(new ClientAuthHandler(clients, authFailures));
-    router.route(PATH).handler(rateLimits);
-    router.post(PATH).handler(this::post);
-    router.get(PATH).handler(this::get);
-    router.delete(PATH).handler(ctx -> {
+    router.route(path).handler(new OriginCheck(settings.allowedOrigins()));
+    router.route(path).handler(new ClientAuthHandler(clients, authFailures));
+    if (portalRoute != null) router.route(path).handler(portalRoute);
+    router.route(path).handler(rateLimits);
+    router.post(path).handler(this::post);
+    router.get(path).handler(portalRoute == null ? this::get : portals::stream);
+    router.delete(path).handler(ctx -> {
       Exchange.of(ctx).method = "delete";
-      sessions.end(ctx);
+      if (portalRoute == null) sessions.end(ctx);
+      else portals.end(ctx);
     });
-    router.route(PATH).handler(ctx -> {
+    router.route(path).handler(ctx -> {
       ctx.response().putHeader("Allow", "GET, POST, DELETE");
       McpReplies.error(ctx.response(), 405, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "method not allowed");
     });
@@ -110,7 +137,8 @@ public final class McpEndpoint {
     metrics.mcpRequest(exchange.account, exchange.server, exchange.method, exchange.outcome, end - exchange.startNanos,
         exchange.upstreamNanos(end));
     if (exchange.kind != null) metrics.capabilityUse(exchange.account, exchange.server, exchange.kind, exchange.exposedName, exchange.outcome);
-    AccessLog.mcp(exchange.account, exchange.server, GatewayMetrics.method(exchange.method), exchange.kind == null ? null : exchange.exposedName,
+    if (exchange.portal != null) metrics.portalRequest(exchange.account, exchange.portal, exchange.server, exchange.method, exchange.outcome);
+    AccessLog.mcp(exchange.account, exchange.portal, exchange.server, GatewayMetrics.method(exchange.method), exchange.kind == null ? null : exchange.exposedName,
         ctx.response().getStatusCode(), exchange.outcome, end - exchange.startNanos, ctx.request().getHeader(McpProtocol.Headers.SESSION_ID));
   }
 
@@ -179,7 +207,9 @@ public final class McpEndpoint {
       McpReplies.error(response, 400, message.getValue("id"), McpProtocol.ErrorCodes.INVALID_REQUEST, "params must be an object");
       return;
     }
-    if (TransportRules.isStateless(ctx.request().headers(), message)) stateless.handle(ctx, message);
+    boolean statelessEra = TransportRules.isStateless(ctx.request().headers(), message);
+    if (ctx.get(PortalRoute.PORTAL_KEY) != null) portals.handle(ctx, message, statelessEra);
+    else if (statelessEra) stateless.handle(ctx, message);
     else sessions.handle(ctx, message);
   }
 

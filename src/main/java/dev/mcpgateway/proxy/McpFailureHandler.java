@@ -15,7 +15,7 @@ public final class McpFailureHandler implements Handler<RoutingContext> {
   private static final System.Logger LOG = System.getLogger(McpFailureHandler.class.getName());
 
   public static boolean handles(String path) {
-    return path != null && path.startsWith("/mcp/");
+    return path != null && (path.startsWith("/mcp/") || path.equals("/mcp"));
   }
 
   @Override

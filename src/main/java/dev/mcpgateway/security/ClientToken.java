@@ -32,6 +32,11 @@ public record ClientToken(String name, byte[] sha256, Set<String> accounts, Set<
         && (servers.isEmpty() || servers.contains(serverId));
   }
 
+  /** A portal's account: a token limited to some servers may use it, and sees only those members. */
+  public boolean mayUseAccount(String accountId) {
+    return accounts.contains(ApiToken.ALL_ACCOUNTS) || accounts.contains(accountId);
+  }
+
   @Override
   public String toString() {
     return "ClientToken[" + name + ", accounts=" + accounts + ", servers=" + servers + "]";

@@ -43,7 +43,10 @@ public final class ClientAuthHandler implements Handler<RoutingContext> {
           ? "authentication required: send Authorization: Bearer <client token>" : "invalid client token");
       return;
     }
-    if (!token.mayUse(ctx.pathParam("account_id"), ctx.pathParam("server_id"))) {
+    // a portal at a host names no account: its route checks the token against the portal's once it is found
+    String account = ctx.pathParam("account_id");
+    String server = ctx.pathParam("server_id");
+    if (account != null && !(server == null ? token.mayUseAccount(account) : token.mayUse(account, server))) {
       McpReplies.error(ctx.response(), 403, null, NOT_AUTHORIZED, "this client token may not use this MCP server");
       return;
     }

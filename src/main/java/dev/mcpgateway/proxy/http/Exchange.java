@@ -15,6 +15,8 @@ public final class Exchange {
   public final long startNanos = System.nanoTime();
   public String account = GatewayMetrics.UNKNOWN;
   public String server = GatewayMetrics.UNKNOWN;
+  /** The portal the message came through, or null on a server's own endpoint. */
+  public String portal;
   public String method = "other";
   /** "tool" or "prompt" for calls, with the exposed name when the server has it (else "other"). */
   public String kind;

@@ -24,7 +24,7 @@ public final class RateLimits implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
     Optional<Duration> wait = perClient.tryAcquire(client.name())
-        .or(() -> perAccount.tryAcquire(ctx.pathParam("account_id")));
+        .or(() -> perAccount.tryAcquire(ctx.pathParam("account_id") != null ? ctx.pathParam("account_id") : Exchange.of(ctx).account));
     if (wait.isPresent()) {
       ctx.response().putHeader("Retry-After", Long.toString(RateLimiter.retryAfterSeconds(wait.get())));
       Exchange.of(ctx).outcome("rejected");

@@ -64,7 +64,9 @@ public final class KeptSessions {
   public static Slot slot(Capabilities capabilities, String client, JsonObject message) {
     McpServer server = capabilities.server();
     JsonObject inputs = inputCapabilities(message);
-    return new Slot(server.accountId() + "/" + server.id() + "/" + client + "@" + server.hostname() + "#" + inputs.encode(),
+    // whose credential the session carries is part of the key: a portal may call a server on the user's behalf or not
+    return new Slot(server.accountId() + "/" + server.id() + "/" + client + (server.oauthOnBehalf() ? "/u@" : "/s@") + server.hostname()
+        + "#" + inputs.encode(),
         capabilities, client, inputs);
   }
 

@@ -120,8 +120,11 @@ public final class StatelessEndpoint {
     }
   }
 
-  /** To the upstream in its era, which the kept session's first open found (and remembers). */
-  private void forward(RoutingContext ctx, Capabilities capabilities, String client, JsonObject message, UnaryOperator<JsonObject> rewrite) {
+  /**
+   * To the upstream in its era, which the kept session's first open found (and remembers). Also
+   * the way a portal's calls reach a member: {@code message} must carry the stateless envelope.
+   */
+  public void forward(RoutingContext ctx, Capabilities capabilities, String client, JsonObject message, UnaryOperator<JsonObject> rewrite) {
     KeptSessions.Slot slot = KeptSessions.slot(capabilities, client, message);
     Exchange.of(ctx).upstreamAsked();
     Future<McpSession> opened = sessions.session(slot);
@@ -133,6 +136,15 @@ public final class StatelessEndpoint {
       if (r.succeeded() && r.result().transport() == McpSession.Transport.STATELESS) toStateless.relay(ctx, capabilities, client, message, rewrite, false);
       else toSession.forward(ctx, slot, message, rewrite);
     });
+  }
+
+  /**
+   * One request whose result the gateway reads itself (a portal's fan-out of {@code resources/list}):
+   * over the member's kept session, whatever era it speaks, declaring no input capabilities.
+   */
+  public Future<JsonObject> ask(Capabilities capabilities, String client, String method, JsonObject params) {
+    KeptSessions.Slot slot = KeptSessions.slot(capabilities, client, new JsonObject());
+    return sessions.session(slot).compose(session -> session.request(method, params));
   }
 
   /** {@code server/discover} from the cache: what the server offers, as agents see it. */

@@ -1,0 +1,279 @@
+package dev.mcpgateway.proxy.portal;
+
+import dev.mcpgateway.mcp.JsonRpc;
+import dev.mcpgateway.mcp.McpProtocol;
+import dev.mcpgateway.mcp.StatelessEnvelope;
+import dev.mcpgateway.model.Portal;
+import dev.mcpgateway.proxy.http.AgentText;
+import dev.mcpgateway.proxy.http.ClientAuthHandler;
+import dev.mcpgateway.proxy.http.Exchange;
+import dev.mcpgateway.proxy.http.McpReplies;
+import dev.mcpgateway.proxy.session.SessionToken;
+import dev.mcpgateway.proxy.stateless.StatelessEndpoint;
+import dev.mcpgateway.proxy.stateless.TransportRules;
+import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.sync.PortalView;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A portal's MCP endpoint: one agent connection for the tools, prompts and resources of many
+ * servers. Both agent eras: a 2025 session is the portal's own ({@link PortalSessions}:
+ * {@code initialize} answered here), a 2026-07-28 request stands alone. Lists are merged from the
+ * capability cache ({@link PortalMembers}, {@link PortalView}); a call is split on the first
+ * {@code _}, mapped to the member's upstream name, and sent to that member in its own era through
+ * the stateless path's forwarding (kept sessions for session-era members, plain POSTs for
+ * stateless ones), with the member's credentials; resources are fanned out ({@link PortalResources}).
+ *
+ * <p>Session-era agents reach members through that same path, so their requests carry the
+ * stateless envelope upstream and declare no input capabilities: a member that asks for
+ * sampling, elicitation or roots during a portal call is refused there ({@code -32601}).
+ */
+public final class PortalEndpoint {
+  private final PortalMembers members;
+  private final PortalSessions sessions;
+  private final PortalResources resources;
+  private final StatelessEndpoint stateless;
+
+  public PortalEndpoint(PortalMembers members, PortalSessions sessions, StatelessEndpoint stateless, PortalResources resources) {
+    this.members = members;
+    this.sessions = sessions;
+    this.stateless = stateless;
+    this.resources = resources;
+  }
+
+  /** How one agent era is answered. */
+  private interface Era {
+    /** The message as a member is sent it: the agent's own for a stateless agent, with the envelope added for a session. */
+    JsonObject upstream(JsonObject message);
+
+    /** A result the portal answers itself. */
+    void reply(RoutingContext ctx, Object id, JsonObject result, boolean list);
+
+    /** Applied to each message a member's answer brings back. */
+    UnaryOperator<JsonObject> back();
+  }
+
+  private static final Era STATELESS = new Era() {
+    @Override
+    public JsonObject upstream(JsonObject message) {
+      return message;
+    }
+
+    @Override
+    public void reply(RoutingContext ctx, Object id, JsonObject result, boolean list) {
+      result.put("resultType", "complete");
+      // what a portal lists depends on the overrides and on who asks: never shared across authorization contexts
+      if (list) result.put("ttlMs", 0).put("cacheScope", "private");
+      McpReplies.json(ctx.response(), 200, JsonRpc.result(id, result));
+    }
+
+    @Override
+    public UnaryOperator<JsonObject> back() {
+      return UnaryOperator.identity();
+    }
+  };
+
+  private static Era session(SessionToken token) {
+    return new Era() {
+      @Override
+      public JsonObject upstream(JsonObject message) {
+        JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
+        // no input capabilities: the member's requests to the client could not reach a session agent through this path
+        message.put("params", StatelessEnvelope.params(params, new JsonObject(), token.agentInfo()));
+        return message;
+      }
+
+      @Override
+      public void reply(RoutingContext ctx, Object id, JsonObject result, boolean list) {
+        McpReplies.json(ctx.response(), 200, JsonRpc.result(id, result));
+      }
+
+      @Override
+      public UnaryOperator<JsonObject> back() {
+        return m -> {
+          if (m.getValue("result") instanceof JsonObject result) result.remove("resultType");
+          return m;
+        };
+      }
+    };
+  }
+
+  /** A POSTed message, after the endpoint's checks; {@code statelessEra} as {@link TransportRules#isStateless} judged it. */
+  public void handle(RoutingContext ctx, JsonObject message, boolean statelessEra) {
+    Portal portal = ctx.get(PortalRoute.PORTAL_KEY);
+    Exchange exchange = Exchange.of(ctx);
+    exchange.portal = portal.id();
+    exchange.account = portal.accountId();
+    String method = message.getValue("method") instanceof String m ? m : null;
+    exchange.method = JsonRpc.isRequest(message) ? method : method != null ? "notification" : "response";
+    if (statelessEra) {
+      Optional<TransportRules.Refusal> refusal = TransportRules.validate(ctx.request().headers(), message);
+      if (refusal.isPresent()) {
+        exchange.outcome("rejected");
+        TransportRules.Refusal refused = refusal.get();
+        McpReplies.json(ctx.response(), refused.status(), McpReplies.error(message.getValue("id"), refused.code(), refused.message(), refused.data()));
+        return;
+      }
+      if (!JsonRpc.isRequest(message)) {
+        ctx.response().setStatusCode(202).end();
+        return;
+      }
+      dispatch(ctx, portal, message, STATELESS);
+      return;
+    }
+    if (JsonRpc.isRequest(message) && McpProtocol.Methods.INITIALIZE.equals(method)) {
+      initialize(ctx, portal, message);
+      return;
+    }
+    String sessionId = ctx.request().getHeader(McpProtocol.Headers.SESSION_ID);
+    if (sessionId == null) {
+      McpReplies.error(ctx.response(), 400, message.getValue("id"), McpProtocol.ErrorCodes.INVALID_REQUEST,
+          "Mcp-Session-Id header required: initialize first");
+      return;
+    }
+    Optional<SessionToken> token = sessions.bind(portal, ctx.get(ClientAuthHandler.CLIENT_KEY), sessionId);
+    if (token.isEmpty()) {
+      McpReplies.error(ctx.response(), 404, message.getValue("id"), McpReplies.SESSION_NOT_FOUND, "session not found: initialize a new session");
+      return;
+    }
+    if (!JsonRpc.isRequest(message)) { // notifications and responses: the portal asks agents nothing, members are reached per request
+      ctx.response().setStatusCode(202).end();
+      return;
+    }
+    dispatch(ctx, portal, message, session(token.get()));
+  }
+
+  /** DELETE: ends a session-era agent's session. */
+  public void end(RoutingContext ctx) {
+    Portal portal = ctx.get(PortalRoute.PORTAL_KEY);
+    Exchange.of(ctx).portal = portal.id();
+    String sessionId = ctx.request().getHeader(McpProtocol.Headers.SESSION_ID);
+    if (sessions.bind(portal, ctx.get(ClientAuthHandler.CLIENT_KEY), sessionId).isEmpty()) {
+      McpReplies.error(ctx.response(), sessionId == null ? 400 : 404, null, McpReplies.SESSION_NOT_FOUND, "session not found");
+      return;
+    }
+    sessions.end(sessionId);
+    ctx.response().setStatusCode(200).end();
+  }
+
+  /** GET: a portal offers no server-to-client stream yet (the specification allows 405). */
+  public void stream(RoutingContext ctx) {
+    Exchange.of(ctx).portal = ((Portal) ctx.get(PortalRoute.PORTAL_KEY)).id();
+    ctx.response().putHeader("Allow", "POST, DELETE");
+    McpReplies.error(ctx.response(), 405, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "this portal offers no server-to-client stream");
+  }
+
+  private void initialize(RoutingContext ctx, Portal portal, JsonObject message) {
+    JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
+    String asked = params.getValue("protocolVersion") instanceof String v ? v : null;
+    String version = asked != null && McpProtocol.SUPPORTED_VERSIONS.contains(asked) ? asked : McpProtocol.LATEST_VERSION;
+    JsonObject capabilities = params.getValue("capabilities") instanceof JsonObject c ? c : new JsonObject();
+    JsonObject clientInfo = params.getValue("clientInfo") instanceof JsonObject i ? i : null;
+    ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
+    String sessionId = sessions.open(portal, client, version, capabilities, clientInfo);
+    JsonObject result = new JsonObject()
+        .put("protocolVersion", version)
+        .put("capabilities", offered())
+        .put("serverInfo", serverInfo(portal));
+    if (portal.description() != null) result.put("instructions", portal.description());
+    ctx.response().putHeader(McpProtocol.Headers.SESSION_ID, sessionId);
+    McpReplies.json(ctx.response(), 200, JsonRpc.result(message.getValue("id"), result));
+  }
+
+  private static JsonObject offered() {
+    return new JsonObject()
+        .put("tools", new JsonObject().put("listChanged", false))
+        .put("prompts", new JsonObject().put("listChanged", false))
+        .put("resources", new JsonObject());
+  }
+
+  private static JsonObject serverInfo(Portal portal) {
+    return new JsonObject().put("name", portal.name()).put("version", "mcp-gateway");
+  }
+
+  private void dispatch(RoutingContext ctx, Portal portal, JsonObject message, Era era) {
+    Object id = message.getValue("id");
+    String method = message.getString("method");
+    ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
+    switch (method) {
+      case McpProtocol.Methods.PING, McpProtocol.Methods.LOGGING_SET_LEVEL -> era.reply(ctx, id, new JsonObject(), false);
+      case McpProtocol.Stateless.DISCOVER -> era.reply(ctx, id, new JsonObject()
+          .put("supportedVersions", new JsonArray(McpProtocol.Stateless.VERSIONS))
+          .put("capabilities", offered())
+          .put("_meta", new JsonObject().put(McpProtocol.Stateless.META_SERVER_INFO, serverInfo(portal))), true);
+      case McpProtocol.Methods.TOOLS_LIST -> members.load(portal, client).onSuccess(loaded -> {
+        JsonArray tools = BuiltInTools.definitions();
+        loaded.forEach(m -> tools.addAll(m.view().tools()));
+        era.reply(ctx, id, new JsonObject().put("tools", tools), true);
+      });
+      case McpProtocol.Methods.PROMPTS_LIST -> members.load(portal, client).onSuccess(loaded -> {
+        JsonArray prompts = new JsonArray();
+        loaded.forEach(m -> prompts.addAll(m.view().prompts()));
+        era.reply(ctx, id, new JsonObject().put("prompts", prompts), true);
+      });
+      case McpProtocol.Methods.TOOLS_CALL -> {
+        String name = nameOf(message);
+        if (BuiltInTools.has(name)) {
+          members.load(portal, client).onSuccess(loaded -> era.reply(ctx, id, BuiltInTools.call(name, portal, loaded), false));
+        } else {
+          call(ctx, portal, client, message, PortalView.Kind.TOOL, era);
+        }
+      }
+      case McpProtocol.Methods.PROMPTS_GET -> call(ctx, portal, client, message, PortalView.Kind.PROMPT, era);
+      case McpProtocol.Methods.RESOURCES_LIST, McpProtocol.Methods.RESOURCE_TEMPLATES_LIST ->
+          members.load(portal, client).compose(loaded -> resources.list(portal, client, loaded, method))
+              .onSuccess(result -> era.reply(ctx, id, result, true))
+              .onFailure(e -> McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, e));
+      case McpProtocol.Methods.RESOURCES_READ -> {
+        String uri = message.getJsonObject("params", new JsonObject()).getValue("uri") instanceof String u ? u : null;
+        members.load(portal, client).compose(loaded -> resources.owner(portal, client, loaded, uri)).onSuccess(owner -> {
+          if (owner == null) {
+            Exchange.of(ctx).outcome("refused");
+            McpReplies.json(ctx.response(), 200, McpReplies.error(id, McpProtocol.ErrorCodes.RESOURCE_NOT_FOUND,
+                "Resource not found: " + (uri == null ? "(no uri)" : AgentText.clip(uri)), null));
+            return;
+          }
+          Exchange.of(ctx).serverKnown(portal.accountId(), owner.serverId());
+          stateless.forward(ctx, owner.capabilities(), client.name(), era.upstream(message), era.back());
+        }).onFailure(e -> McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, e));
+      }
+      default -> {
+        Exchange.of(ctx).outcome("rejected");
+        McpReplies.json(ctx.response(), 200, McpReplies.error(id, McpProtocol.ErrorCodes.METHOD_NOT_FOUND,
+            "Method not found: " + AgentText.clip(method), null));
+      }
+    }
+  }
+
+  /** {@code tools/call} or {@code prompts/get}: to the member the name's prefix names, under its upstream name, or refused. */
+  private void call(RoutingContext ctx, Portal portal, ClientToken client, JsonObject message, PortalView.Kind kind, Era era) {
+    Object id = message.getValue("id");
+    String exposed = nameOf(message);
+    Exchange exchange = Exchange.of(ctx);
+    exchange.kind = kind == PortalView.Kind.TOOL ? "tool" : "prompt";
+    Optional<PortalView.Split> split = PortalView.split(exposed);
+    (split.isEmpty() ? io.vertx.core.Future.<PortalMembers.Member>succeededFuture(null) : members.member(portal, client, split.get().serverId()))
+        .onSuccess(member -> {
+          String upstreamName = member == null ? null : member.view().names(kind).get(exposed);
+          if (upstreamName == null) {
+            exchange.outcome("refused");
+            McpReplies.json(ctx.response(), 200, McpReplies.error(id, McpProtocol.ErrorCodes.INVALID_PARAMS,
+                (kind == PortalView.Kind.TOOL ? "Unknown tool: " : "Unknown prompt: ") + (exposed == null ? "(no name)" : AgentText.clip(exposed)),
+                null));
+            return;
+          }
+          exchange.serverKnown(portal.accountId(), member.serverId());
+          exchange.exposedName = exposed;
+          message.getJsonObject("params").put("name", upstreamName);
+          stateless.forward(ctx, member.capabilities(), client.name(), era.upstream(message), era.back());
+        });
+  }
+
+  private static String nameOf(JsonObject message) {
+    return message.getValue("params") instanceof JsonObject params && params.getValue("name") instanceof String name ? name : null;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.mcpgateway.proxy.portal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.mcpgateway.metrics.GatewayMetrics;
+import dev.mcpgateway.model.McpServer;
+import dev.mcpgateway.model.Portal;
+import dev.mcpgateway.model.PortalServer;
+import dev.mcpgateway.model.ServerStatus;
+import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.store.ServerNotFoundException;
+import dev.mcpgateway.sync.Capabilities;
+import dev.mcpgateway.sync.CapabilityCache;
+import dev.mcpgateway.sync.PortalView;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A portal's members as its agents see them now, from the capability cache (no upstream trip):
+ * each member's server with the portal's {@code on_behalf} applied, and its {@link PortalView}.
+ * Fail open: a member that is not synced yet, in error, deleted, or out of the client token's
+ * reach is left out — with a metric, and a log line when its reason changes — never failing the
+ * list. Views are computed once per (portal mapping, cache entry), not per message.
+ */
+public final class PortalMembers {
+  private static final System.Logger LOG = System.getLogger(PortalMembers.class.getName());
+
+  /** A member that is in: its mapping, its capabilities as the portal calls it, its view. */
+  public record Member(PortalServer mapping, Capabilities capabilities, PortalView.Member view) {
+    public String serverId() {
+      return mapping.serverId();
+    }
+  }
+
+  /** Why a member is left out (a metric label). */
+  enum LeftOut { NOT_SYNCED, ERROR, MISSING, STORE }
+
+  private record Memo(Capabilities source, PortalServer mapping, Member member) {}
+
+  private final CapabilityCache cache;
+  private final GatewayMetrics metrics;
+  private final Cache<String, Memo> views = Caffeine.newBuilder().maximumSize(50_000).build();
+  private final Cache<String, LeftOut> lastReason = Caffeine.newBuilder().maximumSize(50_000).build();
+
+  public PortalMembers(CapabilityCache cache, GatewayMetrics metrics) {
+    this.cache = cache;
+    this.metrics = metrics;
+  }
+
+  /** The members {@code client} sees, in the portal's order. */
+  public Future<List<Member>> load(Portal portal, ClientToken client) {
+    List<Future<Member>> loads = new ArrayList<>();
+    for (PortalServer mapping : portal.servers()) {
+      if (!client.servers().isEmpty() && !client.servers().contains(mapping.serverId())) continue; // the token's scope, not a failure
+      loads.add(cache.get(portal.accountId(), mapping.serverId())
+          .map(capabilities -> usable(portal, mapping, capabilities))
+          .otherwise(e -> leftOut(portal, mapping, e instanceof ServerNotFoundException ? LeftOut.MISSING : LeftOut.STORE)));
+    }
+    return Future.join(loads).map(all -> {
+      List<Member> members = new ArrayList<>(loads.size());
+      for (Future<Member> load : loads) {
+        if (load.result() != null) members.add(load.result());
+      }
+      return members;
+    });
+  }
+
+  /** One member by id, if the client may see it and it is in. */
+  public Future<Member> member(Portal portal, ClientToken client, String serverId) {
+    PortalServer mapping = portal.member(serverId);
+    if (mapping == null || !client.servers().isEmpty() && !client.servers().contains(serverId)) return Future.succeededFuture(null);
+    return cache.get(portal.accountId(), serverId)
+        .map(capabilities -> usable(portal, mapping, capabilities))
+        .otherwise(e -> leftOut(portal, mapping, e instanceof ServerNotFoundException ? LeftOut.MISSING : LeftOut.STORE));
+  }
+
+  private Member usable(Portal portal, PortalServer mapping, Capabilities capabilities) {
+    McpServer server = capabilities.server();
+    if (server.lastSuccessfulSync() == null) return leftOut(portal, mapping, LeftOut.NOT_SYNCED);
+    if (server.status() == ServerStatus.ERROR) return leftOut(portal, mapping, LeftOut.ERROR);
+    lastReason.invalidate(key(portal, mapping));
+    String key = key(portal, mapping);
+    Memo memo = views.getIfPresent(key);
+    if (memo != null && memo.source == capabilities && Objects.equals(memo.mapping, mapping)) return memo.member;
+    // the portal decides whose credential calls carry: the user's own (on_behalf) or the server's
+    McpServer asMember = server.oauthOnBehalf() == mapping.onBehalf() ? server : server.toBuilder().oauthOnBehalf(mapping.onBehalf()).build();
+    Capabilities memberCapabilities = asMember == server ? capabilities : new Capabilities(asMember, capabilities.exposedTools(),
+        capabilities.exposedPrompts(), capabilities.toolNames(), capabilities.promptNames());
+    Member member = new Member(mapping, memberCapabilities, PortalView.member(server, mapping));
+    views.put(key, new Memo(capabilities, mapping, member));
+    return member;
+  }
+
+  private Member leftOut(Portal portal, PortalServer mapping, LeftOut reason) {
+    String key = key(portal, mapping);
+    metrics.portalMemberLeftOut(portal.accountId(), portal.id(), mapping.serverId(), reason.name().toLowerCase(java.util.Locale.ROOT));
+    if (lastReason.asMap().put(key, reason) != reason) {
+      LOG.log(System.Logger.Level.WARNING, "portal " + portal.accountId() + "/" + portal.id() + " leaves out server " + mapping.serverId()
+          + ": " + switch (reason) {
+            case NOT_SYNCED -> "it has not synced yet";
+            case ERROR -> "its last sync failed";
+            case MISSING -> "it does not exist";
+            case STORE -> "the store is unavailable";
+          });
+    }
+    return null;
+  }
+
+  private static String key(Portal portal, PortalServer mapping) {
+    return portal.accountId() + "/" + portal.id() + "/" + mapping.serverId();
+  }
+}
