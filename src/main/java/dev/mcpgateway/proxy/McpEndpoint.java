@@ -15,6 +15,7 @@ import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.proxy.http.OriginCheck;
 import dev.mcpgateway.proxy.http.RateLimits;
+import dev.mcpgateway.proxy.portal.PortalChanges;
 import dev.mcpgateway.proxy.portal.PortalDirectory;
 import dev.mcpgateway.proxy.portal.PortalEndpoint;
 import dev.mcpgateway.proxy.portal.PortalMembers;
@@ -34,6 +35,7 @@ import dev.mcpgateway.security.RateLimiter;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.store.PortalStore;
+import dev.mcpgateway.store.ServerStore;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
 import dev.mcpgateway.upstream.UpstreamAuths;
@@ -77,7 +79,7 @@ public final class McpEndpoint {
 
   public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, TokenSet<ClientToken> clients,
       SecretCipher gatewayCipher, CapabilityCache cache, CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings,
-      Clock clock, PortalStore portalStore) {
+      Clock clock, ServerStore serverStore, PortalStore portalStore) {
     this.clients = clients;
     this.settings = settings;
     this.authFailures = authFailures;
@@ -92,9 +94,12 @@ public final class McpEndpoint {
         statelessUpstream, relay, clock);
     this.stateless = new StatelessEndpoint(vertx, cache, dispatch, client, auths, settings, statelessUpstream, relay, listChanges::seen);
     SessionCodec codec = new SessionCodec(gatewayCipher);
-    this.portalRoute = new PortalRoute(new PortalDirectory(vertx, portalStore));
-    this.portals = new PortalEndpoint(new PortalMembers(cache, metrics), new PortalSessions(codec, clock, settings.sessionMaxAge()), stateless,
-        new PortalResources(vertx, stateless, client.limits().requestTimeoutMs(), settings.sessionIdle()));
+    PortalDirectory directory = new PortalDirectory(vertx, portalStore);
+    PortalMembers members = new PortalMembers(cache, metrics);
+    this.portalRoute = new PortalRoute(directory);
+    this.portals = new PortalEndpoint(vertx, members, new PortalSessions(codec, clock, settings.sessionMaxAge()), stateless,
+        new PortalResources(vertx, stateless, client.limits().requestTimeoutMs(), settings.sessionIdle()),
+        new PortalChanges(vertx, directory, members, serverStore, portalStore), settings.keepAlive().toMillis());
     Gauge.builder("mcp_gateway_sessions_active", sessions, SessionEndpoint::size)
         .description("agent sessions this replica has seen in their idle window").register(metrics.registry());
   }

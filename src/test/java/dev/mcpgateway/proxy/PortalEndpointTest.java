@@ -14,7 +14,13 @@ import dev.mcpgateway.support.NodeAgent;
 import dev.mcpgateway.support.NodePeer;
 import dev.mcpgateway.support.PrometheusText;
 import dev.mcpgateway.support.TestGateway;
+import dev.mcpgateway.support.Await;
+import dev.mcpgateway.support.RawHttp;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -220,6 +226,48 @@ class PortalEndpointTest {
           stateless("tools/call", new JsonObject().put("name", name).put("arguments", new JsonObject()))));
       assertEquals(-32602, refused.bodyAsJsonObject().getJsonObject("error").getInteger("code"), name + ": " + refused.bodyAsString());
     }
+  }
+
+  @Test
+  void listChangesReachBothErasListeningAgents() {
+    HttpClient http = vertx.createHttpClient();
+    String session = result(byPath(TestGateway.AGENT).sendJsonObject(initialize())).getHeader("Mcp-Session-Id");
+    StringBuilder sessionEvents = new StringBuilder();
+    Promise<Void> sessionOpen = Promise.promise();
+    RawHttp.send(http.request(raw(HttpMethod.GET).putHeader("Mcp-Session-Id", session)), null, response -> response.handler(chunk -> {
+      sessionEvents.append(chunk);
+      sessionOpen.tryComplete();
+    }));
+    StringBuilder statelessEvents = new StringBuilder();
+    Promise<Void> acknowledged = Promise.promise();
+    JsonObject listen = stateless("subscriptions/listen", new JsonObject().put("notifications", new JsonObject().put("toolsListChanged", true)));
+    RawHttp.send(http.request(raw(HttpMethod.POST).putHeader("MCP-Protocol-Version", "2026-07-28").putHeader("Mcp-Method", "subscriptions/listen")),
+        listen.toBuffer(), response -> response.handler(chunk -> {
+          statelessEvents.append(chunk);
+          if (statelessEvents.toString().contains("notifications/subscriptions/acknowledged")) acknowledged.tryComplete();
+        }));
+    result(sessionOpen.future());
+    result(acknowledged.future());
+    Portal before = result(gw.gateway.stores().portals().get("acme", "team"));
+    try {
+      // the admin enables a tool of the allow-listed member: both agents hear of it
+      result(gw.gateway.stores().portals().update("acme", "team", p -> p.withServers(p.servers().stream()
+          .map(m -> !m.serverId().equals("modern") ? m : new PortalServer("modern", true, true,
+              List.of(new CapabilityOverride("echo", "shout", null, true), new CapabilityOverride("slow", null, null, true)), List.of()))
+          .toList())));
+      Await.until(() -> sessionEvents.toString().contains("notifications/tools/list_changed"), "session stream: " + sessionEvents);
+      Await.until(() -> statelessEvents.toString().contains("notifications/tools/list_changed"), "subscription: " + statelessEvents);
+      assertTrue(statelessEvents.toString().contains("io.modelcontextprotocol/subscriptionId"), statelessEvents.toString());
+    } finally {
+      result(gw.gateway.stores().portals().update("acme", "team", p -> before));
+      result(http.close());
+    }
+  }
+
+  static RequestOptions raw(HttpMethod method) {
+    return new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(gw.gateway.port()).setURI("/mcp/acme/portals/team")
+        .putHeader("Authorization", "Bearer " + TestGateway.AGENT).putHeader("Accept", "application/json, text/event-stream")
+        .putHeader("Content-Type", "application/json");
   }
 
   static HttpRequest<Buffer> byPath(String token) {

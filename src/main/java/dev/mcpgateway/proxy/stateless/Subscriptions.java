@@ -133,18 +133,20 @@ public final class Subscriptions {
     ctx.response().closeHandler(v -> close.run());
   }
 
-  /** Opens the agent's stream with the subscription's first message: what of the request it honours. */
-  private static AgentEventStream acknowledge(RoutingContext ctx, Object id, JsonObject honoured) {
+  /** Opens the agent's stream with the subscription's first message: what of the request it honours (portals' subscriptions too). */
+  public static AgentEventStream acknowledge(RoutingContext ctx, Object id, JsonObject honoured) {
     return AgentEventStream.open(ctx.response()).send(JsonRpc.notification(McpProtocol.Notifications.SUBSCRIPTIONS_ACKNOWLEDGED,
         new JsonObject().put("notifications", honoured).put("_meta", meta(id))));
   }
 
   /** The subscription's last message: its request's result. */
-  private static JsonObject done(Object id) {
+  /** The subscription's final response, which ends its stream. */
+  public static JsonObject done(Object id) {
     return JsonRpc.result(id, new JsonObject().put("resultType", "complete").put("_meta", meta(id)));
   }
 
-  private static JsonObject meta(Object id) {
+  /** The {@code _meta} that ties a notification to its subscription. */
+  public static JsonObject meta(Object id) {
     return new JsonObject().put(McpProtocol.Stateless.META_SUBSCRIPTION, id);
   }
 }
