@@ -71,8 +71,10 @@ final class UserAuthorization {
     }
     String subject = opened.subject();
     return store.get(accountId, serverId).compose(server -> {
-      if (server.authType() != AuthType.OAUTH || !server.oauthOnBehalf()) {
-        return Future.failedFuture(OAuthException.notApplicable("this server does not use per-user OAuth"));
+      // not server.oauthOnBehalf(): a portal may call the server on its users' behalf when the server's own endpoint does not;
+      // the sealed ticket is the gateway's own word that this user needs a connection
+      if (server.authType() != AuthType.OAUTH) {
+        return Future.failedFuture(OAuthException.notApplicable("this server does not use OAuth"));
       }
       return registration.current(server).compose(registered -> {
         OAuthConnection connection = registered.connection();
@@ -115,7 +117,7 @@ final class UserAuthorization {
     }).compose(user -> store.get(account, id).compose(server -> {
       OAuthConnection.Pending pending = consumed[0];
       OAuthConnection connection = server.oauth();
-      if (connection == null || !server.oauthOnBehalf() || !connection.clientId().equals(state.clientId())) {
+      if (connection == null || !connection.clientId().equals(state.clientId())) {
         return Future.failedFuture(OAuthException.invalidCallback("the server changed meanwhile; start again"));
       }
       // the browser that started the authorization must be the one that finishes it (RFC 9700 §4.7.1); a shared callback

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpgateway.support.GatewayProcess;
 import dev.mcpgateway.support.NodePeer;
+import dev.mcpgateway.support.OAuthBrowser;
 import dev.mcpgateway.support.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,7 +17,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.ext.web.client.WebClientSession;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -130,36 +130,20 @@ class OAuthOnBehalfTest {
     }
   }
 
-  /** The user opens the gateway link, is sent to the authorization server, logs in as {@code user}, and comes back. */
   void authorizeAs(String link, String user) {
-    assertEquals(200, authorizeAs(link, user, true).statusCode());
+    browser().authorizeAs(link, user);
   }
 
-  /** With {@code sameBrowser} false the callback arrives from a browser without the cookie the link set. */
   HttpResponse<Buffer> authorizeAs(String link, String user, boolean sameBrowser) {
-    URI uri = URI.create(link);
-    WebClientSession gatewayBrowser = WebClientSession.create(gw.client);
-    HttpResponse<Buffer> start = result(gatewayBrowser.get(uri.getRawPath() + "?" + uri.getRawQuery()).followRedirects(false).send());
-    assertEquals(302, start.statusCode(), start.bodyAsString());
-    assertTrue(start.cookies().stream().anyMatch(c -> c.startsWith("mcpgw_oauth=") && c.toLowerCase(java.util.Locale.ROOT).contains("httponly")), start.cookies().toString());
-    String callback = browse(URI.create(start.getHeader("Location")), user);
-    return result((sameBrowser ? gatewayBrowser.get(callback) : gw.client.get(callback)).send());
+    return browser().authorizeAs(link, user, sameBrowser);
   }
 
-  /** A browser at the authorization server: keeps cookies, logs in as {@code user}, follows redirects back to the gateway. */
   String browse(URI start, String user) {
-    WebClientSession browser = WebClientSession.create(web);
-    URI at = start;
-    for (int hop = 0; hop < 10; hop++) {
-      HttpResponse<Buffer> answer = result(browser.getAbs(at.toString()).send());
-      String location = answer.getHeader("Location");
-      assertNotNull(location, "hop " + hop + ": HTTP " + answer.statusCode() + " " + answer.bodyAsString());
-      URI next = at.resolve(location);
-      if (next.toString().startsWith(CALLBACK)) return next.getRawPath() + "?" + next.getRawQuery();
-      if (next.getPath().startsWith("/interaction/")) next = URI.create(next + (next.getRawQuery() == null ? "?" : "&") + "as_user=" + user);
-      at = next;
-    }
-    throw new AssertionError("no way back to the gateway");
+    return browser().browse(start, user);
+  }
+
+  OAuthBrowser browser() {
+    return new OAuthBrowser(gw.client, web, CALLBACK);
   }
 
   HttpResponse<Buffer> initialize(String agentToken) {
