@@ -79,4 +79,29 @@ class JavaSdkClientTest {
       assertEquals(1, resource.contents().size());
     }
   }
+
+  @Test
+  void theJavaSdkClientWorksThroughAPortal() {
+    java.time.Instant now = java.time.Instant.now();
+    result(gw.gateway.stores().portals().create(new dev.mcpgateway.model.Portal("acme", "team", "Team", "team.portal.test", null,
+        dev.mcpgateway.model.CodeMode.OPT_IN, false, List.of(new dev.mcpgateway.model.PortalServer("everything", false, true,
+            List.of(new dev.mcpgateway.model.CapabilityOverride("echo", "speak", null, null)), List.of())), now, "test", now, "test")));
+    HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + gw.gateway.port())
+        .endpoint("/mcp/acme/portals/team")
+        .customizeRequest(request -> request.header("Authorization", "Bearer " + TestGateway.AGENT))
+        .build();
+    try (McpSyncClient client = io.modelcontextprotocol.client.McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build()) {
+      assertEquals("Team", client.initialize().serverInfo().name());
+      List<String> tools = client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
+      assertTrue(tools.contains("everything_speak") && tools.contains("portal_list_servers"), tools.toString());
+      assertFalse(tools.contains("everything_say") || tools.contains("everything_get-sum"), "disabled on the server: " + tools);
+      McpSchema.CallToolResult spoken = client.callTool(new McpSchema.CallToolRequest("everything_speak", Map.of("message", "via portal")));
+      assertTrue(spoken.content().toString().contains("via portal"), spoken.content().toString());
+      McpSchema.GetPromptResult prompt = client.getPrompt(new McpSchema.GetPromptRequest("everything_greeting", Map.of()));
+      assertFalse(prompt.messages().isEmpty());
+      McpSchema.ReadResourceResult resource = client.readResource(
+          new McpSchema.ReadResourceRequest("demo://resource/static/document/architecture.md"));
+      assertEquals(1, resource.contents().size());
+    }
+  }
 }
