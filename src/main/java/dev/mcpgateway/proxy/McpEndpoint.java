@@ -22,6 +22,7 @@ import dev.mcpgateway.proxy.portal.PortalMembers;
 import dev.mcpgateway.proxy.portal.PortalResources;
 import dev.mcpgateway.proxy.portal.PortalRoute;
 import dev.mcpgateway.proxy.portal.PortalSessions;
+import dev.mcpgateway.proxy.portal.PortalStreams;
 import dev.mcpgateway.proxy.relay.StatelessUpstream;
 import dev.mcpgateway.proxy.relay.UpstreamRelay;
 import dev.mcpgateway.proxy.session.SessionCodec;
@@ -97,9 +98,9 @@ public final class McpEndpoint {
     PortalDirectory directory = new PortalDirectory(vertx, portalStore);
     PortalMembers members = new PortalMembers(cache, metrics);
     this.portalRoute = new PortalRoute(directory);
-    this.portals = new PortalEndpoint(vertx, members, new PortalSessions(codec, clock, settings.sessionMaxAge()), stateless,
+    this.portals = new PortalEndpoint(members, new PortalSessions(codec, clock, settings.sessionMaxAge()), stateless,
         new PortalResources(vertx, stateless, client.limits().requestTimeoutMs(), settings.sessionIdle()),
-        new PortalChanges(vertx, directory, members, serverStore, portalStore), settings.keepAlive().toMillis());
+        new PortalStreams(vertx, new PortalChanges(vertx, directory, members, serverStore, portalStore), settings.keepAlive().toMillis()));
     Gauge.builder("mcp_gateway_sessions_active", sessions, SessionEndpoint::size)
         .description("agent sessions this replica has seen in their idle window").register(metrics.registry());
   }

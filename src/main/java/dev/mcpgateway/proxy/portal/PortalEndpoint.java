@@ -4,18 +4,15 @@ import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.mcp.StatelessEnvelope;
 import dev.mcpgateway.model.Portal;
-import dev.mcpgateway.proxy.http.AgentEventStream;
 import dev.mcpgateway.proxy.http.AgentText;
 import dev.mcpgateway.proxy.http.ClientAuthHandler;
 import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.proxy.session.SessionToken;
 import dev.mcpgateway.proxy.stateless.StatelessEndpoint;
-import dev.mcpgateway.proxy.stateless.Subscriptions;
 import dev.mcpgateway.proxy.stateless.TransportRules;
 import dev.mcpgateway.security.ClientToken;
 import dev.mcpgateway.sync.PortalView;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -30,7 +27,7 @@ import java.util.function.UnaryOperator;
  * {@code _}, mapped to the member's upstream name, and sent to that member in its own era through
  * the stateless path's forwarding (kept sessions for session-era members, plain POSTs for
  * stateless ones), with the member's credentials; resources are fanned out ({@link PortalResources});
- * list changes reach a session's GET stream or a {@code subscriptions/listen} ({@link PortalChanges}).
+ * list changes reach a session's GET stream or a {@code subscriptions/listen} ({@link PortalStreams}).
  *
  * <p>Session-era agents reach members through that same path, so their requests carry the
  * stateless envelope upstream and declare no input capabilities: a member that asks for
@@ -41,15 +38,11 @@ public final class PortalEndpoint {
   private final PortalSessions sessions;
   private final PortalResources resources;
   private final StatelessEndpoint stateless;
-  private final PortalChanges changes;
-  private final Vertx vertx;
-  private final long keepAliveMs;
+  private final PortalStreams streams;
 
-  public PortalEndpoint(Vertx vertx, PortalMembers members, PortalSessions sessions, StatelessEndpoint stateless, PortalResources resources,
-      PortalChanges changes, long keepAliveMs) {
-    this.vertx = vertx;
-    this.changes = changes;
-    this.keepAliveMs = keepAliveMs;
+  public PortalEndpoint(PortalMembers members, PortalSessions sessions, StatelessEndpoint stateless, PortalResources resources,
+      PortalStreams streams) {
+    this.streams = streams;
     this.members = members;
     this.sessions = sessions;
     this.stateless = stateless;
@@ -185,45 +178,7 @@ public final class PortalEndpoint {
       McpReplies.error(ctx.response(), 404, null, McpReplies.SESSION_NOT_FOUND, "session not found: initialize a new session");
       return;
     }
-    AgentEventStream.closeAtShutdown(ctx);
-    AgentEventStream stream = AgentEventStream.open(ctx.response()).comment("mcp-gateway portal").keepAlive(vertx, keepAliveMs, () -> { });
-    Runnable stop = changes.listen(portal, client, (tools, prompts) -> {
-      if (tools) stream.send(JsonRpc.notification(McpProtocol.Notifications.TOOLS_LIST_CHANGED, null));
-      if (prompts) stream.send(JsonRpc.notification(McpProtocol.Notifications.PROMPTS_LIST_CHANGED, null));
-    });
-    ctx.response().closeHandler(v -> {
-      stop.run();
-      stream.end(null);
-    });
-  }
-
-  /** {@code subscriptions/listen} of a stateless agent: the portal's list changes it asked for, with its subscription id. */
-  private void listen(RoutingContext ctx, Portal portal, ClientToken client, JsonObject message) {
-    Object id = message.getValue("id");
-    JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
-    JsonObject requested = params.getValue("notifications") instanceof JsonObject n ? n : new JsonObject();
-    JsonObject honoured = new JsonObject();
-    if (Boolean.TRUE.equals(requested.getValue("toolsListChanged"))) honoured.put("toolsListChanged", true);
-    if (Boolean.TRUE.equals(requested.getValue("promptsListChanged"))) honoured.put("promptsListChanged", true);
-    AgentEventStream.closeAtShutdown(ctx);
-    AgentEventStream stream = Subscriptions.acknowledge(ctx, id, honoured);
-    if (honoured.isEmpty()) {
-      stream.end(Subscriptions.done(id));
-      return;
-    }
-    stream.keepAlive(vertx, keepAliveMs, () -> { });
-    Runnable stop = changes.listen(portal, client, (tools, prompts) -> {
-      if (tools && honoured.containsKey("toolsListChanged")) {
-        stream.send(JsonRpc.notification(McpProtocol.Notifications.TOOLS_LIST_CHANGED, new JsonObject().put("_meta", Subscriptions.meta(id))));
-      }
-      if (prompts && honoured.containsKey("promptsListChanged")) {
-        stream.send(JsonRpc.notification(McpProtocol.Notifications.PROMPTS_LIST_CHANGED, new JsonObject().put("_meta", Subscriptions.meta(id))));
-      }
-    });
-    ctx.response().closeHandler(v -> {
-      stop.run();
-      stream.end(null);
-    });
+    streams.sessionStream(ctx, portal, client);
   }
 
   private void initialize(RoutingContext ctx, Portal portal, JsonObject message) {
@@ -260,7 +215,7 @@ public final class PortalEndpoint {
     ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
     switch (method) {
       case McpProtocol.Methods.PING, McpProtocol.Methods.LOGGING_SET_LEVEL -> era.reply(ctx, id, new JsonObject(), false);
-      case McpProtocol.Stateless.LISTEN -> listen(ctx, portal, client, message);
+      case McpProtocol.Stateless.LISTEN -> streams.subscription(ctx, portal, client, message);
       case McpProtocol.Stateless.DISCOVER -> era.reply(ctx, id, new JsonObject()
           .put("supportedVersions", new JsonArray(McpProtocol.Stateless.VERSIONS))
           .put("capabilities", offered())
