@@ -43,6 +43,13 @@ final class FilePortalStore implements PortalStore {
   private final Map<String, NavigableMap<String, Portal>> byAccount = new ConcurrentHashMap<>();
   private final Map<String, PortalKey> byHostname = new ConcurrentHashMap<>();
   private final List<Consumer<PortalKey>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Dependent> dependents = new CopyOnWriteArrayList<>();
+
+  /** What goes with a deleted portal (its toggles): told on the writer, inside the delete, before the portal's file goes. */
+  @FunctionalInterface
+  interface Dependent {
+    void portalDeleted(String accountId, String id) throws IOException;
+  }
 
   private FilePortalStore(Path portalsDir, SingleWriter writer, FileServerStore servers, PortalMembership membership) {
     this.portalsDir = portalsDir;
@@ -56,6 +63,15 @@ final class FilePortalStore implements PortalStore {
     FilePortalStore store = new FilePortalStore(portalsDir, writer, servers, membership);
     store.load();
     return store;
+  }
+
+  void addDependent(Dependent dependent) {
+    dependents.add(dependent);
+  }
+
+  /** Whether the portal exists now. On the writer, for checks atomic with a write. */
+  boolean exists(String accountId, String id) {
+    return existing(accountId, id) != null;
   }
 
   @Override
@@ -107,6 +123,8 @@ final class FilePortalStore implements PortalStore {
     return writer.write(() -> {
       Portal current = existing(accountId, id);
       if (current == null) throw new PortalNotFoundException(accountId, id);
+      // dependents first: a failure leaves the portal (with some of its toggles gone, which only switches members back on)
+      for (Dependent dependent : dependents) dependent.portalDeleted(accountId, id);
       Path dir = accountDir(accountId);
       Files.deleteIfExists(dir.resolve(id + SUFFIX));
       DurableFiles.fsyncDirectory(dir);

@@ -7,9 +7,10 @@ import java.nio.file.Path;
 /**
  * Opens the embedded store in a data directory: {@code servers/} ({@link FileServerStore}),
  * {@code portals/} ({@link FilePortalStore}), {@code audit/} ({@link FileAuditLog}) and
- * {@code oauth-users/} ({@link FileUserConnections}), all written by one {@link SingleWriter} and
- * loaded on it before the first request. Portals load after servers and share a
- * {@link PortalMembership} index with them (a server in use is not deleted). See this package's
+ * {@code oauth-users/} ({@link FileUserConnections}) and {@code portal-toggles/}
+ * ({@link FilePortalToggles}), all written by one {@link SingleWriter} and loaded on it before the
+ * first request. Portals load after servers and share a {@link PortalMembership} index with them
+ * (a server in use is not deleted); toggles load after portals and go with them. See this package's
  * README for the durability protocol.
  */
 final class FileStores {
@@ -23,7 +24,8 @@ final class FileStores {
       PortalMembership membership = new PortalMembership();
       FileServerStore servers = FileServerStore.load(dataDir.resolve("servers"), writer, membership);
       FilePortalStore portals = FilePortalStore.load(dataDir.resolve("portals"), writer, servers, membership);
-      return new Stores(servers, portals, audit, users, writer::close);
+      FilePortalToggles toggles = FilePortalToggles.load(dataDir.resolve("portal-toggles"), writer, portals);
+      return new Stores(servers, portals, audit, users, toggles, writer::close);
     });
   }
 }

@@ -2,6 +2,7 @@ package dev.mcpgateway.store;
 
 import dev.mcpgateway.model.PortalKey;
 import dev.mcpgateway.model.ServerKey;
+import dev.mcpgateway.model.ToggleKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
@@ -14,25 +15,31 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Server and portal changes across replicas over LISTEN/NOTIFY. Every write announces itself on
+ * Server, portal and portal-toggle changes across replicas over LISTEN/NOTIFY. Every write announces itself on
  * the schema's channel ({@code mcpgw_<schema>}) inside its own transaction, so replicas hear of a
  * change only once it is committed; each replica keeps one LISTEN connection ({@link PgSubscriber},
  * off the pool) and tells its listeners. When that connection is lost (database restart, network)
  * it reconnects every second; after a reconnection notifications may have been missed, so
- * listeners hear {@link ServerKey#EVERYTHING} and {@link PortalKey#EVERYTHING}.
+ * listeners hear {@link ServerKey#EVERYTHING}, {@link PortalKey#EVERYTHING} and
+ * {@link ToggleKey#EVERYTHING}.
  *
  * <p>Payloads: a server is {@code account/id} (as before portals existed, so replicas of either
- * release understand each other's server changes); a portal is {@code p:account/id}. Account ids
- * cannot contain {@code :}, so no server payload starts with the portal prefix.
+ * release understand each other's server changes); a portal is {@code p:account/id}; one holder's
+ * toggles on a portal are {@code t:account/portal/holder} (the holder is the rest, whatever it
+ * holds). Account ids cannot contain {@code :}, so no server payload starts with a prefix; a
+ * replica of an earlier release reads a {@code t:} payload as a server change of an account named
+ * {@code t:...} that does not exist, which costs it nothing.
  */
 final class PgChangeFeed {
   private static final long RECONNECT_DELAY_MS = 1000;
   private static final String PORTAL_PREFIX = "p:";
+  private static final String TOGGLE_PREFIX = "t:";
 
   private final PgSubscriber subscriber;
   private final String channel;
   private final List<Consumer<ServerKey>> serverListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<PortalKey>> portalListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<ToggleKey>> toggleListeners = new CopyOnWriteArrayList<>();
   private boolean subscribedBefore;
 
   private PgChangeFeed(PgSubscriber subscriber, String channel) {
@@ -61,6 +68,7 @@ final class PgChangeFeed {
           if (subscribedBefore) {
             serverListeners.forEach(l -> l.accept(ServerKey.EVERYTHING));
             portalListeners.forEach(l -> l.accept(PortalKey.EVERYTHING));
+            toggleListeners.forEach(l -> l.accept(ToggleKey.EVERYTHING));
           }
           subscribedBefore = true;
         })
@@ -69,6 +77,13 @@ final class PgChangeFeed {
   }
 
   private void heard(String payload) {
+    if (payload.startsWith(TOGGLE_PREFIX)) {
+      String[] parts = payload.substring(TOGGLE_PREFIX.length()).split("/", 3);
+      if (parts.length < 3 || parts[0].isEmpty() || parts[1].isEmpty()) return;
+      ToggleKey changed = new ToggleKey(parts[0], parts[1], parts[2]);
+      toggleListeners.forEach(l -> l.accept(changed));
+      return;
+    }
     boolean portal = payload.startsWith(PORTAL_PREFIX);
     String key = portal ? payload.substring(PORTAL_PREFIX.length()) : payload;
     int slash = key.indexOf('/');
@@ -94,6 +109,11 @@ final class PgChangeFeed {
     return notify(conn, PORTAL_PREFIX + accountId + "/" + id);
   }
 
+  /** Announces a change of {@code key}'s toggles within {@code conn}'s transaction. */
+  Future<Void> announceToggles(SqlConnection conn, ToggleKey key) {
+    return notify(conn, TOGGLE_PREFIX + key.accountId() + "/" + key.portalId() + "/" + key.holder());
+  }
+
   private Future<Void> notify(SqlConnection conn, String payload) {
     return conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, payload)).mapEmpty();
   }
@@ -104,6 +124,10 @@ final class PgChangeFeed {
 
   void onPortalChange(Consumer<PortalKey> listener) {
     portalListeners.add(listener);
+  }
+
+  void onToggleChange(Consumer<ToggleKey> listener) {
+    toggleListeners.add(listener);
   }
 
   Future<Void> close() {

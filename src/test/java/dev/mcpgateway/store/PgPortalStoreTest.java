@@ -65,7 +65,8 @@ class PgPortalStoreTest extends PortalStoreContract {
           for (Row row : rows) all.add(row.getInteger(0));
           return all;
         }));
-    assertEquals(List.of(1, 2, 3, 4), versions);
+    assertEquals(PgMigrations.ALL.stream().map(PgMigrations::version).toList(), versions);
+    assertEquals(List.of(1, 2, 3, 4), versions.subList(0, 4));
   }
 
   @Test

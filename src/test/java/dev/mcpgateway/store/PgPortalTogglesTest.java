@@ -1,0 +1,101 @@
+package dev.mcpgateway.store;
+
+import static dev.mcpgateway.support.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.mcpgateway.model.PortalKey;
+import dev.mcpgateway.model.ServerKey;
+import dev.mcpgateway.model.ToggleKey;
+import dev.mcpgateway.support.Postgres;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The toggles contract against the real PostgreSQL, a schema per test; and what is particular to
+ * it: switches heard and read across replicas, {@code t:} payloads beside the other kinds on one
+ * channel, and {@link ToggleKey#EVERYTHING} after the LISTEN connection is lost.
+ */
+class PgPortalTogglesTest extends PortalTogglesContract {
+  private final String schema = Postgres.newSchema();
+
+  @Override
+  protected Future<Stores> open() {
+    return PgStores.open(vertx, Postgres.settings(schema));
+  }
+
+  @AfterEach
+  void dropSchema() {
+    Vertx cleanup = Vertx.vertx();
+    result(Postgres.dropSchema(cleanup, schema));
+    result(cleanup.close());
+  }
+
+  private <T> T sql(Function<Pool, Future<T>> query) {
+    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(Postgres.URL)).using(vertx).build();
+    try {
+      return result(query.apply(pool));
+    } finally {
+      result(pool.close());
+    }
+  }
+
+  @Test
+  void aSwitchOnOneReplicaIsHeardAndReadOnTheOther() throws Exception {
+    Stores other = result(open());
+    try {
+      portalsExist("acme", "p");
+      BlockingQueue<ToggleKey> heard = new LinkedBlockingQueue<>();
+      other.toggles().onChange(heard::add);
+      result(toggles().set("acme", "p", "s:abc", "github", false, LATER));
+      assertEquals(new ToggleKey("acme", "p", "s:abc"), heard.poll(1, TimeUnit.SECONDS));
+      assertEquals(Set.of("github"), result(other.toggles().off("acme", "p", "s:abc", NOW)));
+      result(toggles().reset("acme", "p", "s:abc"));
+      assertEquals(new ToggleKey("acme", "p", "s:abc"), heard.poll(1, TimeUnit.SECONDS));
+    } finally {
+      result(other.close());
+    }
+  }
+
+  @Test
+  void togglePayloadsParseBesideServerAndPortalOnes() throws Exception {
+    BlockingQueue<ToggleKey> togglesHeard = new LinkedBlockingQueue<>();
+    BlockingQueue<PortalKey> portalsHeard = new LinkedBlockingQueue<>();
+    BlockingQueue<ServerKey> serversHeard = new LinkedBlockingQueue<>();
+    toggles().onChange(togglesHeard::add);
+    stores.portals().onChange(portalsHeard::add);
+    stores.servers().onChange(serversHeard::add);
+    String channel = PgChangeFeed.channel(schema);
+    for (String payload : new String[] {"acme/old-server", "p:acme/a-portal", "t:acme/a-portal/t:name/with/slashes", "t:broken", "t:/p/h"}) {
+      sql(pool -> pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, payload)));
+    }
+    assertEquals(new ServerKey("acme", "old-server"), serversHeard.poll(2, TimeUnit.SECONDS));
+    assertEquals(new PortalKey("acme", "a-portal"), portalsHeard.poll(2, TimeUnit.SECONDS));
+    assertEquals(new ToggleKey("acme", "a-portal", "t:name/with/slashes"), togglesHeard.poll(2, TimeUnit.SECONDS));
+    assertNull(togglesHeard.poll(300, TimeUnit.MILLISECONDS), "malformed toggle payloads are dropped");
+    assertNull(serversHeard.poll(10, TimeUnit.MILLISECONDS));
+    assertNull(portalsHeard.poll(10, TimeUnit.MILLISECONDS));
+  }
+
+  @Test
+  void afterTheListenConnectionIsLostToggleListenersHearEverything() throws Exception {
+    BlockingQueue<ToggleKey> heard = new LinkedBlockingQueue<>();
+    toggles().onChange(heard::add);
+    int killed = sql(pool -> pool.preparedQuery("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
+            + "WHERE application_name = 'mcp-gateway-listen' AND query LIKE '%' || $1 || '%'")
+        .execute(Tuple.of(PgChangeFeed.channel(schema))).map(rows -> rows.iterator().next().getInteger(0)));
+    assertEquals(1, killed);
+    assertEquals(ToggleKey.EVERYTHING, heard.poll(10, TimeUnit.SECONDS));
+  }
+}
