@@ -103,7 +103,7 @@ public final class Gateway {
           SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync().schedule());
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
           McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.security().clientTokens()), cipher, cache, sync,
-              client, auths, config.proxy(), clock, store, stores.portals());
+              client, auths, config.proxy(), clock, stores, oauth, config.oauth());
           GatewayVerticle verticle = new GatewayVerticle(config.server().listenOptions(), stores,
               new TokenSet<>(secrets.result().tokens()), cipher, clock, sync,
               new AdminApi.Settings(config.server().maxBodyBytes(), config.server().requestTimeoutMs(), config.outbound().allowLinkLocal(),

@@ -119,6 +119,16 @@ public final class GatewayMetrics {
         .register(registry).increment();
   }
 
+  /**
+   * A switch of a portal's members by an agent ({@code via} tool) or its user ({@code via} page):
+   * {@code outcome} off, on, reset, refused (not a member, a bad ticket), or failed (store unavailable).
+   */
+  public void portalToggle(String account, String portal, String via, String outcome) {
+    Counter.builder("mcp_gateway_portal_toggles").description("portal member switches by agents and users, by way and outcome")
+        .tags("account", account, "portal", portal, "via", via, "outcome", outcome)
+        .register(registry).increment();
+  }
+
   public void sync(String outcome, long nanos) {
     Timer.builder("mcp_gateway_sync_duration_seconds").description("capability syncs by outcome (ready, error)")
         .tags("outcome", outcome).serviceLevelObjectives(LATENCY_BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);

@@ -15,6 +15,7 @@ import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.proxy.http.OriginCheck;
 import dev.mcpgateway.proxy.http.RateLimits;
+import dev.mcpgateway.proxy.portal.BuiltInTools;
 import dev.mcpgateway.proxy.portal.PortalChanges;
 import dev.mcpgateway.proxy.portal.PortalDirectory;
 import dev.mcpgateway.proxy.portal.PortalEndpoint;
@@ -23,6 +24,8 @@ import dev.mcpgateway.proxy.portal.PortalResources;
 import dev.mcpgateway.proxy.portal.PortalRoute;
 import dev.mcpgateway.proxy.portal.PortalSessions;
 import dev.mcpgateway.proxy.portal.PortalStreams;
+import dev.mcpgateway.proxy.portal.PortalSwitches;
+import dev.mcpgateway.proxy.portal.SwitchesPage;
 import dev.mcpgateway.proxy.relay.StatelessUpstream;
 import dev.mcpgateway.proxy.relay.UpstreamRelay;
 import dev.mcpgateway.proxy.session.SessionCodec;
@@ -35,11 +38,12 @@ import dev.mcpgateway.security.LimitSettings;
 import dev.mcpgateway.security.RateLimiter;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.security.TokenSet;
-import dev.mcpgateway.store.PortalStore;
-import dev.mcpgateway.store.ServerStore;
+import dev.mcpgateway.store.Stores;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
 import dev.mcpgateway.upstream.UpstreamAuths;
+import dev.mcpgateway.upstream.oauth.OAuthConnector;
+import dev.mcpgateway.upstream.oauth.OAuthSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -77,10 +81,12 @@ public final class McpEndpoint {
   private final StatelessEndpoint stateless;
   private final PortalEndpoint portals;
   private final PortalRoute portalRoute;
+  private final PortalSwitches switches;
+  private final SwitchesPage switchesPage;
 
   public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, TokenSet<ClientToken> clients,
       SecretCipher gatewayCipher, CapabilityCache cache, CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings,
-      Clock clock, ServerStore serverStore, PortalStore portalStore) {
+      Clock clock, Stores stores, OAuthConnector oauth, OAuthSettings oauthSettings) {
     this.clients = clients;
     this.settings = settings;
     this.authFailures = authFailures;
@@ -95,12 +101,16 @@ public final class McpEndpoint {
         statelessUpstream, relay, clock);
     this.stateless = new StatelessEndpoint(vertx, cache, dispatch, client, auths, settings, statelessUpstream, relay, listChanges::seen);
     SessionCodec codec = new SessionCodec(gatewayCipher);
-    PortalDirectory directory = new PortalDirectory(vertx, portalStore);
-    PortalMembers members = new PortalMembers(cache, metrics);
+    PortalDirectory directory = new PortalDirectory(vertx, stores.portals());
+    this.switches = new PortalSwitches(vertx, stores.toggles(), stores.portals(), clock);
+    PortalMembers members = new PortalMembers(cache, metrics, switches);
     this.portalRoute = new PortalRoute(directory);
+    this.switchesPage = new SwitchesPage(gatewayCipher, clock, oauthSettings, oauth, cache, clients, directory, switches, authFailures, metrics);
     this.portals = new PortalEndpoint(members, new PortalSessions(codec, clock, settings.sessionMaxAge()), stateless,
         new PortalResources(vertx, stateless, client.limits().requestTimeoutMs(), settings.sessionIdle()),
-        new PortalStreams(vertx, new PortalChanges(vertx, directory, members, serverStore, portalStore), settings.keepAlive().toMillis()));
+        new PortalStreams(vertx, new PortalChanges(vertx, directory, members, stores.servers(), stores.portals(), switches),
+            settings.keepAlive().toMillis()),
+        new BuiltInTools(members, switches, switchesPage, metrics));
     Gauge.builder("mcp_gateway_sessions_active", sessions, SessionEndpoint::size)
         .description("agent sessions this replica has seen in their idle window").register(metrics.registry());
   }
@@ -110,6 +120,8 @@ public final class McpEndpoint {
     // a portal by path, and at its own hostname; neither can collide with /mcp/{account_id}/{server_id}
     mount(router, PORTAL_PATH, portalRoute);
     mount(router, PORTAL_HOST_PATH, portalRoute);
+    // a browser page, not MCP: none of the agent checks; its sealed ticket is its credential
+    switchesPage.mount(router);
   }
 
   /** The checks every message passes, then the methods; {@code portalRoute} finds the portal on a portal's paths. */
@@ -150,6 +162,7 @@ public final class McpEndpoint {
 
   /** Ends every session this replica holds, upstream too (at shutdown). */
   public Future<Void> endAllSessions() {
+    switches.stop();
     stateless.endAll();
     return sessions.endAll();
   }

@@ -36,6 +36,9 @@ public final class SealedContexts {
   /** The ticket in a user's authorization link. */
   public static final String OAUTH_TICKET = "oauth_user_ticket";
 
+  /** The ticket in the URL of a portal's switches page: names the portal, the client and whose switches. */
+  public static final String PORTAL_SWITCHES_TICKET = "portal_switches_ticket";
+
   /** The {@code state} parameter: names the server and the pending authorization's nonce. */
   public static final String OAUTH_STATE = "oauth_state";
 }

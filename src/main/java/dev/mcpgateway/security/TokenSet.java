@@ -26,6 +26,11 @@ public final class TokenSet<T extends HashedToken> {
     return Optional.ofNullable(match);
   }
 
+  /** The configured token named {@code name} (names identify tokens in sealed tickets; never used to authenticate). */
+  public Optional<T> named(String name) {
+    return tokens.stream().filter(t -> t.name().equals(name)).findFirst();
+  }
+
   public boolean isEmpty() {
     return tokens.isEmpty();
   }

@@ -199,7 +199,7 @@ class PortalEndpointTest {
     assertEquals(200, limited.statusCode(), limited.bodyAsString());
     List<String> tools = limited.bodyAsJsonObject().getJsonObject("result").getJsonArray("tools").stream()
         .map(t -> ((JsonObject) t).getString("name")).toList();
-    assertEquals(List.of("portal_list_servers"), tools);
+    assertEquals(List.of("portal_list_servers", "portal_toggle_single_server", "portal_toggle_servers"), tools);
     HttpResponse<Buffer> call = result(statelessByPath(TestGateway.ONLY_AGENT, "tools/call", "everything_say").sendJsonObject(
         stateless("tools/call", new JsonObject().put("name", "everything_say").put("arguments", new JsonObject().put("message", "x")))));
     assertEquals(-32602, call.bodyAsJsonObject().getJsonObject("error").getInteger("code"), call.bodyAsString());

@@ -2,7 +2,9 @@ package dev.mcpgateway.proxy;
 
 import static dev.mcpgateway.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpgateway.model.CodeMode;
 import dev.mcpgateway.model.Portal;
@@ -22,6 +24,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code oauth-server.mjs}): with {@code on_behalf: true} a user without a connection is asked to
  * authorize (MCP's URL-mode elicitation error, per server) and then calls as themself; with
  * {@code on_behalf: false} every user's calls carry the server's admin credential — whatever the
- * server's own endpoint does.
+ * server's own endpoint does. The switches page and {@code portal_toggle_single_server} point a user
+ * without a connection to the same authorization link.
  */
 class PortalOAuthTest {
   static final String CALLBACK = "http://localhost/oauth/callback";
@@ -94,6 +99,48 @@ class PortalOAuthTest {
   void notOnBehalfEveryUserCallsWithTheAdminCredential() {
     assertEquals("admin-user", text(whoami("shared", TestGateway.ACME_AGENT)));
     assertEquals("admin-user", text(whoami("shared", TestGateway.AGENT)));
+  }
+
+  @Test
+  void theSwitchesPageOffersConnectUntilTheUserHasAConnectionAndToggleOnPointsThere() {
+    // switched back on, an on-behalf member the user has not connected says where to connect it
+    assertEquals(false, builtIn("mine", TestGateway.ACME_AGENT, "portal_toggle_single_server",
+        new JsonObject().put("server_id", "team").put("action", "untoggle")).getJsonObject("structuredContent").getBoolean("enabled"));
+    JsonObject on = builtIn("mine", TestGateway.ACME_AGENT, "portal_toggle_single_server",
+        new JsonObject().put("server_id", "team").put("action", "toggle")).getJsonObject("structuredContent");
+    assertTrue(on.getString("authorization_url", "").contains("/oauth/user/acme/team?ticket="), on.encode());
+
+    URI page = URI.create(builtIn("mine", TestGateway.ACME_AGENT, "portal_toggle_servers", new JsonObject())
+        .getJsonObject("structuredContent").getString("url"));
+    String html = result(gw.client.get(page.getRawPath() + "?" + page.getRawQuery()).send()).bodyAsString();
+    Matcher connect = Pattern.compile("<a class=\"connect\" rel=\"noreferrer\" href=\"([^\"]+)\">Connect</a>").matcher(html);
+    assertTrue(connect.find(), html);
+    String link = connect.group(1).replace("&amp;", "&");
+    assertTrue(link.contains("/oauth/user/acme/team?ticket="), link);
+    browser().authorizeAs(link, "carol");
+    assertFalse(result(gw.client.get(page.getRawPath() + "?" + page.getRawQuery()).send()).bodyAsString().contains("class=\"connect\""),
+        "connected: no link");
+    assertEquals("carol", text(whoami("mine", TestGateway.ACME_AGENT)));
+
+    // a member that uses the admin's credential in this portal never asks the user
+    URI shared = URI.create(builtIn("shared", TestGateway.AGENT, "portal_toggle_servers",
+        new JsonObject()).getJsonObject("structuredContent").getString("url"));
+    String sharedHtml = result(gw.client.get(shared.getRawPath() + "?" + shared.getRawQuery()).send()).bodyAsString();
+    assertTrue(sharedHtml.contains("data-server=\"team\"") && !sharedHtml.contains("class=\"connect\""), sharedHtml);
+  }
+
+  /** A stateless-era call of a built-in tool of portal {@code portal}: its result. */
+  static JsonObject builtIn(String portal, String token, String name, JsonObject arguments) {
+    JsonObject call = new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/call").put("params", new JsonObject()
+        .put("name", name).put("arguments", arguments)
+        .put("_meta", new JsonObject().put("io.modelcontextprotocol/protocolVersion", "2026-07-28")
+            .put("io.modelcontextprotocol/clientCapabilities", new JsonObject())));
+    HttpResponse<Buffer> answer = result(gw.client.post("/mcp/acme/portals/" + portal).putHeader("Authorization", "Bearer " + token)
+        .putHeader("Accept", "application/json, text/event-stream").putHeader("MCP-Protocol-Version", "2026-07-28")
+        .putHeader("Mcp-Method", "tools/call").putHeader("Mcp-Name", name).sendJsonObject(call));
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    assertNotNull(answer.bodyAsJsonObject().getJsonObject("result"), answer.bodyAsString());
+    return answer.bodyAsJsonObject().getJsonObject("result");
   }
 
   /** A stateless-era tools/call of the member's whoami through portal {@code portal}. */

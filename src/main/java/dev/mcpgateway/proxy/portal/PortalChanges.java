@@ -17,11 +17,12 @@ import java.util.Set;
 
 /**
  * Tells agents listening on a portal (a session's GET stream, a {@code subscriptions/listen}) that
- * its tool or prompt list changed — whichever member's sync, override, or the portal's own edit
- * changed it, from any replica (the stores' change feeds). Changes are coalesced: the first one
+ * its tool or prompt list changed — whichever member's sync, override, the portal's own edit, or
+ * the agent's own switches ({@link PortalSwitches}) changed it, from any replica (the stores' change
+ * feeds). Changes are coalesced: the first one
  * starts a short delay, after which each listener's lists are computed again as that agent sees
  * them and compared with what it saw last, so a burst of member syncs is one notification, and a
- * sync that changed nothing an agent sees is none. Runs on the event loop that registered the
+ * sync that changed nothing an agent sees is none — nor is one agent's switch to the others. Runs on the event loop that registered the
  * listener's portal first (one context per portal, set at first registration).
  */
 public final class PortalChanges {
@@ -35,12 +36,14 @@ public final class PortalChanges {
 
   private final class Registration {
     final ClientToken client;
+    final ToggleHolder holder;
     final Listener listener;
     int tools;
     int prompts;
 
-    Registration(ClientToken client, Listener listener) {
+    Registration(ClientToken client, ToggleHolder holder, Listener listener) {
       this.client = client;
+      this.holder = holder;
       this.listener = listener;
     }
   }
@@ -51,19 +54,21 @@ public final class PortalChanges {
   private final Map<PortalKey, Set<Registration>> listening = new HashMap<>();
   private final Set<PortalKey> pending = new LinkedHashSet<>();
 
-  public PortalChanges(Vertx vertx, PortalDirectory directory, PortalMembers members, ServerStore servers, PortalStore portals) {
+  public PortalChanges(Vertx vertx, PortalDirectory directory, PortalMembers members, ServerStore servers, PortalStore portals,
+      PortalSwitches switches) {
     this.vertx = vertx;
     this.directory = directory;
     this.members = members;
     servers.onChange(this::serverChanged);
     portals.onChange(this::portalChanged);
+    switches.onChange(this::portalChanged);
   }
 
   /** Starts telling {@code listener}; answers what stops it (call it when the agent's stream closes). */
-  public synchronized Runnable listen(Portal portal, ClientToken client, Listener listener) {
-    Registration registration = new Registration(client, listener);
+  public synchronized Runnable listen(Portal portal, ClientToken client, ToggleHolder holder, Listener listener) {
+    Registration registration = new Registration(client, holder, listener);
     listening.computeIfAbsent(portal.key(), k -> new LinkedHashSet<>()).add(registration);
-    signatures(portal, client).onSuccess(s -> {
+    signatures(portal, client, holder).onSuccess(s -> {
       registration.tools = s[0];
       registration.prompts = s[1];
     });
@@ -122,7 +127,7 @@ public final class PortalChanges {
           tell(r, 0, 0);
           continue;
         }
-        signatures(found.get(), r.client).onSuccess(s -> tell(r, s[0], s[1]));
+        signatures(found.get(), r.client, r.holder).onSuccess(s -> tell(r, s[0], s[1]));
       }
     });
   }
@@ -135,9 +140,9 @@ public final class PortalChanges {
     if (toolsChanged || promptsChanged) r.listener.changed(toolsChanged, promptsChanged);
   }
 
-  /** A hash of the tools and of the prompts {@code client} sees on the portal now. */
-  private Future<int[]> signatures(Portal portal, ClientToken client) {
-    return members.load(portal, client).map(loaded -> {
+  /** A hash of the tools and of the prompts the agent sees on the portal now. */
+  private Future<int[]> signatures(Portal portal, ClientToken client, ToggleHolder holder) {
+    return members.visible(portal, client, holder).map(loaded -> {
       JsonArray tools = new JsonArray();
       JsonArray prompts = new JsonArray();
       loaded.forEach(m -> {

@@ -2,7 +2,6 @@ package dev.mcpgateway.proxy.portal;
 
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.McpProtocol;
-import dev.mcpgateway.mcp.StatelessEnvelope;
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.proxy.http.AgentText;
 import dev.mcpgateway.proxy.http.ClientAuthHandler;
@@ -17,7 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
  * A portal's MCP endpoint: one agent connection for the tools, prompts and resources of many
@@ -28,6 +26,8 @@ import java.util.function.UnaryOperator;
  * the stateless path's forwarding (kept sessions for session-era members, plain POSTs for
  * stateless ones), with the member's credentials; resources are fanned out ({@link PortalResources});
  * list changes reach a session's GET stream or a {@code subscriptions/listen} ({@link PortalStreams}).
+ * What an agent sees leaves out the members it switched off for itself ({@link PortalSwitches},
+ * the built-in tools: {@link BuiltInTools}); each era's answers are shaped by its {@link PortalEra}.
  *
  * <p>Session-era agents reach members through that same path, so their requests carry the
  * stateless envelope upstream and declare no input capabilities: a member that asks for
@@ -39,71 +39,16 @@ public final class PortalEndpoint {
   private final PortalResources resources;
   private final StatelessEndpoint stateless;
   private final PortalStreams streams;
+  private final BuiltInTools builtIns;
 
   public PortalEndpoint(PortalMembers members, PortalSessions sessions, StatelessEndpoint stateless, PortalResources resources,
-      PortalStreams streams) {
+      PortalStreams streams, BuiltInTools builtIns) {
     this.streams = streams;
+    this.builtIns = builtIns;
     this.members = members;
     this.sessions = sessions;
     this.stateless = stateless;
     this.resources = resources;
-  }
-
-  /** How one agent era is answered. */
-  private interface Era {
-    /** The message as a member is sent it: the agent's own for a stateless agent, with the envelope added for a session. */
-    JsonObject upstream(JsonObject message);
-
-    /** A result the portal answers itself. */
-    void reply(RoutingContext ctx, Object id, JsonObject result, boolean list);
-
-    /** Applied to each message a member's answer brings back. */
-    UnaryOperator<JsonObject> back();
-  }
-
-  private static final Era STATELESS = new Era() {
-    @Override
-    public JsonObject upstream(JsonObject message) {
-      return message;
-    }
-
-    @Override
-    public void reply(RoutingContext ctx, Object id, JsonObject result, boolean list) {
-      result.put("resultType", "complete");
-      // what a portal lists depends on the overrides and on who asks: never shared across authorization contexts
-      if (list) result.put("ttlMs", 0).put("cacheScope", "private");
-      McpReplies.json(ctx.response(), 200, JsonRpc.result(id, result));
-    }
-
-    @Override
-    public UnaryOperator<JsonObject> back() {
-      return UnaryOperator.identity();
-    }
-  };
-
-  private static Era session(SessionToken token) {
-    return new Era() {
-      @Override
-      public JsonObject upstream(JsonObject message) {
-        JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
-        // no input capabilities: the member's requests to the client could not reach a session agent through this path
-        message.put("params", StatelessEnvelope.params(params, new JsonObject(), token.agentInfo()));
-        return message;
-      }
-
-      @Override
-      public void reply(RoutingContext ctx, Object id, JsonObject result, boolean list) {
-        McpReplies.json(ctx.response(), 200, JsonRpc.result(id, result));
-      }
-
-      @Override
-      public UnaryOperator<JsonObject> back() {
-        return m -> {
-          if (m.getValue("result") instanceof JsonObject result) result.remove("resultType");
-          return m;
-        };
-      }
-    };
   }
 
   /** A POSTed message, after the endpoint's checks; {@code statelessEra} as {@link TransportRules#isStateless} judged it. */
@@ -126,7 +71,7 @@ public final class PortalEndpoint {
         ctx.response().setStatusCode(202).end();
         return;
       }
-      dispatch(ctx, portal, message, STATELESS);
+      dispatch(ctx, portal, message, PortalEra.stateless(ToggleHolder.token(ctx.get(ClientAuthHandler.CLIENT_KEY))));
       return;
     }
     if (JsonRpc.isRequest(message) && McpProtocol.Methods.INITIALIZE.equals(method)) {
@@ -148,7 +93,7 @@ public final class PortalEndpoint {
       ctx.response().setStatusCode(202).end();
       return;
     }
-    dispatch(ctx, portal, message, session(token.get()));
+    dispatch(ctx, portal, message, PortalEra.session(token.get(), sessions.holder(sessionId, token.get())));
   }
 
   /** DELETE: ends a session-era agent's session. */
@@ -174,11 +119,12 @@ public final class PortalEndpoint {
       McpReplies.error(ctx.response(), 400, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "Mcp-Session-Id header required");
       return;
     }
-    if (sessions.bind(portal, client, sessionId).isEmpty()) {
+    Optional<SessionToken> token = sessions.bind(portal, client, sessionId);
+    if (token.isEmpty()) {
       McpReplies.error(ctx.response(), 404, null, McpReplies.SESSION_NOT_FOUND, "session not found: initialize a new session");
       return;
     }
-    streams.sessionStream(ctx, portal, client);
+    streams.sessionStream(ctx, portal, client, sessions.holder(sessionId, token.get()));
   }
 
   private void initialize(RoutingContext ctx, Portal portal, JsonObject message) {
@@ -209,23 +155,23 @@ public final class PortalEndpoint {
     return new JsonObject().put("name", portal.name()).put("version", "mcp-gateway");
   }
 
-  private void dispatch(RoutingContext ctx, Portal portal, JsonObject message, Era era) {
+  private void dispatch(RoutingContext ctx, Portal portal, JsonObject message, PortalEra era) {
     Object id = message.getValue("id");
     String method = message.getString("method");
     ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
     switch (method) {
       case McpProtocol.Methods.PING, McpProtocol.Methods.LOGGING_SET_LEVEL -> era.reply(ctx, id, new JsonObject(), false);
-      case McpProtocol.Stateless.LISTEN -> streams.subscription(ctx, portal, client, message);
+      case McpProtocol.Stateless.LISTEN -> streams.subscription(ctx, portal, client, era.holder(), message);
       case McpProtocol.Stateless.DISCOVER -> era.reply(ctx, id, new JsonObject()
           .put("supportedVersions", new JsonArray(McpProtocol.Stateless.VERSIONS))
           .put("capabilities", offered())
           .put("_meta", new JsonObject().put(McpProtocol.Stateless.META_SERVER_INFO, serverInfo(portal))), true);
-      case McpProtocol.Methods.TOOLS_LIST -> members.load(portal, client).onSuccess(loaded -> {
+      case McpProtocol.Methods.TOOLS_LIST -> members.visible(portal, client, era.holder()).onSuccess(loaded -> {
         JsonArray tools = BuiltInTools.definitions();
         loaded.forEach(m -> tools.addAll(m.view().tools()));
         era.reply(ctx, id, new JsonObject().put("tools", tools), true);
       });
-      case McpProtocol.Methods.PROMPTS_LIST -> members.load(portal, client).onSuccess(loaded -> {
+      case McpProtocol.Methods.PROMPTS_LIST -> members.visible(portal, client, era.holder()).onSuccess(loaded -> {
         JsonArray prompts = new JsonArray();
         loaded.forEach(m -> prompts.addAll(m.view().prompts()));
         era.reply(ctx, id, new JsonObject().put("prompts", prompts), true);
@@ -233,19 +179,20 @@ public final class PortalEndpoint {
       case McpProtocol.Methods.TOOLS_CALL -> {
         String name = nameOf(message);
         if (BuiltInTools.has(name)) {
-          members.load(portal, client).onSuccess(loaded -> era.reply(ctx, id, BuiltInTools.call(name, portal, loaded), false));
+          JsonObject arguments = message.getJsonObject("params").getValue("arguments") instanceof JsonObject a ? a : new JsonObject();
+          builtIns.call(name, portal, client, era.holder(), arguments).onSuccess(result -> era.reply(ctx, id, result, false));
         } else {
           call(ctx, portal, client, message, PortalView.Kind.TOOL, era);
         }
       }
       case McpProtocol.Methods.PROMPTS_GET -> call(ctx, portal, client, message, PortalView.Kind.PROMPT, era);
       case McpProtocol.Methods.RESOURCES_LIST, McpProtocol.Methods.RESOURCE_TEMPLATES_LIST ->
-          members.load(portal, client).compose(loaded -> resources.list(portal, client, loaded, method))
+          members.visible(portal, client, era.holder()).compose(loaded -> resources.list(portal, client, loaded, method))
               .onSuccess(result -> era.reply(ctx, id, result, true))
               .onFailure(e -> McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, e));
       case McpProtocol.Methods.RESOURCES_READ -> {
         String uri = message.getJsonObject("params", new JsonObject()).getValue("uri") instanceof String u ? u : null;
-        members.load(portal, client).compose(loaded -> resources.owner(portal, client, loaded, uri)).onSuccess(owner -> {
+        members.visible(portal, client, era.holder()).compose(loaded -> resources.owner(portal, client, loaded, uri)).onSuccess(owner -> {
           if (owner == null) {
             Exchange.of(ctx).outcome("refused");
             McpReplies.json(ctx.response(), 200, McpReplies.error(id, McpProtocol.ErrorCodes.RESOURCE_NOT_FOUND,
@@ -265,13 +212,13 @@ public final class PortalEndpoint {
   }
 
   /** {@code tools/call} or {@code prompts/get}: to the member the name's prefix names, under its upstream name, or refused. */
-  private void call(RoutingContext ctx, Portal portal, ClientToken client, JsonObject message, PortalView.Kind kind, Era era) {
+  private void call(RoutingContext ctx, Portal portal, ClientToken client, JsonObject message, PortalView.Kind kind, PortalEra era) {
     Object id = message.getValue("id");
     String exposed = nameOf(message);
     Exchange exchange = Exchange.of(ctx);
     exchange.kind = kind == PortalView.Kind.TOOL ? "tool" : "prompt";
     Optional<PortalView.Split> split = PortalView.split(exposed);
-    (split.isEmpty() ? io.vertx.core.Future.<PortalMembers.Member>succeededFuture(null) : members.member(portal, client, split.get().serverId()))
+    (split.isEmpty() ? io.vertx.core.Future.<PortalMembers.Member>succeededFuture(null) : members.member(portal, client, era.holder(), split.get().serverId()))
         .onSuccess(member -> {
           String upstreamName = member == null ? null : member.view().names(kind).get(exposed);
           if (upstreamName == null) {

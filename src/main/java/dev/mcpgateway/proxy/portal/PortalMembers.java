@@ -16,13 +16,17 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A portal's members as its agents see them now, from the capability cache (no upstream trip):
  * each member's server with the portal's {@code on_behalf} applied, and its {@link PortalView}.
  * Fail open: a member that is not synced yet, in error, deleted, or out of the client token's
  * reach is left out — with a metric, and a log line when its reason changes — never failing the
- * list. Views are computed once per (portal mapping, cache entry), not per message.
+ * list. Views are computed once per (portal mapping, cache entry), not per message. A member the
+ * agent switched off for itself ({@link PortalSwitches}) is out of what that agent sees, silently:
+ * {@link #visible} and {@link #member} leave it out; {@link #load} is every member, for the
+ * built-in tools that show the switches.
  */
 public final class PortalMembers {
   private static final System.Logger LOG = System.getLogger(PortalMembers.class.getName());
@@ -41,19 +45,31 @@ public final class PortalMembers {
 
   private final CapabilityCache cache;
   private final GatewayMetrics metrics;
+  private final PortalSwitches switches;
   private final Cache<String, Memo> views = Caffeine.newBuilder().maximumSize(50_000).build();
   private final Cache<String, LeftOut> lastReason = Caffeine.newBuilder().maximumSize(50_000).build();
 
-  public PortalMembers(CapabilityCache cache, GatewayMetrics metrics) {
+  public PortalMembers(CapabilityCache cache, GatewayMetrics metrics, PortalSwitches switches) {
     this.cache = cache;
     this.metrics = metrics;
+    this.switches = switches;
   }
 
-  /** The members {@code client} sees, in the portal's order. */
+  /** The members {@code client} may see, in the portal's order, switched on or not. */
   public Future<List<Member>> load(Portal portal, ClientToken client) {
+    return load(portal, client, Set.of());
+  }
+
+  /** The members the agent sees: those {@code client} may see that {@code holder} has not switched off, in the portal's order. */
+  public Future<List<Member>> visible(Portal portal, ClientToken client, ToggleHolder holder) {
+    return switches.off(portal, holder).compose(off -> load(portal, client, off));
+  }
+
+  private Future<List<Member>> load(Portal portal, ClientToken client, Set<String> off) {
     List<Future<Member>> loads = new ArrayList<>();
     for (PortalServer mapping : portal.servers()) {
       if (!client.servers().isEmpty() && !client.servers().contains(mapping.serverId())) continue; // the token's scope, not a failure
+      if (off.contains(mapping.serverId())) continue; // the agent's own choice, not a failure
       loads.add(cache.get(portal.accountId(), mapping.serverId())
           .map(capabilities -> usable(portal, mapping, capabilities))
           .otherwise(e -> leftOut(portal, mapping, e instanceof ServerNotFoundException ? LeftOut.MISSING : LeftOut.STORE)));
@@ -67,13 +83,18 @@ public final class PortalMembers {
     });
   }
 
-  /** One member by id, if the client may see it and it is in. */
-  public Future<Member> member(Portal portal, ClientToken client, String serverId) {
+  /** A member the client may use, by id: whether it is one of the portal's and within the client token's scope. */
+  public static boolean reachable(Portal portal, ClientToken client, String serverId) {
+    return portal.member(serverId) != null && (client.servers().isEmpty() || client.servers().contains(serverId));
+  }
+
+  /** One member by id, if the agent sees it: the client may, the holder has not switched it off, and it is in. */
+  public Future<Member> member(Portal portal, ClientToken client, ToggleHolder holder, String serverId) {
+    if (!reachable(portal, client, serverId)) return Future.succeededFuture(null);
     PortalServer mapping = portal.member(serverId);
-    if (mapping == null || !client.servers().isEmpty() && !client.servers().contains(serverId)) return Future.succeededFuture(null);
-    return cache.get(portal.accountId(), serverId)
+    return switches.off(portal, holder).compose(off -> off.contains(serverId) ? Future.succeededFuture(null) : cache.get(portal.accountId(), serverId)
         .map(capabilities -> usable(portal, mapping, capabilities))
-        .otherwise(e -> leftOut(portal, mapping, e instanceof ServerNotFoundException ? LeftOut.MISSING : LeftOut.STORE));
+        .otherwise(e -> leftOut(portal, mapping, e instanceof ServerNotFoundException ? LeftOut.MISSING : LeftOut.STORE)));
   }
 
   private Member usable(Portal portal, PortalServer mapping, Capabilities capabilities) {
@@ -84,13 +105,17 @@ public final class PortalMembers {
     String key = key(portal, mapping);
     Memo memo = views.getIfPresent(key);
     if (memo != null && memo.source == capabilities && Objects.equals(memo.mapping, mapping)) return memo.member;
-    // the portal decides whose credential calls carry: the user's own (on_behalf) or the server's
-    McpServer asMember = server.oauthOnBehalf() == mapping.onBehalf() ? server : server.toBuilder().oauthOnBehalf(mapping.onBehalf()).build();
+    McpServer asMember = asMember(server, mapping);
     Capabilities memberCapabilities = asMember == server ? capabilities : new Capabilities(asMember, capabilities.exposedTools(),
         capabilities.exposedPrompts(), capabilities.toolNames(), capabilities.promptNames());
     Member member = new Member(mapping, memberCapabilities, PortalView.member(server, mapping));
     views.put(key, new Memo(capabilities, mapping, member));
     return member;
+  }
+
+  /** The server as the portal calls it: the portal decides whose credential calls carry, the user's own (on_behalf) or the server's. */
+  static McpServer asMember(McpServer server, PortalServer mapping) {
+    return server.oauthOnBehalf() == mapping.onBehalf() ? server : server.toBuilder().oauthOnBehalf(mapping.onBehalf()).build();
   }
 
   private Member leftOut(Portal portal, PortalServer mapping, LeftOut reason) {

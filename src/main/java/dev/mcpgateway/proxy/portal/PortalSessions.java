@@ -48,6 +48,11 @@ public final class PortalSessions {
         && t.client().equals(client.name()) && !t.issuedAt().plus(maxAge).isBefore(clock.instant()));
   }
 
+  /** Whose switches the session's requests read and write: the session's own, lapsing with it. */
+  ToggleHolder holder(String sessionId, SessionToken token) {
+    return ToggleHolder.session(sessionId, token.issuedAt().plus(maxAge));
+  }
+
   public void end(String sessionId) {
     ended.put(sessionId, Boolean.TRUE);
   }

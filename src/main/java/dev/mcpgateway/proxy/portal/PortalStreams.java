@@ -29,10 +29,10 @@ public final class PortalStreams {
   }
 
   /** A bound session's GET stream. */
-  void sessionStream(RoutingContext ctx, Portal portal, ClientToken client) {
+  void sessionStream(RoutingContext ctx, Portal portal, ClientToken client, ToggleHolder holder) {
     AgentEventStream.closeAtShutdown(ctx);
     AgentEventStream stream = AgentEventStream.open(ctx.response()).comment("mcp-gateway portal").keepAlive(vertx, keepAliveMs, () -> { });
-    Runnable stop = changes.listen(portal, client, (tools, prompts) -> {
+    Runnable stop = changes.listen(portal, client, holder, (tools, prompts) -> {
       if (tools) stream.send(JsonRpc.notification(McpProtocol.Notifications.TOOLS_LIST_CHANGED, null));
       if (prompts) stream.send(JsonRpc.notification(McpProtocol.Notifications.PROMPTS_LIST_CHANGED, null));
     });
@@ -43,7 +43,7 @@ public final class PortalStreams {
   }
 
   /** {@code subscriptions/listen} of a stateless agent: the portal's list changes it asked for, with its subscription id. */
-  void subscription(RoutingContext ctx, Portal portal, ClientToken client, JsonObject message) {
+  void subscription(RoutingContext ctx, Portal portal, ClientToken client, ToggleHolder holder, JsonObject message) {
     Object id = message.getValue("id");
     JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
     JsonObject requested = params.getValue("notifications") instanceof JsonObject n ? n : new JsonObject();
@@ -57,7 +57,7 @@ public final class PortalStreams {
       return;
     }
     stream.keepAlive(vertx, keepAliveMs, () -> { });
-    Runnable stop = changes.listen(portal, client, (tools, prompts) -> {
+    Runnable stop = changes.listen(portal, client, holder, (tools, prompts) -> {
       if (tools && honoured.containsKey("toolsListChanged")) {
         stream.send(JsonRpc.notification(McpProtocol.Notifications.TOOLS_LIST_CHANGED, new JsonObject().put("_meta", Subscriptions.meta(id))));
       }

@@ -44,6 +44,14 @@ public final class OAuthConnector {
     return users.authorizationUrl(server, subject);
   }
 
+  /**
+   * The link where {@code subject} connects {@code server} (its {@code oauth_on_behalf} as the caller
+   * calls it), or null when the user has a working connection or no user flow applies.
+   */
+  public Future<String> userConnectLink(McpServer server, String subject) {
+    return users.linkIfNeeded(server, subject);
+  }
+
   /** A user opened their authorization link; answers where to send the browser. */
   public Future<String> beginFromTicket(String accountId, String serverId, String ticket, String browserBinding) {
     return users.begin(accountId, serverId, ticket, browserBinding);

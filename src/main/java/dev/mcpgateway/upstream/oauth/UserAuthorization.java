@@ -57,6 +57,23 @@ final class UserAuthorization {
   }
 
   /**
+   * The link where {@code subject} connects {@code server} (as the caller calls it: a portal's
+   * {@code on_behalf} applied), or null when no user flow applies — not an on-behalf {@code oauth}
+   * server, or one whose tokens the gateway gets itself ({@code client_credentials}) — or the user's
+   * connection works (connected; a stale or missing one needs the link).
+   */
+  Future<String> linkIfNeeded(McpServer server, String subject) {
+    if (server.authType() != AuthType.OAUTH || !server.oauthOnBehalf()) return Future.succeededFuture();
+    try {
+      if (secrets.config(server).clientCredentials()) return Future.succeededFuture();
+    } catch (RuntimeException unreadable) { // credentials this gateway's key cannot open: no flow of a user's can help
+      return Future.succeededFuture();
+    }
+    return users.get(server.accountId(), server.id(), subject).map(user ->
+        user != null && user.tokens() != null && user.status() == AuthenticationStatus.CONNECTED ? null : authorizationUrl(server, subject));
+  }
+
+  /**
    * A user opened their authorization link: checks the ticket (sealed, for this server, unexpired,
    * not used before), then starts the user's authorization bound to {@code browserBinding} (a
    * random value the browser now holds as a cookie; the callback must bring it back); answers where
