@@ -43,7 +43,7 @@ class PortalOAuthTest {
   static WebClient web;
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
     int port = GatewayProcess.freePort();
     as = NodePeer.start("oauth-server.mjs", Map.of("PORT", Integer.toString(port), "REDIRECT_URI", CALLBACK));
     String issuer = "http://localhost:" + port;
