@@ -32,6 +32,10 @@ public final class PortalRoute implements Handler<RoutingContext> {
     String id = ctx.pathParam("portal_id");
     Future<Optional<Portal>> found = account != null && id != null ? directory.get(account, id) : directory.atHost(ctx.request().authority() == null
         ? ctx.request().getHeader("Host") : ctx.request().authority().host());
+    // a lookup that waits for the store (PostgreSQL, not cached yet): the body must wait too, or it is read, unheard, before
+    // the handler that reads it runs (Vert.x web does not pause requests); resumed once the next handlers have attached theirs
+    boolean waiting = !found.isComplete();
+    if (waiting) ctx.request().pause();
     found.onSuccess(portal -> {
       if (portal.isEmpty()) {
         Exchange.of(ctx).outcome("rejected");
@@ -49,6 +53,9 @@ public final class PortalRoute implements Handler<RoutingContext> {
       Exchange.of(ctx).portal = portal.get().id();
       ctx.put(PORTAL_KEY, portal.get());
       ctx.next();
-    }).onFailure(e -> McpReplies.error(ctx.response(), 503, null, McpProtocol.ErrorCodes.INTERNAL_ERROR, "the gateway's store is unavailable"));
+    }).onFailure(e -> McpReplies.error(ctx.response(), 503, null, McpProtocol.ErrorCodes.INTERNAL_ERROR, "the gateway's store is unavailable"))
+        .onComplete(done -> {
+          if (waiting) ctx.request().resume();
+        });
   }
 }
