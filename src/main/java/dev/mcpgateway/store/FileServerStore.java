@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * A write is acknowledged only after all of that, and the in-memory index changes only then.
  *
  * <p>Concurrency: every mutation runs on the embedded store's {@link SingleWriter}, shared with the
- * audit trail and the user connections, so read-modify-write is atomic without locks and the event
+ * portals, the audit trail and the user connections, so read-modify-write is atomic without locks and the event
  * loop never waits for the disk. See {@link FileStores}.
  */
 final class FileServerStore implements ServerStore {
@@ -42,17 +42,22 @@ final class FileServerStore implements ServerStore {
 
   private final Path serversDir;
   private final SingleWriter writer;
+  private final PortalMembership portals;
   private final Map<String, NavigableMap<String, McpServer>> byAccount = new ConcurrentHashMap<>();
   private final List<Consumer<ServerKey>> listeners = new CopyOnWriteArrayList<>();
 
-  private FileServerStore(Path serversDir, SingleWriter writer) {
+  private FileServerStore(Path serversDir, SingleWriter writer, PortalMembership portals) {
     this.serversDir = serversDir;
     this.writer = writer;
+    this.portals = portals;
   }
 
-  /** Opens (creating if needed) the servers in {@code serversDir} and loads every one into memory. Blocking: on the writer. */
-  static FileServerStore load(Path serversDir, SingleWriter writer) throws IOException {
-    FileServerStore store = new FileServerStore(serversDir, writer);
+  /**
+   * Opens (creating if needed) the servers in {@code serversDir} and loads every one into memory.
+   * {@code portals} tells which portals use a server: a server in use is not deleted. Blocking: on the writer.
+   */
+  static FileServerStore load(Path serversDir, SingleWriter writer, PortalMembership portals) throws IOException {
+    FileServerStore store = new FileServerStore(serversDir, writer, portals);
     store.load();
     return store;
   }
@@ -114,6 +119,8 @@ final class FileServerStore implements ServerStore {
     return writer.write(() -> {
       McpServer current = existing(accountId, id);
       if (current == null) throw new ServerNotFoundException(accountId, id);
+      List<String> users = portals.portalsUsing(accountId, id);
+      if (!users.isEmpty()) throw new ServerInUseException(id, users);
       Path dir = accountDir(accountId);
       Files.deleteIfExists(dir.resolve(id + SUFFIX));
       DurableFiles.fsyncDirectory(dir);
@@ -133,6 +140,11 @@ final class FileServerStore implements ServerStore {
   @Override
   public Future<Void> ping() {
     return writer.answer(null);
+  }
+
+  /** Whether the server exists: on the writer, an answer no write can change before the asking task ends. */
+  boolean exists(String accountId, String id) {
+    return existing(accountId, id) != null;
   }
 
   private McpServer existing(String accountId, String id) {

@@ -6,9 +6,11 @@ import java.nio.file.Path;
 
 /**
  * Opens the embedded store in a data directory: {@code servers/} ({@link FileServerStore}),
- * {@code audit/} ({@link FileAuditLog}) and {@code oauth-users/} ({@link FileUserConnections}),
- * all written by one {@link SingleWriter} and loaded on it before the first request. See this
- * package's README for the durability protocol.
+ * {@code portals/} ({@link FilePortalStore}), {@code audit/} ({@link FileAuditLog}) and
+ * {@code oauth-users/} ({@link FileUserConnections}), all written by one {@link SingleWriter} and
+ * loaded on it before the first request. Portals load after servers and share a
+ * {@link PortalMembership} index with them (a server in use is not deleted). See this package's
+ * README for the durability protocol.
  */
 final class FileStores {
   private FileStores() {}
@@ -18,8 +20,10 @@ final class FileStores {
     return writer.load(() -> {
       FileAuditLog audit = FileAuditLog.load(dataDir.resolve("audit"), writer);
       FileUserConnections users = FileUserConnections.load(dataDir.resolve("oauth-users"), writer);
-      FileServerStore servers = FileServerStore.load(dataDir.resolve("servers"), writer);
-      return new Stores(servers, audit, users, writer::close);
+      PortalMembership membership = new PortalMembership();
+      FileServerStore servers = FileServerStore.load(dataDir.resolve("servers"), writer, membership);
+      FilePortalStore portals = FilePortalStore.load(dataDir.resolve("portals"), writer, servers, membership);
+      return new Stores(servers, portals, audit, users, writer::close);
     });
   }
 }

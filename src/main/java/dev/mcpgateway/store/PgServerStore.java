@@ -2,6 +2,7 @@ package dev.mcpgateway.store;
 
 import static dev.mcpgateway.store.PgFailures.rejected;
 import static dev.mcpgateway.store.PgFailures.translate;
+import static dev.mcpgateway.store.PgFailures.violates;
 
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.ServerKey;
@@ -21,12 +22,15 @@ import java.util.function.UnaryOperator;
 /**
  * The PostgreSQL store's servers: table {@code mcp_servers} (migration V1), one JSON document per
  * server. Updates are read-modify-write under {@code SELECT ... FOR UPDATE}, so concurrent updates
- * of one server, even from different replicas, are serialised; every write announces itself on the
- * {@link PgChangeFeed} in its own transaction. Opened by {@link PgStores}.
+ * of one server, even from different replicas, are serialised; a server that portals use is not
+ * deleted ({@link ServerInUseException}); every write announces itself on the {@link PgChangeFeed}
+ * in its own transaction. Opened by {@link PgStores}.
  */
 final class PgServerStore implements ServerStore {
   private static final String MATCHES =
       "($2::text IS NULL OR strpos(lower(id), $2) > 0 OR strpos(lower(name), $2) > 0 OR strpos(lower(hostname), $2) > 0)";
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
+  private static final int DELETE_ATTEMPTS = 3;
 
   private final Pool pool;
   private final PgChangeFeed feed;
@@ -38,7 +42,7 @@ final class PgServerStore implements ServerStore {
 
   @Override
   public void onChange(Consumer<ServerKey> listener) {
-    feed.onChange(listener);
+    feed.onServerChange(listener);
   }
 
   @Override
@@ -67,7 +71,7 @@ final class PgServerStore implements ServerStore {
         .execute(Tuple.of(server.accountId(), server.id(), server.name(), server.hostname(), StoredServerJson.encode(server)))
         .compose(rows -> {
           if (rows.rowCount() == 0) return Future.failedFuture(new DuplicateServerException(server.accountId(), server.id()));
-          return feed.announce(conn, server.accountId(), server.id()).map(server);
+          return feed.announceServer(conn, server.accountId(), server.id()).map(server);
         })));
   }
 
@@ -97,18 +101,35 @@ final class PgServerStore implements ServerStore {
           return conn.preparedQuery(
                   "UPDATE mcp_servers SET name = $3, hostname = $4, doc = $5, updated_at = now() WHERE account_id = $1 AND id = $2")
               .execute(Tuple.of(accountId, id, next.name(), next.hostname(), StoredServerJson.encode(next)))
-              .compose(r -> feed.announce(conn, accountId, id))
+              .compose(r -> feed.announceServer(conn, accountId, id))
               .map(next);
         })));
   }
 
+  /**
+   * The member foreign key of {@code mcp_portal_servers} refuses the delete of a server that portals
+   * use ({@code ON DELETE RESTRICT}), whichever replica wrote them; the refusal is answered with
+   * the portals' ids, read once the transaction has rolled back. Should every portal have let the
+   * server go in between, the delete is tried again.
+   */
   @Override
   public Future<McpServer> delete(String accountId, String id) {
-    return translate(pool.withTransaction(conn -> conn
-        .preparedQuery("DELETE FROM mcp_servers WHERE account_id = $1 AND id = $2 RETURNING doc::text")
-        .execute(Tuple.of(accountId, id))
-        .map(rows -> single(rows, accountId, id))
-        .compose(deleted -> feed.announce(conn, accountId, id).map(deleted))));
+    return translate(delete(accountId, id, DELETE_ATTEMPTS));
+  }
+
+  private Future<McpServer> delete(String accountId, String id, int attempts) {
+    return pool.withTransaction(conn -> conn
+            .preparedQuery("DELETE FROM mcp_servers WHERE account_id = $1 AND id = $2 RETURNING doc::text")
+            .execute(Tuple.of(accountId, id))
+            .map(rows -> single(rows, accountId, id))
+            .compose(deleted -> feed.announceServer(conn, accountId, id).map(deleted)))
+        .recover(e -> {
+          if (!violates(e, FOREIGN_KEY_VIOLATION, PgPortalStore.MEMBER_SERVER_FKEY)) return Future.failedFuture(e);
+          return PgPortalStore.usingServer(pool, accountId, id).compose(portals -> {
+            if (portals.isEmpty() && attempts > 1) return delete(accountId, id, attempts - 1);
+            return Future.failedFuture(new ServerInUseException(id, portals));
+          });
+        });
   }
 
   @Override

@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Opens the PostgreSQL stores (production, and several replicas: the database is the only shared
- * state): one pool for {@link PgServerStore}, {@link PgAuditLog} and {@link PgUserConnections};
- * {@code schema} created if missing, put on the search path and migrated ({@link PgMigrations});
- * the {@link PgChangeFeed} listening before the first request.
+ * state): one pool for {@link PgServerStore}, {@link PgPortalStore}, {@link PgAuditLog} and
+ * {@link PgUserConnections}; {@code schema} created if missing, put on the search path and
+ * migrated ({@link PgMigrations}); the {@link PgChangeFeed} listening before the first request.
  */
 final class PgStores {
   private static final System.Logger LOG = System.getLogger(PgStores.class.getName());
@@ -50,7 +50,7 @@ final class PgStores {
     return PgMigrations.apply(vertx, pool, schema)
         .onSuccess(n -> { if (n > 0) LOG.log(System.Logger.Level.INFO, "applied " + n + " schema migration(s) to " + schema); })
         .compose(n -> feed.start())
-        .map(v -> new Stores(new PgServerStore(pool, feed), new PgAuditLog(pool), new PgUserConnections(pool),
+        .map(v -> new Stores(new PgServerStore(pool, feed), new PgPortalStore(pool, feed), new PgAuditLog(pool), new PgUserConnections(pool),
             () -> feed.close().eventually(pool::close)))
         .recover(e -> feed.close().eventually(pool::close).transform(ignored ->
             Future.failedFuture(new StoreUnavailableException("cannot open PostgreSQL store: " + e.getMessage(), e))));

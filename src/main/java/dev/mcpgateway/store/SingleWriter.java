@@ -9,8 +9,9 @@ import java.util.UUID;
 
 /**
  * The embedded store's one writer: a single-threaded worker that runs every mutation of servers,
- * audit trail and user connections in submission order, so read-modify-write is atomic without
- * locks and the event loop never waits for the disk. It is also the embedded store's open/closed
+ * portals, audit trail and user connections in submission order, so read-modify-write (and a check
+ * across stores, such as a portal's members) is atomic without locks and the event loop never
+ * waits for the disk. It is also the embedded store's open/closed
  * state: once closed, nothing is written any more. An I/O failure is logged once, here, and
  * answered as {@link StoreUnavailableException}.
  */

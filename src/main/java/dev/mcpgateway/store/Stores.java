@@ -4,9 +4,9 @@ import io.vertx.core.Future;
 
 /**
  * The gateway's stores over one backing storage (a data directory, or one PostgreSQL pool), as
- * {@link StoreSettings#open} makes them. The three share that storage, so they are closed together.
+ * {@link StoreSettings#open} makes them. They share that storage, so they are closed together.
  */
-public record Stores(ServerStore servers, AuditLog audit, UserConnections users, Closer closer) {
+public record Stores(ServerStore servers, PortalStore portals, AuditLog audit, UserConnections users, Closer closer) {
 
   /** Releases the shared storage (the embedded store's writer; the pool and the LISTEN connection). */
   @FunctionalInterface
@@ -14,7 +14,7 @@ public record Stores(ServerStore servers, AuditLog audit, UserConnections users,
     Future<Void> close();
   }
 
-  /** Closes all three. Every acknowledged write is durable already; after this, writes and pings fail with {@link StoreUnavailableException}. */
+  /** Closes them all. Every acknowledged write is durable already; after this, writes and pings fail with {@link StoreUnavailableException}. */
   public Future<Void> close() {
     return closer.close();
   }

@@ -136,6 +136,26 @@ abstract class ServerStoreContract extends StoresFixture {
   }
 
   @Test
+  void aServerThatPortalsUseCannotBeDeletedUntilTheyLetItGo() {
+    result(store().create(server("acme", "used")));
+    result(store().create(server("acme", "other")));
+    result(store().create(server("globex", "used")));
+    for (String portal : List.of("zeta", "alpha")) {
+      result(stores.portals().create(PortalStoreContract.portal("acme", portal, portal + ".example", "other", "used")));
+    }
+    ServerInUseException inUse = assertInstanceOf(ServerInUseException.class, failure(store().delete("acme", "used")));
+    assertEquals(List.of("alpha", "zeta"), inUse.portalIds());
+    assertEquals("used", result(store().get("acme", "used")).id(), "a refused delete removed nothing");
+    result(store().delete("globex", "used"));
+
+    result(stores.portals().update("acme", "alpha", p -> p.withServers(p.servers().subList(0, 1))));
+    assertEquals(List.of("zeta"), assertInstanceOf(ServerInUseException.class, failure(store().delete("acme", "used"))).portalIds());
+    result(stores.portals().delete("acme", "zeta"));
+    assertEquals("used", result(store().delete("acme", "used")).id());
+    assertInstanceOf(ServerNotFoundException.class, failure(store().get("acme", "used")));
+  }
+
+  @Test
   void listPagesInIdOrderWithTotals() {
     for (String id : List.of("c", "a", "e", "b", "d")) result(store().create(server("acme", id)));
     result(store().create(server("globex", "z")));
