@@ -53,7 +53,10 @@ public final class AdminFailureHandler implements Handler<RoutingContext> {
     if (failure instanceof ServerInUseException e) return List.of(new ApiError(ErrorCode.SERVER_IN_USE, e.getMessage(), null));
     if (failure instanceof PortalNotFoundException e) return List.of(new ApiError(ErrorCode.PORTAL_NOT_FOUND, e.getMessage(), null));
     if (failure instanceof DuplicatePortalException e) return List.of(new ApiError(ErrorCode.DUPLICATE_PORTAL, e.getMessage(), null));
-    if (failure instanceof PortalHostnameTakenException e) return List.of(ApiError.field(ErrorCode.HOSTNAME_TAKEN, "/hostname", e.getMessage()));
+    if (failure instanceof PortalHostnameTakenException e) {
+      // "hostname 'h' is already used ...": the field name leads the message once, as for every field error
+      return List.of(ApiError.field(ErrorCode.HOSTNAME_TAKEN, "/hostname", e.getMessage().replaceFirst("^hostname ", "")));
+    }
     if (failure instanceof PortalMemberMissingException e) return List.of(PortalMembers.missing(e.index(), e.serverId()));
     if (failure instanceof StoreUnavailableException) return List.of(ApiError.of(ErrorCode.STORE_UNAVAILABLE));
     int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
