@@ -10,12 +10,14 @@ import java.util.function.UnaryOperator;
 /**
  * Where registered servers live, with the feed of their changes. Every implementation passes the
  * same contract suite ({@code ServerStoreContract}); every method is non-blocking. Opened, with the
- * {@link AuditLog} and {@link UserConnections} that share its storage, as part of {@link Stores}.
+ * {@link PortalStore}, {@link AuditLog} and {@link UserConnections} that share its storage, as part
+ * of {@link Stores}.
  *
  * <p>Failures: {@link DuplicateServerException} on create of an existing (account, id),
- * {@link ServerNotFoundException} for an unknown one, {@link StoreUnavailableException} when the
- * backing storage cannot be reached; anything an {@code update} function throws aborts that update
- * unchanged and fails the future with it.
+ * {@link ServerNotFoundException} for an unknown one, {@link ServerInUseException} on delete of a
+ * server that portals use, {@link StoreUnavailableException} when the backing storage cannot be
+ * reached; anything an {@code update} function throws aborts that update unchanged and fails the
+ * future with it.
  */
 public sealed interface ServerStore permits FileServerStore, PgServerStore {
 
@@ -30,7 +32,10 @@ public sealed interface ServerStore permits FileServerStore, PgServerStore {
    */
   Future<McpServer> update(String accountId, String id, UnaryOperator<McpServer> change);
 
-  /** Removes a server and answers it as it was. */
+  /**
+   * Removes a server and answers it as it was; refused with {@link ServerInUseException} (naming
+   * them) while portals of its account have it as a member.
+   */
   Future<McpServer> delete(String accountId, String id);
 
   /** One page of an account's servers, ordered by id, optionally filtered by {@code query.search}. */
