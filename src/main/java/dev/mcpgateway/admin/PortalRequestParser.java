@@ -32,7 +32,8 @@ import java.util.Optional;
  * is one of {@link CodeMode}'s values and, when the deprecated {@code allow_code_mode} is sent too,
  * the two must agree; {@code servers} holds at most {@link Portal#MAX_SERVERS} items, each server
  * once, each by {@code server_id} (or {@code id}, as Cloudflare's docs write it, when
- * {@code server_id} is absent), and no server id with a '_' (agents' names split on the first one).
+ * {@code server_id} is absent), and no server id with a '_' (agents' names split on the first one), nor {@code portal} (the
+ * prefix of the portal's built-in tools).
  */
 final class PortalRequestParser {
   static final int HOSTNAME_MAX = PortalHostname.MAX_LENGTH;
@@ -133,6 +134,10 @@ final class PortalRequestParser {
     if (serverId != null && serverId.indexOf(PortalView.SEPARATOR) >= 0) {
       errors.add(ApiError.field(ErrorCode.INVALID_FORMAT, "/" + key, "must not contain '" + PortalView.SEPARATOR
           + "': a portal names each tool {server_id}_{name} and splits agents' names on the first '" + PortalView.SEPARATOR + "'"));
+      serverId = null;
+    } else if (PortalView.BUILT_IN_PREFIX.equals(serverId)) {
+      errors.add(ApiError.field(ErrorCode.INVALID_VALUE, "/" + key, "a server with id '" + PortalView.BUILT_IN_PREFIX
+          + "' cannot be a portal member: the portal's own tools are named " + PortalView.BUILT_IN_PREFIX + PortalView.SEPARATOR + "*"));
       serverId = null;
     } else if (serverId != null && !ServerRequestParser.ID.matcher(serverId).matches()) {
       errors.add(ApiError.field(ErrorCode.INVALID_FORMAT, "/" + key, "may contain only letters, digits and '-'"));

@@ -119,6 +119,8 @@ class PortalRequestParserTest {
             List.of("1101 /servers/0/server_id")),
         Arguments.of("server id with _", valid().put("servers", new JsonArray().add(new JsonObject().put("server_id", "git_hub"))),
             List.of("1104 /servers/0/server_id")),
+        Arguments.of("server id of the built-in tools", valid().put("servers", new JsonArray().add(new JsonObject().put("server_id", "portal"))),
+            List.of("1105 /servers/0/server_id")),
         Arguments.of("server id with a dot", valid().put("servers", new JsonArray().add(new JsonObject().put("server_id", "git.hub"))),
             List.of("1104 /servers/0/server_id")),
         Arguments.of("server id by id, with _", valid().put("servers", new JsonArray().add(new JsonObject().put("id", "a_b"))),
