@@ -8,14 +8,16 @@ import java.util.regex.Pattern;
 
 /**
  * Writes the access-log line of every management API request and counts it by operation (list, create, read, update, delete, sync, audit,
- * other) and HTTP status, once each response has ended — whether a handler, the failure handler or
- * the router answered it.
+ * portal_list, portal_create, portal_read, portal_update, portal_delete, other) and HTTP status, once each response has ended — whether a
+ * handler, the failure handler or the router answered it.
  */
 public final class AdminRequestMetrics implements Handler<RoutingContext> {
   private static final Pattern SERVERS = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/servers/?");
   private static final Pattern SERVER = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/servers/[^/]+/?");
   private static final Pattern SYNC = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/servers/[^/]+/sync/?");
   private static final Pattern AUDIT = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/audit/?");
+  private static final Pattern PORTALS = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/portals/?");
+  private static final Pattern PORTAL = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/portals/[^/]+/?");
 
   private final GatewayMetrics metrics;
 
@@ -56,6 +58,15 @@ public final class AdminRequestMetrics implements Handler<RoutingContext> {
       };
     }
     if (AUDIT.matcher(path).matches()) return method.equals("GET") ? "audit" : "other";
+    if (PORTALS.matcher(path).matches()) return method.equals("GET") ? "portal_list" : method.equals("POST") ? "portal_create" : "other";
+    if (PORTAL.matcher(path).matches()) {
+      return switch (method) {
+        case "GET" -> "portal_read";
+        case "PUT" -> "portal_update";
+        case "DELETE" -> "portal_delete";
+        default -> "other";
+      };
+    }
     return "other";
   }
 }

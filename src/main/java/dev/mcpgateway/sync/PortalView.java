@@ -38,6 +38,8 @@ public final class PortalView {
 
   /** Separates the server id from the item's name in a portal name. */
   public static final char SEPARATOR = '_';
+  /** The "server id" of the portal's own tools ({@code portal_list_servers}, ...): no member may have it. */
+  public static final String BUILT_IN_PREFIX = "portal";
 
   public enum Kind { TOOL, PROMPT }
 

@@ -54,16 +54,21 @@ import org.junit.jupiter.api.io.TempDir;
  * request producing it ({@code x-request}) is replayed against a real gateway and must come back
  * equal (timestamps and actors aside) and valid for its operation, and the documented error codes
  * are exactly {@link ErrorCode}'s. The sync examples that need a live upstream are checked against a
- * stand-in MCP server. The audit trail's examples are replayed last and describe what all the
- * requests before them recorded.
+ * stand-in MCP server. The portal examples are replayed between the server updates and deletes (a
+ * server in use needs a portal); their members are compared as the servers are. The audit trail's
+ * examples are replayed last and describe what all the requests before them recorded.
  */
 @ExtendWith(VertxExtension.class)
 class OpenApiContractTest {
   static final String DOCUMENT = "openapi.json";
   static final String JSON = "application/json";
   /** Replay order: the creates build the state that the other operations' examples describe. */
-  static final List<String> REPLAY_ORDER =
-      List.of("createServer", "listServers", "getServer", "updateServer", "deleteServer", "syncServer", "listAuditEntries");
+  static final List<String> REPLAY_ORDER = List.of("createServer", "listServers", "getServer", "updateServer", "createPortal",
+      "listPortals", "getPortal", "updatePortal", "deletePortal", "deleteServer", "syncServer", "listAuditEntries");
+  /** The operations whose results are portals (each with its member servers, but for a delete's). */
+  static final Set<String> PORTALS = Set.of("createPortal", "listPortals", "getPortal", "updatePortal", "deletePortal");
+  /** The operations with request body examples, every one of which is sent. */
+  static final List<String> WITH_BODIES = List.of("createServer", "updateServer", "createPortal", "updatePortal");
   /** Fields that differ on every run; compared by shape, not value. */
   static final Set<String> VOLATILE =
       Set.of("created_at", "created_by", "modified_at", "modified_by", "last_synced", "last_successful_sync");
@@ -106,22 +111,28 @@ class OpenApiContractTest {
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  void documentIsOpenApi31WithTheTenOperations(VertxTestContext ctx) {
+  void documentIsOpenApi31WithTheFifteenOperations(VertxTestContext ctx) {
     ctx.verify(() -> {
       assertEquals("3.1.0", doc.getString("openapi"));
       assertEquals(OpenAPIVersion.V3_1, contract.getVersion());
       String servers = "/accounts/{account_id}/access/ai-controls/mcp/servers";
-      Map<String, String> expected = Map.of(
-          "listServers", "GET " + servers,
-          "createServer", "POST " + servers,
-          "getServer", "GET " + servers + "/{id}",
-          "updateServer", "PUT " + servers + "/{id}",
-          "deleteServer", "DELETE " + servers + "/{id}",
-          "syncServer", "POST " + servers + "/{id}/sync",
-          AUDIT, "GET /accounts/{account_id}/access/ai-controls/mcp/audit",
-          "connectServerOAuth", "GET /oauth/connect/{account_id}/{server_id}",
-          "completeServerOAuth", "GET /oauth/callback",
-          "startUserOAuth", "GET /oauth/user/{account_id}/{server_id}");
+      String portals = "/accounts/{account_id}/access/ai-controls/mcp/portals";
+      Map<String, String> expected = Map.ofEntries(
+          Map.entry("listPortals", "GET " + portals),
+          Map.entry("createPortal", "POST " + portals),
+          Map.entry("getPortal", "GET " + portals + "/{id}"),
+          Map.entry("updatePortal", "PUT " + portals + "/{id}"),
+          Map.entry("deletePortal", "DELETE " + portals + "/{id}"),
+          Map.entry("listServers", "GET " + servers),
+          Map.entry("createServer", "POST " + servers),
+          Map.entry("getServer", "GET " + servers + "/{id}"),
+          Map.entry("updateServer", "PUT " + servers + "/{id}"),
+          Map.entry("deleteServer", "DELETE " + servers + "/{id}"),
+          Map.entry("syncServer", "POST " + servers + "/{id}/sync"),
+          Map.entry(AUDIT, "GET /accounts/{account_id}/access/ai-controls/mcp/audit"),
+          Map.entry("connectServerOAuth", "GET /oauth/connect/{account_id}/{server_id}"),
+          Map.entry("completeServerOAuth", "GET /oauth/callback"),
+          Map.entry("startUserOAuth", "GET /oauth/user/{account_id}/{server_id}"));
       Map<String, String> actual = contract.operations().stream()
           .collect(Collectors.toMap(Operation::getOperationId, o -> o.getHttpMethod().name() + " " + o.getOpenAPIPath()));
       assertEquals(expected, actual);
@@ -131,17 +142,22 @@ class OpenApiContractTest {
       assertEquals("bearer", scheme.getString("scheme"));
       assertEquals(new JsonArray().add(new JsonObject().put("apiToken", new JsonArray())), doc.getJsonArray("security"));
 
-      Map<String, Set<Integer>> statuses = Map.of(
-          "listServers", Set.of(200, 400, 401, 403, 429, 414, 431, 500, 503),
-          "createServer", Set.of(200, 400, 401, 403, 429, 414, 431, 409, 413, 415, 500, 503),
-          "getServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503),
-          "updateServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 413, 415, 500, 503),
-          "deleteServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503),
-          "syncServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503),
-          AUDIT, Set.of(200, 400, 401, 403, 429, 414, 431, 500, 503),
-          "connectServerOAuth", Set.of(302, 200, 400, 401, 403, 404, 429, 414, 431, 500, 502, 503),
-          "completeServerOAuth", Set.of(200, 400, 404, 429, 414, 431, 500, 502, 503),
-          "startUserOAuth", Set.of(302, 400, 404, 429, 414, 431, 500, 502, 503));
+      Map<String, Set<Integer>> statuses = Map.ofEntries(
+          Map.entry("listServers", Set.of(200, 400, 401, 403, 429, 414, 431, 500, 503)),
+          Map.entry("createServer", Set.of(200, 400, 401, 403, 429, 414, 431, 409, 413, 415, 500, 503)),
+          Map.entry("getServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
+          Map.entry("updateServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 413, 415, 500, 503)),
+          Map.entry("deleteServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 409, 500, 503)),
+          Map.entry("syncServer", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
+          Map.entry(AUDIT, Set.of(200, 400, 401, 403, 429, 414, 431, 500, 503)),
+          Map.entry("listPortals", Set.of(200, 400, 401, 403, 429, 414, 431, 500, 503)),
+          Map.entry("createPortal", Set.of(201, 400, 401, 403, 429, 414, 431, 409, 413, 415, 500, 503)),
+          Map.entry("getPortal", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
+          Map.entry("updatePortal", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 409, 413, 415, 500, 503)),
+          Map.entry("deletePortal", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
+          Map.entry("connectServerOAuth", Set.of(302, 200, 400, 401, 403, 404, 429, 414, 431, 500, 502, 503)),
+          Map.entry("completeServerOAuth", Set.of(200, 400, 404, 429, 414, 431, 500, 502, 503)),
+          Map.entry("startUserOAuth", Set.of(302, 400, 404, 429, 414, 431, 500, 502, 503)));
       statuses.forEach((id, codes) -> assertEquals(codes,
           operationJson(id).getJsonObject("responses").fieldNames().stream().map(Integer::valueOf).collect(Collectors.toSet()), id));
 
@@ -273,7 +289,37 @@ class OpenApiContractTest {
         }
       }
 
+      // portals: the parser's limits and the model's defaults
+      JsonObject portalId = schemaJson("PortalId");
+      assertEquals(List.of(1, ServerRequestParser.ID_MAX, "^" + ServerRequestParser.ID.pattern() + "$"),
+          List.of(portalId.getInteger("minLength"), portalId.getInteger("maxLength"), portalId.getString("pattern")));
+      JsonObject portalHost = schemaJson("PortalHostname");
+      assertEquals(List.of(1, PortalRequestParser.HOSTNAME_MAX, PortalHostname.PATTERN),
+          List.of(portalHost.getInteger("minLength"), portalHost.getInteger("maxLength"), portalHost.getString("pattern")));
+      assertEquals(java.util.Arrays.stream(dev.mcpgateway.model.CodeMode.values()).map(dev.mcpgateway.model.CodeMode::wire).toList(),
+          schemaJson("CodeMode").getJsonArray("enum").getList());
+      assertEquals(dev.mcpgateway.model.CodeMode.OPT_IN.wire(), schemaJson("CodeMode").getString("default"));
+      for (String body : List.of("PortalCreate", "PortalUpdate")) {
+        assertEquals(dev.mcpgateway.model.Portal.MAX_SERVERS, property(body, "servers").getInteger("maxItems"), body);
+        assertEquals(ServerRequestParser.DESCRIPTION_MAX, property(body, "description").getInteger("maxLength"), body);
+        assertEquals("#/components/schemas/ServerName", property(body, "name").getString("$ref"), body);
+        assertEquals("#/components/schemas/PortalHostname", property(body, "hostname").getString("$ref"), body);
+      }
+      assertEquals(List.of("id", "name", "hostname"), schemaJson("PortalCreate").getJsonArray("required").getList());
+      assertEquals(false, property("PortalCreate", "secure_web_gateway").getBoolean("default"));
+      assertEquals(true, property("PortalCreate", "allow_code_mode").getBoolean("deprecated"));
+      assertEquals(dev.mcpgateway.model.Portal.MAX_SERVERS, property("PortalFields", "servers").getInteger("maxItems"));
+      JsonObject mapping = schemaJson("PortalServerMapping").getJsonObject("properties");
+      assertEquals(false, mapping.getJsonObject("default_disabled").getBoolean("default"));
+      assertEquals(true, mapping.getJsonObject("on_behalf").getBoolean("default"));
+      for (String list : List.of("updated_tools", "updated_prompts")) {
+        assertEquals(ServerRequestParser.OVERRIDES_MAX, mapping.getJsonObject(list).getInteger("maxItems"), list);
+        assertEquals("#/components/schemas/Override", mapping.getJsonObject(list).getJsonObject("items").getString("$ref"), list);
+      }
+
       JsonObject parameters = doc.getJsonObject("components").getJsonObject("parameters");
+      assertEquals("#/components/schemas/PortalId", parameters.getJsonObject("portal_id").getJsonObject("schema").getString("$ref"));
+      assertEquals("#/components/schemas/PortalId", parameters.getJsonObject("portal_path_id").getJsonObject("schema").getString("$ref"));
       JsonObject perPage = parameters.getJsonObject("per_page").getJsonObject("schema");
       assertEquals(ServerHandlers.DEFAULT_PER_PAGE, perPage.getInteger("default"));
       assertEquals(ServerHandlers.MAX_PER_PAGE, perPage.getInteger("maximum"));
@@ -317,6 +363,42 @@ class OpenApiContractTest {
       assertTrue(validate(update, new JsonObject()).getValid());
       assertFalse(validate(update, new JsonObject().put("auth_type", "oauth").put("auth_credentials", "token")).getValid());
       assertFalse(validate(update, new JsonObject().put("name", null)).getValid());
+
+      JsonSchema createPortal = contract.operation("createPortal").getRequestBody().getContent().get(JSON).getSchema();
+      JsonSchema updatePortal = contract.operation("updatePortal").getRequestBody().getContent().get(JSON).getSchema();
+      JsonObject portal = requestExample("createPortal", "engineering");
+      assertTrue(validate(createPortal, portal).getValid());
+      JsonArray eightyOne = new JsonArray();
+      for (int i = 0; i < 81; i++) eightyOne.add(new JsonObject().put("server_id", "s" + i));
+      List<JsonObject> badPortals = List.of(
+          portal.copy().put("id", "eng_portal"),
+          portal.copy().put("id", "p".repeat(33)),
+          portal.copy().put("name", ""),
+          portal.copy().put("hostname", "https://mcp.example.com"),
+          portal.copy().put("hostname", "mcp.example.com:443"),
+          portal.copy().put("hostname", "10.0.0.1"),
+          portal.copy().put("hostname", "-mcp.example.com"),
+          portal.copy().put("hostname", "h".repeat(254)),
+          portal.copy().put("description", "d".repeat(513)),
+          portal.copy().put("code_mode", "always"),
+          portal.copy().put("code_mode", "off").put("allow_code_mode", true),
+          portal.copy().put("code_mode", "enforced").put("allow_code_mode", false),
+          portal.copy().put("allow_code_mode", "yes"),
+          portal.copy().put("secure_web_gateway", 1),
+          portal.copy().put("servers", eightyOne),
+          portal.copy().put("servers", new JsonArray().add(new JsonObject().put("server_id", "git_hub"))),
+          portal.copy().put("servers", new JsonArray().add(new JsonObject().put("default_disabled", true))),
+          portal.copy().put("servers", new JsonArray().add(new JsonObject().put("server_id", "a").put("on_behalf", "no"))),
+          portal.copy().put("servers", new JsonArray().add(new JsonObject().put("server_id", "a").put("updated_tools",
+              new JsonArray().add(new JsonObject().put("alias", "nameless"))))));
+      for (JsonObject body : badPortals) assertFalse(validate(createPortal, body).getValid(), "portal create schema accepted " + body.encode());
+      assertTrue(validate(createPortal, new JsonObject().put("id", "p").put("name", "P").put("hostname", "p.example.com")
+          .put("servers", new JsonArray().add(new JsonObject().put("id", "github-tools")))).getValid(), "a member by id");
+      assertTrue(validate(createPortal, portal.copy().put("code_mode", "off").put("allow_code_mode", false)).getValid());
+      assertTrue(validate(updatePortal, new JsonObject()).getValid());
+      assertTrue(validate(updatePortal, new JsonObject().putNull("servers").putNull("description")).getValid());
+      assertFalse(validate(updatePortal, new JsonObject().putNull("name")).getValid());
+      assertFalse(validate(updatePortal, new JsonObject().put("hostname", "mcp.example.com/mcp")).getValid());
       ctx.completeNow();
     });
   }
@@ -352,6 +434,9 @@ class OpenApiContractTest {
                 } else if (id.equals(AUDIT)) {
                   checkAuditIsDocumented(where, body);
                   assertEquals(stableAudit(where, example.getJsonObject("value")), stableAudit(where, body), where);
+                } else if (PORTALS.contains(id)) {
+                  checkPortalsAreDocumented(where, id, body);
+                  assertEquals(stablePortals(example.getJsonObject("value")), stablePortals(body), where);
                 } else {
                   checkVolatileFields(where, body);
                   checkServersAreDocumented(where, body);
@@ -365,21 +450,22 @@ class OpenApiContractTest {
         .compose(v -> sequence(steps))
         .compose(v -> verify(ctx, () -> {
           Set<String> all = new LinkedHashSet<>();
-          for (String id : List.of("createServer", "updateServer")) {
+          for (String id : WITH_BODIES) {
             requestExamples(id).fieldNames().forEach(name -> all.add(id + "/" + name));
           }
           assertEquals(all, sentBodies, "every request example is sent");
-          assertTrue(steps.size() >= 35, "only " + steps.size() + " replayable examples");
+          assertTrue(steps.size() >= 70, "only " + steps.size() + " replayable examples");
         }))
         .onComplete(ctx.succeedingThenComplete());
   }
 
-  /** The documented responses no example can produce by itself: 413, 405, 404 for a path, 503 (store down). */
+  /** The documented responses no example can produce by itself: 413, 405, 404 for a path, 503 (store down), for servers and portals. */
   @Test
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   void otherErrorResponsesMatchTheDocument(Vertx vertx, VertxTestContext ctx) {
     ResponseValidator validator = ResponseValidator.create(vertx, contract);
     String servers = TestGateway.servers("acme");
+    String portals = TestGateway.portals("acme");
     JsonObject created = requestExample("createServer", "oauth");
     Buffer tooLarge = created.copy().put("id", "big").put("description", "x".repeat(70_000)).toBuffer();
     gateway(vertx)
@@ -399,6 +485,16 @@ class OpenApiContractTest {
         .compose(r -> expectComponent(ctx, r, 404, "NoRoute", "no_route"))
         .compose(v -> send(HttpMethod.POST, servers + "/jira/refresh", null, null))
         .compose(r -> expectComponent(ctx, r, 401, "Unauthorized", "missing_token"))
+        .compose(v -> send(HttpMethod.POST, portals, TestGateway.ACME, tooLarge))
+        .compose(r -> expect(ctx, validator, "createPortal", r, 413, example("PayloadTooLarge", "too_large")))
+        .compose(v -> send(HttpMethod.PUT, portals + "/sandbox", TestGateway.ACME, tooLarge))
+        .compose(r -> expect(ctx, validator, "updatePortal", r, 413, example("PayloadTooLarge", "too_large")))
+        .compose(v -> send(HttpMethod.PATCH, portals + "/sandbox", TestGateway.ACME, created.toBuffer()))
+        .compose(r -> expectComponent(ctx, r, 405, "MethodNotAllowed", "method_not_allowed"))
+        .compose(v -> send(HttpMethod.DELETE, portals, TestGateway.ACME, null))
+        .compose(r -> expectComponent(ctx, r, 405, "MethodNotAllowed", "method_not_allowed"))
+        .compose(v -> send(HttpMethod.GET, portals + "/sandbox/servers", TestGateway.ACME, null))
+        .compose(r -> expectComponent(ctx, r, 404, "NoRoute", "no_route"))
         .compose(v -> gw.gateway.stores().close())
         .compose(v -> send(HttpMethod.POST, servers, TestGateway.ACME, created.copy().put("id", "jira-2").toBuffer()))
         .compose(r -> expect(ctx, validator, "createServer", r, 503, example("ServiceUnavailable", "store_unavailable")))
@@ -406,6 +502,8 @@ class OpenApiContractTest {
         .compose(r -> expect(ctx, validator, SYNC, r, 503, responseExample(SYNC, 503, "store_unavailable")))
         .compose(v -> send(HttpMethod.GET, "/accounts/acme/access/ai-controls/mcp/audit", TestGateway.ACME, null))
         .compose(r -> expect(ctx, validator, AUDIT, r, 503, example("ServiceUnavailable", "store_unavailable")))
+        .compose(v -> send(HttpMethod.POST, portals, TestGateway.ACME, requestExample("createPortal", "sandbox").toBuffer()))
+        .compose(r -> expect(ctx, validator, "createPortal", r, 503, example("ServiceUnavailable", "store_unavailable")))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -713,6 +811,8 @@ class OpenApiContractTest {
     Set<String> serverFields = new java.util.HashSet<>(schemaJson("Server").getJsonObject("properties").fieldNames());
     serverFields.add("auth_credentials");
     Set<String> syncFields = schemaJson("AuditSyncState").getJsonObject("properties").fieldNames();
+    Set<String> portalFields = schemaJson("PortalFields").getJsonObject("properties").fieldNames();
+    Set<String> mappingFields = schemaJson("PortalServerMapping").getJsonObject("properties").fieldNames();
     for (Object item : body.getJsonArray("result")) {
       JsonObject entry = (JsonObject) item;
       assertTrue(entryFields.containsAll(entry.fieldNames()), where + ": undocumented field in " + entry.fieldNames());
@@ -720,7 +820,13 @@ class OpenApiContractTest {
       Instant.parse(entry.getString("at"));
       for (String side : List.of("before", "after")) {
         if (!(entry.getValue(side) instanceof JsonObject server)) continue;
-        Set<String> documented = "sync".equals(entry.getString("action")) ? syncFields : serverFields;
+        Set<String> documented = entry.containsKey("portal_id") ? portalFields
+            : "sync".equals(entry.getString("action")) ? syncFields : serverFields;
+        if (entry.containsKey("portal_id")) {
+          for (Object member : server.getJsonArray("servers")) {
+            assertTrue(mappingFields.containsAll(((JsonObject) member).fieldNames()), where + ": undocumented mapping field " + member);
+          }
+        }
         assertTrue(documented.containsAll(server.fieldNames()), where + ": undocumented field in " + side + " " + server.fieldNames());
         if (server.containsKey("created_by")) assertEquals(ACTOR, server.getString("created_by"), where);
         if (server.containsKey("modified_by")) assertEquals(ACTOR, server.getString("modified_by"), where);
@@ -775,6 +881,47 @@ class OpenApiContractTest {
     List<JsonObject> list = new ArrayList<>();
     ((JsonArray) result).forEach(o -> list.add((JsonObject) o));
     return list;
+  }
+
+  /**
+   * The validator ignores unknown fields: every field of a portal, of each member (the server's
+   * fields and the mapping's) and of each merged override must be documented; timestamps are RFC
+   * 3339 and the actors the calling token's name; a deleted portal has no servers.
+   */
+  private void checkPortalsAreDocumented(String where, String operationId, JsonObject body) {
+    Set<String> portalFields = schemaJson("PortalFields").getJsonObject("properties").fieldNames();
+    Set<String> memberFields = new java.util.HashSet<>(schemaJson("Server").getJsonObject("properties").fieldNames());
+    memberFields.addAll(schemaJson("PortalServer").getJsonArray("allOf").getJsonObject(1).getJsonObject("properties").fieldNames());
+    Set<String> overrideFields = schemaJson("PortalOverride").getJsonObject("properties").fieldNames();
+    for (JsonObject portal : servers(body)) {
+      assertTrue(portalFields.containsAll(portal.fieldNames()), where + ": undocumented portal field in " + portal.fieldNames());
+      assertEquals(operationId.equals("deletePortal"), !portal.containsKey("servers"), where + ": servers only outside a delete");
+      Instant.parse(portal.getString("created_at"));
+      Instant.parse(portal.getString("modified_at"));
+      assertEquals(ACTOR, portal.getString("created_by"), where);
+      assertEquals(ACTOR, portal.getString("modified_by"), where);
+      for (Object o : portal.getJsonArray("servers", new JsonArray())) {
+        JsonObject member = (JsonObject) o;
+        assertTrue(memberFields.containsAll(member.fieldNames()), where + ": undocumented member field in " + member.fieldNames());
+        assertEquals(member.getString("id"), member.getString("server_id"), where);
+        assertEquals(ACTOR, member.getString("created_by"), where);
+        for (String list : List.of("updated_tools", "updated_prompts")) {
+          for (Object item : member.getJsonArray(list)) {
+            assertTrue(overrideFields.containsAll(((JsonObject) item).fieldNames()), where + ": undocumented override field " + item);
+          }
+        }
+      }
+    }
+  }
+
+  /** Portals without the fields that differ on every run, their own and their members'. */
+  private static JsonObject stablePortals(JsonObject body) {
+    JsonObject copy = body.copy();
+    for (JsonObject portal : servers(copy)) {
+      VOLATILE.forEach(portal::remove);
+      for (Object member : portal.getJsonArray("servers", new JsonArray())) VOLATILE.forEach(((JsonObject) member)::remove);
+    }
+    return copy;
   }
 
   /** The body without the fields that differ on every run. */

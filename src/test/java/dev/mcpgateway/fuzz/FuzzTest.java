@@ -65,8 +65,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Property-based fuzzing (jqwik) of every management endpoint and of the agent-facing MCP endpoint,
- * against one real gateway (embedded store in a temp directory) and a well-behaved upstream.
+ * Property-based fuzzing (jqwik) of every management endpoint (servers, portals, audit) and of the
+ * agent-facing MCP endpoint, against one real gateway (embedded store in a temp directory) and a
+ * well-behaved upstream.
  *
  * <p>Inputs are generated (wrong JSON types for every field, boundary lengths, unicode from astral
  * planes, RTL and combining marks, nulls, nesting up to 200 levels, huge arrays below and bodies
@@ -78,7 +79,7 @@ import net.jqwik.api.statistics.Statistics;
  * <p>Invariants, for every input: no 5xx; every request completes within {@link #DEADLINE_MS};
  * admin answers are the documented envelope with documented error codes (and the HTTP status each
  * code is documented with); MCP errors are JSON-RPC error objects, 202s are empty; a rejected (or
- * read-only) admin request leaves the account's servers and audit trail exactly as they were; no
+ * read-only) admin request leaves the account's servers, portals and audit trail exactly as they were; no
  * response ever contains the planted credentials, nor the credentials a request sent; the gateway
  * logs no error and the event loop is never blocked. Where the README fixes the outcome (status and
  * code for a kind of input), that oracle is checked too.
@@ -98,6 +99,11 @@ class FuzzTest {
   static final String PLAIN = "plain";
   static final String MCPSRV = "mcpsrv";
   static final List<String> FIXED = List.of(PLANTED, PLAIN, MCPSRV);
+  /** The fixed portal (members mcpsrv and planted), at its fixed hostname. */
+  static final String PORTAL = "fixportal";
+  static final String PORTAL_HOST = "fixportal.fuzz.example";
+  /** The fixed servers and the fixed portal: what a write to any of them may have touched. */
+  static final List<String> ALL_FIXED = List.of(PLANTED, PLAIN, MCPSRV, PORTAL);
   static final int MAX_BODY = 65536;
   static final long DEADLINE_MS = 5_000;
   static final String SECRET_A = "plantedSecretA" + HexFormat.of().formatHex(new SecureRandom().generateSeed(10));
@@ -110,8 +116,10 @@ class FuzzTest {
   static final Map<Integer, Integer> DOCUMENTED = Map.ofEntries(
       Map.entry(1001, 400), Map.entry(1002, 400), Map.entry(1003, 413), Map.entry(1004, 415), Map.entry(1005, 414), Map.entry(1006, 431),
       Map.entry(1101, 400), Map.entry(1102, 400), Map.entry(1103, 400), Map.entry(1104, 400), Map.entry(1105, 400),
-      Map.entry(1106, 400), Map.entry(1107, 400), Map.entry(1108, 400), Map.entry(1201, 400), Map.entry(1202, 400), Map.entry(1301, 400), Map.entry(1302, 400), Map.entry(5001, 502),
-      Map.entry(2001, 404), Map.entry(2002, 409), Map.entry(7000, 404), Map.entry(7001, 405), Map.entry(9001, 500),
+      Map.entry(1106, 400), Map.entry(1107, 400), Map.entry(1108, 400), Map.entry(1109, 400), Map.entry(1110, 400), Map.entry(1201, 400),
+      Map.entry(1202, 400), Map.entry(1301, 400), Map.entry(1302, 400), Map.entry(5001, 502),
+      Map.entry(2001, 404), Map.entry(2002, 409), Map.entry(2003, 409), Map.entry(2101, 404), Map.entry(2102, 409), Map.entry(2103, 409),
+      Map.entry(7000, 404), Map.entry(7001, 405), Map.entry(9001, 500),
       Map.entry(9002, 503), Map.entry(9003, 503), Map.entry(9004, 429), Map.entry(10000, 401), Map.entry(10001, 403));
 
   static Vertx vertx;
@@ -127,6 +135,8 @@ class FuzzTest {
   static JsonObject snapshot;
   /** The fixed servers as the API showed them after setup: their writable fields are restored to these. */
   static final Map<String, JsonObject> fixedViews = new LinkedHashMap<>();
+  /** The fixed portal as the API showed it after setup. */
+  static JsonObject fixedPortalView;
   static Level accessLevel;
 
   static final List<String> loggedErrors = new CopyOnWriteArrayList<>();
@@ -181,6 +191,9 @@ class FuzzTest {
       throw new AssertionError("setup: sync: " + synced);
     }
     for (Object o : listServers()) fixedViews.put(((JsonObject) o).getString("id"), (JsonObject) o);
+    Resp portal = send(HttpMethod.POST, portals(ACCOUNT), auth(TestGateway.ADMIN, "application/json"), canonicalPortal().toBuffer().getBytes());
+    if (portal.status != 201) throw new AssertionError("setup: create the portal: " + portal);
+    fixedPortalView = portal.json().getJsonObject("result");
     session = openSession();
     snapshot = takeSnapshot();
     loggedSeen.set(loggedErrors.size());
@@ -229,6 +242,18 @@ class FuzzTest {
       default -> throw new IllegalArgumentException(id);
     }
     return body;
+  }
+
+  /** The fixed portal's canonical body: what setup creates and every restore PUTs back. */
+  static JsonObject canonicalPortal() {
+    return new JsonObject().put("id", PORTAL).put("name", "Fixed portal").put("hostname", PORTAL_HOST).put("description", "the fuzzed portal")
+        .put("code_mode", "default_on").put("secure_web_gateway", false)
+        .put("servers", new JsonArray()
+            .add(new JsonObject().put("server_id", MCPSRV).put("default_disabled", false).put("on_behalf", true)
+                .put("updated_tools", new JsonArray().add(new JsonObject().put("name", "echo").put("alias", "shout")))
+                .put("updated_prompts", new JsonArray()))
+            .add(new JsonObject().put("server_id", PLANTED).put("default_disabled", true).put("on_behalf", false)
+                .put("updated_tools", new JsonArray()).put("updated_prompts", new JsonArray())));
   }
 
   /**
@@ -315,6 +340,19 @@ class FuzzTest {
     adminWrite("updateBodies", HttpMethod.PUT, servers(ACCOUNT) + "/" + update.target, update.body, update.target);
   }
 
+  @Property(tries = 700, shrinking = ShrinkingMode.OFF, seed = FIXED_SEED)
+  void portalCreateBodies(@ForAll("portalCreates") Body body) {
+    Statistics.label("kind").collect(coarse(body.kind));
+    adminWrite("portalCreateBodies", HttpMethod.POST, portals(ACCOUNT), body, null);
+  }
+
+  @Property(tries = 700, shrinking = ShrinkingMode.OFF, seed = FIXED_SEED)
+  void portalUpdateBodies(@ForAll("portalUpdates") Update update) {
+    Statistics.label("kind").collect(coarse(update.body.kind));
+    Statistics.label("target").collect(update.target);
+    adminWrite("portalUpdateBodies", HttpMethod.PUT, portals(ACCOUNT) + "/" + update.target, update.body, update.target);
+  }
+
   @Property(tries = 1600, shrinking = ShrinkingMode.OFF, seed = FIXED_SEED)
   void adminRoutes(@ForAll("adminRequests") AdminRequest request) {
     Statistics.label("route").collect(request.kind);
@@ -324,8 +362,8 @@ class FuzzTest {
     JsonObject envelope = checkAdmin(c, request.method, resp, request.noEcho);
     checkExpect(c, request.expect, resp, envelope);
     boolean writes = request.method == HttpMethod.POST || request.method == HttpMethod.PUT || request.method == HttpMethod.DELETE;
-    if (resp.status == 200 && writes) {
-      normalize(c, FIXED);
+    if (resp.status / 100 == 2 && writes) {
+      normalize(c, ALL_FIXED);
     } else {
       compareSnapshot(c, resp.status == 200 ? "a read" : "a rejected request");
     }
@@ -398,9 +436,9 @@ class FuzzTest {
     Statistics.label("status").collect(resp.status);
     JsonObject envelope = checkAdmin(c, method, resp, body.noEcho);
     checkExpect(c, body.expect, resp, envelope);
-    if (resp.status == 200) {
+    if (resp.status == 200 || resp.status == 201) {
       if (envelope != null && envelope.getValue("result") instanceof JsonObject result) roundTrip(c, body.bytes, result);
-      normalize(c, target != null && FIXED.contains(target) ? List.of(target) : List.of());
+      normalize(c, target != null && ALL_FIXED.contains(target) ? List.of(target) : List.of());
     } else {
       compareSnapshot(c, "a rejected request");
     }
@@ -417,7 +455,11 @@ class FuzzTest {
       return;
     }
     if (!(sent instanceof JsonObject body)) return;
+    boolean portal = result.containsKey("code_mode");
     for (String key : List.of("id", "name", "hostname", "description", "auth_type")) {
+      // a portal's hostname is a DNS name, stored lower-cased
+      Object shown = portal && key.equals("hostname") && body.getValue(key) instanceof String ? result.getValue(key) : null;
+      if (shown != null && body.getValue(key) instanceof String value && value.toLowerCase(Locale.ROOT).equals(shown)) continue;
       if (body.getValue(key) instanceof String value && !value.equals(result.getValue(key))) {
         c.fail("an accepted value is not shown as sent", key + ": sent " + escape(value) + ", shown " + escape(String.valueOf(result.getValue(key))));
       }
@@ -562,7 +604,7 @@ class FuzzTest {
       return null;
     }
     if (success) {
-      if (status != 200 || !errors.isEmpty()) c.fail("success envelope with status " + status + " or errors", preview(text.getBytes(StandardCharsets.UTF_8), 400));
+      if (status != 200 && status != 201 || !errors.isEmpty()) c.fail("success envelope with status " + status + " or errors", preview(text.getBytes(StandardCharsets.UTF_8), 400));
       return env;
     }
     if (errors.isEmpty()) c.fail("failure envelope without errors", String.valueOf(status));
@@ -609,12 +651,15 @@ class FuzzTest {
 
   static JsonObject takeSnapshot() {
     Resp list = send(HttpMethod.GET, servers(ACCOUNT) + "?per_page=100", auth(TestGateway.ADMIN, null), null);
+    Resp portals = send(HttpMethod.GET, portals(ACCOUNT) + "?per_page=100", auth(TestGateway.ADMIN, null), null);
     Resp audit = send(HttpMethod.GET, "/accounts/" + ACCOUNT + "/access/ai-controls/mcp/audit?per_page=1", auth(TestGateway.ADMIN, null), null);
     JsonObject snap = new JsonObject();
     if (list.status != 200) return snap.put("list_failed", list.toString());
+    if (portals.status != 200) return snap.put("portal_list_failed", portals.toString());
     if (audit.status != 200) return snap.put("audit_failed", audit.toString());
     JsonObject l = list.json();
     return snap.put("servers", l.getJsonArray("result")).put("total", l.getJsonObject("result_info").getValue("total_count"))
+        .put("portals", portals.json().getJsonArray("result"))
         .put("audit_entries", audit.json().getJsonObject("result_info").getValue("total_count"));
   }
 
@@ -622,7 +667,7 @@ class FuzzTest {
     JsonObject now = takeSnapshot();
     if (!now.equals(snapshot)) {
       c.fail("state changed by " + what, diff(snapshot, now));
-      normalize(c, FIXED); // so that one violation does not cascade (collect mode)
+      normalize(c, ALL_FIXED); // so that one violation does not cascade (collect mode)
     }
   }
 
@@ -646,6 +691,9 @@ class FuzzTest {
       }
     }
     old.keySet().forEach(id -> b.append("server gone: ").append(id).append("; "));
+    if (!after.getValue("portals").equals(before.getValue("portals"))) {
+      b.append("portals: ").append(before.getValue("portals")).append(" → ").append(after.getValue("portals")).append("; ");
+    }
     return b.toString();
   }
 
@@ -661,6 +709,7 @@ class FuzzTest {
    * server if needed, and takes a new snapshot.
    */
   static void normalize(Check c, List<String> touched) {
+    normalizePortals(c, touched);
     JsonArray servers = listServers();
     if (servers == null) {
       c.fail("cannot list the account's servers any more", String.valueOf(send(HttpMethod.GET, servers(ACCOUNT) + "?per_page=100",
@@ -687,6 +736,51 @@ class FuzzTest {
     snapshot = takeSnapshot();
   }
 
+  /**
+   * Portals first: other portals are deleted (they may hold servers that must go), the fixed servers
+   * a restored portal needs are created if missing, and the fixed portal is restored when touched,
+   * drifted or gone.
+   */
+  static void normalizePortals(Check c, List<String> touched) {
+    Resp list = send(HttpMethod.GET, portals(ACCOUNT) + "?per_page=100", auth(TestGateway.ADMIN, null), null);
+    if (list.status != 200) {
+      c.fail("cannot list the account's portals any more", list.toString());
+      return;
+    }
+    boolean present = false;
+    for (Object o : list.json().getJsonArray("result")) {
+      JsonObject p = (JsonObject) o;
+      if (!p.getString("id").equals(PORTAL)) {
+        restoreCall(c, HttpMethod.DELETE, portals(ACCOUNT) + "/" + p.getString("id"), null);
+        continue;
+      }
+      present = true;
+      if (touched.contains(PORTAL) || portalDrifted(p)) restoreCall(c, HttpMethod.PUT, portals(ACCOUNT) + "/" + PORTAL, canonicalPortal());
+    }
+    if (!present) {
+      JsonArray servers = listServers();
+      for (String id : List.of(MCPSRV, PLANTED)) {
+        boolean exists = servers != null && servers.stream().anyMatch(s -> id.equals(((JsonObject) s).getString("id")));
+        if (!exists) restoreCall(c, HttpMethod.POST, servers(ACCOUNT), canonical(id));
+      }
+      restoreCall(c, HttpMethod.POST, portals(ACCOUNT), canonicalPortal());
+    }
+  }
+
+  static boolean portalDrifted(JsonObject p) {
+    for (String k : List.of("name", "hostname", "description", "code_mode", "secure_web_gateway")) {
+      if (!String.valueOf(fixedPortalView.getValue(k)).equals(String.valueOf(p.getValue(k)))) return true;
+    }
+    return !mappings(fixedPortalView).equals(mappings(p));
+  }
+
+  /** What the portal holds of each member (the rest of a member's view is the server's). */
+  static List<String> mappings(JsonObject portal) {
+    return portal.getJsonArray("servers").stream().map(o -> (JsonObject) o)
+        .map(m -> m.getString("server_id") + " " + m.getValue("default_disabled") + " " + m.getValue("on_behalf") + " "
+            + m.getValue("updated_tools") + " " + m.getValue("updated_prompts")).toList();
+  }
+
   static boolean drifted(JsonObject s) {
     JsonObject fixed = fixedViews.get(s.getString("id"));
     for (String k : List.of("name", "hostname", "auth_type", "description", "updated_tools", "updated_prompts", "is_shared_oauth_callback_enabled")) {
@@ -698,7 +792,7 @@ class FuzzTest {
   static void restoreCall(Check c, HttpMethod method, String uri, JsonObject body) {
     Resp resp = send(method, uri, auth(TestGateway.ADMIN, body == null ? null : "application/json"), body == null ? null : body.toBuffer().getBytes());
     secrets(c, resp, Set.of());
-    if (resp.status != 200) c.fail("restoring the fixed servers failed", method + " " + uri + " → " + resp);
+    if (resp.status / 100 != 2) c.fail("restoring the fixed servers and portal failed", method + " " + uri + " → " + resp);
   }
 
   static void checkLogs(Check c) {
@@ -759,6 +853,10 @@ class FuzzTest {
 
   static String server(String id) {
     return servers(ACCOUNT) + "/" + id;
+  }
+
+  static String portals(String account) {
+    return TestGateway.portals(account);
   }
 
   /** One request, bounded: a response that has not fully arrived after {@link #DEADLINE_MS} is a hung connection. */
@@ -933,6 +1031,10 @@ class FuzzTest {
       return new Expect(why, 200, Set.of(), null);
     }
 
+    static Expect created(String why) {
+      return new Expect(why, 201, Set.of(), null);
+    }
+
     static Expect reject(String why, int status, Integer... codes) {
       return new Expect(why, status, Set.of(codes), null);
     }
@@ -1029,6 +1131,23 @@ class FuzzTest {
       G g = new G(r);
       String target = g.pick(PLANTED, PLANTED, PLANTED, PLAIN, PLAIN, "ghost");
       return new Update(target, g.chance(0.5) ? g.serverBody(target) : g.mutatedServerBody(target));
+    });
+  }
+
+  @Provide
+  Arbitrary<Body> portalCreates() {
+    return Arbitraries.randomValue(r -> {
+      G g = new G(r);
+      return g.chance(0.75) ? g.portalBody(null) : g.mutatedPortalBody(null);
+    });
+  }
+
+  @Provide
+  Arbitrary<Update> portalUpdates() {
+    return Arbitraries.randomValue(r -> {
+      G g = new G(r);
+      String target = g.pick(PORTAL, PORTAL, PORTAL, "ghostportal");
+      return new Update(target, g.chance(0.75) ? g.portalBody(target) : g.mutatedPortalBody(target));
     });
   }
 
@@ -1808,6 +1927,330 @@ class FuzzTest {
       return body("credentials: " + kind, body, target, expect);
     }
 
+    // ------------------------------------------------------------------ portal bodies
+
+    static final Map<String, String> PORTAL_TYPES = new LinkedHashMap<>();
+    static final Map<String, String> MEMBER_TYPES = new LinkedHashMap<>();
+
+    static {
+      PORTAL_TYPES.put("id", "string");
+      PORTAL_TYPES.put("name", "string");
+      PORTAL_TYPES.put("hostname", "string");
+      PORTAL_TYPES.put("description", "string");
+      PORTAL_TYPES.put("code_mode", "string");
+      PORTAL_TYPES.put("allow_code_mode", "boolean");
+      PORTAL_TYPES.put("secure_web_gateway", "boolean");
+      PORTAL_TYPES.put("servers", "array");
+      MEMBER_TYPES.put("server_id", "string");
+      MEMBER_TYPES.put("default_disabled", "boolean");
+      MEMBER_TYPES.put("on_behalf", "boolean");
+      MEMBER_TYPES.put("updated_tools", "array");
+      MEMBER_TYPES.put("updated_prompts", "array");
+    }
+
+    static final List<String> CODE_MODES = List.of("off", "opt_in", "default_on", "enforced");
+
+    /** A valid member: one of the fixed servers, by server_id (sometimes by id), with valid portal overrides. */
+    Obj validMember(String serverId) {
+      Obj m = new Obj().put(chance(0.1) ? "id" : "server_id", serverId);
+      if (chance(0.4)) m.put("default_disabled", chance(0.5));
+      if (chance(0.4)) m.put("on_behalf", chance(0.5));
+      if (serverId.equals(MCPSRV) && chance(0.5)) {
+        // mcpsrv has echo (aliased say on the server), danger (disabled on the server) and plain
+        List<Object> tools = new ArrayList<>();
+        tools.add(validItem("echo", pick("shout", "yell", null)));
+        if (chance(0.5)) tools.add(new Obj().put("name", "danger").put("enabled", chance(0.5)));
+        if (chance(0.5)) tools.add(new Obj().put("name", "plain").put("alias", pick("plainly", "p-1", "plain")));
+        m.put("updated_tools", tools);
+      }
+      if (chance(0.3)) m.put("updated_prompts", new ArrayList<>(List.of(validItem("greet", chance(0.5) ? "hello" : null))));
+      return m;
+    }
+
+    /** Fresh for every create: a taken one is a case of its own. */
+    String freshHostname() {
+      String label = "fp-" + ascii(between(1, 20), "abcdefghijklmnopqrstuvwxyz0123456789");
+      return (chance(0.2) ? label.toUpperCase(Locale.ROOT) : label) + pick(".fuzz.example", ".Example.COM", ".portals.example.org");
+    }
+
+    /** A valid portal create body (target null) or a valid update body for the target. */
+    Obj validPortalBody(String target) {
+      Obj body = new Obj();
+      if (target == null) {
+        body.put("id", "fp" + ascii(between(1, 12), ID_CHARS));
+        body.put("name", chance(0.5) ? "Fuzz portal" : text(between(1, 40), false));
+        body.put("hostname", freshHostname());
+      } else {
+        if (chance(0.2)) body.put("id", target);
+        if (chance(0.4)) body.put("name", text(between(1, 40), false));
+        if (chance(0.2)) body.put("hostname", chance(0.5) ? PORTAL_HOST.toUpperCase(Locale.ROOT) : freshHostname());
+      }
+      if (chance(0.4)) body.put("description", chance(0.2) ? null : text(between(0, 60), false));
+      String codeMode = chance(0.4) ? pick(CODE_MODES) : null;
+      if (codeMode != null) body.put("code_mode", codeMode);
+      if (chance(0.3)) body.put("allow_code_mode", codeMode == null ? chance(0.5) : !codeMode.equals("off"));
+      if (chance(0.3)) body.put("secure_web_gateway", chance(0.5));
+      if (chance(0.6)) {
+        List<String> ids = new ArrayList<>(FIXED);
+        java.util.Collections.shuffle(ids, r);
+        List<Object> members = new ArrayList<>();
+        for (String id : ids.subList(0, between(0, ids.size()))) members.add(validMember(id));
+        body.put("servers", members);
+      }
+      if (body.entries.isEmpty()) body.put("description", "d");
+      return body;
+    }
+
+    /** What a valid portal body gets: 201 on create, 200 on update, 404 for the portal that does not exist. */
+    Expect portalAccepted(String target, String why) {
+      if ("ghostportal".equals(target)) return Expect.reject(why + " (no such portal)", 404, 2101);
+      return target == null ? Expect.created(why) : Expect.ok(why);
+    }
+
+    Body portalBody(String target) {
+      boolean create = target == null;
+      Obj body = validPortalBody(target);
+      switch (r.nextInt(15)) {
+        case 0: { // wrong JSON types, top-level or in a member
+          List<String> changed = new ArrayList<>();
+          if (chance(0.6)) {
+            String key = pick(new ArrayList<>(PORTAL_TYPES.keySet()));
+            body.put(key, new Raw(wrongType(PORTAL_TYPES.get(key))));
+            changed.add(key);
+          } else if (chance(0.2)) {
+            body.put("servers", List.of(new Raw(wrongType("object"))));
+            changed.add("member");
+          } else {
+            String key = pick(new ArrayList<>(MEMBER_TYPES.keySet()));
+            Obj member = validMember(MCPSRV);
+            member.entries.removeIf(e -> e[0].equals("id"));
+            member.put(key, new Raw(wrongType(MEMBER_TYPES.get(key))));
+            body.put("servers", List.of(member));
+            changed.add("member." + key);
+          }
+          return body("portal wrong-type " + changed, body, target, Expect.reject("wrong JSON type", 400, 1102));
+        }
+        case 1: { // nulls
+          String key = pick(new ArrayList<>(PORTAL_TYPES.keySet()));
+          body.put(key, null);
+          Expect expect;
+          if (Set.of("id", "name", "hostname").contains(key)) {
+            expect = create ? Expect.reject("required field null", 400, 1101) : Expect.reject("non-nullable field null", 400, 1102);
+          } else if (key.equals("code_mode")) {
+            expect = Expect.reject("code_mode null", 400, 1102);
+          } else {
+            expect = portalAccepted(target, key + " null (cleared, or not given)");
+          }
+          return body("portal null " + key, body, target, expect);
+        }
+        case 2:
+        case 3:
+          return portalBoundary(body, target);
+        case 4: { // hostnames
+          String[][] hosts = {{"mcp.fuzz-" + ascii(6, ALNUM).toLowerCase(Locale.ROOT) + ".example", "ok"}, {"https://h.example", "1104"},
+              {"h.example:443", "1104"}, {"h.example/mcp", "1104"}, {"me@h.example", "1104"}, {"192.0.2.7", "1104"}, {"[::1]", "1104"},
+              {"2130706433", "1104"}, {"-h.example", "1104"}, {"h-.example", "1104"}, {"h..example", "1104"}, {"h.example.", "1104"},
+              {"h_x.example", "1104"}, {"b\u00fccher.example", "1104"}, {"h example", "1104"}, {"", "1103"}, {"h.0x1f", "1104"},
+              {"xn--bcher-kva.fuzz-" + ascii(4, ALNUM).toLowerCase(Locale.ROOT) + ".example", "ok"},
+              {PORTAL_HOST, "taken"}, {PORTAL_HOST.toUpperCase(Locale.ROOT), "taken"}};
+          String[] h = hosts[r.nextInt(hosts.length)];
+          if (!create && h[0].isEmpty()) h = new String[] {"", "1103"};
+          body.put("hostname", h[0]);
+          Expect expect = switch (h[1]) {
+            case "ok" -> portalAccepted(target, "a bare DNS host");
+            case "taken" -> create ? Expect.reject("the fixed portal's hostname", 409, 2103)
+                : portalAccepted(target, "the portal's own hostname");
+            default -> Expect.reject("not a bare DNS host", 400, Integer.parseInt(h[1]));
+          };
+          return body("portal hostname " + escape(h[0]), body, target, expect);
+        }
+        case 5: { // code_mode and allow_code_mode
+          String codeMode = pick("off", "opt_in", "default_on", "enforced", "on", "", "OFF", "always");
+          boolean allow = chance(0.5);
+          body.put("code_mode", codeMode);
+          body.put("allow_code_mode", allow);
+          boolean known = CODE_MODES.contains(codeMode);
+          Expect expect = !known ? Expect.reject("unknown code_mode", 400, 1105)
+              : codeMode.equals("off") == allow ? Expect.reject("code_mode and allow_code_mode disagree", 400, 1105)
+              : portalAccepted(target, "code_mode and allow_code_mode agree");
+          return body("portal code_mode " + escape(codeMode) + " allow " + allow, body, target, expect);
+        }
+        case 6: { // members: unknown, '_', twice, by id, id disagreeing, names colliding
+          List<Object> members = new ArrayList<>();
+          members.add(validMember(PLAIN));
+          Expect expect;
+          String kind;
+          switch (r.nextInt(6)) {
+            case 0 -> {
+              members.add(new Obj().put("server_id", pick("ghost", "nope", ascii(between(1, 32), ID_CHARS))));
+              kind = "unknown server";
+              expect = Expect.reject("a server the account does not have", 400, 1109);
+            }
+            case 1 -> {
+              members.add(new Obj().put("server_id", pick("a_b", "mcp_srv", "_", "x_")));
+              kind = "server id with _";
+              expect = Expect.reject("a server id with '_'", 400, 1104);
+            }
+            case 2 -> {
+              members.add(validMember(PLAIN));
+              kind = "a server twice";
+              expect = Expect.reject("the same server twice", 400, 1110);
+            }
+            case 3 -> {
+              members.add(new Obj().put("id", MCPSRV).put("on_behalf", false));
+              kind = "member by id";
+              expect = portalAccepted(target, "a member named by id");
+            }
+            case 4 -> {
+              members.add(new Obj().put("server_id", MCPSRV).put("id", PLANTED));
+              kind = "id differs from server_id";
+              expect = Expect.reject("id differs from server_id", 400, 1105);
+            }
+            default -> {
+              members.add(new Obj().put("server_id", MCPSRV).put("updated_tools", List.of(new Obj().put("name", "echo").put("alias", "plain"))));
+              kind = "names collide";
+              expect = Expect.reject("two tools under one name", 400, 1107);
+            }
+          }
+          if (chance(0.5)) java.util.Collections.reverse(members);
+          body.put("servers", members);
+          return body("portal members: " + kind, body, target, expect);
+        }
+        case 7: { // duplicate keys
+          if (chance(0.7) && !body.entries.isEmpty()) {
+            Object[] e = pick(body.entries);
+            body.entries.add(new Object[] {e[0], chance(0.5) ? e[1] : new Raw(value(1))});
+            return body("portal duplicate " + e[0], body, target, Expect.reject("duplicate keys", 400, 1001));
+          }
+          Obj member = validMember(MCPSRV);
+          member.entries.add(new Object[] {"x_twice", 1});
+          member.entries.add(new Object[] {"x_twice", chance(0.5) ? 1 : 2});
+          body.put("servers", List.of(member));
+          return body("portal duplicate member key", body, target, Expect.reject("duplicate keys", 400, 1001));
+        }
+        case 8:
+          return nonJson(body, target);
+        case 9: { // size around and over the limit
+          int size = pick(MAX_BODY, MAX_BODY + 1, between(MAX_BODY + 1, 90_000));
+          body.put("x_pad", "");
+          int base = utf8(ser(body)).length;
+          body.put("x_pad", new Raw("\"" + "a".repeat(Math.max(0, size - base)) + "\""));
+          byte[] bytes = utf8(ser(body));
+          Expect expect = bytes.length > MAX_BODY ? Expect.reject("body over the limit", 413, 1003) : portalAccepted(target, "body within the limit");
+          return new Body("portal size " + bytes.length, bytes, "application/json", expect, Set.copyOf(noEcho));
+        }
+        case 10: { // content types
+          String type = pick("application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded",
+              "multipart/form-data", null, "application/jsonx");
+          String media = type == null ? "" : type.split(";", 2)[0].trim();
+          Expect expect = media.isEmpty() || media.equalsIgnoreCase("application/json")
+              ? portalAccepted(target, "JSON or no media type") : Expect.reject("a Content-Type other than application/json", 415, 1004);
+          return new Body("portal content-type " + type, utf8(ser(body)), type, expect, Set.copyOf(noEcho));
+        }
+        case 11: { // unknown and read-only fields (a portal as read back) are ignored
+          for (String key : List.of("created_at", "created_by", "modified_at", "status", "tools", "x_" + ascii(5, ALNUM))) {
+            if (chance(0.5)) body.put(key, new Raw(value(2)));
+          }
+          if (chance(0.5)) {
+            Obj member = validMember(MCPSRV).put("name", "read back").put("tools", new Raw("[]")).put("status", "ready");
+            member.entries.removeIf(e -> e[0].equals("id"));
+            member.put("id", MCPSRV);
+            body.put("servers", List.of(member));
+          }
+          return body("portal read-only/unknown fields", body, target, portalAccepted(target, "unknown and read-only fields are ignored"));
+        }
+        case 12: { // unicode into the text fields
+          String key = pick("name", "description", "hostname", "id");
+          boolean nasty = chance(0.5);
+          String text = text(between(0, 60), nasty);
+          body.put(key, text);
+          return body("portal unicode " + key + (nasty ? " (nasty)" : ""), body, target, null);
+        }
+        case 13: { // deep nesting
+          int depth = chance(0.5) ? between(2, 60) : between(66, 200);
+          if (chance(0.5)) {
+            body.put("x_deep", new Raw(nest(depth, "1")));
+            return body("portal deep unknown field " + depth, body, target, depth <= 60
+                ? portalAccepted(target, "deep unknown field within the nesting bound") : Expect.reject("nesting beyond the bound", 400, 1001));
+          }
+          body.put(pick(new ArrayList<>(PORTAL_TYPES.keySet())), new Raw(nest(depth, "1")));
+          return body("portal deep typed field " + depth, body, target, Expect.reject("nested value in a typed field", 400, 1001, 1101, 1102));
+        }
+        default:
+          return body("portal valid", body, target, portalAccepted(target, "a valid portal body"));
+      }
+    }
+
+    /** A portal field at or around its limit: id, name, description, hostname (labels too), the number of servers. */
+    Body portalBoundary(Obj body, String target) {
+      boolean create = target == null;
+      List<String> fields = new ArrayList<>(List.of("name", "description", "hostname", "label", "servers"));
+      if (create) fields.add("id");
+      String field = pick(fields);
+      int min;
+      int max;
+      switch (field) {
+        case "id" -> { min = 1; max = 32; }
+        case "name" -> { min = 1; max = 350; }
+        case "description" -> { min = 0; max = 512; }
+        case "hostname" -> { min = 1; max = 253; }
+        case "label" -> { min = 1; max = 63; }
+        default -> { min = 0; max = 80; }
+      }
+      int length = Math.max(0, pick(min - 1, min, max, max + 1, between(min, max), between(max + 1, max + 10)));
+      Expect expect;
+      String why = field + " of " + length + " (limits " + min + "-" + max + ")";
+      boolean within = length >= min && length <= max;
+      switch (field) {
+        case "hostname" -> {
+          // labels of at most 63 joined by dots, exactly length characters, ending in a letter
+          StringBuilder h = new StringBuilder();
+          while (h.length() < length) {
+            int room = length - h.length();
+            int label = Math.min(room, 63);
+            if (room > 63 && room - 63 < 2) label = 61; // keep room for ".x"
+            h.append(ascii(label - 1, "abcdefghijklmnopqrstuvwxyz0123456789")).append('x');
+            if (h.length() < length) h.append('.');
+          }
+          body.put("hostname", h.toString());
+          // a fresh random name; rarely equal to another portal's
+          expect = within ? portalAccepted(target, why) : Expect.reject(why, 400, 1103);
+        }
+        case "label" -> {
+          body.put("hostname", "a" + ascii(Math.max(0, length - 1), "abcdefghijklmnopqrstuvwxyz0123456789") + ".fuzz.example");
+          if (length == 0) body.put("hostname", ".fuzz.example");
+          expect = within ? portalAccepted(target, why) : Expect.reject(why, 400, 1104);
+        }
+        case "servers" -> {
+          List<Object> items = new ArrayList<>();
+          for (int i = 0; i < length; i++) items.add(new Obj().put("server_id", "u" + i));
+          body.put("servers", items);
+          // every item names a server the account does not have, so only an empty list is accepted
+          expect = !within ? Expect.reject(why, 400, 1103) : length == 0 ? portalAccepted(target, why) : Expect.reject(why + ", unknown servers", 400, 1109);
+        }
+        case "id" -> {
+          body.put("id", ascii(length, ID_CHARS));
+          expect = within ? portalAccepted(target, why) : Expect.reject(why, 400, 1103);
+        }
+        default -> {
+          body.put(field, text(length, false));
+          expect = within ? portalAccepted(target, why) : Expect.reject(why, 400, 1103);
+        }
+      }
+      return body("portal boundary " + field + " " + length, body, target, expect);
+    }
+
+    static final List<String> PORTAL_KEYS = List.of("id", "name", "hostname", "description", "code_mode", "allow_code_mode",
+        "secure_web_gateway", "servers", "server_id", "default_disabled", "on_behalf", "updated_tools", "updated_prompts", "alias",
+        "enabled", "created_at");
+
+    Body mutatedPortalBody(String target) {
+      Obj body = validPortalBody(target);
+      String[] log = new String[1];
+      byte[] bytes = mutate(ser(body), PORTAL_KEYS, log);
+      return new Body("portal mutated: " + log[0], bytes, "application/json", null, Set.of());
+    }
+
     // ------------------------------------------------------------------ mutation
 
     static final List<String> ADMIN_KEYS = List.of("id", "name", "hostname", "auth_type", "auth_credentials", "description", "updated_tools",
@@ -2056,16 +2499,20 @@ class FuzzTest {
       }
       boolean authorized = Set.of("admin", "lowercase", "double-space").contains(tokenKind);
       // path
-      String id = pick(PLANTED, PLAIN, MCPSRV, "ghost", "ghost", ascii(between(1, 32), ID_CHARS), "a".repeat(33), "a%20b", "%zz",
+      String id = pick(PLANTED, PLAIN, MCPSRV, PORTAL, "ghost", "ghost", ascii(between(1, 32), ID_CHARS), "a".repeat(33), "a%20b", "%zz",
           "a%2Fb", "..", ".", "a.b", "%2e%2e", encode(text(between(1, 10), chance(0.5))), "%F0%9F%98%80", "a_b", "");
-      String route = pick("servers", "servers", "server", "server", "server", "sync", "sync", "audit", "audit", "below-server", "other");
+      String route = pick("servers", "servers", "server", "server", "server", "sync", "sync", "audit", "audit", "below-server", "other",
+          "portals", "portals", "portal", "portal", "portal", "below-portal");
       String tail = switch (route) {
         case "servers" -> "servers";
         case "server" -> "servers/" + id;
         case "sync" -> "servers/" + id + "/sync";
         case "audit" -> "audit";
         case "below-server" -> "servers/" + id + "/" + pick("x", "sync/x", "tools");
-        default -> pick("", "x", "servers2", "audits", "servers//", "SERVERS", "servers/" + id + "/");
+        case "portals" -> "portals";
+        case "portal" -> "portals/" + id;
+        case "below-portal" -> "portals/" + id + "/" + pick("x", "servers");
+        default -> pick("", "x", "servers2", "audits", "servers//", "SERVERS", "servers/" + id + "/", "portal", "portals/" + id + "/");
       };
       String query = query();
       String path = "/accounts/" + account + "/access/ai-controls/mcp/" + tail;
@@ -2074,7 +2521,12 @@ class FuzzTest {
       byte[] body = null;
       Set<String> noEcho = Set.of();
       if ((method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) && chance(0.8) || chance(0.05)) {
-        Body b = chance(0.6) ? serverBody(tail.equals("servers") ? null : "ghost") : mutatedServerBody(null);
+        Body b;
+        if (route.startsWith("portal") || route.equals("below-portal")) {
+          b = chance(0.6) ? portalBody(tail.equals("portals") ? null : "ghostportal") : mutatedPortalBody(null);
+        } else {
+          b = chance(0.6) ? serverBody(tail.equals("servers") ? null : "ghost") : mutatedServerBody(null);
+        }
         body = b.bytes;
         noEcho = b.noEcho;
         if (b.contentType != null && chance(0.9)) headers.add(new String[] {"Content-Type", b.contentType});
@@ -2102,15 +2554,27 @@ class FuzzTest {
     Expect routeExpect(HttpMethod method, String tail, String id, String query, byte[] body) {
       boolean validId = id.matches("[A-Za-z0-9-]{1,32}");
       boolean exists = FIXED.contains(id);
+      boolean portalExists = id.equals(PORTAL);
       Map<String, Set<HttpMethod>> allowed = Map.of("servers", Set.of(HttpMethod.GET, HttpMethod.POST), "servers/" + id,
           Set.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE), "servers/" + id + "/sync", Set.of(HttpMethod.POST), "audit",
-          Set.of(HttpMethod.GET));
+          Set.of(HttpMethod.GET), "portals", Set.of(HttpMethod.GET, HttpMethod.POST), "portals/" + id,
+          Set.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE));
       if (id.isEmpty() || id.equals("sync")) return null;
-      if (Set.of("x", "servers2", "audits", "SERVERS", "servers/" + id + "/x", "servers/" + id + "/tools", "servers/" + id + "/sync/x").contains(tail)) {
+      if (Set.of("x", "servers2", "audits", "SERVERS", "portal", "servers/" + id + "/x", "servers/" + id + "/tools", "servers/" + id + "/sync/x",
+          "portals/" + id + "/x", "portals/" + id + "/servers").contains(tail)) {
         return Expect.reject("no such route", 404, 7000);
       }
       if (!allowed.containsKey(tail)) return null;
       if (!allowed.get(tail).contains(method)) return Expect.reject("method not allowed", 405, 7001);
+      if (tail.equals("portals") && method == HttpMethod.GET) {
+        Boolean ok = listQueryOk(query, false);
+        if (ok == null) return null;
+        return ok ? Expect.ok("portal list with valid parameters") : Expect.reject("invalid query parameter", 400, 1201);
+      }
+      if (tail.equals("portals/" + id) && method == HttpMethod.GET) {
+        return validId && portalExists ? Expect.ok("read the existing portal") : Expect.reject("read a missing portal", 404, 2101);
+      }
+      if (tail.equals("portals/" + id) && method == HttpMethod.DELETE && !portalExists) return Expect.reject("delete a missing portal", 404, 2101);
       if (tail.equals("servers") && method == HttpMethod.GET) {
         Boolean ok = listQueryOk(query, false);
         if (ok == null) return null;
@@ -2149,7 +2613,7 @@ class FuzzTest {
           case "page" -> ok &= v.isEmpty() || v.matches("-?\\d{1,10}") && Long.parseLong(v) >= 1 && Long.parseLong(v) <= 21474836;
           case "per_page" -> ok &= v.isEmpty() || v.matches("-?\\d{1,10}") && Long.parseLong(v) >= 1 && Long.parseLong(v) <= 100;
           case "search" -> ok &= audit || v.codePointCount(0, v.length()) <= 350;
-          case "server_id" -> ok &= !audit || v.isEmpty() || v.matches("[A-Za-z0-9-]{1,32}");
+          case "server_id", "portal_id" -> ok &= !audit || v.isEmpty() || v.matches("[A-Za-z0-9-]{1,32}");
           default -> { }
         }
       }
@@ -2161,11 +2625,11 @@ class FuzzTest {
       int n = between(1, 4);
       List<String> parts = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        String key = pick("page", "per_page", "search", "server_id", "page", "per_page", "search", "x", "", "pa%67e");
+        String key = pick("page", "per_page", "search", "server_id", "portal_id", "page", "per_page", "search", "x", "", "pa%67e");
         String value = pick("", "0", "1", "2", "-1", "100", "101", "25", "2147483647", "21474836", "21474837", "99999999999", "1e3",
             "0x10", "+1", "%201", "1%20", "abc", "%zz", "%", "%E2%82", "%C3%A9", "%F0%9F%98%80".repeat(between(1, chance(0.9) ? 200 : 400)), "a".repeat(350),
             "a".repeat(351), encode(text(350, false)), encode(text(351, false)), encode(text(between(0, 40), true)), "planted", "ghost",
-            "a%2Bb", "+", "%2B", "%00", "plan", "PLANTED", "a".repeat(33));
+            "a%2Bb", "+", "%2B", "%00", "plan", "PLANTED", "a".repeat(33), PORTAL, "fix_portal");
         parts.add(chance(0.1) ? key : key + "=" + value);
       }
       return "?" + String.join("&", parts) + (chance(0.05) ? "#frag" : "");

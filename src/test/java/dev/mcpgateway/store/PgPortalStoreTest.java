@@ -6,6 +6,7 @@ import static dev.mcpgateway.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpgateway.model.PortalKey;
 import dev.mcpgateway.model.ServerKey;
@@ -65,8 +66,9 @@ class PgPortalStoreTest extends PortalStoreContract {
           for (Row row : rows) all.add(row.getInteger(0));
           return all;
         }));
+    // every migration once (V5, audit entries about portals, and V6, portal toggles, follow the portal tables' V4)
     assertEquals(PgMigrations.ALL.stream().map(PgMigrations::version).toList(), versions);
-    assertEquals(List.of(1, 2, 3, 4), versions.subList(0, 4));
+    assertTrue(versions.contains(4));
   }
 
   @Test

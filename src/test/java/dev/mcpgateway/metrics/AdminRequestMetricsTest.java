@@ -1,0 +1,34 @@
+package dev.mcpgateway.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The operation label of mcp_gateway_admin_requests_total (and the access log) for each route and method. */
+class AdminRequestMetricsTest {
+  static final String MCP = "/accounts/acme/access/ai-controls/mcp";
+
+  @ParameterizedTest(name = "{0} {1} → {2}")
+  @CsvSource({
+      "GET, /servers, list",
+      "POST, /servers, create",
+      "GET, /servers/a, read",
+      "PUT, /servers/a, update",
+      "DELETE, /servers/a, delete",
+      "POST, /servers/a/sync, sync",
+      "GET, /audit, audit",
+      "GET, /portals, portal_list",
+      "POST, /portals, portal_create",
+      "GET, /portals/p, portal_read",
+      "PUT, /portals/p, portal_update",
+      "DELETE, /portals/p, portal_delete",
+      "PATCH, /portals/p, other",
+      "DELETE, /portals, other",
+      "GET, /portals/p/servers, other",
+      "GET, /portal, other",
+  })
+  void eachRouteHasItsOperation(String method, String path, String operation) {
+    assertEquals(operation, AdminRequestMetrics.operation(method, MCP + path));
+  }
+}
