@@ -16,6 +16,7 @@ import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.proxy.http.OriginCheck;
 import dev.mcpgateway.proxy.http.RateLimits;
 import dev.mcpgateway.proxy.portal.BuiltInTools;
+import dev.mcpgateway.proxy.portal.ContextTools;
 import dev.mcpgateway.proxy.portal.PortalChanges;
 import dev.mcpgateway.proxy.portal.PortalDirectory;
 import dev.mcpgateway.proxy.portal.PortalEndpoint;
@@ -110,7 +111,7 @@ public final class McpEndpoint {
         new PortalResources(vertx, stateless, client.limits().requestTimeoutMs(), settings.sessionIdle()),
         new PortalStreams(vertx, new PortalChanges(vertx, directory, members, stores.servers(), stores.portals(), switches),
             settings.keepAlive().toMillis()),
-        new BuiltInTools(members, switches, switchesPage, metrics));
+        new BuiltInTools(members, switches, switchesPage, metrics), new ContextTools(vertx));
     Gauge.builder("mcp_gateway_sessions_active", sessions, SessionEndpoint::size)
         .description("agent sessions this replica has seen in their idle window").register(metrics.registry());
   }

@@ -28,6 +28,8 @@ import java.util.Optional;
  * list changes reach a session's GET stream or a {@code subscriptions/listen} ({@link PortalStreams}).
  * What an agent sees leaves out the members it switched off for itself ({@link PortalSwitches},
  * the built-in tools: {@link BuiltInTools}); each era's answers are shaped by its {@link PortalEra}.
+ * {@code ?optimize_context=} on the agent's URL ({@link ContextMode}) trades the full tool list for
+ * names only or for a search and an execute tool ({@link ContextTools}).
  *
  * <p>Session-era agents reach members through that same path, so their requests carry the
  * stateless envelope upstream and declare no input capabilities: a member that asks for
@@ -40,9 +42,11 @@ public final class PortalEndpoint {
   private final StatelessEndpoint stateless;
   private final PortalStreams streams;
   private final BuiltInTools builtIns;
+  private final ContextTools context;
 
   public PortalEndpoint(PortalMembers members, PortalSessions sessions, StatelessEndpoint stateless, PortalResources resources,
-      PortalStreams streams, BuiltInTools builtIns) {
+      PortalStreams streams, BuiltInTools builtIns, ContextTools context) {
+    this.context = context;
     this.streams = streams;
     this.builtIns = builtIns;
     this.members = members;
@@ -59,6 +63,14 @@ public final class PortalEndpoint {
     exchange.account = portal.accountId();
     String method = message.getValue("method") instanceof String m ? m : null;
     exchange.method = JsonRpc.isRequest(message) ? method : method != null ? "notification" : "response";
+    String asked = ctx.queryParams().get(ContextMode.PARAMETER);
+    Optional<ContextMode> mode = ContextMode.of(asked);
+    if (mode.isEmpty()) {
+      exchange.outcome("rejected");
+      McpReplies.error(ctx.response(), 400, message.getValue("id"), McpProtocol.ErrorCodes.INVALID_PARAMS, "unknown " + ContextMode.PARAMETER
+          + " '" + AgentText.clip(asked) + "' (minimize_tools, search_and_execute, or none)");
+      return;
+    }
     if (statelessEra) {
       Optional<TransportRules.Refusal> refusal = TransportRules.validate(ctx.request().headers(), message);
       if (refusal.isPresent()) {
@@ -71,7 +83,7 @@ public final class PortalEndpoint {
         ctx.response().setStatusCode(202).end();
         return;
       }
-      dispatch(ctx, portal, message, PortalEra.stateless(ToggleHolder.token(ctx.get(ClientAuthHandler.CLIENT_KEY))));
+      dispatch(ctx, portal, message, PortalEra.stateless(ToggleHolder.token(ctx.get(ClientAuthHandler.CLIENT_KEY))), mode.get());
       return;
     }
     if (JsonRpc.isRequest(message) && McpProtocol.Methods.INITIALIZE.equals(method)) {
@@ -93,7 +105,7 @@ public final class PortalEndpoint {
       ctx.response().setStatusCode(202).end();
       return;
     }
-    dispatch(ctx, portal, message, PortalEra.session(token.get(), sessions.holder(sessionId, token.get())));
+    dispatch(ctx, portal, message, PortalEra.session(token.get(), sessions.holder(sessionId, token.get())), mode.get());
   }
 
   /** DELETE: ends a session-era agent's session. */
@@ -155,7 +167,7 @@ public final class PortalEndpoint {
     return new JsonObject().put("name", portal.name()).put("version", "mcp-gateway");
   }
 
-  private void dispatch(RoutingContext ctx, Portal portal, JsonObject message, PortalEra era) {
+  private void dispatch(RoutingContext ctx, Portal portal, JsonObject message, PortalEra era, ContextMode mode) {
     Object id = message.getValue("id");
     String method = message.getString("method");
     ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
@@ -168,7 +180,7 @@ public final class PortalEndpoint {
           .put("_meta", new JsonObject().put(McpProtocol.Stateless.META_SERVER_INFO, serverInfo(portal))), true);
       case McpProtocol.Methods.TOOLS_LIST -> members.visible(portal, client, era.holder()).onSuccess(loaded -> {
         JsonArray tools = BuiltInTools.definitions();
-        loaded.forEach(m -> tools.addAll(m.view().tools()));
+        ContextTools.list(mode, loaded, tools);
         era.reply(ctx, id, new JsonObject().put("tools", tools), true);
       });
       case McpProtocol.Methods.PROMPTS_LIST -> members.visible(portal, client, era.holder()).onSuccess(loaded -> {
@@ -178,9 +190,24 @@ public final class PortalEndpoint {
       });
       case McpProtocol.Methods.TOOLS_CALL -> {
         String name = nameOf(message);
+        JsonObject arguments = message.getJsonObject("params").getValue("arguments") instanceof JsonObject a ? a : new JsonObject();
+        if (ContextTools.QUERY.equals(name) && ContextTools.has(mode, name)) {
+          members.visible(portal, client, era.holder()).compose(loaded -> context.query(loaded, arguments))
+              .onSuccess(result -> era.reply(ctx, id, result, false))
+              .onFailure(e -> McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, e));
+          return;
+        }
+        if (ContextTools.EXECUTE.equals(name) && ContextTools.has(mode, name)) {
+          JsonObject target = ContextTools.executeTarget(arguments);
+          if (target == null) {
+            era.reply(ctx, id, ContextTools.executeError(), false);
+            return;
+          }
+          message.getJsonObject("params").put("name", name = target.getString("name")).put("arguments", target.getJsonObject("arguments"));
+        }
         if (BuiltInTools.has(name)) {
-          JsonObject arguments = message.getJsonObject("params").getValue("arguments") instanceof JsonObject a ? a : new JsonObject();
-          builtIns.call(name, portal, client, era.holder(), arguments).onSuccess(result -> era.reply(ctx, id, result, false));
+          JsonObject builtInArguments = message.getJsonObject("params").getJsonObject("arguments", new JsonObject());
+          builtIns.call(name, portal, client, era.holder(), builtInArguments).onSuccess(result -> era.reply(ctx, id, result, false));
         } else {
           call(ctx, portal, client, message, PortalView.Kind.TOOL, era);
         }
