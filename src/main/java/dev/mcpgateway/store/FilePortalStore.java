@@ -5,8 +5,6 @@ import dev.mcpgateway.model.PortalKey;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -33,10 +31,8 @@ import java.util.function.UnaryOperator;
  */
 final class FilePortalStore implements PortalStore {
   private static final System.Logger LOG = System.getLogger(FilePortalStore.class.getName());
-  private static final String SUFFIX = ".json";
-  private static final String TEMP_SUFFIX = ".tmp";
 
-  private final Path portalsDir;
+  private final AccountDocuments files;
   private final SingleWriter writer;
   private final FileServerStore servers;
   private final PortalMembership membership;
@@ -52,7 +48,7 @@ final class FilePortalStore implements PortalStore {
   }
 
   private FilePortalStore(Path portalsDir, SingleWriter writer, FileServerStore servers, PortalMembership membership) {
-    this.portalsDir = portalsDir;
+    this.files = new AccountDocuments(portalsDir);
     this.writer = writer;
     this.servers = servers;
     this.membership = membership;
@@ -125,9 +121,7 @@ final class FilePortalStore implements PortalStore {
       if (current == null) throw new PortalNotFoundException(accountId, id);
       // dependents first: a failure leaves the portal (with some of its toggles gone, which only switches members back on)
       for (Dependent dependent : dependents) dependent.portalDeleted(accountId, id);
-      Path dir = accountDir(accountId);
-      Files.deleteIfExists(dir.resolve(id + SUFFIX));
-      DurableFiles.fsyncDirectory(dir);
+      files.delete(accountId, id);
       index(current, null);
       return current;
     }).map(this::changed);
@@ -189,49 +183,19 @@ final class FilePortalStore implements PortalStore {
     return byAccount.computeIfAbsent(accountId, a -> new ConcurrentSkipListMap<>());
   }
 
-  private Path accountDir(String accountId) {
-    return portalsDir.resolve(FileServerStore.safeSegment(accountId));
-  }
-
   private void write(Portal portal) throws IOException {
-    Path dir = accountDir(portal.accountId());
-    String name = FileServerStore.safeSegment(portal.id()) + SUFFIX;
-    if (!Files.isDirectory(dir)) {
-      DurableFiles.createPrivateDirectory(dir);
-      DurableFiles.fsyncDirectory(portalsDir);
-    }
-    DurableFiles.writeAtomically(dir, name, portal.toJson().toBuffer().getBytes(), TEMP_SUFFIX);
+    files.write(portal.accountId(), portal.id(), portal.toJson().toBuffer().getBytes());
   }
 
   private void load() throws IOException {
-    DurableFiles.createPrivateDirectory(portalsDir);
-    try (DirectoryStream<Path> accounts = Files.newDirectoryStream(portalsDir, Files::isDirectory)) {
-      for (Path accountDir : accounts) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(accountDir)) {
-          for (Path file : files) loadFile(file);
-        }
-      }
-    }
+    files.load(this::loadDocument);
   }
 
-  private void loadFile(Path file) throws IOException {
-    String fileName = file.getFileName().toString();
-    if (fileName.endsWith(TEMP_SUFFIX)) {
-      // A write that crashed before its rename: the previous version (if any) is the real one.
-      LOG.log(System.Logger.Level.WARNING, "ignoring unfinished write " + file);
-      Files.deleteIfExists(file);
-      return;
-    }
-    if (!fileName.endsWith(SUFFIX)) return;
-    Portal portal;
-    try {
-      portal = Portal.fromJson(new JsonObject(Files.readString(file)));
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot load " + file + ": " + e.getMessage(), e);
-    }
+  private void loadDocument(Path file, JsonObject document) {
+    Portal portal = Portal.fromJson(document);
     // The indexes are keyed by what the document says: a document that contradicts its place, or
     // takes a hostname another file holds, would break them.
-    if (!fileName.equals(portal.id() + SUFFIX) || !file.getParent().getFileName().toString().equals(portal.accountId())) {
+    if (!AccountDocuments.isPlaceOf(file, portal.accountId(), portal.id())) {
       throw new IllegalStateException("cannot load " + file + ": it holds portal " + portal.accountId() + "/" + portal.id());
     }
     PortalKey holder = byHostname.get(lower(portal.hostname()));

@@ -3,10 +3,7 @@ package dev.mcpgateway.store;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.ServerKey;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +14,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
  * The embedded default store's servers: one JSON file per server under
@@ -36,18 +32,15 @@ import java.util.regex.Pattern;
 final class FileServerStore implements ServerStore {
   private static final System.Logger LOG = System.getLogger(FileServerStore.class.getName());
   /** Account and server ids become path segments: only these characters may reach the filesystem. */
-  private static final Pattern SAFE_SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final String SUFFIX = ".json";
-  private static final String TEMP_SUFFIX = ".tmp";
 
-  private final Path serversDir;
+  private final AccountDocuments files;
   private final SingleWriter writer;
   private final PortalMembership portals;
   private final Map<String, NavigableMap<String, McpServer>> byAccount = new ConcurrentHashMap<>();
   private final List<Consumer<ServerKey>> listeners = new CopyOnWriteArrayList<>();
 
   private FileServerStore(Path serversDir, SingleWriter writer, PortalMembership portals) {
-    this.serversDir = serversDir;
+    this.files = new AccountDocuments(serversDir);
     this.writer = writer;
     this.portals = portals;
   }
@@ -121,9 +114,7 @@ final class FileServerStore implements ServerStore {
       if (current == null) throw new ServerNotFoundException(accountId, id);
       List<String> users = portals.portalsUsing(accountId, id);
       if (!users.isEmpty()) throw new ServerInUseException(id, users);
-      Path dir = accountDir(accountId);
-      Files.deleteIfExists(dir.resolve(id + SUFFIX));
-      DurableFiles.fsyncDirectory(dir);
+      files.delete(accountId, id);
       accountServers(accountId).remove(id);
       return current;
     }).map(this::changed);
@@ -156,53 +147,20 @@ final class FileServerStore implements ServerStore {
     return byAccount.computeIfAbsent(accountId, a -> new ConcurrentSkipListMap<>());
   }
 
-  private Path accountDir(String accountId) {
-    return serversDir.resolve(safeSegment(accountId));
-  }
-
   /** An id as a directory name: only ids that cannot climb out of the data directory. */
   static String safeSegment(String id) {
-    if (!SAFE_SEGMENT.matcher(id).matches()) throw new IllegalArgumentException("id is not a safe path segment");
-    return id;
+    return AccountDocuments.safeSegment(id);
   }
 
   private void write(McpServer server) throws IOException {
-    if (!SAFE_SEGMENT.matcher(server.id()).matches()) throw new IllegalArgumentException("server id is not a safe path segment");
-    Path dir = accountDir(server.accountId());
-    if (!Files.isDirectory(dir)) {
-      DurableFiles.createPrivateDirectory(dir);
-      DurableFiles.fsyncDirectory(serversDir);
-    }
     // the directory is owner-only already; the file is too, as it holds sealed secrets
-    DurableFiles.writeAtomically(dir, server.id() + SUFFIX, StoredServerJson.encode(server).toBuffer().getBytes(), TEMP_SUFFIX);
+    files.write(server.accountId(), server.id(), StoredServerJson.encode(server).toBuffer().getBytes());
   }
 
   private void load() throws IOException {
-    DurableFiles.createPrivateDirectory(serversDir);
-    try (DirectoryStream<Path> accounts = Files.newDirectoryStream(serversDir, Files::isDirectory)) {
-      for (Path accountDir : accounts) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(accountDir)) {
-          for (Path file : files) loadFile(file);
-        }
-      }
-    }
-  }
-
-  private void loadFile(Path file) throws IOException {
-    String fileName = file.getFileName().toString();
-    if (fileName.endsWith(TEMP_SUFFIX)) {
-      // A write that crashed before its rename: the previous version (if any) is the real one.
-      LOG.log(System.Logger.Level.WARNING, "ignoring unfinished write " + file);
-      Files.deleteIfExists(file);
-      return;
-    }
-    if (!fileName.endsWith(SUFFIX)) return;
-    McpServer server;
-    try {
-      server = StoredServerJson.decode(new JsonObject(Files.readString(file)));
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot load " + file + ": " + e.getMessage(), e);
-    }
-    accountServers(server.accountId()).put(server.id(), server);
+    files.load((file, document) -> {
+      McpServer server = StoredServerJson.decode(document);
+      accountServers(server.accountId()).put(server.id(), server);
+    });
   }
 }
