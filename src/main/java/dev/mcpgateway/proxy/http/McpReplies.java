@@ -3,7 +3,9 @@ package dev.mcpgateway.proxy.http;
 import dev.mcpgateway.mcp.McpClientException;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.model.ErrorDetails;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -35,6 +37,22 @@ public final class McpReplies {
       return;
     }
     response.setStatusCode(status).putHeader("Content-Type", McpProtocol.Headers.JSON).end(body.toBuffer());
+  }
+
+  /**
+   * A result written from bytes encoded beforehand: {@code {"jsonrpc":"2.0","id":id,"result":{"<field>":array<more>}}},
+   * {@code more} being further members of the result, already encoded with their leading comma (or empty).
+   */
+  public static void encodedResult(HttpServerResponse response, Object id, String field, Buffer array, String more) {
+    if (response.ended() || response.closed()) return;
+    Buffer body = Buffer.buffer(array.length() + 64 + more.length())
+        .appendString("{\"jsonrpc\":\"" + McpProtocol.JSONRPC_VERSION + "\",\"id\":").appendString(Json.encode(id))
+        .appendString(",\"result\":{\"").appendString(field).appendString("\":").appendBuffer(array).appendString(more).appendString("}}");
+    if (response.headWritten()) {
+      response.end(AgentEventStream.frame(new JsonObject(body)));
+      return;
+    }
+    response.setStatusCode(200).putHeader("Content-Type", McpProtocol.Headers.JSON).end(body);
   }
 
   public static void error(HttpServerResponse response, int status, Object id, int code, String message) {

@@ -3,7 +3,6 @@ package dev.mcpgateway.proxy.portal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mcpgateway.search.ToolSearch;
-import dev.mcpgateway.sync.PortalView;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -27,7 +26,7 @@ public final class ContextTools {
 
   private final Vertx vertx;
   /** Keyed by the member views themselves (identity: PortalMembers memoises them per sync and mapping). */
-  private final Cache<ViewsKey, Future<ToolSearch>> indexes = Caffeine.newBuilder().maximumSize(1_000)
+  private final Cache<MemberViews, Future<ToolSearch>> indexes = Caffeine.newBuilder().maximumSize(1_000)
       .expireAfterAccess(Duration.ofMinutes(30)).build();
 
   public ContextTools(Vertx vertx) {
@@ -89,13 +88,11 @@ public final class ContextTools {
   }
 
   private Future<ToolSearch> index(List<PortalMembers.Member> members) {
-    List<PortalView.Member> views = new ArrayList<>(members.size());
-    members.forEach(m -> views.add(m.view()));
-    ViewsKey key = new ViewsKey(views);
+    MemberViews key = MemberViews.of(members);
     Future<ToolSearch> cached = indexes.getIfPresent(key);
     if (cached != null && !cached.failed()) return cached;
     List<JsonObject> tools = new ArrayList<>();
-    views.forEach(v -> v.tools().forEach(t -> tools.add((JsonObject) t)));
+    key.views().forEach(v -> v.tools().forEach(t -> tools.add((JsonObject) t)));
     // indexing hundreds of tools takes milliseconds of CPU: on a worker, never on the event loop
     Future<ToolSearch> built = vertx.executeBlocking(() -> ToolSearch.index(tools), false);
     indexes.put(key, built);
@@ -132,24 +129,5 @@ public final class ContextTools {
 
   private static JsonObject error(String text) {
     return new JsonObject().put("content", new JsonArray().add(new JsonObject().put("type", "text").put("text", text))).put("isError", true);
-  }
-
-  /** A list of member views compared by identity, element by element. */
-  private record ViewsKey(List<PortalView.Member> views) {
-    @Override
-    public boolean equals(Object other) {
-      if (!(other instanceof ViewsKey that) || that.views.size() != views.size()) return false;
-      for (int i = 0; i < views.size(); i++) {
-        if (views.get(i) != that.views.get(i)) return false;
-      }
-      return true;
-    }
-
-    @Override
-    public int hashCode() {
-      int hash = 1;
-      for (PortalView.Member view : views) hash = 31 * hash + System.identityHashCode(view);
-      return hash;
-    }
   }
 }

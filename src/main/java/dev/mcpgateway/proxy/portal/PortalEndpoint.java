@@ -43,6 +43,7 @@ public final class PortalEndpoint {
   private final PortalStreams streams;
   private final BuiltInTools builtIns;
   private final ContextTools context;
+  private final PortalLists lists = new PortalLists();
 
   public PortalEndpoint(PortalMembers members, PortalSessions sessions, StatelessEndpoint stateless, PortalResources resources,
       PortalStreams streams, BuiltInTools builtIns, ContextTools context) {
@@ -178,16 +179,10 @@ public final class PortalEndpoint {
           .put("supportedVersions", new JsonArray(McpProtocol.Stateless.VERSIONS))
           .put("capabilities", offered())
           .put("_meta", new JsonObject().put(McpProtocol.Stateless.META_SERVER_INFO, serverInfo(portal))), true);
-      case McpProtocol.Methods.TOOLS_LIST -> members.visible(portal, client, era.holder()).onSuccess(loaded -> {
-        JsonArray tools = BuiltInTools.definitions();
-        ContextTools.list(mode, loaded, tools);
-        era.reply(ctx, id, new JsonObject().put("tools", tools), true);
-      });
-      case McpProtocol.Methods.PROMPTS_LIST -> members.visible(portal, client, era.holder()).onSuccess(loaded -> {
-        JsonArray prompts = new JsonArray();
-        loaded.forEach(m -> prompts.addAll(m.view().prompts()));
-        era.reply(ctx, id, new JsonObject().put("prompts", prompts), true);
-      });
+      case McpProtocol.Methods.TOOLS_LIST -> members.visible(portal, client, era.holder())
+          .onSuccess(loaded -> era.replyList(ctx, id, "tools", lists.tools(loaded, mode)));
+      case McpProtocol.Methods.PROMPTS_LIST -> members.visible(portal, client, era.holder())
+          .onSuccess(loaded -> era.replyList(ctx, id, "prompts", lists.prompts(loaded)));
       case McpProtocol.Methods.TOOLS_CALL -> {
         String name = nameOf(message);
         JsonObject arguments = message.getJsonObject("params").getValue("arguments") instanceof JsonObject a ? a : new JsonObject();

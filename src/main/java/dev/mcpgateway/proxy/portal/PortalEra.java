@@ -4,6 +4,7 @@ import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.StatelessEnvelope;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.proxy.session.SessionToken;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.UnaryOperator;
@@ -13,6 +14,9 @@ import java.util.function.UnaryOperator;
  * portal's own results are shaped, what comes back, and whose switches apply.
  */
 interface PortalEra {
+  /** What a stateless-era list result carries beside its array (as {@link #reply} puts it for lists). */
+  String STATELESS_LIST_FIELDS = ",\"resultType\":\"complete\",\"ttlMs\":0,\"cacheScope\":\"private\"";
+
   /** Whose switches this agent's requests read and write. */
   ToggleHolder holder();
 
@@ -21,6 +25,9 @@ interface PortalEra {
 
   /** A result the portal answers itself. */
   void reply(RoutingContext ctx, Object id, JsonObject result, boolean list);
+
+  /** A list the portal answers itself from an encoded array ({@link PortalLists}): {@code {"<field>": array}} as the result. */
+  void replyList(RoutingContext ctx, Object id, String field, Buffer array);
 
   /** Applied to each message a member's answer brings back. */
   UnaryOperator<JsonObject> back();
@@ -44,6 +51,11 @@ interface PortalEra {
         // what a portal lists depends on the overrides and on who asks: never shared across authorization contexts
         if (list) result.put("ttlMs", 0).put("cacheScope", "private");
         McpReplies.json(ctx.response(), 200, JsonRpc.result(id, result));
+      }
+
+      @Override
+      public void replyList(RoutingContext ctx, Object id, String field, Buffer array) {
+        McpReplies.encodedResult(ctx.response(), id, field, array, STATELESS_LIST_FIELDS);
       }
 
       @Override
@@ -72,6 +84,11 @@ interface PortalEra {
       @Override
       public void reply(RoutingContext ctx, Object id, JsonObject result, boolean list) {
         McpReplies.json(ctx.response(), 200, JsonRpc.result(id, result));
+      }
+
+      @Override
+      public void replyList(RoutingContext ctx, Object id, String field, Buffer array) {
+        McpReplies.encodedResult(ctx.response(), id, field, array, "");
       }
 
       @Override
