@@ -28,6 +28,7 @@ import java.time.Clock;
 final class GatewayVerticle extends VerticleBase {
   private final HttpServerOptions listen;
   private final ServerStore store;
+  private final dev.mcpgateway.store.PortalStore portals;
   private final AuditLog audit;
   private final TokenSet<ApiToken> tokens;
   private final SecretCipher cipher;
@@ -56,6 +57,7 @@ final class GatewayVerticle extends VerticleBase {
     this.oauth = oauth;
     this.listen = listen;
     this.store = stores.servers();
+    this.portals = stores.portals();
     this.audit = stores.audit();
     this.tokens = tokens;
     this.cipher = cipher;
@@ -68,7 +70,7 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route("/accounts/*").handler(new AdminRequestMetrics(metrics));
-    AdminApi.mount(router, store, audit, tokens, cipher, clock, sync, adminSettings, oauth);
+    AdminApi.mount(router, store, portals, audit, tokens, cipher, clock, sync, adminSettings, oauth);
     dev.mcpgateway.admin.OAuthRoutes.mount(router, store, tokens, oauth, adminSettings.authFailures());
     mcp.mount(router);
     HealthRoutes.mount(vertx, router, store);

@@ -4,6 +4,7 @@ import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.store.AuditLog;
+import dev.mcpgateway.store.PortalStore;
 import dev.mcpgateway.store.ServerStore;
 import dev.mcpgateway.sync.CapabilitySync;
 import io.vertx.ext.web.Router;
@@ -25,17 +26,22 @@ public final class AdminApi {
 
   private AdminApi() {}
 
-  public static void mount(Router router, ServerStore store, AuditLog auditLog, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
-      CapabilitySync sync, Settings settings, dev.mcpgateway.upstream.oauth.OAuthConnector oauth) {
+  public static void mount(Router router, ServerStore store, PortalStore portalStore, AuditLog auditLog, TokenSet<ApiToken> tokens,
+      SecretCipher cipher, Clock clock, CapabilitySync sync, Settings settings, dev.mcpgateway.upstream.oauth.OAuthConnector oauth) {
+    AuditTrail trail = new AuditTrail(auditLog, clock);
     ServerHandlers servers = new ServerHandlers(store,
         new ServerRequestParser(new HostnamePolicy(settings.allowLinkLocal())), new ServerChanges(cipher, clock),
-        sync, settings.syncOnCreate(), new AuditTrail(auditLog, clock), forgotten -> oauth.revoke(forgotten));
+        sync, settings.syncOnCreate(), trail, forgotten -> oauth.revoke(forgotten));
+    PortalHandlers portals = new PortalHandlers(portalStore, new PortalMembers(store), new PortalRequestParser(),
+        new PortalChanges(clock), trail);
     AuditHandlers audit = new AuditHandlers(auditLog);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
     TimeoutHandler timeout = TimeoutHandler.create(settings.requestTimeoutMs(), 503);
     JsonContentType json = new JsonContentType();
     String servers$ = PREFIX + "/servers";
     String server$ = servers$ + "/:id";
+    String portals$ = PREFIX + "/portals";
+    String portal$ = portals$ + "/:id";
 
     router.route("/accounts/:account_id/*")
         .handler(new ApiTokenAuthHandler(tokens, settings.authFailures()))
@@ -44,10 +50,17 @@ public final class AdminApi {
     // the content type is judged on routes of their own, before any body handler reads the body
     router.post(servers$).handler(json);
     router.put(server$).handler(json);
+    router.post(portals$).handler(json);
+    router.put(portal$).handler(json);
     router.post(servers$).handler(timeout).handler(body).handler(servers::create);
     router.get(server$).handler(timeout).handler(servers::read);
     router.put(server$).handler(timeout).handler(body).handler(servers::update);
     router.delete(server$).handler(timeout).handler(servers::delete);
+    router.get(portals$).handler(timeout).handler(portals::list);
+    router.post(portals$).handler(timeout).handler(body).handler(portals::create);
+    router.get(portal$).handler(timeout).handler(portals::read);
+    router.put(portal$).handler(timeout).handler(body).handler(portals::update);
+    router.delete(portal$).handler(timeout).handler(portals::delete);
     router.get(PREFIX + "/audit").handler(timeout).handler(audit::list);
     // no request timeout here: a sync is bounded by the upstream timeouts and always records its outcome
     router.post(server$ + "/sync").handler(servers::sync);

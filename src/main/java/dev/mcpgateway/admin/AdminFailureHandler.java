@@ -1,7 +1,12 @@
 package dev.mcpgateway.admin;
 
 import dev.mcpgateway.RequestUri;
+import dev.mcpgateway.store.DuplicatePortalException;
 import dev.mcpgateway.store.DuplicateServerException;
+import dev.mcpgateway.store.PortalHostnameTakenException;
+import dev.mcpgateway.store.PortalMemberMissingException;
+import dev.mcpgateway.store.PortalNotFoundException;
+import dev.mcpgateway.store.ServerInUseException;
 import dev.mcpgateway.store.ServerNotFoundException;
 import dev.mcpgateway.store.StoreUnavailableException;
 import io.vertx.core.Handler;
@@ -45,6 +50,11 @@ public final class AdminFailureHandler implements Handler<RoutingContext> {
     if (failure instanceof ApiException api) return api.errors();
     if (failure instanceof ServerNotFoundException e) return List.of(new ApiError(ErrorCode.SERVER_NOT_FOUND, e.getMessage(), null));
     if (failure instanceof DuplicateServerException e) return List.of(new ApiError(ErrorCode.DUPLICATE_SERVER, e.getMessage(), null));
+    if (failure instanceof ServerInUseException e) return List.of(new ApiError(ErrorCode.SERVER_IN_USE, e.getMessage(), null));
+    if (failure instanceof PortalNotFoundException e) return List.of(new ApiError(ErrorCode.PORTAL_NOT_FOUND, e.getMessage(), null));
+    if (failure instanceof DuplicatePortalException e) return List.of(new ApiError(ErrorCode.DUPLICATE_PORTAL, e.getMessage(), null));
+    if (failure instanceof PortalHostnameTakenException e) return List.of(ApiError.field(ErrorCode.HOSTNAME_TAKEN, "/hostname", e.getMessage()));
+    if (failure instanceof PortalMemberMissingException e) return List.of(PortalMembers.missing(e.index(), e.serverId()));
     if (failure instanceof StoreUnavailableException) return List.of(ApiError.of(ErrorCode.STORE_UNAVAILABLE));
     int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
     if (status == 400) return List.of(new ApiError(ErrorCode.INVALID_JSON, "malformed request", null));

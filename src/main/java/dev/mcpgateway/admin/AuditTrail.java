@@ -2,6 +2,7 @@ package dev.mcpgateway.admin;
 
 import dev.mcpgateway.model.AuditEntry;
 import dev.mcpgateway.model.McpServer;
+import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.store.AuditLog;
 import dev.mcpgateway.sync.HeldBack;
 import io.vertx.core.Future;
@@ -15,7 +16,8 @@ import java.util.Objects;
 /**
  * Records every change made through the management API in the store's audit trail: who (the API
  * token's name), when (the injected clock), and the server before and after as the API shows it
- * ({@link ServerView}: never credentials). A credentials change is visible only as
+ * ({@link ServerView}: never credentials), or the portal ({@link PortalJson#audit}: its fields and
+ * its members' mappings). A credentials change is visible only as
  * {@code "auth_credentials": "[redacted: changed]"} in {@code after}. A sync records just the sync
  * state ({@link #SYNC_FIELDS}) before and after, not the fetched lists, plus the names of the items
  * the sync holds back from agents ({@code held_back}, when any).
@@ -76,12 +78,32 @@ final class AuditTrail {
     return state;
   }
 
+  Future<Void> portalCreated(String actor, Portal after) {
+    return append(AuditEntry.ofPortal(after.accountId(), after.id(), AuditEntry.Action.CREATE, actor, now(), null, PortalJson.audit(after)),
+        "portal");
+  }
+
+  Future<Void> portalUpdated(String actor, Portal before, Portal after) {
+    return append(AuditEntry.ofPortal(after.accountId(), after.id(), AuditEntry.Action.UPDATE, actor, now(), PortalJson.audit(before),
+        PortalJson.audit(after)), "portal");
+  }
+
+  Future<Void> portalDeleted(String actor, Portal before) {
+    return append(AuditEntry.ofPortal(before.accountId(), before.id(), AuditEntry.Action.DELETE, actor, now(), PortalJson.audit(before),
+        null), "portal");
+  }
+
   private Future<Void> record(McpServer server, AuditEntry.Action action, String actor, JsonObject before, JsonObject after) {
-    AuditEntry entry = new AuditEntry(null, server.accountId(), server.id(), action, actor, now(), before, after);
+    return append(new AuditEntry(null, server.accountId(), server.id(), action, actor, now(), before, after), "server");
+  }
+
+  private Future<Void> append(AuditEntry entry, String what) {
     return audit.append(entry).<Void>mapEmpty().recover(e -> {
       // the entry holds no secret, but only its identity is logged; store failures carry our own messages
-      LOG.log(System.Logger.Level.WARNING, "audit entry not recorded for " + action.wire() + " of " + server.accountId() + "/"
-          + server.id() + " by " + actor + " (the change itself succeeded): " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      String id = entry.serverId() != null ? entry.serverId() : entry.portalId();
+      LOG.log(System.Logger.Level.WARNING, "audit entry not recorded for " + entry.action().wire() + " of " + what + " "
+          + entry.accountId() + "/" + id + " by " + entry.actor() + " (the change itself succeeded): " + e.getClass().getSimpleName()
+          + ": " + e.getMessage());
       return Future.succeededFuture();
     });
   }

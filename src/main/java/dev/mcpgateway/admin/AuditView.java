@@ -3,15 +3,21 @@ package dev.mcpgateway.admin;
 import dev.mcpgateway.model.AuditEntry;
 import io.vertx.core.json.JsonObject;
 
-/** An audit entry as the management API shows it: snake_case, {@code before}/{@code after} null when there was no server. */
+/**
+ * An audit entry as the management API shows it: snake_case; {@code server_id} for an entry about a
+ * server, {@code portal_id} for one about a portal; {@code before}/{@code after} null when there
+ * was no server or portal.
+ */
 final class AuditView {
   private AuditView() {}
 
   static JsonObject toJson(AuditEntry e) {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("id", e.id())
-        .put("account_id", e.accountId())
-        .put("server_id", e.serverId())
+        .put("account_id", e.accountId());
+    if (e.serverId() != null) json.put("server_id", e.serverId());
+    if (e.portalId() != null) json.put("portal_id", e.portalId());
+    return json
         .put("action", e.action().wire())
         .put("actor", e.actor())
         .put("at", e.at().toString())

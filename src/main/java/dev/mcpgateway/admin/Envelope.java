@@ -41,8 +41,13 @@ public final class Envelope {
 
   /** Answers 200 with the envelope {@code result} completes with, or hands its failure to the failure handler. */
   static void respond(RoutingContext ctx, Future<JsonObject> result) {
+    respond(ctx, 200, result);
+  }
+
+  /** The same with another success status (201 for a created portal). */
+  static void respond(RoutingContext ctx, int status, Future<JsonObject> result) {
     result.onSuccess(body -> {
-      if (!ctx.response().ended()) send(ctx, 200, body);
+      if (!ctx.response().ended()) send(ctx, status, body);
     }).onFailure(ctx::fail);
   }
 

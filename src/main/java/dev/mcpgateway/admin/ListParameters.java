@@ -1,14 +1,15 @@
 package dev.mcpgateway.admin;
 
 import dev.mcpgateway.store.AuditQuery;
+import dev.mcpgateway.store.PortalQuery;
 import dev.mcpgateway.store.ServerQuery;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses {@code page}, {@code per_page} and {@code search} (servers) or {@code server_id} (audit);
- * out-of-range values are errors, not clamped.
+ * Parses {@code page}, {@code per_page} and {@code search} (servers, portals) or {@code server_id}
+ * and {@code portal_id} (audit); out-of-range values are errors, not clamped.
  */
 final class ListParameters {
   private ListParameters() {}
@@ -25,19 +26,30 @@ final class ListParameters {
     return new ServerQuery(page, perPage, search);
   }
 
-  /** {@code server_id} must be an id a server could have; an empty one means no filter. */
+  /** The portal list's parameters: the same rules as the server list's ({@code search} matches id, name and hostname). */
+  static PortalQuery parsePortals(MultiMap params, int defaultPerPage, int maxPerPage, int maxSearch) {
+    ServerQuery query = parse(params, defaultPerPage, maxPerPage, maxSearch);
+    return new PortalQuery(query.page(), query.perPage(), params.get("search"));
+  }
+
+  /** {@code server_id} and {@code portal_id} must be ids a server or portal could have; an empty one means no filter. */
   static AuditQuery parseAudit(MultiMap params, int defaultPerPage, int maxPerPage) {
     List<ApiError> errors = new ArrayList<>();
     int page = integer(params.get("page"), "page", 1, 1, Integer.MAX_VALUE / maxPerPage, errors);
     int perPage = integer(params.get("per_page"), "per_page", defaultPerPage, 1, maxPerPage, errors);
-    String serverId = params.get("server_id");
-    if (serverId != null && !serverId.isEmpty()
-        && (serverId.length() > ServerRequestParser.ID_MAX || !ServerRequestParser.ID.matcher(serverId).matches())) {
-      errors.add(new ApiError(ErrorCode.INVALID_QUERY_PARAMETER,
-          "server_id must be 1 to " + ServerRequestParser.ID_MAX + " letters, digits or '-'", null));
-    }
+    String serverId = id(params.get("server_id"), "server_id", errors);
+    String portalId = id(params.get("portal_id"), "portal_id", errors);
     if (!errors.isEmpty()) throw new ApiException(errors);
-    return new AuditQuery(page, perPage, serverId);
+    return new AuditQuery(page, perPage, serverId, portalId);
+  }
+
+  private static String id(String value, String name, List<ApiError> errors) {
+    if (value != null && !value.isEmpty()
+        && (value.length() > ServerRequestParser.ID_MAX || !ServerRequestParser.ID.matcher(value).matches())) {
+      errors.add(new ApiError(ErrorCode.INVALID_QUERY_PARAMETER,
+          name + " must be 1 to " + ServerRequestParser.ID_MAX + " letters, digits or '-'", null));
+    }
+    return value;
   }
 
   private static int integer(String value, String name, int fallback, int min, int max, List<ApiError> errors) {

@@ -114,7 +114,7 @@ final class ServerRequestParser {
   }
 
   /** The string at {@code key}, or null when absent, null, mistyped or of invalid length (each reported). */
-  private static String string(JsonObject body, String key, boolean required, int min, int max, boolean nullable,
+  static String string(JsonObject body, String key, boolean required, int min, int max, boolean nullable,
       List<ApiError> errors) {
     String pointer = "/" + key;
     if (!body.containsKey(key) || body.getValue(key) == null && !nullable) {
@@ -136,7 +136,7 @@ final class ServerRequestParser {
   }
 
   /** null: absent; empty: explicit null; present: the string. */
-  private static Optional<String> nullableString(JsonObject body, String key, int max, List<ApiError> errors) {
+  static Optional<String> nullableString(JsonObject body, String key, int max, List<ApiError> errors) {
     if (!body.containsKey(key)) return null;
     Object value = body.getValue(key);
     if (value == null) return Optional.empty();
@@ -170,7 +170,7 @@ final class ServerRequestParser {
     return names;
   }
 
-  private static Boolean bool(JsonObject json, String key, String pointer, List<ApiError> errors) {
+  static Boolean bool(JsonObject json, String key, String pointer, List<ApiError> errors) {
     Object value = json.getValue(key);
     if (value == null) return null;
     if (value instanceof Boolean b) return b;
@@ -178,7 +178,7 @@ final class ServerRequestParser {
     return null;
   }
 
-  private static List<CapabilityOverride> overrides(JsonObject body, String key, List<ApiError> errors) {
+  static List<CapabilityOverride> overrides(JsonObject body, String key, List<ApiError> errors) {
     if (!body.containsKey(key)) return null;
     Object value = body.getValue(key);
     if (value == null) return List.of();
@@ -239,7 +239,7 @@ final class ServerRequestParser {
   }
 
 
-  private static ApiError nest(ApiError error, String prefix) {
+  static ApiError nest(ApiError error, String prefix) {
     String pointer = prefix + error.pointer();
     String message = pointer.substring(1).replace('/', '.') + error.message().substring(error.message().indexOf(':'));
     return new ApiError(error.code(), message, pointer);
@@ -249,7 +249,7 @@ final class ServerRequestParser {
     return text.codePointCount(0, text.length());
   }
 
-  private static String lengthRule(int min, int max) {
+  static String lengthRule(int min, int max) {
     return min == max ? "must be " + min + " characters" : "must be " + min + " to " + max + " characters";
   }
 

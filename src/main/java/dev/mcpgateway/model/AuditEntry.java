@@ -7,9 +7,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One change made through the management API, as the audit trail keeps it. {@code before} and
- * {@code after} are the server as the API showed it (never credentials: a credentials change is
- * only marked), null where there was no server (before a create, after a delete).
+ * One change made through the management API, as the audit trail keeps it: a change to a server
+ * ({@code serverId}) or to a portal ({@code portalId}); at least one of the two is set.
+ * {@code before} and {@code after} are the server or portal as the API showed it (never
+ * credentials: a credentials change is only marked), null where there was none (before a create,
+ * after a delete).
  *
  * <p>{@code id} is assigned by the store when the entry is appended (null until then); a later
  * entry of an account has a larger id, so ids order the trail.
@@ -18,13 +20,14 @@ public record AuditEntry(
     Long id,
     String accountId,
     String serverId,
+    String portalId,
     Action action,
     String actor,
     Instant at,
     JsonObject before,
     JsonObject after) {
 
-  /** What was done to the server. */
+  /** What was done to the server or portal (portals are never synced). */
   public enum Action {
     CREATE, UPDATE, DELETE, SYNC;
 
@@ -42,14 +45,26 @@ public record AuditEntry(
 
   public AuditEntry {
     Objects.requireNonNull(accountId, "accountId");
-    Objects.requireNonNull(serverId, "serverId");
+    if (serverId == null && portalId == null) throw new NullPointerException("serverId and portalId: an entry is about a server or a portal");
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(at, "at");
   }
 
+  /** An entry about a server. */
+  public AuditEntry(Long id, String accountId, String serverId, Action action, String actor, Instant at, JsonObject before,
+      JsonObject after) {
+    this(id, accountId, serverId, null, action, actor, at, before, after);
+  }
+
+  /** An entry about a portal. */
+  public static AuditEntry ofPortal(String accountId, String portalId, Action action, String actor, Instant at, JsonObject before,
+      JsonObject after) {
+    return new AuditEntry(null, accountId, null, Objects.requireNonNull(portalId, "portalId"), action, actor, at, before, after);
+  }
+
   /** The same entry as stored under {@code id}. */
   public AuditEntry withId(long id) {
-    return new AuditEntry(id, accountId, serverId, action, actor, at, before, after);
+    return new AuditEntry(id, accountId, serverId, portalId, action, actor, at, before, after);
   }
 }

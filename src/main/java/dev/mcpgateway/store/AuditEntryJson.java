@@ -6,10 +6,15 @@ import java.time.Instant;
 
 /**
  * The storage form of an audit entry: one line of the embedded store's JSONL files. {@code format}
- * versions it, as {@link StoredServerJson} does for servers.
+ * versions it, as {@link StoredServerJson} does for servers: 1 had only server entries
+ * ({@code server_id} always set); 2 adds {@code portal_id} (an entry about a portal has it instead
+ * of {@code server_id}). Lines of format 1 are read as they are: server entries without a portal.
+ * A gateway older than format 2 refuses to start on a format-2 line instead of misreading it.
  */
 final class AuditEntryJson {
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
+  /** Formats this version reads. */
+  private static final java.util.Set<Integer> READABLE = java.util.Set.of(1, FORMAT);
 
   private AuditEntryJson() {}
 
@@ -19,6 +24,7 @@ final class AuditEntryJson {
         .put("id", e.id())
         .put("account_id", e.accountId())
         .put("server_id", e.serverId())
+        .put("portal_id", e.portalId())
         .put("action", e.action().wire())
         .put("actor", e.actor())
         .put("at", e.at().toString())
@@ -28,11 +34,12 @@ final class AuditEntryJson {
 
   static AuditEntry decode(JsonObject json) {
     int format = json.getInteger("format", FORMAT);
-    if (format != FORMAT) throw new IllegalStateException("unsupported stored audit format " + format);
+    if (!READABLE.contains(format)) throw new IllegalStateException("unsupported stored audit format " + format);
     return new AuditEntry(
         json.getLong("id"),
         json.getString("account_id"),
         json.getString("server_id"),
+        json.getString("portal_id"),
         AuditEntry.Action.fromWire(json.getString("action")).orElseThrow(),
         json.getString("actor"),
         Instant.parse(json.getString("at")),

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** The input rules below the HTTP layer: strict JSON, free-text characters, credential shapes. */
+/** The input rules below the HTTP layer: strict JSON, free-text characters, credential shapes, portal hostnames. */
 class StrictInputTest {
 
   @ParameterizedTest
@@ -82,6 +82,56 @@ class StrictInputTest {
   })
   void credentials(String credentials, boolean ok) {
     assertEquals(ok, CredentialsFormat.problem(credentials).isEmpty(), () -> String.valueOf(CredentialsFormat.problem(credentials)));
+  }
+
+  /** A portal's hostname: a bare DNS host; the OpenAPI pattern ({@link PortalHostname#PATTERN}) says the same. */
+  @ParameterizedTest(name = "{0} → ok={1}")
+  @CsvSource(delimiter = '|', value = {
+      "mcp.example.com|true",
+      "MCP.Example.COM|true",
+      "portal|true",
+      "a-b.c-d.example|true",
+      "xn--bcher-kva.example|true",
+      "1password.example|true",
+      "x.123abc|true",
+      "https://mcp.example.com|false",
+      "mcp.example.com/mcp|false",
+      "mcp.example.com:443|false",
+      "user@mcp.example.com|false",
+      "mcp.example.com?x=1|false",
+      "mcp.example.com#top|false",
+      "127.0.0.1|false",
+      "2130706433|false",
+      "0x7f.1|false",
+      "host.0x10|false",
+      "[::1]|false",
+      "::1|false",
+      "mcp.example.com.|false",
+      ".mcp.example.com|false",
+      "mcp..example.com|false",
+      "-mcp.example.com|false",
+      "mcp-.example.com|false",
+      "mcp_portal.example.com|false",
+      "b\u00fccher.example|false",
+      "mcp example.com|false",
+      "mcp.exa\u0000mple.com|false",
+  })
+  void portalHostnames(String host, boolean ok) {
+    assertEquals(ok, PortalHostname.problem(host).isEmpty(), () -> String.valueOf(PortalHostname.problem(host)));
+    assertEquals(ok, java.util.regex.Pattern.compile(PortalHostname.PATTERN).matcher(host).matches(), "the OpenAPI pattern");
+  }
+
+  @Test
+  void portalHostnameLengths() {
+    String label = "a".repeat(63);
+    String longest = String.join(".", label, label, label, "a".repeat(61)); // 253
+    assertEquals(253, longest.length());
+    for (String[] c : new String[][] {{longest, "true"}, {longest + "a", "false"}, {"a".repeat(64) + ".example", "false"},
+        {label + ".example", "true"}}) {
+      boolean ok = Boolean.parseBoolean(c[1]);
+      assertEquals(ok, PortalHostname.problem(c[0]).isEmpty(), c[0].length() + ": " + PortalHostname.problem(c[0]));
+      assertEquals(ok, java.util.regex.Pattern.compile(PortalHostname.PATTERN).matcher(c[0]).matches(), "the OpenAPI pattern");
+    }
   }
 
   @Test

@@ -82,6 +82,38 @@ abstract class AuditLogContract extends StoresFixture {
     assertEquals(0, result(log().list("acme", new AuditQuery(1, 25, "nothing"))).totalCount());
   }
 
+  static AuditEntry portalAudit(String account, String portalId, AuditEntry.Action action, int second) {
+    JsonObject view = new JsonObject().put("id", portalId).put("name", "Portal " + portalId).put("hostname", portalId + ".example.com")
+        .put("servers", new JsonArray().add(new JsonObject().put("server_id", "one").put("default_disabled", false)));
+    return AuditEntry.ofPortal(account, portalId, action, "tester", Instant.parse("2026-01-02T03:04:05.678Z").plusSeconds(second),
+        action == AuditEntry.Action.CREATE ? null : view.copy().put("description", "before " + second),
+        action == AuditEntry.Action.DELETE ? null : view.copy().put("description", "after " + second));
+  }
+
+  @Test
+  void portalEntriesShareTheTrailAndFilterByPortalApartFromServers() {
+    AuditEntry server = result(log().append(audit("acme", "one", AuditEntry.Action.CREATE, 1)));
+    AuditEntry portal = result(log().append(portalAudit("acme", "one", AuditEntry.Action.CREATE, 2)));
+    AuditEntry other = result(log().append(portalAudit("acme", "two", AuditEntry.Action.UPDATE, 3)));
+    AuditEntry deleted = result(log().append(portalAudit("acme", "one", AuditEntry.Action.DELETE, 4)));
+    result(log().append(portalAudit("globex", "one", AuditEntry.Action.CREATE, 5)));
+    assertNull(portal.serverId());
+    assertEquals("one", portal.portalId());
+    assertEquals(portalAudit("acme", "one", AuditEntry.Action.CREATE, 2).withId(portal.id()), portal);
+    assertEquals(List.of(deleted, other, portal, server), result(log().list("acme", new AuditQuery(1, 25, null))).items());
+    // a server and a portal may share an id: each filter finds only its own kind
+    assertEquals(List.of(server), result(log().list("acme", new AuditQuery(1, 25, "one"))).items());
+    AuditPage one = result(log().list("acme", new AuditQuery(1, 1, null, "one")));
+    assertEquals(List.of(deleted), one.items());
+    assertEquals(2, one.totalCount());
+    assertEquals(List.of(portal), result(log().list("acme", new AuditQuery(2, 1, null, "one"))).items());
+    assertEquals(List.of(other), result(log().list("acme", new AuditQuery(1, 25, "", "two"))).items());
+    assertEquals(0, result(log().list("acme", new AuditQuery(1, 25, "one", "two"))).totalCount());
+    assertEquals(1, result(log().list("globex", new AuditQuery(1, 25, null, "one"))).totalCount());
+    reopen();
+    assertEquals(List.of(deleted, portal), result(log().list("acme", new AuditQuery(1, 25, null, "one"))).items());
+  }
+
   @Test
   void eachAccountSeesOnlyItsOwnAuditTrail() {
     result(log().append(audit("acme", "same", AuditEntry.Action.CREATE, 1)));

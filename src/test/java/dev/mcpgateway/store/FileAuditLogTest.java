@@ -65,6 +65,27 @@ class FileAuditLogTest extends AuditLogContract {
   }
 
   @Test
+  void linesWrittenBeforePortalEntriesExistedStillReadAsServerEntries() throws Exception {
+    result(stores.close());
+    Files.createDirectories(dataDir.resolve("audit"));
+    // exactly what the gateway wrote before audit format 2 (no portal_id)
+    Files.writeString(dataDir.resolve("audit/acme.jsonl"), "{\"format\":1,\"id\":1,\"account_id\":\"acme\",\"server_id\":\"old\","
+        + "\"action\":\"create\",\"actor\":\"bot\",\"at\":\"2025-12-01T00:00:00Z\",\"before\":null,\"after\":{\"id\":\"old\"}}\n");
+    stores = result(open());
+    AuditEntry old = new AuditEntry(1L, "acme", "old", AuditEntry.Action.CREATE, "bot", java.time.Instant.parse("2025-12-01T00:00:00Z"),
+        null, new JsonObject().put("id", "old"));
+    assertEquals(List.of(old), result(log().list("acme", new AuditQuery(1, 25, "old"))).items());
+    AuditEntry portal = result(log().append(portalAudit("acme", "p", AuditEntry.Action.CREATE, 1)));
+    assertEquals(2L, portal.id());
+    List<String> lines = Files.readAllLines(dataDir.resolve("audit/acme.jsonl"));
+    assertEquals(2, new JsonObject(lines.get(1)).getInteger("format"));
+    assertEquals("p", new JsonObject(lines.get(1)).getString("portal_id"));
+    reopen();
+    assertEquals(List.of(portal, old), result(log().list("acme", new AuditQuery(1, 25, null))).items());
+    assertEquals(List.of(portal), result(log().list("acme", new AuditQuery(1, 25, null, "p"))).items());
+  }
+
+  @Test
   void aCorruptCompleteAuditLineStopsTheStartLoudlyNamingTheFile() throws Exception {
     result(log().append(audit("acme", "a", AuditEntry.Action.CREATE, 1)));
     result(stores.close());

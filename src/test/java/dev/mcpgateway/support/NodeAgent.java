@@ -27,6 +27,16 @@ public final class NodeAgent {
     return runScript(List.of("node", "agent-modern.mjs", url, token == null ? "" : token, mode, steps.encode()));
   }
 
+  /**
+   * Any other script of {@code test-peers/} that prints its JSON report as its last line (e.g.
+   * {@code cloudflare-portals.mjs}, the Cloudflare API library driving the management API).
+   */
+  public static JsonObject runReport(String script, String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of("node", script));
+    command.addAll(List.of(args));
+    return runScript(command);
+  }
+
   private static JsonObject runScript(List<String> command) {
     try {
       // files, not pipes: a large report must not block the agent on a full pipe
@@ -39,7 +49,7 @@ public final class NodeAgent {
       Process process = builder.start();
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("the TypeScript agent did not finish within 60 s");
+        throw new AssertionError(command.get(1) + " did not finish within 60 s");
       }
       String stdout = java.nio.file.Files.readString(out, StandardCharsets.UTF_8).trim();
       String stderr = java.nio.file.Files.readString(err, StandardCharsets.UTF_8);
@@ -47,11 +57,11 @@ public final class NodeAgent {
       java.nio.file.Files.deleteIfExists(err);
       String last = stdout.isEmpty() ? "" : stdout.substring(stdout.lastIndexOf('\n') + 1);
       if (!last.startsWith("{")) {
-        throw new AssertionError("the TypeScript agent printed no report; stderr: " + stderr);
+        throw new AssertionError(command.get(1) + " printed no report; stdout: " + stdout + "; stderr: " + stderr);
       }
       return new JsonObject(last);
     } catch (IOException e) {
-      throw new AssertionError("cannot run node agent.mjs", e);
+      throw new AssertionError("cannot run node " + command.get(1), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

@@ -92,6 +92,10 @@ public final class TestGateway {
     return "/accounts/" + account + "/access/ai-controls/mcp/servers";
   }
 
+  public static String portals(String account) {
+    return "/accounts/" + account + "/access/ai-controls/mcp/portals";
+  }
+
   public Future<Void> stop() {
     client.close();
     return gateway.stop();
