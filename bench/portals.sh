@@ -16,7 +16,7 @@
 #   BENCH_SECONDS=10  measured seconds per point       BENCH_WARMUP=3  seconds of load per target before each group
 #   BENCH_JIT_WARMUP=30  seconds of mixed load before anything is measured (HotSpot on one core needs ~30 s)
 #   BENCH_CONCURRENCY="16 64"   clients per point      BENCH_ERAS="session stateless"
-#   BENCH_ROUNDS=2          each (baseline, workloads…) sequence repeated, alternating, at each client count (quick: 1)
+#   BENCH_ROUNDS=2          each (baseline, workloads…) sequence repeated, alternating, at each client count (quick: 2 rounds of 2 s)
 #   BENCH_GROUPS="list call stall"                       BENCH_MEMBERS="1 10 50"  portal sizes (the largest >= 2)
 #   BENCH_STALL_CLIENTS=8   clients calling the stalled member during the stalled point
 #   BENCH_STALL_TIMEOUT_MS=2000   the gateway's upstream.request_timeout_ms (GATEWAY_UPSTREAM_REQUEST_TIMEOUT_MS):
@@ -33,7 +33,7 @@ ENV_SHOWN=$(env | grep -E '^BENCH_' | sort | tr '\n' ' ' || true)
 
 QUICK=${BENCH_QUICK:-0}
 if [[ "$QUICK" == 1 ]]; then
-  : "${BENCH_SECONDS:=3}" "${BENCH_WARMUP:=1}" "${BENCH_JIT_WARMUP:=12}" "${BENCH_CONCURRENCY:=16}" "${BENCH_ROUNDS:=1}"
+  : "${BENCH_SECONDS:=2}" "${BENCH_WARMUP:=1}" "${BENCH_JIT_WARMUP:=12}" "${BENCH_CONCURRENCY:=16}" "${BENCH_ROUNDS:=2}"
   : "${BENCH_OUT:=$BENCH/results/portals/quick}"
 fi
 SECS=${BENCH_SECONDS:-10}
