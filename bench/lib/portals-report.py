@@ -180,6 +180,9 @@ def main():
                 bad = errors(p["result"]) + errors(b["result"]) if not p["result"].get("failed") else 1
                 verdict = "—" if r is None else ("**pass**" if r >= threshold and not bad else "**miss**" if not bad
                                                   else "**miss** (errors)")
+                rr = p.get("round_ratios", [])
+                if r is not None and len(rr) > 1 and min(rr) < threshold <= max(rr):
+                    verdict += ", the rounds disagree (noise)"
                 w(f"| {text.format(big=big)} | {era} | {c} | {ratio_cell(p, b)} | {threshold:.2f}× | {verdict} |")
     w("")
     scale, sizes = [], None
