@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * java -cp target/mcp-gateway.jar bench/upstream/FastUpstream.java [--port 19001] [--tools N]
- *      [--event-loops 1] [--no-session] [--host 127.0.0.1]
+ *      [--event-loops 1] [--no-session] [--host 127.0.0.1] [--stall-calls]
  * </pre>
  *
  * Any path answers MCP (so {@code /mcp} works for every peer). Methods: {@code initialize} (hands
@@ -36,6 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code notifications/progress} events then the result; without it, a JSON result;</li>
  *   <li>{@code tool_0001} … — {@code --tools N} generated tools (for the 1,000-tool sync).</li>
  * </ul>
+ * With {@code --stall-calls}, every {@code tools/call} is read and never answered (the connection
+ * stays open until the client gives up): a stalled server for the portal benchmark; everything
+ * else answers as usual, so the gateway can sync it.
  */
 public final class FastUpstream {
   static final Set<String> VERSIONS = Set.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
@@ -46,6 +49,7 @@ public final class FastUpstream {
   static int extraTools = 0;
   static int eventLoops = 1;
   static boolean sessions = true;
+  static boolean stallCalls = false;
   static String host = "127.0.0.1";
 
   static Buffer toolsListTail;   // ,"result":{"tools":[...]}}
@@ -60,6 +64,7 @@ public final class FastUpstream {
         case "--event-loops" -> eventLoops = Integer.parseInt(args[++i]);
         case "--no-session" -> sessions = false;
         case "--host" -> host = args[++i];
+        case "--stall-calls" -> stallCalls = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -81,7 +86,8 @@ public final class FastUpstream {
           }
         }, new DeploymentOptions().setInstances(eventLoops))
         .onSuccess(id -> System.out.println("fast-upstream listening on " + host + ":" + port + " (" + (4 + extraTools)
-            + " tools, " + eventLoops + " event loop(s), sessions " + (sessions ? "on" : "off") + ")"))
+            + " tools, " + eventLoops + " event loop(s), sessions " + (sessions ? "on" : "off")
+            + (stallCalls ? ", tools/call never answered" : "") + ")"))
         .onFailure(e -> {
           e.printStackTrace();
           System.exit(1);
@@ -151,7 +157,9 @@ public final class FastUpstream {
         }
         case "ping" -> json(response, 200, new JsonObject().put("jsonrpc", "2.0").put("id", id).put("result", new JsonObject()));
         case "tools/list" -> withTail(response, id, toolsListTail);
-        case "tools/call" -> call(response, id, params);
+        case "tools/call" -> {
+          if (!stallCalls) call(response, id, params); // stalled: no answer, ever
+        }
         default -> json(response, 200, error(id, -32601, "Method not found: " + name));
       }
     });

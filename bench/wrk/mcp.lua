@@ -4,12 +4,17 @@
 --
 -- Environment:
 --   MCP_WORKLOAD        which workload (default call)
---   MCP_TOOL            name of the echo tool as this target exposes it (say through the gateway, else echo)
+--   MCP_TOOL            name of the echo tool as this target exposes it (say through the gateway, else echo);
+--                       several names separated by commas are called in turn (a portal's members: s01_echo,s02_echo)
 --   MCP_TOKEN           bearer token sent as Authorization (optional)
 --   MCP_HEADER          one more header, "Name: value" (optional; mcp-proxy's X-API-Key)
 --   MCP_SESSIONS_FILE   file of session ids, one per line, opened beforehand by bench/lib/open-sessions.mjs
 --                       (call/list/big/stream spread requests over them round-robin; empty lines = no header)
---   MCP_VERSION         MCP-Protocol-Version header (default 2025-11-25)
+--   MCP_VERSION         MCP-Protocol-Version header (default 2025-11-25). A version newer than 2025-11-25
+--                       (2026-07-28) speaks the stateless era: no sessions; every request carries
+--                       MCP-Protocol-Version, Mcp-Method, Mcp-Name (tools/call) and params._meta with
+--                       io.modelcontextprotocol/protocolVersion and .../clientCapabilities ({}); the
+--                       session workload is not available there
 --
 -- Every response is checked: HTTP status < 300 (wrk counts the others), a JSON-RPC "result" and no
 -- "error" / "isError":true at the end of the body. The "session" workload runs whole sessions
@@ -19,9 +24,14 @@
 -- done() prints one machine-readable line: BENCH_RESULT {json}.
 
 local workload = os.getenv("MCP_WORKLOAD") or "call"
-local tool = os.getenv("MCP_TOOL") or "echo"
+local tools = {}
+for name in string.gmatch(os.getenv("MCP_TOOL") or "echo", "[^,%s]+") do table.insert(tools, name) end
+local tool = tools[1]
 local token = os.getenv("MCP_TOKEN")
 local version = os.getenv("MCP_VERSION") or "2025-11-25"
+local stateless = version > "2025-11-25"
+local meta = stateless and ('"io.modelcontextprotocol/protocolVersion":"' .. version
+  .. '","io.modelcontextprotocol/clientCapabilities":{}') or nil
 local sessions_file = os.getenv("MCP_SESSIONS_FILE")
 local extra_name, extra_value = string.match(os.getenv("MCP_HEADER") or "", "^([^:]+):%s*(.*)$")
 
@@ -43,6 +53,7 @@ bad, checked, sampled, progress_events, sessions_done = 0, 0, 0, 0, 0
 bad_examples = nil
 local queue, queue_head, queue_tail = {}, 1, 0
 local path
+local next_tool = 0
 
 local function base_headers(session)
   local h = {
@@ -55,6 +66,7 @@ local function base_headers(session)
     h["Mcp-Session-Id"] = session
     h["MCP-Protocol-Version"] = version
   end
+  if stateless then h["MCP-Protocol-Version"] = version end
   return h
 end
 
@@ -67,7 +79,7 @@ function init(args)
       f:close()
     end
   end
-  if #sessions == 0 then sessions = { "" } end
+  if #sessions == 0 or stateless then sessions = { "" } end
   -- a different starting point per thread
   next_session = ((tid or 1) - 1) % #sessions
 end
@@ -77,20 +89,37 @@ local function next_id()
   return (tid or 1) * 100000000 + counter
 end
 
+-- the stateless era's _meta members, after the request's own (none in the session era)
+local function with_meta(own)
+  if not stateless then
+    return own and (',"_meta":{' .. own .. '}') or ""
+  end
+  return ',"_meta":{' .. (own and (own .. ",") or "") .. meta .. '}'
+end
+
+local function next_tool_name()
+  next_tool = next_tool % #tools + 1
+  return tools[next_tool]
+end
+
+-- each: id -> body, method, name (the name for the stateless era's Mcp-Name)
 local bodies = {
   call = function(id)
-    return '{"jsonrpc":"2.0","id":' .. id .. ',"method":"tools/call","params":{"name":"' .. tool
-      .. '","arguments":{"message":"hello from wrk"}}}'
+    local name = next_tool_name()
+    return '{"jsonrpc":"2.0","id":' .. id .. ',"method":"tools/call","params":{"name":"' .. name
+      .. '","arguments":{"message":"hello from wrk"}' .. with_meta(nil) .. '}}', "tools/call", name
   end,
   list = function(id)
-    return '{"jsonrpc":"2.0","id":' .. id .. ',"method":"tools/list","params":{}}'
+    return '{"jsonrpc":"2.0","id":' .. id .. ',"method":"tools/list","params":{' .. string.sub(with_meta(nil), 2) .. '}}',
+      "tools/list", nil
   end,
   big = function(id)
-    return '{"jsonrpc":"2.0","id":' .. id .. ',"method":"tools/call","params":{"name":"big","arguments":{}}}'
+    return '{"jsonrpc":"2.0","id":' .. id .. ',"method":"tools/call","params":{"name":"big","arguments":{}'
+      .. with_meta(nil) .. '}}', "tools/call", "big"
   end,
   stream = function(id)
-    return '{"jsonrpc":"2.0","id":' .. id .. ',"method":"tools/call","params":{"name":"stream","arguments":{},'
-      .. '"_meta":{"progressToken":"p' .. id .. '"}}}'
+    return '{"jsonrpc":"2.0","id":' .. id .. ',"method":"tools/call","params":{"name":"stream","arguments":{}'
+      .. with_meta('"progressToken":"p' .. id .. '"') .. '}}', "tools/call", "stream"
   end,
 }
 
@@ -141,7 +170,13 @@ end
 function request()
   if workload == "session" then return session_request() end
   next_session = next_session % #sessions + 1
-  return wrk.format("POST", path, base_headers(sessions[next_session]), bodies[workload](next_id()))
+  local h = base_headers(sessions[next_session])
+  local body, method, name = bodies[workload](next_id())
+  if stateless then
+    h["Mcp-Method"] = method
+    if name then h["Mcp-Name"] = name end
+  end
+  return wrk.format("POST", path, h, body)
 end
 
 local function note_bad(status, body)
