@@ -47,7 +47,7 @@ public final class UpstreamCall {
     Promise<T> result = Promise.promise();
     inFlight = result;
     if (cancelled) {
-      opening.onSuccess(HttpClientRequest::reset);
+      opening.onSuccess(UpstreamCall::discard);
       result.tryFail(cancellation());
       return result.future();
     }
@@ -65,7 +65,7 @@ public final class UpstreamCall {
       HttpClientRequest sent = opened.result();
       request = sent;
       if (cancelled || result.future().isComplete()) { // cancelled or timed out while connecting
-        sent.reset();
+        discard(sent);
         result.tryFail(cancellation());
         return;
       }
@@ -121,6 +121,16 @@ public final class UpstreamCall {
 
   private void resetRequest() {
     if (request != null) request.reset();
+  }
+
+  /**
+   * Gives back a request that arrived after its call was over (cancelled, or timed out waiting for
+   * a connection) without sending it. Its reset is expected: without a handler of its own, Vert.x
+   * would log each one as a SEVERE "Stream reset".
+   */
+  private static void discard(HttpClientRequest late) {
+    late.exceptionHandler(ignored -> { });
+    late.reset();
   }
 
   private static McpClientException cancellation() {

@@ -113,4 +113,41 @@ class UpstreamCallTest {
         }));
     assertEquals("reader broke", failure.getMessage());
   }
+
+  @Test
+  void aRequestThatArrivesAfterItsCallTimedOutIsGivenBackWithoutASevereLog() {
+    // one connection: the second call waits for it, times out, and its request arrives only once the first is answered
+    answerDelayMs = 300;
+    client = vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1));
+    java.util.List<java.util.logging.LogRecord> severe = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        if (record.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) severe.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(capture);
+    try {
+      Future<Buffer> first = new UpstreamCall(vertx).send(opening(new AtomicBoolean()), null, 0, "the first request",
+          response -> HttpExchange.readBounded(response, 2 * BODY_BYTES));
+      Future<Buffer> second = new UpstreamCall(vertx).send(opening(new AtomicBoolean()), null, 100, "the second request",
+          response -> HttpExchange.readBounded(response, 2 * BODY_BYTES));
+      assertInstanceOf(McpClientException.Timeout.class, assertThrows(RuntimeException.class, () -> result(second)));
+      assertEquals(BODY_BYTES, result(first).length());
+      // the late request has reached the second call by now, or will within the connection's next turn
+      Await.until(() -> requests.get() >= 1, "the first request was served");
+      result(vertx.timer(200));
+      assertTrue(severe.stream().noneMatch(r -> String.valueOf(r.getMessage()).contains("Stream reset")),
+          "no SEVERE 'Stream reset' for a request given back: " + severe.stream().map(java.util.logging.LogRecord::getMessage).toList());
+    } finally {
+      root.removeHandler(capture);
+    }
+  }
 }
