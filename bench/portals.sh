@@ -52,6 +52,7 @@ OUT=${BENCH_OUT:-$BENCH/results/portals}
 BASE=${BENCH_PORT_BASE:-19400}
 TIMEOUT=10        # seconds: a request slower than this counts as a timeout (wrk)
 TOOLS_EACH=20     # tools per member: the fast upstream's echo, hidden, big, stream + 16 generated
+BUILT_IN_TOOLS=3  # the portal's own: portal_list_servers, portal_toggle_single_server, portal_toggle_servers
 STATELESS_VERSION=2026-07-28
 
 P_FAST=$((BASE + 1)) P_STALL=$((BASE + 2)) P_WIDE=$((BASE + 3)) P_GW=$((BASE + 80))
@@ -133,8 +134,8 @@ setup() {
   for n in $MEMBERS; do
     create_portal "$n"
     got=$(count_tools "http://127.0.0.1:$P_GW/mcp/$ACCOUNT/portals/$(printf 'p%02d' "$n")")
-    # every member's tools, plus the portal's own portal_list_servers
-    [[ "$got" == $((n * TOOLS_EACH + 1)) ]] || { log "portal of $n lists $got tools, not $((n * TOOLS_EACH + 1))"; return 1; }
+    # every member's tools, plus the portal's own built-in tools
+    [[ "$got" == $((n * TOOLS_EACH + BUILT_IN_TOOLS)) ]] || { log "portal of $n lists $got tools, not $((n * TOOLS_EACH + BUILT_IN_TOOLS))"; return 1; }
   done
   log "portals of $MEMBERS members created (tools/list checked)"
 }

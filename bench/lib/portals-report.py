@@ -35,7 +35,7 @@ def describe(target, meta):
     stalled = meta["stalled_member"]
     if target.startswith("portal-") and target.endswith("-list"):
         n = int(target[len("portal-"):-len("-list")])
-        return f"portal of {n} member{'s' if n != 1 else ''} ({n * each + 1} tools: {n} × {each} + portal_list_servers)"
+        return f"portal of {n} member{'s' if n != 1 else ''} ({n * each + 3} tools: {n} × {each} + 3 built-in)"
     return {
         "server-list": f"one server, `/mcp/acme/s01` ({each} tools) — **baseline**",
         "wide-list": f"one server with {big * each:,} tools, `/mcp/acme/wide` (reference: the largest portal's payload, no merge)",
