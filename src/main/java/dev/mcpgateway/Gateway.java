@@ -9,6 +9,8 @@ import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.security.SecretKeyFile;
 import dev.mcpgateway.mcp.McpClient;
+import dev.mcpgateway.metrics.ContextBudget;
+import dev.mcpgateway.metrics.ContextCosts;
 import dev.mcpgateway.metrics.EventLoopLag;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.metrics.ServerGaugeUpdates;
@@ -104,12 +106,14 @@ public final class Gateway {
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
           McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.security().clientTokens()), cipher, cache, sync,
               client, auths, config.proxy(), clock, stores, oauth, config.oauth());
+          ContextCosts contextCosts = new ContextCosts(vertx, mcp::portalContext, metrics, new ContextBudget(config.metrics().contextTokenBudget()));
+          contextCosts.follow(store, stores.portals());
           GatewayVerticle verticle = new GatewayVerticle(config.server().listenOptions(), stores,
               new TokenSet<>(secrets.result().tokens()), cipher, clock, sync,
               new AdminApi.Settings(config.server().maxBodyBytes(), config.server().requestTimeoutMs(), config.outbound().allowLinkLocal(),
                   config.sync().onCreate(),
                   authFailures),
-              openApi.result(), mcp, oauth, metrics, config.metrics().token(), config.metrics().port(), config.server().shutdownGrace());
+              openApi.result(), mcp, oauth, metrics, contextCosts, config.metrics().token(), config.metrics().port(), config.server().shutdownGrace());
           return vertx.deployVerticle(verticle)
               .map(id -> new Gateway(vertx, stores, client, oauthHttp, cache, sync, scheduler, mcp, id, verticle.actualPort(),
                   verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000)))

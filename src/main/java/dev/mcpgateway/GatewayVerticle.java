@@ -4,6 +4,7 @@ import dev.mcpgateway.admin.AdminApi;
 import dev.mcpgateway.admin.AdminFailureHandler;
 import dev.mcpgateway.health.HealthRoutes;
 import dev.mcpgateway.metrics.AdminRequestMetrics;
+import dev.mcpgateway.metrics.ContextCosts;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.metrics.MetricsEndpoint;
 import dev.mcpgateway.proxy.McpEndpoint;
@@ -39,6 +40,7 @@ final class GatewayVerticle extends VerticleBase {
   private final McpEndpoint mcp;
   private final dev.mcpgateway.upstream.oauth.OAuthConnector oauth;
   private final GatewayMetrics metrics;
+  private final ContextCosts contextCosts;
   private final String metricsToken;
   private final int metricsPortSetting;
   private HttpServer server;
@@ -47,9 +49,10 @@ final class GatewayVerticle extends VerticleBase {
 
   GatewayVerticle(HttpServerOptions listen, Stores stores, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
       CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi, McpEndpoint mcp, dev.mcpgateway.upstream.oauth.OAuthConnector oauth, GatewayMetrics metrics,
-      String metricsToken, int metricsPortSetting, java.time.Duration shutdownGrace) {
+      ContextCosts contextCosts, String metricsToken, int metricsPortSetting, java.time.Duration shutdownGrace) {
     this.shutdownGrace = shutdownGrace;
     this.metrics = metrics;
+    this.contextCosts = contextCosts;
     this.metricsToken = metricsToken;
     this.metricsPortSetting = metricsPortSetting;
     this.sync = sync;
@@ -70,7 +73,7 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route("/accounts/*").handler(new AdminRequestMetrics(metrics));
-    AdminApi.mount(router, store, portals, audit, tokens, cipher, clock, sync, adminSettings, oauth);
+    AdminApi.mount(router, store, portals, audit, tokens, cipher, clock, sync, adminSettings, oauth, contextCosts);
     dev.mcpgateway.admin.OAuthRoutes.mount(router, store, tokens, oauth, adminSettings.authFailures());
     mcp.mount(router);
     HealthRoutes.mount(vertx, router, store);

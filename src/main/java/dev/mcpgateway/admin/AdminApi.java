@@ -1,5 +1,6 @@
 package dev.mcpgateway.admin;
 
+import dev.mcpgateway.metrics.ContextCosts;
 import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.security.SecretCipher;
@@ -27,13 +28,14 @@ public final class AdminApi {
   private AdminApi() {}
 
   public static void mount(Router router, ServerStore store, PortalStore portalStore, AuditLog auditLog, TokenSet<ApiToken> tokens,
-      SecretCipher cipher, Clock clock, CapabilitySync sync, Settings settings, dev.mcpgateway.upstream.oauth.OAuthConnector oauth) {
+      SecretCipher cipher, Clock clock, CapabilitySync sync, Settings settings, dev.mcpgateway.upstream.oauth.OAuthConnector oauth,
+      ContextCosts contextCosts) {
     AuditTrail trail = new AuditTrail(auditLog, clock);
     ServerHandlers servers = new ServerHandlers(store,
         new ServerRequestParser(new HostnamePolicy(settings.allowLinkLocal())), new ServerChanges(cipher, clock),
-        sync, settings.syncOnCreate(), trail, forgotten -> oauth.revoke(forgotten));
+        sync, settings.syncOnCreate(), trail, forgotten -> oauth.revoke(forgotten), contextCosts);
     PortalHandlers portals = new PortalHandlers(portalStore, new PortalMembers(store), new PortalRequestParser(),
-        new PortalChanges(clock), trail);
+        new PortalChanges(clock), trail, contextCosts);
     AuditHandlers audit = new AuditHandlers(auditLog);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
     TimeoutHandler timeout = TimeoutHandler.create(settings.requestTimeoutMs(), 503);

@@ -1,5 +1,8 @@
 package dev.mcpgateway.admin;
 
+import dev.mcpgateway.metrics.ContextCost;
+import dev.mcpgateway.metrics.ContextCosts;
+import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.model.PortalServer;
 import dev.mcpgateway.security.ApiToken;
@@ -10,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,8 +29,11 @@ final class PortalHandlers {
   private final PortalRequestParser parser;
   private final PortalChanges changes;
   private final AuditTrail audit;
+  private final ContextCosts contextCosts;
 
-  PortalHandlers(PortalStore store, PortalMembers members, PortalRequestParser parser, PortalChanges changes, AuditTrail audit) {
+  PortalHandlers(PortalStore store, PortalMembers members, PortalRequestParser parser, PortalChanges changes, AuditTrail audit,
+      ContextCosts contextCosts) {
+    this.contextCosts = contextCosts;
     this.store = store;
     this.members = members;
     this.parser = parser;
@@ -41,9 +48,11 @@ final class PortalHandlers {
     String account = account(ctx);
     Envelope.respond(ctx, store.list(account, query).compose(page -> {
       List<String> ids = page.items().stream().flatMap(p -> p.servers().stream()).map(PortalServer::serverId).toList();
-      return members.read(account, ids).map(servers -> {
+      List<Future<Map<String, ContextCost>>> costs = page.items().stream().map(this::costs).toList();
+      return Future.all(members.read(account, ids), Future.all(costs)).map(all -> {
+        Map<String, McpServer> servers = all.resultAt(0);
         JsonArray items = new JsonArray();
-        page.items().forEach(p -> items.add(PortalJson.toJson(p, servers)));
+        for (int i = 0; i < page.items().size(); i++) items.add(PortalJson.toJson(page.items().get(i), servers, costs.get(i).result()));
         return Envelope.page(items, query.page(), query.perPage(), page.totalCount());
       });
     }));
@@ -86,8 +95,14 @@ final class PortalHandlers {
   }
 
   private Future<JsonObject> render(Portal portal) {
-    return members.read(portal.accountId(), portal.servers().stream().map(PortalServer::serverId).toList())
-        .map(servers -> Envelope.success(PortalJson.toJson(portal, servers)));
+    Future<Map<String, McpServer>> servers = members.read(portal.accountId(), portal.servers().stream().map(PortalServer::serverId).toList());
+    Future<Map<String, ContextCost>> costs = costs(portal);
+    return Future.all(servers, costs).map(all -> Envelope.success(PortalJson.toJson(portal, servers.result(), costs.result())));
+  }
+
+  /** What the portal's lists cost an agent, by mode (counted once per change, off the event loop); null when that fails. */
+  private Future<Map<String, ContextCost>> costs(Portal portal) {
+    return contextCosts.portal(portal).otherwise((Map<String, ContextCost>) null);
   }
 
   private static String account(RoutingContext ctx) {

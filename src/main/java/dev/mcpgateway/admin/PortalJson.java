@@ -1,5 +1,6 @@
 package dev.mcpgateway.admin;
 
+import dev.mcpgateway.metrics.ContextCost;
 import dev.mcpgateway.model.CapabilityOverride;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.Portal;
@@ -28,13 +29,29 @@ final class PortalJson {
 
   /** The portal with its members; {@code members} by server id. */
   static JsonObject toJson(Portal portal, Map<String, McpServer> members) {
+    return toJson(portal, members, null);
+  }
+
+  /**
+   * With {@code context_tokens} and {@code context_bytes} (extensions) when {@code costs} is known:
+   * what its lists cost an agent, by {@code optimize_context} mode ({@code full} first).
+   */
+  static JsonObject toJson(Portal portal, Map<String, McpServer> members, Map<String, ContextCost> costs) {
     JsonObject json = withoutServers(portal);
     JsonArray servers = new JsonArray();
     for (PortalServer mapping : portal.servers()) {
       McpServer server = members.get(mapping.serverId());
       if (server != null) servers.add(member(server, mapping));
     }
-    return insertBefore(json, "created_at", "servers", servers);
+    json = insertBefore(json, "created_at", "servers", servers);
+    if (costs == null) return json;
+    JsonObject tokens = new JsonObject();
+    JsonObject bytes = new JsonObject();
+    costs.forEach((mode, cost) -> {
+      tokens.put(mode, cost.tokens());
+      bytes.put(mode, cost.bytes());
+    });
+    return insertBefore(insertBefore(json, "created_at", "context_tokens", tokens), "created_at", "context_bytes", bytes);
   }
 
   /** The portal's own fields: what a delete answers. */

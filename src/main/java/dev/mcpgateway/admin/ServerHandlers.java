@@ -1,5 +1,7 @@
 package dev.mcpgateway.admin;
 
+import dev.mcpgateway.metrics.ContextCost;
+import dev.mcpgateway.metrics.ContextCosts;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.store.ServerQuery;
@@ -10,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -30,11 +33,13 @@ final class ServerHandlers {
   private final boolean syncOnCreate;
   private final AuditTrail audit;
   private final java.util.function.Consumer<McpServer> forgetOAuth;
+  private final ContextCosts contextCosts;
 
   /** {@code forgetOAuth}: told about every stored server whose OAuth connection a change dropped (to revoke its tokens). */
   ServerHandlers(ServerStore store, ServerRequestParser parser, ServerChanges changes, CapabilitySync sync,
-      boolean syncOnCreate, AuditTrail audit, java.util.function.Consumer<McpServer> forgetOAuth) {
+      boolean syncOnCreate, AuditTrail audit, java.util.function.Consumer<McpServer> forgetOAuth, ContextCosts contextCosts) {
     this.forgetOAuth = forgetOAuth;
+    this.contextCosts = contextCosts;
     this.store = store;
     this.audit = audit;
     this.parser = parser;
@@ -45,10 +50,13 @@ final class ServerHandlers {
 
   void list(RoutingContext ctx) {
     ServerQuery query = ListParameters.parse(ctx.queryParams(), DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_SEARCH);
-    Envelope.respond(ctx, store.list(account(ctx), query).map(page -> {
-      JsonArray items = new JsonArray();
-      page.items().forEach(s -> items.add(ServerView.toJson(s)));
-      return Envelope.page(items, query.page(), query.perPage(), page.totalCount());
+    Envelope.respond(ctx, store.list(account(ctx), query).compose(page -> {
+      List<Future<JsonObject>> views = page.items().stream().map(this::view).toList();
+      return Future.all(views).map(all -> {
+        JsonArray items = new JsonArray();
+        views.forEach(v -> items.add(v.result()));
+        return Envelope.page(items, query.page(), query.perPage(), page.totalCount());
+      });
     }));
   }
 
@@ -62,7 +70,7 @@ final class ServerHandlers {
           if (syncOnCreate) sync.sync(created.accountId(), created.id());
         })
         .compose(created -> audit.created(actor, created).map(created))
-        .map(s -> Envelope.success(ServerView.toJson(s))));
+        .compose(this::view).map(Envelope::success));
   }
 
   /**
@@ -88,7 +96,7 @@ final class ServerHandlers {
   }
 
   void read(RoutingContext ctx) {
-    Envelope.respond(ctx, store.get(account(ctx), serverId(ctx)).map(s -> Envelope.success(ServerView.toJson(s))));
+    Envelope.respond(ctx, store.get(account(ctx), serverId(ctx)).compose(this::view).map(Envelope::success));
   }
 
   void update(RoutingContext ctx) {
@@ -104,7 +112,7 @@ final class ServerHandlers {
           if (before.get().oauth() != null && updated.oauth() == null) forgetOAuth.accept(before.get());
         })
         .compose(updated -> audit.updated(actor, before.get(), updated).map(updated))
-        .map(s -> Envelope.success(ServerView.toJson(s))));
+        .compose(this::view).map(Envelope::success));
   }
 
   void delete(RoutingContext ctx) {
@@ -115,6 +123,15 @@ final class ServerHandlers {
         })
         .compose(deleted -> audit.deleted(actor, deleted).map(deleted))
         .map(s -> Envelope.success(ServerView.toJson(s))));
+  }
+
+  /**
+   * The server as the API shows it, with what its own endpoint's lists cost an agent (once it has
+   * synced; counted once per change, off the event loop). A count that fails leaves the fields out
+   * rather than the answer.
+   */
+  private Future<JsonObject> view(McpServer server) {
+    return contextCosts.server(server).otherwise((ContextCost) null).map(cost -> ServerView.toJson(server, cost));
   }
 
   private static String account(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package dev.mcpgateway.admin;
 
+import dev.mcpgateway.metrics.ContextCost;
 import dev.mcpgateway.model.CapabilityOverride;
 import dev.mcpgateway.model.McpServer;
 import io.vertx.core.json.JsonArray;
@@ -15,6 +16,14 @@ final class ServerView {
   private ServerView() {}
 
   static JsonObject toJson(McpServer s) {
+    return toJson(s, null);
+  }
+
+  /**
+   * With {@code context_tokens} and {@code context_bytes} (extensions) when {@code cost} is known:
+   * what the server's own endpoint's {@code tools/list} and {@code prompts/list} cost an agent now.
+   */
+  static JsonObject toJson(McpServer s, ContextCost cost) {
     JsonObject json = new JsonObject()
         .put("id", s.id())
         .put("name", s.name())
@@ -36,6 +45,7 @@ final class ServerView {
           .put("reason", "its definition changed upstream since it was accepted")));
       json.put("held_tools", heldTools);
     }
+    if (cost != null) json.put("context_tokens", cost.tokens()).put("context_bytes", cost.bytes());
     if (s.authType() == dev.mcpgateway.model.AuthType.OAUTH) {
       // Cloudflare's newer read-only fields, for oauth servers: never a token or a secret
       json.put("authentication_status", s.authenticationStatus().wire());

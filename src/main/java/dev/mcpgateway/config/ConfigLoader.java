@@ -76,6 +76,7 @@ public final class ConfigLoader {
     env.put("GATEWAY_CACHE_MAX_SERVERS", "cache.max_servers");
     env.put("GATEWAY_METRICS_TOKEN", "metrics.token");
     env.put("GATEWAY_METRICS_PORT", "metrics.port");
+    env.put("GATEWAY_CONTEXT_TOKEN_BUDGET", "metrics.context_token_budget");
     env.put("GATEWAY_CLIENT_RPS", "limits.client_rps");
     env.put("GATEWAY_CLIENT_BURST", "limits.client_burst");
     env.put("GATEWAY_ACCOUNT_RPS", "limits.account_rps");

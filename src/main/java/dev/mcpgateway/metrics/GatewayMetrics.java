@@ -1,5 +1,6 @@
 package dev.mcpgateway.metrics;
 
+import dev.mcpgateway.model.PortalKey;
 import dev.mcpgateway.model.ServerKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -47,6 +48,8 @@ public final class GatewayMetrics {
   private final AtomicLong openStreams = new AtomicLong();
   private final Counter bytesRelayed;
   private final Map<ServerKey, ServerGauges> servers = new ConcurrentHashMap<>();
+  private final Map<ServerKey, ValueGauge> serverContext = new ConcurrentHashMap<>();
+  private final Map<PortalKey, Map<String, ValueGauge>> portalContext = new ConcurrentHashMap<>();
 
   private GatewayMetrics(PrometheusMeterRegistry registry, Clock clock) {
     this.registry = registry;
@@ -147,6 +150,29 @@ public final class GatewayMetrics {
   public void serverGone(ServerKey key) {
     ServerGauges gauges = servers.remove(key);
     if (gauges != null) gauges.meters.forEach(registry::remove);
+    ValueGauge context = serverContext.remove(key);
+    if (context != null) registry.remove(context.meter);
+  }
+
+  /** The tokens the server's own endpoint's lists cost an agent ({@link ContextCost}); the gauge appears once computed. */
+  public void serverContext(ServerKey key, long tokens) {
+    serverContext.computeIfAbsent(key, k -> new ValueGauge(registry, "mcp_gateway_server_context_tokens",
+        "tokens (o200k_base) of the server's tools/list and prompts/list as agents get them",
+        Tags.of("account", k.accountId(), "server", k.id()))).value = tokens;
+  }
+
+  /** The tokens a portal's lists cost an agent, by {@code optimize_context} mode ({@code full}, ...). */
+  public void portalContext(PortalKey key, Map<String, Long> tokensByMode) {
+    Map<String, ValueGauge> gauges = portalContext.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
+    tokensByMode.forEach((mode, tokens) -> gauges.computeIfAbsent(mode, m -> new ValueGauge(registry, "mcp_gateway_portal_context_tokens",
+        "tokens (o200k_base) of the portal's tools/list and prompts/list as an agent without restrictions gets them, by mode",
+        Tags.of("account", key.accountId(), "portal", key.id(), "mode", m))).value = tokens);
+  }
+
+  /** A deleted portal's gauges go with it. */
+  public void portalGone(PortalKey key) {
+    Map<String, ValueGauge> gauges = portalContext.remove(key);
+    if (gauges != null) gauges.values().forEach(g -> registry.remove(g.meter));
   }
 
   /**
@@ -178,6 +204,16 @@ public final class GatewayMetrics {
 
   private Timer timer(String name, String description, Tags tags) {
     return Timer.builder(name).description(description).tags(tags).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+  }
+
+  /** One gauge over a value set from outside. */
+  private static final class ValueGauge {
+    volatile double value;
+    final Meter meter;
+
+    ValueGauge(MeterRegistry registry, String name, String description, Tags tags) {
+      meter = Gauge.builder(name, this, g -> g.value).tags(tags).description(description).register(registry);
+    }
   }
 
   private static final class ServerGauges {

@@ -4,7 +4,9 @@ import dev.mcpgateway.logging.AccessLog;
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.McpClient;
 import dev.mcpgateway.mcp.McpProtocol;
+import dev.mcpgateway.metrics.ContextCost;
 import dev.mcpgateway.metrics.GatewayMetrics;
+import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.proxy.capabilities.CapabilityDispatch;
 import dev.mcpgateway.proxy.capabilities.ListChanges;
 import dev.mcpgateway.proxy.http.AgentEventStream;
@@ -18,6 +20,7 @@ import dev.mcpgateway.proxy.http.RateLimits;
 import dev.mcpgateway.proxy.portal.BuiltInTools;
 import dev.mcpgateway.proxy.portal.ContextTools;
 import dev.mcpgateway.proxy.portal.PortalChanges;
+import dev.mcpgateway.proxy.portal.PortalContext;
 import dev.mcpgateway.proxy.portal.PortalDirectory;
 import dev.mcpgateway.proxy.portal.PortalEndpoint;
 import dev.mcpgateway.proxy.portal.PortalMembers;
@@ -59,6 +62,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The agent-facing MCP endpoint, {@code /mcp/{account_id}/{server_id}}: the route, the checks
@@ -84,6 +88,7 @@ public final class McpEndpoint {
   private final PortalRoute portalRoute;
   private final PortalSwitches switches;
   private final SwitchesPage switchesPage;
+  private final PortalContext portalContext;
 
   public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, TokenSet<ClientToken> clients,
       SecretCipher gatewayCipher, CapabilityCache cache, CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings,
@@ -105,6 +110,7 @@ public final class McpEndpoint {
     PortalDirectory directory = new PortalDirectory(vertx, stores.portals());
     this.switches = new PortalSwitches(vertx, stores.toggles(), stores.portals(), clock);
     PortalMembers members = new PortalMembers(cache, metrics, switches);
+    this.portalContext = new PortalContext(vertx, members);
     this.portalRoute = new PortalRoute(directory);
     this.switchesPage = new SwitchesPage(gatewayCipher, clock, oauthSettings, oauth, cache, clients, directory, switches, authFailures, metrics);
     this.portals = new PortalEndpoint(members, new PortalSessions(codec, clock, settings.sessionMaxAge()), stateless,
@@ -166,6 +172,15 @@ public final class McpEndpoint {
     switches.stop();
     stateless.endAll();
     return sessions.endAll();
+  }
+
+  /**
+   * What {@code portal}'s {@code tools/list} and {@code prompts/list} cost an agent without server
+   * restrictions or switches, by {@code optimize_context} mode ({@code full}, {@code minimize_tools},
+   * {@code search_and_execute}): counted once per change of its members' views, off the event loop.
+   */
+  public Future<Map<String, ContextCost>> portalContext(Portal portal) {
+    return portalContext.costs(portal);
   }
 
   /** Sessions this replica is tracking (the {@code mcp_gateway_sessions_active} gauge). */

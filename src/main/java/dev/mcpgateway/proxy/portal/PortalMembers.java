@@ -57,22 +57,32 @@ public final class PortalMembers {
 
   /** The members {@code client} may see, in the portal's order, switched on or not. */
   public Future<List<Member>> load(Portal portal, ClientToken client) {
-    return load(portal, client, Set.of());
+    return load(portal, client, Set.of(), true);
+  }
+
+  /**
+   * Every member that is in, in the portal's order, as a client token without server restrictions
+   * and switches sees them — quietly: no agent asked, so a member left out is neither counted nor
+   * logged here (for {@link PortalContext}).
+   */
+  public Future<List<Member>> all(Portal portal) {
+    return load(portal, null, Set.of(), false);
   }
 
   /** The members the agent sees: those {@code client} may see that {@code holder} has not switched off, in the portal's order. */
   public Future<List<Member>> visible(Portal portal, ClientToken client, ToggleHolder holder) {
-    return switches.off(portal, holder).compose(off -> load(portal, client, off));
+    return switches.off(portal, holder).compose(off -> load(portal, client, off, true));
   }
 
-  private Future<List<Member>> load(Portal portal, ClientToken client, Set<String> off) {
+  /** {@code client} null: no restriction; {@code report}: count and log members left out (an agent's answer). */
+  private Future<List<Member>> load(Portal portal, ClientToken client, Set<String> off, boolean report) {
     List<Future<Member>> loads = new ArrayList<>();
     for (PortalServer mapping : portal.servers()) {
-      if (!client.servers().isEmpty() && !client.servers().contains(mapping.serverId())) continue; // the token's scope, not a failure
+      if (client != null && !client.servers().isEmpty() && !client.servers().contains(mapping.serverId())) continue; // the token's scope, not a failure
       if (off.contains(mapping.serverId())) continue; // the agent's own choice, not a failure
       loads.add(cache.get(portal.accountId(), mapping.serverId())
-          .map(capabilities -> usable(portal, mapping, capabilities))
-          .otherwise(e -> leftOut(portal, mapping, e instanceof ServerNotFoundException ? LeftOut.MISSING : LeftOut.STORE)));
+          .map(capabilities -> report ? usable(portal, mapping, capabilities) : usableQuietly(portal, mapping, capabilities))
+          .otherwise(e -> report ? leftOut(portal, mapping, e instanceof ServerNotFoundException ? LeftOut.MISSING : LeftOut.STORE) : null));
     }
     return Future.join(loads).map(all -> {
       List<Member> members = new ArrayList<>(loads.size());
@@ -102,6 +112,19 @@ public final class PortalMembers {
     if (server.lastSuccessfulSync() == null) return leftOut(portal, mapping, LeftOut.NOT_SYNCED);
     if (server.status() == ServerStatus.ERROR) return leftOut(portal, mapping, LeftOut.ERROR);
     lastReason.invalidate(key(portal, mapping));
+    return view(portal, mapping, capabilities);
+  }
+
+  /** {@link #usable} without the metric and the log line: null when left out. */
+  private Member usableQuietly(Portal portal, PortalServer mapping, Capabilities capabilities) {
+    McpServer server = capabilities.server();
+    if (server.lastSuccessfulSync() == null || server.status() == ServerStatus.ERROR) return null;
+    return view(portal, mapping, capabilities);
+  }
+
+  /** The member's view, memoised per (portal mapping, cache entry). */
+  private Member view(Portal portal, PortalServer mapping, Capabilities capabilities) {
+    McpServer server = capabilities.server();
     String key = key(portal, mapping);
     Memo memo = views.getIfPresent(key);
     if (memo != null && memo.source == capabilities && Objects.equals(memo.mapping, mapping)) return memo.member;
