@@ -3,5 +3,6 @@
 # Every setting can be overridden by environment variables (see README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/java.sh
 mvn -B -ntp -q package -DskipTests
-exec java -jar target/mcp-gateway.jar "$@"
+exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar target/mcp-gateway.jar "$@"

@@ -4,6 +4,7 @@
 # that it started. Under CI=true a missing PostgreSQL fails loudly instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/java.sh
 
 PG_URL="${PG_URL:-postgresql://postgres@127.0.0.1:5432/test}"
 export PG_URL
