@@ -77,6 +77,17 @@ public final class ConfigLoader {
     env.put("GATEWAY_METRICS_TOKEN", "metrics.token");
     env.put("GATEWAY_METRICS_PORT", "metrics.port");
     env.put("GATEWAY_CONTEXT_TOKEN_BUDGET", "metrics.context_token_budget");
+    env.put("GATEWAY_CODE_MODE_SANDBOXES", "code_mode.sandboxes");
+    env.put("GATEWAY_CODE_MODE_MAX_QUEUED", "code_mode.max_queued");
+    env.put("GATEWAY_CODE_MODE_TIMEOUT_MS", "code_mode.timeout_ms");
+    env.put("GATEWAY_CODE_MODE_CPU_MS", "code_mode.cpu_ms");
+    env.put("GATEWAY_CODE_MODE_MAX_STATEMENTS", "code_mode.max_statements");
+    env.put("GATEWAY_CODE_MODE_MAX_ALLOCATED_MB", "code_mode.max_allocated_mb");
+    env.put("GATEWAY_CODE_MODE_HEAP_MB", "code_mode.heap_mb");
+    env.put("GATEWAY_CODE_MODE_MAX_TOOL_CALLS", "code_mode.max_tool_calls");
+    env.put("GATEWAY_CODE_MODE_MAX_OUTPUT_CHARS", "code_mode.max_output_chars");
+    env.put("GATEWAY_CODE_MODE_MAX_STRING_CHARS", "code_mode.max_string_chars");
+    env.put("GATEWAY_CODE_MODE_MAX_TYPED_ARRAY_LENGTH", "code_mode.max_typed_array_length");
     env.put("GATEWAY_CLIENT_RPS", "limits.client_rps");
     env.put("GATEWAY_CLIENT_BURST", "limits.client_burst");
     env.put("GATEWAY_ACCOUNT_RPS", "limits.account_rps");

@@ -28,7 +28,8 @@ public record GatewayConfig(
     MetricsSettings metrics,
     LoggingSettings logging,
     LimitSettings limits,
-    OAuthSettings oauth) {
+    OAuthSettings oauth,
+    CodeModeSettings codeMode) {
 
   /** The gateway's MCP client: the {@code upstream} section, with the {@code sync} section's page limit. */
   public McpClientOptions clientOptions() {
@@ -67,6 +68,7 @@ public record GatewayConfig(
         MetricsSettings.from(ConfigSection.of(complete, "metrics")),
         LoggingSettings.from(ConfigSection.of(complete, "logging")),
         Sections.limits(ConfigSection.of(complete, "limits")),
-        Sections.oauth(ConfigSection.of(complete, "oauth"), server));
+        Sections.oauth(ConfigSection.of(complete, "oauth"), server),
+        CodeModeSettings.from(ConfigSection.of(complete, "code_mode")));
   }
 }

@@ -1,0 +1,193 @@
+package dev.mcpgateway.codemode;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * One sandbox process seen from the gateway: its pipes (read and written on virtual threads, never
+ * on an event loop), the run it is doing, and that run's tool calls, made through the
+ * {@link ToolCaller} and answered back. Every state change happens on the pool's context. A run
+ * that outlives its limit by {@link #KILL_GRACE_MS} (the sandbox's own watchdog missed it) gets
+ * the process killed; a process that dies fails its run with the reason ({@code heap} when the
+ * JVM ran out of memory: exit code 3 of {@code -XX:+ExitOnOutOfMemoryError}).
+ */
+final class SandboxProcess {
+  static final long KILL_GRACE_MS = 2_000;
+  private static final System.Logger LOG = System.getLogger(SandboxProcess.class.getName());
+  private static final int OUT_OF_MEMORY_EXIT = 3;
+
+  private record Active(long id, ToolCaller caller, Promise<CodeResult> result, long killTimer) {}
+
+  private final Context owner;
+  private final SandboxLimits limits;
+  private final Process process;
+  private final Writer stdin;
+  private final ExecutorService writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("codemode-writer").factory());
+  private final Promise<Void> ready = Promise.promise();
+  private final Consumer<SandboxProcess> onExit;
+  private Active active;
+  private boolean killedForTime;
+  private boolean exited;
+
+  private SandboxProcess(Context owner, SandboxLimits limits, Process process, Consumer<SandboxProcess> onExit) {
+    this.owner = owner;
+    this.limits = limits;
+    this.process = process;
+    this.onExit = onExit;
+    this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+  }
+
+  /** Starts a process with {@code command}; its future completes once the sandbox said it is ready. */
+  static SandboxProcess start(Context owner, SandboxLimits limits, List<String> command, Consumer<SandboxProcess> onExit) throws IOException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
+    SandboxProcess sandbox = new SandboxProcess(owner, limits, process, onExit);
+    Thread.ofVirtual().name("codemode-reader").start(sandbox::readMessages);
+    Thread.ofVirtual().name("codemode-stderr").start(sandbox::readErrors);
+    return sandbox;
+  }
+
+  Future<Void> ready() {
+    return ready.future();
+  }
+
+  boolean busy() {
+    return active != null;
+  }
+
+  /** One run; on the owner's context, when not {@link #busy()}. */
+  Future<CodeResult> run(long id, String mode, String code, JsonArray tools, ToolCaller caller) {
+    Promise<CodeResult> result = Promise.promise();
+    long killTimer = owner.owner().setTimer(limits.timeoutMs() + KILL_GRACE_MS, t -> {
+      if (active != null && active.id() == id) {
+        killedForTime = true;
+        LOG.log(System.Logger.Level.WARNING, "codemode: a sandbox did not stop a run at its time limit; killing the process");
+        process.destroyForcibly();
+      }
+    });
+    active = new Active(id, caller, result, killTimer);
+    send(new JsonObject().put("op", "run").put("run", id).put("mode", mode).put("code", code).put("tools", tools));
+    return result.future();
+  }
+
+  void kill() {
+    process.destroyForcibly();
+  }
+
+  private void onMessage(JsonObject message) {
+    Active run = active;
+    if (run == null || message.getLong("run", -1L) != run.id()) return; // a late message of a run already answered
+    switch (message.getString("op", "")) {
+      case "call" -> call(run, message);
+      case "done" -> {
+        finish(new CodeResult(message.getBoolean("ok", false), message.getString("text", ""), message.getString("logs", ""),
+            message.getString("stopped"), message.getInteger("calls", 0)));
+      }
+      default -> LOG.log(System.Logger.Level.WARNING, "codemode: unknown message from a sandbox: " + message.getString("op"));
+    }
+  }
+
+  private void call(Active run, JsonObject message) {
+    long call = message.getLong("call", -1L);
+    String tool = message.getString("tool", "");
+    JsonObject arguments = message.getValue("args") instanceof JsonObject a ? a : new JsonObject();
+    Future<Object> answer;
+    try {
+      answer = run.caller().call(tool, arguments);
+    } catch (RuntimeException e) { // a caller that throws instead of failing its future must not leave the run waiting
+      answer = Future.failedFuture(e);
+    }
+    answer.onComplete(outcome -> {
+      if (active != run) return; // the run ended (a limit) while the call was out
+      JsonObject result = new JsonObject().put("op", "result").put("run", run.id()).put("call", call).put("ok", outcome.succeeded());
+      if (outcome.succeeded()) result.put("value", outcome.result());
+      else result.put("error", String.valueOf(outcome.cause().getMessage()));
+      send(result);
+    });
+  }
+
+  private void finish(CodeResult result) {
+    Active run = active;
+    if (run == null) return;
+    active = null;
+    owner.owner().cancelTimer(run.killTimer());
+    run.result().tryComplete(result);
+  }
+
+  private void exited(int code) {
+    if (exited) return;
+    exited = true;
+    writer.shutdownNow();
+    if (!ready.future().isComplete()) ready.tryFail("the sandbox process ended before it was ready (exit code " + code + ")");
+    if (active != null) {
+      if (killedForTime) {
+        finish(new CodeResult(false, "Code Mode stopped the code: it did not finish within " + limits.timeoutMs() + " ms", "", "timeout", 0));
+      } else if (code == OUT_OF_MEMORY_EXIT) {
+        finish(new CodeResult(false, "Code Mode stopped the code: it ran out of the sandbox's " + limits.heapMb() + " MiB heap", "", "heap", 0));
+      } else {
+        finish(new CodeResult(false, "the sandbox process ended unexpectedly (exit code " + code + ")", "", "crashed", 0));
+      }
+    }
+    onExit.accept(this);
+  }
+
+  private void send(JsonObject message) {
+    String line = message.encode();
+    writer.execute(() -> {
+      try {
+        stdin.write(line);
+        stdin.write('\n');
+        stdin.flush();
+      } catch (IOException e) { // the process is gone: its exit is reported by the reader
+      }
+    });
+  }
+
+  private void readMessages() {
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        JsonObject message;
+        try {
+          message = new JsonObject(line);
+        } catch (DecodeException e) {
+          LOG.log(System.Logger.Level.WARNING, "codemode: a sandbox wrote a line that is not JSON");
+          continue;
+        }
+        if ("ready".equals(message.getString("op"))) owner.runOnContext(v -> ready.tryComplete());
+        else owner.runOnContext(v -> onMessage(message));
+      }
+    } catch (IOException e) { // the pipe closed with the process
+    }
+    int code;
+    try {
+      code = process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      code = -1;
+    }
+    int exitCode = code;
+    owner.runOnContext(v -> exited(exitCode));
+  }
+
+  private void readErrors() {
+    try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      for (String line = err.readLine(); line != null; line = err.readLine()) {
+        LOG.log(System.Logger.Level.DEBUG, "codemode sandbox: " + (line.length() > 500 ? line.substring(0, 500) + "…" : line));
+      }
+    } catch (IOException e) { // closed with the process
+    }
+  }
+}
