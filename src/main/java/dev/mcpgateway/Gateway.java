@@ -105,7 +105,7 @@ public final class Gateway {
           SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync().schedule());
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
           McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.security().clientTokens()), cipher, cache, sync,
-              client, auths, config.proxy(), clock, stores, oauth, config.oauth());
+              client, auths, config.proxy(), clock, stores, oauth, config.oauth(), config.codeMode());
           ContextCosts contextCosts = new ContextCosts(vertx, mcp::portalContext, metrics, new ContextBudget(config.metrics().contextTokenBudget()));
           contextCosts.follow(store, stores.portals());
           GatewayVerticle verticle = new GatewayVerticle(config.server().listenOptions(), stores,
@@ -118,7 +118,7 @@ public final class Gateway {
               .map(id -> new Gateway(vertx, stores, client, oauthHttp, cache, sync, scheduler, mcp, id, verticle.actualPort(),
                   verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000)))
               .onSuccess(g -> scheduler.start())
-              .onFailure(e -> client.close().eventually(oauthHttp::close).eventually(stores::close));
+              .onFailure(e -> mcp.stopSandboxes().eventually(client::close).eventually(oauthHttp::close).eventually(stores::close));
         })
         .onSuccess(g -> LOG.log(System.Logger.Level.INFO,
             "mcp-gateway listening on " + config.server().host() + ":" + g.port + " (" + config.store().kind() + " store)"));
@@ -161,11 +161,11 @@ public final class Gateway {
   /**
    * Stops syncing, stops accepting and lets in-flight requests finish (up to the grace period), ends
    * agent sessions upstream, then closes the upstream clients and the store (every acknowledged
-   * write is already durable: the embedded store fsyncs before it answers).
+   * write is already durable: the embedded store fsyncs before it answers), and Code Mode's sandbox processes.
    */
   public Future<Void> stop() {
     scheduler.stop();
     lag.stop(vertx);
-    return vertx.undeploy(deploymentId).eventually(client::close).eventually(oauthHttp::close).eventually(stores::close);
+    return vertx.undeploy(deploymentId).eventually(mcp::stopSandboxes).eventually(client::close).eventually(oauthHttp::close).eventually(stores::close);
   }
 }

@@ -115,6 +115,16 @@ public final class GatewayMetrics {
         .register(registry).increment();
   }
 
+  /**
+   * One Code Mode run ({@code tool}: {@code portal_codemode_search} or {@code portal_codemode_execute}):
+   * its time, queue wait included, by outcome ({@code ok}; {@code error}: the code threw; or the
+   * limit that stopped it: {@code cpu, statements, memory, heap, timeout, busy, crashed}).
+   */
+  public void codeModeRun(String account, String portal, String tool, String outcome, long nanos) {
+    timer("mcp_gateway_codemode_run_duration_seconds", "Code Mode runs of agents' code, by tool and outcome",
+        Tags.of("account", account, "portal", portal, "tool", tool, "outcome", outcome)).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
   /** A portal member left out of what agents see (not synced yet, in error, missing, store unavailable). */
   public void portalMemberLeftOut(String account, String portal, String server, String reason) {
     Counter.builder("mcp_gateway_portal_members_left_out").description("portal members left out of an answer, by reason")

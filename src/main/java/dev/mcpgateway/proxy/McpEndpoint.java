@@ -17,6 +17,9 @@ import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.proxy.http.OriginCheck;
 import dev.mcpgateway.proxy.http.RateLimits;
+import dev.mcpgateway.codemode.Sandboxes;
+import dev.mcpgateway.config.CodeModeSettings;
+import dev.mcpgateway.proxy.portal.CodeModeTools;
 import dev.mcpgateway.proxy.portal.BuiltInTools;
 import dev.mcpgateway.proxy.portal.ContextTools;
 import dev.mcpgateway.proxy.portal.PortalChanges;
@@ -89,10 +92,11 @@ public final class McpEndpoint {
   private final PortalSwitches switches;
   private final SwitchesPage switchesPage;
   private final PortalContext portalContext;
+  private final Sandboxes sandboxes;
 
   public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, TokenSet<ClientToken> clients,
       SecretCipher gatewayCipher, CapabilityCache cache, CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings,
-      Clock clock, Stores stores, OAuthConnector oauth, OAuthSettings oauthSettings) {
+      Clock clock, Stores stores, OAuthConnector oauth, OAuthSettings oauthSettings, CodeModeSettings codeMode) {
     this.clients = clients;
     this.settings = settings;
     this.authFailures = authFailures;
@@ -113,11 +117,15 @@ public final class McpEndpoint {
     this.portalContext = new PortalContext(vertx, members);
     this.portalRoute = new PortalRoute(directory);
     this.switchesPage = new SwitchesPage(gatewayCipher, clock, oauthSettings, oauth, cache, clients, directory, switches, authFailures, metrics);
+    this.sandboxes = new Sandboxes(vertx, codeMode);
     this.portals = new PortalEndpoint(members, new PortalSessions(codec, clock, settings.sessionMaxAge()), stateless,
         new PortalResources(vertx, stateless, client.limits().requestTimeoutMs(), settings.sessionIdle()),
         new PortalStreams(vertx, new PortalChanges(vertx, directory, members, stores.servers(), stores.portals(), switches),
             settings.keepAlive().toMillis()),
-        new BuiltInTools(members, switches, switchesPage, metrics), new ContextTools(vertx));
+        new BuiltInTools(members, switches, switchesPage, metrics), new ContextTools(vertx),
+        new CodeModeTools(sandboxes, members, stateless, metrics));
+    Gauge.builder("mcp_gateway_codemode_sandboxes", sandboxes, Sandboxes::size)
+        .description("Code Mode sandbox processes alive (started on first use)").register(metrics.registry());
     Gauge.builder("mcp_gateway_sessions_active", sessions, SessionEndpoint::size)
         .description("agent sessions this replica has seen in their idle window").register(metrics.registry());
   }
@@ -165,6 +173,11 @@ public final class McpEndpoint {
     if (exchange.portal != null) metrics.portalRequest(exchange.account, exchange.portal, exchange.server, exchange.method, exchange.outcome);
     AccessLog.mcp(exchange.account, exchange.portal, exchange.server, GatewayMetrics.method(exchange.method), exchange.kind == null ? null : exchange.exposedName,
         ctx.response().getStatusCode(), exchange.outcome, end - exchange.startNanos, ctx.request().getHeader(McpProtocol.Headers.SESSION_ID));
+  }
+
+  /** Kills Code Mode's sandbox processes (at shutdown). */
+  public Future<Void> stopSandboxes() {
+    return sandboxes.close();
   }
 
   /** Ends every session this replica holds, upstream too (at shutdown). */

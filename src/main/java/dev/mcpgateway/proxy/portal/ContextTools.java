@@ -39,6 +39,7 @@ public final class ContextTools {
       case FULL -> false;
       case MINIMIZE_TOOLS -> QUERY.equals(name);
       case SEARCH_AND_EXECUTE -> QUERY.equals(name) || EXECUTE.equals(name);
+      case CODE_MODE -> CodeModeTools.SEARCH.equals(name) || CodeModeTools.EXECUTE.equals(name);
     };
   }
 
@@ -54,6 +55,7 @@ public final class ContextTools {
         }));
       }
       case SEARCH_AND_EXECUTE -> into.add(queryDefinition()).add(executeDefinition());
+      case CODE_MODE -> into.addAll(CodeModeTools.definitions());
     }
   }
 

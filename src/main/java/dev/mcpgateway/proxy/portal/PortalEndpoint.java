@@ -29,7 +29,8 @@ import java.util.Optional;
  * What an agent sees leaves out the members it switched off for itself ({@link PortalSwitches},
  * the built-in tools: {@link BuiltInTools}); each era's answers are shaped by its {@link PortalEra}.
  * {@code ?optimize_context=} on the agent's URL ({@link ContextMode}) trades the full tool list for
- * names only or for a search and an execute tool ({@link ContextTools}).
+ * names only or for a search and an execute tool ({@link ContextTools}); {@code ?codemode=}, under
+ * the portal's policy, for two tools that run the agent's code over the members' tools ({@link CodeModeTools}).
  *
  * <p>Session-era agents reach members through that same path, so their requests carry the
  * stateless envelope upstream and declare no input capabilities: a member that asks for
@@ -43,11 +44,13 @@ public final class PortalEndpoint {
   private final PortalStreams streams;
   private final BuiltInTools builtIns;
   private final ContextTools context;
+  private final CodeModeTools codeMode;
   private final PortalLists lists = new PortalLists();
 
   public PortalEndpoint(PortalMembers members, PortalSessions sessions, StatelessEndpoint stateless, PortalResources resources,
-      PortalStreams streams, BuiltInTools builtIns, ContextTools context) {
+      PortalStreams streams, BuiltInTools builtIns, ContextTools context, CodeModeTools codeMode) {
     this.context = context;
+    this.codeMode = codeMode;
     this.streams = streams;
     this.builtIns = builtIns;
     this.members = members;
@@ -65,11 +68,13 @@ public final class PortalEndpoint {
     String method = message.getValue("method") instanceof String m ? m : null;
     exchange.method = JsonRpc.isRequest(message) ? method : method != null ? "notification" : "response";
     String asked = ctx.queryParams().get(ContextMode.PARAMETER);
-    Optional<ContextMode> mode = ContextMode.of(asked);
+    String codemode = ctx.queryParams().get(ContextMode.CODE_MODE_PARAMETER);
+    Optional<ContextMode> mode = ContextMode.of(asked, codemode, portal.codeMode());
     if (mode.isEmpty()) {
       exchange.outcome("rejected");
-      McpReplies.error(ctx.response(), 400, message.getValue("id"), McpProtocol.ErrorCodes.INVALID_PARAMS, "unknown " + ContextMode.PARAMETER
-          + " '" + AgentText.clip(asked) + "' (minimize_tools, search_and_execute, or none)");
+      McpReplies.error(ctx.response(), 400, message.getValue("id"), McpProtocol.ErrorCodes.INVALID_PARAMS, ContextMode.of(asked).isEmpty()
+          ? "unknown " + ContextMode.PARAMETER + " '" + AgentText.clip(asked) + "' (minimize_tools, search_and_execute, or none)"
+          : "unknown " + ContextMode.CODE_MODE_PARAMETER + " '" + AgentText.clip(codemode) + "' (search_and_execute, off, or none)");
       return;
     }
     if (statelessEra) {
@@ -186,8 +191,10 @@ public final class PortalEndpoint {
       case McpProtocol.Methods.TOOLS_CALL -> {
         String name = nameOf(message);
         JsonObject arguments = message.getJsonObject("params").getValue("arguments") instanceof JsonObject a ? a : new JsonObject();
-        if (ContextTools.QUERY.equals(name) && ContextTools.has(mode, name)) {
-          members.visible(portal, client, era.holder()).compose(loaded -> context.query(loaded, arguments))
+        if (ContextTools.has(mode, name) && !ContextTools.EXECUTE.equals(name)) { // portal_query_tools, Code Mode's tools
+          String tool = name;
+          members.visible(portal, client, era.holder()).compose(loaded -> ContextTools.QUERY.equals(tool) ? context.query(loaded, arguments)
+                  : codeMode.run(tool, portal, client, era.holder(), loaded, arguments))
               .onSuccess(result -> era.reply(ctx, id, result, false))
               .onFailure(e -> McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, e));
           return;
