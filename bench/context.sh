@@ -6,7 +6,7 @@
 # gets them: the tokens (o200k_base) and bytes of tools/list with ?optimize_context= none, minimize_tools and
 # search_and_execute, the ratio full ÷ search_and_execute, the tokens of one portal_query_tools answer (limit
 # 5 and 10), the management API's context_tokens beside them, and how long counting takes. Prints the report
-# and writes bench/results/context/CONTEXT.md. Under a minute on 2 cores; needs Java 17+ and Maven (it
+# and writes bench/results/context/CONTEXT.md. Under a minute on 2 cores; needs a JDK 25+ and Maven (it
 # compiles the test classes if src/ changed). See bench/README.md.
 #
 # Settings (environment):   CONTEXT_OUT=bench/results/context/CONTEXT.md   where the report goes
@@ -15,6 +15,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+source scripts/lib/java.sh
 OUT="${CONTEXT_OUT:-bench/results/context/CONTEXT.md}"
 
 mvn_q() { mvn -q -o "$@" 2>/dev/null || mvn -q "$@"; }

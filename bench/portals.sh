@@ -28,6 +28,8 @@ set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
+# shellcheck source=../scripts/lib/java.sh
+source "$ROOT/scripts/lib/java.sh"
 COMMAND="bench/portals.sh${*:+ $*}"
 ENV_SHOWN=$(env | grep -E '^BENCH_' | sort | tr '\n' ' ' || true)
 
@@ -87,7 +89,7 @@ trap 'exit 130' INT TERM
 
 # ------------------------------------------------------------------ preparation
 prepare() {
-  command -v java >/dev/null || { log "needs Java 17+"; exit 1; }
+  command -v java >/dev/null || { log "needs a JDK 25+"; exit 1; }
   command -v node >/dev/null || { log "needs Node 20+ (bench/lib/open-sessions.mjs)"; exit 1; }
   if ! command -v wrk >/dev/null; then
     log "installing wrk (apt)"

@@ -27,6 +27,8 @@ set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
+# shellcheck source=../scripts/lib/java.sh
+source "$ROOT/scripts/lib/java.sh"
 COMMAND="bench/run.sh${*:+ $*}"
 ENV_SHOWN=$(env | grep -E '^(BENCH_|PG_URL=)' | sort | tr '\n' ' ' || true)
 
@@ -89,7 +91,7 @@ trap 'exit 130' INT TERM
 
 # ------------------------------------------------------------------ preparation
 prepare() {
-  command -v java >/dev/null || { log "needs Java 17+"; exit 1; }
+  command -v java >/dev/null || { log "needs a JDK 25+"; exit 1; }
   local missing=()
   command -v nginx >/dev/null || missing+=(nginx)
   command -v wrk >/dev/null || missing+=(wrk)

@@ -5,7 +5,7 @@
 # on the labelled queries (src/test/resources/search/queries.jsonl) per catalogue and overall, the same
 # for the tunings it was chosen over, index build time and single-thread search latency (p50/p90/p99)
 # at 1,000 tools. Prints the report and writes bench/results/search/SEARCH.md. About two minutes on
-# 2 cores; needs Java 17+ and Maven (it compiles the test classes if src/ changed). See bench/README.md.
+# 2 cores; needs a JDK 25+ and Maven (it compiles the test classes if src/ changed). See bench/README.md.
 #
 # Settings (environment):   SEARCH_OUT=bench/results/search/SEARCH.md   where the report goes
 #                           SEARCH_JAVA_OPTS=""                          extra JVM flags
@@ -13,6 +13,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+source scripts/lib/java.sh
 OUT="${SEARCH_OUT:-bench/results/search/SEARCH.md}"
 
 mvn_q() { mvn -q -o "$@" 2>/dev/null || mvn -q "$@"; }

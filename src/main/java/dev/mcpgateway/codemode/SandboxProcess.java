@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  */
 final class SandboxProcess {
   static final long KILL_GRACE_MS = 2_000;
+  /** A JVM with GraalJS starts in one or two seconds; on a loaded machine, give it many times that. */
+  static final long START_TIMEOUT_MS = 60_000;
   private static final System.Logger LOG = System.getLogger(SandboxProcess.class.getName());
   private static final int OUT_OF_MEMORY_EXIT = 3;
 
@@ -57,6 +59,12 @@ final class SandboxProcess {
     SandboxProcess sandbox = new SandboxProcess(owner, limits, process, onExit);
     Thread.ofVirtual().name("codemode-reader").start(sandbox::readMessages);
     Thread.ofVirtual().name("codemode-stderr").start(sandbox::readErrors);
+    owner.runOnContext(v -> owner.owner().setTimer(START_TIMEOUT_MS, t -> {
+      if (!sandbox.ready.future().isComplete()) {
+        LOG.log(System.Logger.Level.WARNING, "codemode: a sandbox process was not ready within " + START_TIMEOUT_MS + " ms; killing it");
+        process.destroyForcibly();
+      }
+    }));
     return sandbox;
   }
 

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -39,6 +38,7 @@ public final class Sandboxes {
   private final Deque<Waiting> waiting = new ArrayDeque<>();
   private long runs;
   private int running;
+  private int starting;
   private boolean closed;
 
   public Sandboxes(Vertx vertx, CodeModeSettings settings) {
@@ -94,23 +94,36 @@ public final class Sandboxes {
         dispatch();
       });
     }
-    if (!waiting.isEmpty() && processes.size() < settings.sandboxes() && !closed) start();
+    if (waiting.size() > starting && processes.size() + starting < settings.sandboxes() && !closed) start();
   }
 
   private void start() {
-    SandboxProcess process;
-    try {
-      process = SandboxProcess.start(owner, settings.limits(), command, this::exited);
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.ERROR, "codemode: cannot start a sandbox process: " + e.getMessage());
-      Waiting next = waiting.poll();
-      if (next != null) next.result().tryComplete(CodeResult.refused("crashed", "Code Mode cannot start its sandbox"));
-      return;
-    }
-    processes.add(process);
-    process.ready().onComplete(r -> {
-      if (r.succeeded() && processes.contains(process)) idle.add(process);
-      dispatch();
+    starting++;
+    // fork and exec take milliseconds: on a worker, never on the event loop
+    owner.owner().executeBlocking(() -> SandboxProcess.start(owner, settings.limits(), command, this::exited), false).onComplete(started -> {
+      starting--;
+      if (started.failed()) {
+        LOG.log(System.Logger.Level.ERROR, "codemode: cannot start a sandbox process: " + started.cause().getMessage());
+        Waiting next = waiting.poll();
+        if (next != null) next.result().tryComplete(CodeResult.refused("crashed", "Code Mode cannot start its sandbox"));
+        return;
+      }
+      SandboxProcess process = started.result();
+      if (closed) {
+        process.kill();
+        return;
+      }
+      processes.add(process);
+      process.ready().onComplete(r -> {
+        if (r.succeeded() && processes.contains(process)) {
+          idle.add(process);
+        } else if (r.failed()) { // one waiting run pays for a sandbox that cannot start, so that a broken setup cannot loop
+          LOG.log(System.Logger.Level.ERROR, "codemode: a sandbox process did not start: " + r.cause().getMessage());
+          Waiting next = waiting.poll();
+          if (next != null) next.result().tryComplete(CodeResult.refused("crashed", "Code Mode cannot start its sandbox"));
+        }
+        dispatch();
+      });
     });
   }
 

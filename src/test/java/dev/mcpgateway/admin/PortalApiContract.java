@@ -154,7 +154,7 @@ abstract class PortalApiContract {
         "context_tokens", "context_bytes", "created_at", "created_by", "modified_at", "modified_by"), List.copyOf(created.fieldNames()));
     for (String cost : List.of("context_tokens", "context_bytes")) {
       JsonObject byMode = created.getJsonObject(cost);
-      assertEquals(List.of("full", "minimize_tools", "search_and_execute"), List.copyOf(byMode.fieldNames()), cost);
+      assertEquals(List.of("full", "minimize_tools", "search_and_execute", "codemode"), List.copyOf(byMode.fieldNames()), cost);
       assertTrue(byMode.getLong("search_and_execute") > 0, "the built-in tools cost something even without members: " + byMode);
     }
     assertEquals("main", created.getString("id"));

@@ -37,7 +37,7 @@ import java.util.Map;
 public final class ContextBenchmark {
   static final int SERVERS = 50;
   static final int TOOLS_PER_SERVER = 20;
-  static final String[] MODES = {"full", "minimize_tools", "search_and_execute"};
+  static final String[] MODES = {"full", "minimize_tools", "search_and_execute", "codemode"};
   /** Cloudflare's published example: 52 tools ≈ 9,400 tokens, 2 tools (search and execute) ≈ 600. */
   static final double CLOUDFLARE_RATIO = 9_400.0 / 600;
 
@@ -105,7 +105,7 @@ public final class ContextBenchmark {
         .append("`o200k_base` (jtokkit) over the compact JSON of the `tools` array, as `context_tokens` counts it; other models'\n")
         .append("tokenizers differ by a few per cent.\n\n");
 
-    md.append("## tools/list per mode\n\n| mode (`?optimize_context=`) | tools listed | tokens | bytes | tokens per listed tool | × fewer tokens than full |\n")
+    md.append("## tools/list per mode\n\n| mode (`?optimize_context=`, or Code Mode: `?codemode=search_and_execute`) | tools listed | tokens | bytes | tokens per listed tool | × fewer tokens than full |\n")
         .append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
     Map<String, ContextCost> measured = new HashMap<>();
     JsonArray full = null;
@@ -123,10 +123,12 @@ public final class ContextBenchmark {
         + "search and execute ≈ 600, %.1f×; the ratio grows with the portal, since search_and_execute lists a fixed %d tools "
         + "(3 built-in + 2) whatever the members have. These generated tools are lean (%.0f tokens each in full mode; Cloudflare's "
         + "example works out at ≈ 180): with real servers' heavier definitions full mode costs more and the ratio is larger still. "
-        + "Code Mode: not built yet (issue 17, item 4), so not measured.%n%n",
+        + "Code Mode lists a fixed %d tools too (3 built-in + portal_codemode_search and portal_codemode_execute): full ÷ codemode "
+        + "**%.1f×**; its agent then learns the tools by running a search script, whose answer it shapes itself.%n%n",
         ratio, CLOUDFLARE_RATIO, toolsList(gw, "search_and_execute").size(),
         // the member tools alone (the full list starts with the 3 built-in ones)
-        (double) ContextCost.of(new JsonArray(new ArrayList<>(full.getList().subList(3, full.size())))).tokens() / (full.size() - 3)));
+        (double) ContextCost.of(new JsonArray(new ArrayList<>(full.getList().subList(3, full.size())))).tokens() / (full.size() - 3),
+        toolsList(gw, "codemode").size(), (double) measured.get("full").tokens() / measured.get("codemode").tokens()));
 
     md.append("What the management API says (`GET …/portals/bench`, `context_tokens`; it counts `tools/list` + `prompts/list`, and these\n")
         .append("members have no prompts):\n\n| mode | API `context_tokens` | measured above | API `context_bytes` | measured above |\n| --- | ---: | ---: | ---: | ---: |\n");
@@ -212,7 +214,7 @@ public final class ContextBenchmark {
     params.put("_meta", new JsonObject().put("io.modelcontextprotocol/protocolVersion", "2026-07-28")
         .put("io.modelcontextprotocol/clientCapabilities", new JsonObject())
         .put("io.modelcontextprotocol/clientInfo", new JsonObject().put("name", "context-bench").put("version", "1")));
-    var request = gw.client.post("/mcp/acme/portals/bench" + (mode.equals("full") ? "" : "?optimize_context=" + mode))
+    var request = gw.client.post("/mcp/acme/portals/bench" + (mode.equals("full") ? "" : mode.equals("codemode") ? "?codemode=search_and_execute" : "?optimize_context=" + mode))
         .putHeader("Authorization", "Bearer " + TestGateway.AGENT).putHeader("Accept", "application/json, text/event-stream")
         .putHeader("MCP-Protocol-Version", "2026-07-28").putHeader("Mcp-Method", method);
     if (name != null) request.putHeader("Mcp-Name", name);
