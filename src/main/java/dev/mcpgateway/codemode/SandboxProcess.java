@@ -174,8 +174,8 @@ final class SandboxProcess {
           LOG.log(System.Logger.Level.WARNING, "codemode: a sandbox wrote a line that is not JSON");
           continue;
         }
-        if ("ready".equals(message.getString("op"))) owner.runOnContext(v -> ready.tryComplete());
-        else owner.runOnContext(v -> onMessage(message));
+        if ("ready".equals(message.getString("op"))) post(() -> ready.tryComplete());
+        else post(() -> onMessage(message));
       }
     } catch (IOException e) { // the pipe closed with the process
     }
@@ -187,7 +187,16 @@ final class SandboxProcess {
       code = -1;
     }
     int exitCode = code;
-    owner.runOnContext(v -> exited(exitCode));
+    post(() -> exited(exitCode));
+  }
+
+  /** To the owner's context, unless Vert.x is closed already (then nobody waits for it). */
+  private void post(Runnable action) {
+    try {
+      owner.runOnContext(v -> action.run());
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      process.destroyForcibly();
+    }
   }
 
   private void readErrors() {

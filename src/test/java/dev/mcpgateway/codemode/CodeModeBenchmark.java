@@ -38,6 +38,7 @@ import java.util.function.Supplier;
 public final class CodeModeBenchmark {
   static final int WARM_RUNS = Integer.getInteger("codemode.runs", 300);
   static final int WINDOW_S = Integer.getInteger("codemode.window", 10);
+  static final int WARMUP = Integer.getInteger("codemode.warmup", 500);
   static final int ORDINARY_CLIENTS = 16;
   static final int CODE_CLIENTS = 2;
   static final String THREE_CALLS = "async () => { const a = await codemode.s1_lookup({n: 1}); const b = await codemode.s2_lookup({n: 2}); "
@@ -89,6 +90,8 @@ public final class CodeModeBenchmark {
       result(pool.close());
     }
     Sandboxes pool = new Sandboxes(vertx, new CodeModeSettings(1, 4, settings.limits()));
+    // warm: the sandbox JVM compiles GraalJS's interpreter and the protocol path over its first few hundred runs
+    timed(WARMUP, () -> pool.run("execute", "async () => 1", new JsonArray(), (n, a) -> Future.failedFuture("none")));
     long[] trivial = timed(WARM_RUNS, () -> pool.run("execute", "async () => 1", new JsonArray(), (n, a) -> Future.failedFuture("none")));
     JsonArray tools = new JsonArray();
     for (String s : new String[] {"s1", "s2", "s3"}) tools.add(new JsonObject().put("name", s + "_lookup").put("tool", s + "_lookup"));
@@ -97,13 +100,13 @@ public final class CodeModeBenchmark {
     result(pool.close());
     md.append("## The sandbox alone\n\n| what | runs | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: |\n");
     row(md, "a sandbox process's start-up (new pool, first run: JVM + GraalJS + warm-up)", cold);
-    row(md, "a warm run of `async () => 1` (a fresh context each run)", trivial);
+    row(md, "a warm run of `async () => 1` (a fresh context each run; after " + WARMUP + " warm-up runs)", trivial);
     row(md, "a warm run making 3 tool calls (answered in-process, no upstream)", local);
     md.append('\n');
   }
 
   static void throughGateway(TestGateway gw, StringBuilder md) {
-    for (int i = 0; i < 20; i++) { // warm both paths
+    for (int i = 0; i < WARMUP; i++) { // warm both paths
       call(gw, "s1_lookup", new JsonObject().put("n", 1));
       code(gw, THREE_CALLS);
     }
