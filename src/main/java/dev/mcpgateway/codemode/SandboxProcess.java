@@ -139,21 +139,26 @@ final class SandboxProcess {
     if (exited) return;
     exited = true;
     writer.shutdownNow();
-    if (!ready.future().isComplete()) ready.tryFail("the sandbox process ended before it was ready (exit code " + code + ")");
-    if (active != null) {
-      if (killedForTime) {
-        finish(new CodeResult(false, "Code Mode stopped the code: it did not finish within " + limits.timeoutMs() + " ms", "", "timeout", 0));
-      } else if (code == OUT_OF_MEMORY_EXIT) {
-        finish(new CodeResult(false, "Code Mode stopped the code: it ran out of the sandbox's " + limits.heapMb() + " MiB heap", "", "heap", 0));
-      } else {
-        finish(new CodeResult(false, "the sandbox process ended unexpectedly (exit code " + code + ")", "", "crashed", 0));
-      }
-    }
+    // out of the pool first: the run's completion below must not hand this process another run
     onExit.accept(this);
+    if (!ready.future().isComplete()) ready.tryFail("the sandbox process ended before it was ready (exit code " + code + ")");
+    if (active == null) return;
+    if (killedForTime) {
+      finish(new CodeResult(false, "Code Mode stopped the code: it did not finish within " + limits.timeoutMs() + " ms", "", "timeout", 0));
+    } else if (code == OUT_OF_MEMORY_EXIT) {
+      finish(new CodeResult(false, "Code Mode stopped the code: it ran out of the sandbox's " + limits.heapMb() + " MiB heap", "", "heap", 0));
+    } else {
+      finish(new CodeResult(false, "the sandbox process ended unexpectedly (exit code " + code + ")", "", "crashed", 0));
+    }
+  }
+
+  boolean alive() {
+    return !exited;
   }
 
   private void send(JsonObject message) {
     String line = message.encode();
+    if (writer.isShutdown()) return; // the process is gone: its exit fails the run
     writer.execute(() -> {
       try {
         stdin.write(line);

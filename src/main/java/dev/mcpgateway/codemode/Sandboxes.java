@@ -85,12 +85,13 @@ public final class Sandboxes {
   private void dispatch() {
     while (!waiting.isEmpty() && !idle.isEmpty()) {
       SandboxProcess process = idle.poll();
+      if (!process.alive()) continue;
       Waiting next = waiting.poll();
       running++;
       process.run(++runs, next.mode(), next.code(), next.tools(), next.caller()).onComplete(done -> {
         running--;
         next.result().tryComplete(done.succeeded() ? done.result() : CodeResult.refused("crashed", "the sandbox failed"));
-        if (processes.contains(process)) idle.add(process);
+        if (process.alive() && processes.contains(process)) idle.add(process);
         dispatch();
       });
     }

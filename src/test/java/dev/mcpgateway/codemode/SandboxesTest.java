@@ -154,6 +154,34 @@ class SandboxesTest {
   }
 
   @Test
+  void codeThatFillsTheHeapEndsOnlyItsProcessAndTheNextRunGetsANewOne() {
+    // a 64 MiB heap and an allocation budget far above it: the heap is the limit that trips
+    SandboxLimits heapFirst = new SandboxLimits(20_000, 15_000, 200_000_000, 100_000, 64, 20, 2_000, 1_000_000, 100_000);
+    Sandboxes one = new Sandboxes(vertx, new CodeModeSettings(1, 4, heapFirst));
+    try {
+      Future<CodeResult> filling = one.run("execute", "async () => { const kept = []; for (;;) kept.push('x'.repeat(1000) + kept.length); }",
+          TOOLS, SandboxesTest::caller);
+      // queued behind it while its process dies: they must go to a new process, not the dead one
+      List<Future<CodeResult>> queued = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        queued.add(one.run("execute", "async () => (await codemode.alpha_add({a: 20, b: 22})).sum", TOOLS, SandboxesTest::caller));
+      }
+      CodeResult filled = Await.result(filling);
+      assertFalse(filled.ok());
+      assertEquals("heap", filled.stopped(), filled.text());
+      assertTrue(filled.text().contains("64 MiB heap"), filled.text());
+      for (Future<CodeResult> run : queued) {
+        CodeResult next = Await.result(run);
+        assertTrue(next.ok(), next.text());
+        assertEquals("42", next.text());
+      }
+      assertEquals(1, one.size());
+    } finally {
+      Await.result(one.close());
+    }
+  }
+
+  @Test
   void stringBombsHitTheStringLimit() {
     CodeResult doubling = execute("async () => { let s = 'x'; for (let i = 0; i < 40; i++) s += s; return s.length; }");
     assertFalse(doubling.ok());

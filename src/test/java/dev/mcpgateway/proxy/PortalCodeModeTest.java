@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the gateway is stopped with an {@code isError} result while other calls keep being served.
  */
 class PortalCodeModeTest {
+  static final String SECRET = "upstream-secret-7f3a9c";
   @TempDir static Path dataDir;
   static Vertx vertx;
   static TestGateway gw;
@@ -57,7 +58,15 @@ class PortalCodeModeTest {
       assertEquals("ready", result(gw.client.post(TestGateway.servers("acme") + "/" + server[0] + "/sync")
           .putHeader("Authorization", "Bearer " + TestGateway.ADMIN).send()).bodyAsJsonObject().getJsonObject("result").getString("status"));
     }
+    // a server with a credential, a member of one portal only
+    HttpResponse<Buffer> outside = result(gw.client.post(TestGateway.servers("acme")).putHeader("Authorization", "Bearer " + TestGateway.ADMIN)
+        .sendJsonObject(new JsonObject().put("id", "outside").put("name", "outside").put("hostname", everything.url("/mcp"))
+            .put("auth_type", "bearer").put("auth_credentials", SECRET)));
+    assertEquals(200, outside.statusCode(), outside.bodyAsString());
+    result(gw.client.post(TestGateway.servers("acme") + "/outside/sync").putHeader("Authorization", "Bearer " + TestGateway.ADMIN).send());
     Instant now = Instant.now();
+    result(gw.gateway.stores().portals().create(new Portal("acme", "guarded", "Guarded", "guarded.portal.test", null, CodeMode.ENFORCED, false,
+        List.of(new PortalServer("outside", false, true, List.of(), List.of())), now, "test", now, "test")));
     for (CodeMode policy : CodeMode.values()) {
       List<PortalServer> members = List.of(
           new PortalServer("everything", false, true, List.of(new CapabilityOverride("get-env", null, null, false)), List.of()),
@@ -196,6 +205,26 @@ class PortalCodeModeTest {
     JsonObject after = NodeAgent.step(NodeAgent.run(url(CodeMode.ENFORCED, null), TestGateway.AGENT,
         execute("async () => (await codemode.modern_echo({text: 'after'}))")), 0);
     assertEquals("echo: after", text(after));
+  }
+
+  @Test
+  void aToolOutsideThePortalIsOutOfReachAndNoCredentialEntersTheSandbox() {
+    JsonObject refused = NodeAgent.step(NodeAgent.run(url(CodeMode.ENFORCED, null), TestGateway.AGENT,
+        execute("async () => codemode.outside_echo({message: 'x'})")), 0);
+    assertTrue(isError(refused), refused.encode());
+    assertTrue(text(refused).contains("no such tool"), text(refused));
+    // the member with a bearer credential works through the gateway, and nothing the code can reach holds the credential
+    String guarded = "http://127.0.0.1:" + gw.gateway.port() + "/mcp/acme/portals/guarded";
+    JsonObject report = NodeAgent.run(guarded, TestGateway.AGENT, new JsonArray()
+        .addAll(execute("async () => (await codemode.outside_echo({message: 'with a credential'}))"))
+        .addAll(execute("async () => { const seen = []; for (const name of Object.getOwnPropertyNames(globalThis)) { "
+            + "try { seen.push(name + '=' + JSON.stringify(globalThis[name])); } catch (e) { seen.push(name); } } "
+            + "return JSON.stringify({seen, tools: codemode.tools(), keys: Reflect.ownKeys(codemode)}); }")));
+    assertEquals("Echo: with a credential", text(NodeAgent.step(report, 0)), NodeAgent.step(report, 0).encode());
+    String dump = text(NodeAgent.step(report, 1));
+    assertFalse(isError(NodeAgent.step(report, 1)), dump);
+    assertTrue(dump.contains("outside_echo"), dump);
+    assertFalse(dump.contains(SECRET) || dump.contains(TestGateway.AGENT) || dump.contains("Bearer"), dump);
   }
 
   @Test
