@@ -63,7 +63,7 @@ public record GatewayConfig(
         Sections.outbound(ConfigSection.of(complete, "outbound")),
         UpstreamSettings.from(ConfigSection.of(complete, "upstream")),
         SyncSettings.from(ConfigSection.of(complete, "sync")),
-        Sections.proxy(ConfigSection.of(complete, "proxy")),
+        Sections.proxy(ConfigSection.of(complete, "proxy"), server),
         CacheSettings.from(ConfigSection.of(complete, "cache")),
         MetricsSettings.from(ConfigSection.of(complete, "metrics")),
         LoggingSettings.from(ConfigSection.of(complete, "logging")),

@@ -47,9 +47,11 @@ final class Sections {
     return new OutboundGuard.Policy(outbound.bool("allow_link_local"), outbound.bool("deny_private"));
   }
 
-  static ProxySettings proxy(ConfigSection proxy) {
+  static ProxySettings proxy(ConfigSection proxy, ServerSettings server) {
+    String host = server.host().toLowerCase(java.util.Locale.ROOT);
+    boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     return new ProxySettings(proxy.positiveLong("max_body_bytes"), proxy.millis("session_idle_ms"), proxy.millis("session_max_age_ms"),
-        proxy.millis("keepalive_ms"), origins(proxy));
+        proxy.millis("keepalive_ms"), origins(proxy), loopback);
   }
 
   /** A list (YAML) or a comma-separated string (environment) of origins such as https://app.example. */

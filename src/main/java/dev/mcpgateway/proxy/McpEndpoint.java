@@ -93,6 +93,7 @@ public final class McpEndpoint {
   private final SwitchesPage switchesPage;
   private final PortalContext portalContext;
   private final Sandboxes sandboxes;
+  private final OriginCheck.Policy origins;
 
   public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, TokenSet<ClientToken> clients,
       SecretCipher gatewayCipher, CapabilityCache cache, CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings,
@@ -118,6 +119,7 @@ public final class McpEndpoint {
     this.portalRoute = new PortalRoute(directory);
     this.switchesPage = new SwitchesPage(gatewayCipher, clock, oauthSettings, oauth, cache, clients, directory, switches, authFailures, metrics);
     this.sandboxes = new Sandboxes(vertx, codeMode);
+    this.origins = OriginCheck.Policy.of(settings.allowedOrigins(), oauthSettings.publicBaseUrl(), settings.loopbackBound());
     this.portals = new PortalEndpoint(members, new PortalSessions(codec, clock, settings.sessionMaxAge()), stateless,
         new PortalResources(vertx, stateless, client.limits().requestTimeoutMs(), settings.sessionIdle()),
         new PortalStreams(vertx, new PortalChanges(vertx, directory, members, stores.servers(), stores.portals(), switches),
@@ -146,7 +148,7 @@ public final class McpEndpoint {
       ctx.addEndHandler(v -> record(ctx, exchange));
       ctx.next();
     });
-    router.route(path).handler(new OriginCheck(settings.allowedOrigins()));
+    router.route(path).handler(new OriginCheck(origins, PORTAL_HOST_PATH.equals(path)));
     router.route(path).handler(new ClientAuthHandler(clients, authFailures));
     if (portalRoute != null) router.route(path).handler(portalRoute);
     router.route(path).handler(rateLimits);

@@ -461,7 +461,7 @@ class UpstreamRelayTest {
   // ---------------------------------------------------------------- the parts
 
   private UpstreamRelay relay(long idleLimitMs, Duration keepAlive) {
-    ProxySettings settings = new ProxySettings(MAX_BYTES, Duration.ofMinutes(5), Duration.ofHours(1), keepAlive, Set.of());
+    ProxySettings settings = new ProxySettings(MAX_BYTES, Duration.ofMinutes(5), Duration.ofHours(1), keepAlive, Set.of(), true);
     return new UpstreamRelay(vertx, metrics, settings, MAX_BYTES, idleLimitMs);
   }
 
