@@ -9,9 +9,19 @@ import java.util.List;
  * counts) and the catalogue it runs against.
  */
 record LabelledQuery(String query, List<String> expected, String catalogue) {
+  /** The set the search was tuned on. */
   static List<LabelledQuery> load() {
+    return load("/search/queries.jsonl");
+  }
+
+  /** The held-out set: written after the tuning, by someone who did not run the search; never tuned on. */
+  static List<LabelledQuery> heldOut() {
+    return load("/search/queries-heldout.jsonl");
+  }
+
+  static List<LabelledQuery> load(String resource) {
     List<LabelledQuery> queries = new ArrayList<>();
-    for (String line : Catalogues.resource("/search/queries.jsonl").split("\n")) {
+    for (String line : Catalogues.resource(resource).split("\n")) {
       if (line.isBlank()) continue;
       JsonObject o = new JsonObject(line);
       List<String> expected = new ArrayList<>();
