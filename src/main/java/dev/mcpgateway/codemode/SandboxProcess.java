@@ -32,7 +32,38 @@ final class SandboxProcess {
   private static final System.Logger LOG = System.getLogger(SandboxProcess.class.getName());
   private static final int OUT_OF_MEMORY_EXIT = 3;
 
-  private record Active(long id, ToolCaller caller, Promise<CodeResult> result, long killTimer) {}
+  /** The reasons a sandbox may give for stopping a run. */
+  static final java.util.Set<String> STOPS = java.util.Set.of("cpu", "statements", "memory", "timeout");
+  /** Tool calls of one run out at once; more wait here, in order. */
+  static final int MAX_CALLS_IN_FLIGHT = 16;
+  /** The longest line a sandbox may write: a run's answer and a call's arguments are far smaller. */
+  static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
+
+  /** The run going on: its calls counted here too, so a sandbox cannot make more than the limit whatever it says. */
+  private static final class Active {
+    final long id;
+    final ToolCaller caller;
+    final Promise<CodeResult> result;
+    final long killTimer;
+    final java.util.ArrayDeque<JsonObject> queuedCalls = new java.util.ArrayDeque<>();
+    int calls;
+    int inFlight;
+
+    Active(long id, ToolCaller caller, Promise<CodeResult> result, long killTimer) {
+      this.id = id;
+      this.caller = caller;
+      this.result = result;
+      this.killTimer = killTimer;
+    }
+
+    long id() {
+      return id;
+    }
+
+    int calls() {
+      return calls;
+    }
+  }
 
   private final Context owner;
   private final SandboxLimits limits;
@@ -42,6 +73,8 @@ final class SandboxProcess {
   private final Promise<Void> ready = Promise.promise();
   private final Consumer<SandboxProcess> onExit;
   private Active active;
+  /** The account whose runs this process does: one process never runs two accounts' code. */
+  private String account;
   private boolean killedForTime;
   private boolean exited;
 
@@ -55,7 +88,11 @@ final class SandboxProcess {
 
   /** Starts a process with {@code command}; its future completes once the sandbox said it is ready. */
   static SandboxProcess start(Context owner, SandboxLimits limits, List<String> command, Consumer<SandboxProcess> onExit) throws IOException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
+    // nothing of the gateway's environment (its secret key, tokens, database URL, JVM options) reaches a sandbox
+    builder.environment().clear();
+    builder.environment().put("LANG", "C.UTF-8");
+    Process process = builder.start();
     SandboxProcess sandbox = new SandboxProcess(owner, limits, process, onExit);
     Thread.ofVirtual().name("codemode-reader").start(sandbox::readMessages);
     Thread.ofVirtual().name("codemode-stderr").start(sandbox::readErrors);
@@ -76,8 +113,15 @@ final class SandboxProcess {
     return active != null;
   }
 
+  /** The account this process runs code for, or null before its first run. */
+  String account() {
+    return account;
+  }
+
   /** One run; on the owner's context, when not {@link #busy()}. */
-  Future<CodeResult> run(long id, String mode, String code, JsonArray tools, ToolCaller caller) {
+  Future<CodeResult> run(long id, String account, String mode, String code, JsonArray tools, ToolCaller caller) {
+    if (this.account != null && !this.account.equals(account)) throw new IllegalStateException("a sandbox process serves one account");
+    this.account = account;
     Promise<CodeResult> result = Promise.promise();
     long killTimer = owner.owner().setTimer(limits.timeoutMs() + KILL_GRACE_MS, t -> {
       if (active != null && active.id() == id) {
@@ -101,38 +145,64 @@ final class SandboxProcess {
     switch (message.getString("op", "")) {
       case "call" -> call(run, message);
       case "done" -> {
-        finish(new CodeResult(message.getBoolean("ok", false), message.getString("text", ""), message.getString("logs", ""),
-            message.getString("stopped"), message.getInteger("calls", 0)));
+        // the sandbox's word, bounded: texts capped, a stop reason only from the known set (it becomes a metric label)
+        boolean ok = Boolean.TRUE.equals(message.getValue("ok"));
+        String text = message.getValue("text") instanceof String t ? SandboxLimits.cap(t, limits.outputChars()) : "";
+        String logs = message.getValue("logs") instanceof String l ? SandboxLimits.cap(l, SandboxLimits.CONSOLE_CHARS) : "";
+        String stopped = message.getValue("stopped") instanceof String r && STOPS.contains(r) ? r : null;
+        finish(new CodeResult(ok, text, logs, ok ? null : stopped, run.calls()));
       }
       default -> LOG.log(System.Logger.Level.WARNING, "codemode: unknown message from a sandbox: " + message.getString("op"));
     }
   }
 
   private void call(Active run, JsonObject message) {
-    long call = message.getLong("call", -1L);
-    String tool = message.getString("tool", "");
-    JsonObject arguments = message.getValue("args") instanceof JsonObject a ? a : new JsonObject();
-    Future<Object> answer;
-    try {
-      answer = run.caller().call(tool, arguments);
-    } catch (RuntimeException e) { // a caller that throws instead of failing its future must not leave the run waiting
-      answer = Future.failedFuture(e);
+    if (run.calls >= limits.maxToolCalls()) {
+      answer(run, message.getLong("call", -1L), Future.failedFuture(new ToolCallRefused("this run already made " + run.calls
+          + " tool calls, the most Code Mode allows in one run")));
+      return;
     }
-    answer.onComplete(outcome -> {
-      if (active != run) return; // the run ended (a limit) while the call was out
-      JsonObject result = new JsonObject().put("op", "result").put("run", run.id()).put("call", call).put("ok", outcome.succeeded());
-      if (outcome.succeeded()) result.put("value", outcome.result());
-      else result.put("error", String.valueOf(outcome.cause().getMessage()));
-      send(result);
+    run.calls++;
+    if (run.inFlight >= MAX_CALLS_IN_FLIGHT) {
+      run.queuedCalls.add(message);
+      return;
+    }
+    start(run, message);
+  }
+
+  private void start(Active run, JsonObject message) {
+    long call = message.getLong("call", -1L);
+    String tool = message.getValue("tool") instanceof String t ? t : "";
+    JsonObject arguments = message.getValue("args") instanceof JsonObject a ? a : new JsonObject();
+    run.inFlight++;
+    Future<Object> outcome;
+    try {
+      outcome = run.caller.call(tool, arguments);
+    } catch (RuntimeException e) { // a caller that throws instead of failing its future must not leave the run waiting
+      outcome = Future.failedFuture(e);
+    }
+    outcome.onComplete(done -> {
+      run.inFlight--;
+      answer(run, call, done);
+      JsonObject next = run.queuedCalls.poll();
+      if (next != null && active == run) start(run, next);
     });
+  }
+
+  private void answer(Active run, long call, io.vertx.core.AsyncResult<Object> outcome) {
+    if (active != run) return; // the run ended (a limit) while the call was out
+    JsonObject result = new JsonObject().put("op", "result").put("run", run.id).put("call", call).put("ok", outcome.succeeded());
+    if (outcome.succeeded()) result.put("value", outcome.result());
+    else result.put("error", outcome.cause() instanceof ToolCallRefused refused ? refused.getMessage() : "the tool call failed");
+    send(result);
   }
 
   private void finish(CodeResult result) {
     Active run = active;
     if (run == null) return;
     active = null;
-    owner.owner().cancelTimer(run.killTimer());
-    run.result().tryComplete(result);
+    owner.owner().cancelTimer(run.killTimer);
+    run.result.tryComplete(result);
   }
 
   private void exited(int code) {
@@ -157,10 +227,10 @@ final class SandboxProcess {
   }
 
   private void send(JsonObject message) {
-    String line = message.encode();
     if (writer.isShutdown()) return; // the process is gone: its exit fails the run
-    writer.execute(() -> {
+    writer.execute(() -> { // encoding a tool's answer (up to megabytes) belongs off the event loop too
       try {
+        String line = message.encode();
         stdin.write(line);
         stdin.write('\n');
         stdin.flush();
@@ -171,7 +241,7 @@ final class SandboxProcess {
 
   private void readMessages() {
     try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = out.readLine(); line != null; line = out.readLine()) {
+      for (String line = BoundedLines.next(out, MAX_LINE_CHARS); line != null; line = BoundedLines.next(out, MAX_LINE_CHARS)) {
         JsonObject message;
         try {
           message = new JsonObject(line);
@@ -182,6 +252,9 @@ final class SandboxProcess {
         if ("ready".equals(message.getString("op"))) post(() -> ready.tryComplete());
         else post(() -> onMessage(message));
       }
+    } catch (BoundedLines.TooLong e) {
+      LOG.log(System.Logger.Level.WARNING, "codemode: a sandbox wrote a line over " + MAX_LINE_CHARS + " characters; killing it");
+      process.destroyForcibly();
     } catch (IOException e) { // the pipe closed with the process
     }
     int code;
@@ -206,8 +279,8 @@ final class SandboxProcess {
 
   private void readErrors() {
     try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-      for (String line = err.readLine(); line != null; line = err.readLine()) {
-        LOG.log(System.Logger.Level.DEBUG, "codemode sandbox: " + (line.length() > 500 ? line.substring(0, 500) + "…" : line));
+      for (String line = BoundedLines.cut(err, 500); line != null; line = BoundedLines.cut(err, 500)) {
+        LOG.log(System.Logger.Level.DEBUG, "codemode sandbox: " + line);
       }
     } catch (IOException e) { // closed with the process
     }

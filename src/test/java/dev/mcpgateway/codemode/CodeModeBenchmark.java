@@ -84,18 +84,18 @@ public final class CodeModeBenchmark {
     for (int i = 0; i < cold.length; i++) {
       Sandboxes pool = new Sandboxes(vertx, new CodeModeSettings(1, 4, settings.limits()));
       long t0 = System.nanoTime();
-      CodeResult first = result(pool.run("execute", "async () => 1", new JsonArray(), (n, a) -> Future.failedFuture("none")));
+      CodeResult first = result(pool.run("acme", "execute", "async () => 1", new JsonArray(), (n, a) -> Future.failedFuture("none")));
       cold[i] = System.nanoTime() - t0;
       if (!first.ok()) throw new IllegalStateException(first.text());
       result(pool.close());
     }
     Sandboxes pool = new Sandboxes(vertx, new CodeModeSettings(1, 4, settings.limits()));
     // warm: the sandbox JVM compiles GraalJS's interpreter and the protocol path over its first few hundred runs
-    timed(WARMUP, () -> pool.run("execute", "async () => 1", new JsonArray(), (n, a) -> Future.failedFuture("none")));
-    long[] trivial = timed(WARM_RUNS, () -> pool.run("execute", "async () => 1", new JsonArray(), (n, a) -> Future.failedFuture("none")));
+    timed(WARMUP, () -> pool.run("acme", "execute", "async () => 1", new JsonArray(), (n, a) -> Future.failedFuture("none")));
+    long[] trivial = timed(WARM_RUNS, () -> pool.run("acme", "execute", "async () => 1", new JsonArray(), (n, a) -> Future.failedFuture("none")));
     JsonArray tools = new JsonArray();
     for (String s : new String[] {"s1", "s2", "s3"}) tools.add(new JsonObject().put("name", s + "_lookup").put("tool", s + "_lookup"));
-    long[] local = timed(WARM_RUNS, () -> pool.run("execute", THREE_CALLS, tools,
+    long[] local = timed(WARM_RUNS, () -> pool.run("acme", "execute", THREE_CALLS, tools,
         (n, a) -> Future.succeededFuture(new JsonObject().put("n", a.getInteger("n")))));
     result(pool.close());
     md.append("## The sandbox alone\n\n| what | runs | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: |\n");

@@ -65,13 +65,13 @@ class SandboxFuzzTest {
   }
 
   private static void check(String code) {
-    CodeResult result = Await.result(sandboxes.run("execute", code, SandboxesTest.TOOLS, SandboxesTest::caller));
+    CodeResult result = Await.result(sandboxes.run("acme", "execute", code, SandboxesTest.TOOLS, SandboxesTest::caller));
     assertNotNull(result.text());
     assertFalse(result.text().contains("\tat ") || result.text().contains("at com.oracle") || result.text().contains("at org.graalvm"),
         "no stack trace: " + result.text());
     if (result.stopped() != null) assertTrue(STOPS.contains(result.stopped()), code + " → " + result.stopped() + ": " + result.text());
     assertTrue(result.text().length() <= LIMITS.outputChars() + SandboxLimits.TRUNCATED.length());
-    CodeResult next = Await.result(sandboxes.run("execute", "async () => 6 * 7", SandboxesTest.TOOLS, SandboxesTest::caller));
+    CodeResult next = Await.result(sandboxes.run("acme", "execute", "async () => 6 * 7", SandboxesTest.TOOLS, SandboxesTest::caller));
     assertEquals("42", next.text(), "after " + code);
   }
 }

@@ -2,6 +2,7 @@ package dev.mcpgateway.codemode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpgateway.config.CodeModeSettings;
@@ -10,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,7 +59,7 @@ class SandboxesTest {
   }
 
   static CodeResult run(String mode, String code) {
-    return Await.result(sandboxes.run(mode, code, TOOLS, SandboxesTest::caller));
+    return Await.result(sandboxes.run("acme", mode, code, TOOLS, SandboxesTest::caller));
   }
 
   static CodeResult execute(String code) {
@@ -159,12 +161,12 @@ class SandboxesTest {
     SandboxLimits heapFirst = new SandboxLimits(20_000, 15_000, 200_000_000, 100_000, 64, 20, 2_000, 1_000_000, 100_000);
     Sandboxes one = new Sandboxes(vertx, new CodeModeSettings(1, 4, heapFirst));
     try {
-      Future<CodeResult> filling = one.run("execute", "async () => { const kept = []; for (;;) kept.push('x'.repeat(1000) + kept.length); }",
+      Future<CodeResult> filling = one.run("acme", "execute", "async () => { const kept = []; for (;;) kept.push('x'.repeat(1000) + kept.length); }",
           TOOLS, SandboxesTest::caller);
       // queued behind it while its process dies: they must go to a new process, not the dead one
       List<Future<CodeResult>> queued = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        queued.add(one.run("execute", "async () => (await codemode.alpha_add({a: 20, b: 22})).sum", TOOLS, SandboxesTest::caller));
+        queued.add(one.run("acme", "execute", "async () => (await codemode.alpha_add({a: 20, b: 22})).sum", TOOLS, SandboxesTest::caller));
       }
       CodeResult filled = Await.result(filling);
       assertFalse(filled.ok());
@@ -176,6 +178,60 @@ class SandboxesTest {
         assertEquals("42", next.text());
       }
       assertEquals(1, one.size());
+    } finally {
+      Await.result(one.close());
+    }
+  }
+
+  @Test
+  void aProcessRunsOneAccountsCodeOnlyAndIsRetiredForAnother() {
+    Sandboxes one = new Sandboxes(vertx, new CodeModeSettings(1, 4, LIMITS));
+    try {
+      for (String account : List.of("acme", "acme", "globex", "globex", "acme")) {
+        CodeResult result = Await.result(one.run(account, "execute", "async () => 1", TOOLS, SandboxesTest::caller));
+        assertTrue(result.ok(), account + ": " + result.text());
+      }
+      assertEquals(3, (int) Await.onContext(vertx, () -> Future.succeededFuture(one.started())),
+          "acme's process, then globex's, then acme's again: never one process for two accounts");
+    } finally {
+      Await.result(one.close());
+    }
+  }
+
+  @Test
+  void aSandboxProcessGetsNoneOfTheGatewaysEnvironmentAndNoNetworkWhereTheSystemAllows() throws Exception {
+    assertTrue(execute("async () => 1").ok()); // the pool's processes are up
+    // /proc/<pid>/cmdline, as the JDK's ProcessHandle.Info may not read a process in another user namespace
+    List<ProcessHandle> sandboxes = ProcessHandle.current().descendants().filter(p -> {
+      try {
+        return java.nio.file.Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).contains("SandboxMain");
+      } catch (java.io.IOException gone) {
+        return false;
+      }
+    }).toList();
+    assertFalse(sandboxes.isEmpty());
+    for (ProcessHandle sandbox : sandboxes) {
+      String environ = java.nio.file.Files.readString(Path.of("/proc/" + sandbox.pid() + "/environ")).replace('\0', '\n');
+      assertEquals("LANG=C.UTF-8", environ.strip(), "the sandbox's whole environment");
+      if (Sandboxes.isolatesNetwork()) {
+        assertNotEquals(java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/ns/net")),
+            java.nio.file.Files.readSymbolicLink(Path.of("/proc/" + sandbox.pid() + "/ns/net")), "a network namespace of its own");
+      }
+    }
+  }
+
+  @Test
+  void aRunWaitsForASandboxAtMostItsTimeLimit() {
+    SandboxLimits shortWait = new SandboxLimits(1_500, 1_000, 2_000_000, 256, 128, 20, 2_000, 1_000_000, 100_000);
+    Sandboxes one = new Sandboxes(vertx, new CodeModeSettings(1, 4, shortWait));
+    try {
+      // the process started first (its start-up counts against a waiting run's limit too)
+      assertTrue(Await.result(one.run("acme", "execute", "async () => 1", TOOLS, SandboxesTest::caller)).ok());
+      Future<CodeResult> holding = one.run("acme", "execute", "async () => codemode.alpha_add({})", TOOLS,
+          (n, a) -> io.vertx.core.Promise.promise().future());
+      CodeResult waited = Await.result(one.run("acme", "execute", "async () => 1", TOOLS, SandboxesTest::caller));
+      assertEquals("busy", waited.stopped(), waited.text());
+      assertEquals("timeout", Await.result(holding).stopped());
     } finally {
       Await.result(one.close());
     }
@@ -237,7 +293,7 @@ class SandboxesTest {
 
   @Test
   void aToolCallThatNeverAnswersEndsAtTheTimeout() {
-    CodeResult result = Await.result(sandboxes.run("execute", "async () => codemode.alpha_add({})", TOOLS,
+    CodeResult result = Await.result(sandboxes.run("acme", "execute", "async () => codemode.alpha_add({})", TOOLS,
         (name, args) -> io.vertx.core.Promise.promise().future()));
     assertFalse(result.ok());
     assertEquals("timeout", result.stopped(), result.text());
@@ -262,7 +318,7 @@ class SandboxesTest {
       io.vertx.core.Promise<Object> gate = io.vertx.core.Promise.promise();
       AtomicInteger started = new AtomicInteger();
       for (int i = 0; i < 4; i++) {
-        runs.add(small.run("execute", "async () => codemode.alpha_add({})", TOOLS, (n, a) -> {
+        runs.add(small.run("acme", "execute", "async () => codemode.alpha_add({})", TOOLS, (n, a) -> {
           started.incrementAndGet();
           return gate.future();
         }));

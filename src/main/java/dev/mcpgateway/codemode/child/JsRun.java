@@ -32,6 +32,8 @@ final class JsRun {
   }
 
   static final long SAMPLE_MS = 5;
+  /** The arguments of one tool call, as JSON: an agent's request body is smaller than this too. */
+  static final int MAX_ARGUMENT_CHARS = 1_000_000;
 
   private final JsEngine engine;
   private final SandboxLimits limits;
@@ -52,7 +54,7 @@ final class JsRun {
     this.engine = engine;
     this.limits = limits;
     this.runId = runId;
-    this.mode = message.getString("mode", "execute");
+    this.mode = "execute".equals(message.getString("mode")) ? "execute" : "search";
     this.code = message.getString("code", "");
     this.tools = message.getJsonArray("tools", new JsonArray());
     this.sender = sender;
@@ -88,8 +90,9 @@ final class JsRun {
     } catch (StackOverflowError e) {
       done = failure("RangeError: Maximum call stack size exceeded");
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      done = failure("the sandbox was interrupted");
+      done = failure(stopped != null ? stopMessage(stopped) : "the sandbox was interrupted");
+    } catch (RuntimeException | Error e) { // whatever it is, the gateway gets its one answer
+      done = failure(stopped != null ? stopMessage(stopped) : "the sandbox failed on this code (an internal error)");
     } finally {
       if (watch != null) watch.cancel(false);
       Context used = context;
@@ -102,7 +105,8 @@ final class JsRun {
     }
     done.put("op", "done").put("run", runId).put("logs", console.text()).put("calls", calls)
         .put("cpuMs", TimeUnit.NANOSECONDS.toMillis(threads.getCurrentThreadCpuTime() - cpuAtStart));
-    if (stopped != null) done.put("stopped", stopped);
+    // a limit that struck as the run was finishing does not turn a success into a stop
+    if (stopped != null && !done.getBoolean("ok", false)) done.put("stopped", stopped);
     try {
       sender.send(done);
     } catch (IOException e) {
@@ -164,9 +168,13 @@ final class JsRun {
     if (calls >= limits.maxToolCalls()) {
       return "codemode." + tool + "(): this run already made " + calls + " tool calls, the most Code Mode allows in one run";
     }
+    String payload = arguments.length > 1 && arguments[1].isString() ? arguments[1].asString() : "{}";
+    if (payload.length() > MAX_ARGUMENT_CHARS) {
+      return "codemode." + tool + "(): the arguments are " + payload.length() + " characters of JSON; at most " + MAX_ARGUMENT_CHARS;
+    }
     JsonObject args;
     try {
-      args = new JsonObject(arguments.length > 1 && arguments[1].isString() ? arguments[1].asString() : "{}");
+      args = new JsonObject(payload);
     } catch (DecodeException | ClassCastException e) {
       return "codemode." + tool + "(): the arguments must be an object";
     }

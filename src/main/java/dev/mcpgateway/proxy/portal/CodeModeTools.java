@@ -2,6 +2,7 @@ package dev.mcpgateway.proxy.portal;
 
 import dev.mcpgateway.codemode.CodeResult;
 import dev.mcpgateway.codemode.Sandboxes;
+import dev.mcpgateway.codemode.ToolCallRefused;
 import dev.mcpgateway.codemode.ToolCaller;
 import dev.mcpgateway.codemode.ToolNames;
 import dev.mcpgateway.mcp.McpClientException;
@@ -71,12 +72,15 @@ public final class CodeModeTools {
     for (Map.Entry<String, String> entry : byIdentifier.entrySet()) {
       tools.add(sandboxView(entry.getKey(), listed.get(i++)));
     }
+    boolean search = SEARCH.equals(name);
     ToolCaller caller = (identifier, args) -> {
+      // search reads the list only, whatever the sandbox says: the gateway, not the prelude, holds that line
+      if (search) return Future.failedFuture(new ToolCallRefused("tools are called from " + EXECUTE + ", not " + SEARCH));
       String target = byIdentifier.get(identifier);
-      return target == null ? Future.failedFuture("no such tool: " + identifier) : call(portal, client, holder, target, args);
+      return target == null ? Future.failedFuture(new ToolCallRefused("no such tool: " + identifier)) : call(portal, client, holder, target, args);
     };
     long start = System.nanoTime();
-    return sandboxes.run(SEARCH.equals(name) ? "search" : "execute", code, tools, caller).map(result -> {
+    return sandboxes.run(portal.accountId(), search ? "search" : "execute", code, tools, caller).map(result -> {
       metrics.codeModeRun(portal.accountId(), portal.id(), name, result.outcome(), System.nanoTime() - start);
       return result.toToolResult();
     });
@@ -90,7 +94,7 @@ public final class CodeModeTools {
       String upstreamName = member == null ? null : member.view().names(PortalView.Kind.TOOL).get(exposed);
       if (upstreamName == null) {
         record(portal, serverId, GatewayMetrics.OTHER, "refused", start);
-        return Future.failedFuture("Unknown tool: " + exposed + " (switched off or disabled since the run began)");
+        return Future.failedFuture(new ToolCallRefused("Unknown tool: " + exposed + " (switched off or disabled since the run began)"));
       }
       return stateless.ask(member.capabilities(), client.name(), McpProtocol.Methods.TOOLS_CALL,
           new JsonObject().put("name", upstreamName).put("arguments", arguments)).transform(answer -> {
@@ -100,7 +104,7 @@ public final class CodeModeTools {
             }
             Throwable failure = answer.cause();
             record(portal, serverId, exposed, failure instanceof McpClientException.Timeout ? "timeout" : "upstream_error", start);
-            return Future.failedFuture(exposed + ": " + describe(failure));
+            return Future.failedFuture(new ToolCallRefused(exposed + ": " + describe(failure)));
           });
     });
   }
@@ -125,7 +129,9 @@ public final class CodeModeTools {
       }
     }
     String text = String.join("\n", texts);
-    if (Boolean.TRUE.equals(result.getValue("isError"))) return Future.failedFuture(text.isEmpty() ? "the tool reported an error" : text);
+    if (Boolean.TRUE.equals(result.getValue("isError"))) {
+      return Future.failedFuture(new ToolCallRefused(text.isEmpty() ? "the tool reported an error" : text));
+    }
     if (result.getValue("structuredContent") != null) return Future.succeededFuture(result.getValue("structuredContent"));
     if (!onlyText) return Future.succeededFuture(content);
     try {
