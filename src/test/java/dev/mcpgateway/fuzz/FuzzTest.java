@@ -2945,9 +2945,11 @@ class FuzzTest {
       if (m.containsKey("params") && !(m.getValue("params") instanceof JsonObject)) return Expect.rpc("params not an object", 400, -32600);
       if (hasLoneSurrogate(m)) return null; // what the gateway should do here is for the report, not an oracle
       if (newer) {
-        // MCP 2026-07-28: the header must equal _meta's protocolVersion (-32020), and be a version the gateway speaks (-32022)
+        // MCP 2026-07-28: _meta must carry the protocol version (-32602), the header must equal it (-32020), and be a version
+        // the gateway speaks (-32022)
         JsonObject params = m.getValue("params") instanceof JsonObject p ? p : new JsonObject();
         Object metaVersion = params.getValue("_meta") instanceof JsonObject meta ? meta.getValue("io.modelcontextprotocol/protocolVersion") : null;
+        if (!(metaVersion instanceof String)) return Expect.rpc("stateless era: _meta without its protocol version", 400, -32602);
         if (!stripped.equals(metaVersion)) return Expect.rpc("stateless era: MCP-Protocol-Version differs from _meta", 400, -32020);
         if (!stripped.equals("2026-07-28")) return Expect.rpc("stateless era: unsupported version", 400, -32022);
         return null; // the rest of the stateless era's rules are ModernAgentTest's

@@ -125,6 +125,17 @@ class ModernAgentTest {
     assertError(result(agent().putHeader("MCP-Protocol-Version", "2026-07-28").putHeader("Mcp-Method", "tools/list")
         .sendJsonObject(noCapabilities)), 400, -32602);
 
+    // a required _meta field missing is a malformed request (-32602), not a header mismatch (-32020)
+    JsonObject noVersion = request("tools/list", new JsonObject(), "2026-07-28");
+    noVersion.getJsonObject("params").getJsonObject("_meta").remove("io.modelcontextprotocol/protocolVersion");
+    assertError(result(agent().putHeader("MCP-Protocol-Version", "2026-07-28").putHeader("Mcp-Method", "tools/list")
+        .sendJsonObject(noVersion)), 400, -32602);
+    assertError(result(agent().putHeader("MCP-Protocol-Version", "2026-07-28").putHeader("Mcp-Method", "tools/list")
+        .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 9).put("method", "tools/list"))), 400, -32602);
+    // the versions an unsupported one is answered with, newest first and both eras, as the specification's example lists them
+    assertEquals(new io.vertx.core.json.JsonArray().add("2026-07-28").add("2025-11-25").add("2025-06-18").add("2025-03-26").add("2024-11-05"),
+        error.getJsonObject("data").getJsonArray("supported"));
+
     assertError(result(modern("foo/bar", null, new JsonObject()).send()), 404, -32601);
   }
 

@@ -21,9 +21,10 @@ import java.util.Optional;
 /**
  * The header rules of the 2026-07-28 transport, as pure functions of a request's headers and
  * body: which era a message speaks, and whether a stateless-era request may proceed. A server
- * that reads the body must check the mirrored headers against it (400 {@code -32020} on a
- * mismatch), refuse versions it does not speak ({@code -32022} with the supported ones) and
- * requests without client capabilities ({@code -32602}).
+ * that reads the body must refuse a request without the required {@code _meta} fields (its
+ * protocol version, its client capabilities: 400 {@code -32602}), check the mirrored headers
+ * against the body (400 {@code -32020} on a mismatch or a missing header), and refuse versions it
+ * does not speak ({@code -32022} with the supported ones, newest first, both eras).
  */
 public final class TransportRules {
   private TransportRules() {}
@@ -46,6 +47,10 @@ public final class TransportRules {
     JsonObject meta = params.getValue("_meta") instanceof JsonObject m ? m : new JsonObject();
     String header = headers.get(McpProtocol.Headers.PROTOCOL_VERSION);
     Object bodyVersion = meta.getValue(META_VERSION);
+    // a required _meta field missing is a malformed request (-32602); headers that disagree with the body are -32020
+    if (!(bodyVersion instanceof String)) {
+      return refuse(McpProtocol.ErrorCodes.INVALID_PARAMS, "_meta must carry io.modelcontextprotocol/protocolVersion", null);
+    }
     if (header == null || !header.equals(bodyVersion)) {
       return refuse(HEADER_MISMATCH, "MCP-Protocol-Version must be present and equal _meta's protocolVersion", null);
     }

@@ -48,7 +48,10 @@ class TransportRulesTest {
         Arguments.of("name header differs", headers(V, "tools/call", "other"), call("echo", true, V), true, -32020),
         Arguments.of("name header missing", headers(V, "tools/call", null), call("echo", true, V), true, -32020),
         Arguments.of("no client capabilities", headers(V, "tools/call", "echo"), call("echo", false, V), true, -32602),
-        Arguments.of("a 2025 request is no business of these rules", headers("2025-11-25", null, null), call("echo", false, null), false, -32020));
+        Arguments.of("no _meta at all", headers(V, "tools/list", null), new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/list"),
+            true, -32602),
+        Arguments.of("_meta without its protocol version", headers(V, "tools/call", "echo"), call("echo", true, null), true, -32602),
+        Arguments.of("a 2025 request is no business of these rules", headers("2025-11-25", null, null), call("echo", false, null), false, -32602));
   }
 
   @ParameterizedTest(name = "{0}")
