@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * How a run ended: {@code ok} with the function's value as text, or not, with the error's text;
  * {@code stopped} names the limit that ended it ({@code cpu}, {@code statements}, {@code memory},
- * {@code heap}, {@code timeout}, {@code busy}, {@code crashed}) or is null; what the console
+ * {@code heap}, {@code timeout}, {@code busy}, {@code crashed}, {@code cancelled}) or is null; what the console
  * printed; how many tool calls it made.
  */
 public record CodeResult(boolean ok, String text, String logs, String stopped, int calls) {

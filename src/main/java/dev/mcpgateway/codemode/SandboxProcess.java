@@ -33,7 +33,7 @@ final class SandboxProcess {
   private static final int OUT_OF_MEMORY_EXIT = 3;
 
   /** The reasons a sandbox may give for stopping a run. */
-  static final java.util.Set<String> STOPS = java.util.Set.of("cpu", "statements", "memory", "timeout");
+  static final java.util.Set<String> STOPS = java.util.Set.of("cpu", "statements", "memory", "timeout", "cancelled");
   /** Tool calls of one run out at once; more wait here, in order. */
   static final int MAX_CALLS_IN_FLIGHT = 16;
   /** The longest line a sandbox may write: a run's answer and a call's arguments are far smaller. */
@@ -133,6 +133,11 @@ final class SandboxProcess {
     active = new Active(id, caller, result, killTimer);
     send(new JsonObject().put("op", "run").put("run", id).put("mode", mode).put("code", code).put("tools", tools));
     return result.future();
+  }
+
+  /** Asks the sandbox to stop run {@code id} (its agent went away); its {@code done} follows. */
+  void cancel(long id) {
+    if (active != null && active.id == id) send(new JsonObject().put("op", "cancel").put("run", id));
   }
 
   void kill() {

@@ -42,6 +42,9 @@ public final class Sandboxes {
     final ToolCaller caller;
     final Promise<CodeResult> result;
     long expiry;
+    /** Where it runs, once it does. */
+    SandboxProcess process;
+    long runId;
 
     Waiting(String account, String mode, String code, JsonArray tools, ToolCaller caller, Promise<CodeResult> result) {
       this.account = account;
@@ -80,6 +83,14 @@ public final class Sandboxes {
    * {@code tools} as {@code codemode}'s tools, their calls made by {@code caller}.
    */
   public Future<CodeResult> run(String account, String mode, String code, JsonArray tools, ToolCaller caller) {
+    return run(account, mode, code, tools, caller, Promise.<Void>promise().future());
+  }
+
+  /**
+   * As above; when {@code abandoned} completes (the agent went away), a waiting run is dropped and
+   * a running one stopped, so that no tool call with side effects is made for nobody.
+   */
+  public Future<CodeResult> run(String account, String mode, String code, JsonArray tools, ToolCaller caller, Future<Void> abandoned) {
     return Contexts.on(owner, () -> {
       if (closed) return Future.succeededFuture(CodeResult.refused("busy", "Code Mode is shutting down"));
       if (running + waiting.size() >= settings.sandboxes() + settings.maxQueued()) {
@@ -89,10 +100,20 @@ public final class Sandboxes {
       Promise<CodeResult> result = Promise.promise();
       Waiting entry = new Waiting(account, mode, code, tools, caller, result);
       entry.expiry = owner.owner().setTimer(settings.limits().timeoutMs(), t -> expire(entry));
+      abandoned.onComplete(gone -> owner.runOnContext(v -> abandon(entry)));
       waiting.add(entry);
       dispatch();
       return result.future();
     });
+  }
+
+  private void abandon(Waiting entry) {
+    if (waiting.remove(entry)) {
+      owner.owner().cancelTimer(entry.expiry);
+      entry.result.tryComplete(CodeResult.refused("cancelled", "Code Mode stopped the code: its agent went away"));
+    } else if (entry.process != null) {
+      entry.process.cancel(entry.runId);
+    }
   }
 
   /**
@@ -140,7 +161,9 @@ public final class Sandboxes {
       idle.remove(process);
       owner.owner().cancelTimer(next.expiry);
       running++;
-      process.run(++runs, next.account, next.mode, next.code, next.tools, next.caller).onComplete(done -> {
+      next.process = process;
+      next.runId = ++runs;
+      process.run(next.runId, next.account, next.mode, next.code, next.tools, next.caller).onComplete(done -> {
         running--;
         next.result.tryComplete(done.succeeded() ? done.result() : CodeResult.refused("crashed", "the sandbox failed"));
         if (process.alive() && processes.contains(process)) idle.add(process);

@@ -118,7 +118,7 @@ public final class GatewayMetrics {
   /**
    * One Code Mode run ({@code tool}: {@code portal_codemode_search} or {@code portal_codemode_execute}):
    * its time, queue wait included, by outcome ({@code ok}; {@code error}: the code threw; or the
-   * limit that stopped it: {@code cpu, statements, memory, heap, timeout, busy, crashed}).
+   * limit that stopped it: {@code cpu, statements, memory, heap, timeout, busy, crashed}; {@code cancelled}: its agent went away).
    */
   public void codeModeRun(String account, String portal, String tool, String outcome, long nanos) {
     timer("mcp_gateway_codemode_run_duration_seconds", "Code Mode runs of agents' code, by tool and outcome",

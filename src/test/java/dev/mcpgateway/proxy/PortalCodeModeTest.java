@@ -228,6 +228,32 @@ class PortalCodeModeTest {
   }
 
   @Test
+  void aRunWhoseAgentGoesAwayIsStoppedRatherThanLeftToCallTools() throws InterruptedException {
+    String path = url(CodeMode.ENFORCED, null).substring(url(CodeMode.ENFORCED, null).indexOf("/mcp/"));
+    JsonObject meta = new JsonObject().put("io.modelcontextprotocol/protocolVersion", "2026-07-28")
+        .put("io.modelcontextprotocol/clientCapabilities", new JsonObject())
+        .put("io.modelcontextprotocol/clientInfo", new JsonObject().put("name", "raw").put("version", "1"));
+    // the agent gives up after half a second: the client resets the request, which closes its connection
+    String outcome = result(gw.client.post(path).timeout(500)
+        .putHeader("Authorization", "Bearer " + TestGateway.AGENT).putHeader("Accept", "application/json, text/event-stream")
+        .putHeader("MCP-Protocol-Version", "2026-07-28").putHeader("Mcp-Method", "tools/call").putHeader("Mcp-Name", "portal_codemode_execute")
+        .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/call").put("params", new JsonObject()
+            .put("name", "portal_codemode_execute").put("_meta", meta)
+            .put("arguments", new JsonObject().put("code", "async () => { await codemode.modern_slow({ms: 20000}); "
+                + "return codemode.modern_echo({text: 'nobody is listening'}); }"))))
+        .map(r -> "answered " + r.statusCode()).otherwise(e -> "gave up"));
+    assertEquals("gave up", outcome);
+    Map<String, String> cancelled = Map.of("portal", "enforced", "tool", "portal_codemode_execute", "outcome", "cancelled");
+    double count = 0;
+    for (int i = 0; i < 300 && count < 1; i++) { // before the slow call would end (20 s) or the run reach its own limit (30 s)
+      Thread.sleep(50);
+      count = PrometheusText.parse(result(gw.client.get("/metrics").send()).bodyAsString())
+          .count("mcp_gateway_codemode_run_duration_seconds", cancelled);
+    }
+    assertEquals(1, count, "the run ended as cancelled, before its slow call could return");
+  }
+
+  @Test
   void codeWithoutCodeIsRefusedClearly() {
     JsonObject step = NodeAgent.step(NodeAgent.run(url(CodeMode.ENFORCED, null), TestGateway.AGENT, new JsonArray()
         .add(new JsonObject().put("op", "callTool").put("name", "portal_codemode_execute").put("arguments", new JsonObject().put("code", 7)))), 0);

@@ -61,6 +61,11 @@ final class JsRun {
     this.watchdog = watchdog;
   }
 
+  /** Stops the run: its agent went away (any thread). */
+  void cancel() {
+    stop("cancelled");
+  }
+
   /** A tool call's outcome from the gateway; any thread. */
   void deliver(JsonObject result) {
     inbox.add(result);
@@ -225,6 +230,7 @@ final class JsRun {
       case "statements" -> "it ran more than " + limits.statements() + " statements";
       case "memory" -> "it allocated more than " + limits.allocatedMb() + " MiB";
       case "timeout" -> "it did not finish within " + limits.timeoutMs() + " ms";
+      case "cancelled" -> "its agent went away";
       default -> reason;
     };
   }

@@ -18,7 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * The sandbox process: a JVM of its own (its heap is Code Mode's hard memory limit, and whatever
  * the agent's code does to it leaves the gateway's heap alone) that runs agents' JavaScript in
  * GraalJS, one run at a time, and speaks JSON lines with the gateway on stdin and stdout:
- * gateway → {@code run}, {@code result} (a tool call's outcome); sandbox → {@code ready},
+ * gateway → {@code run}, {@code result} (a tool call's outcome), {@code cancel}; sandbox → {@code ready},
  * {@code call}, {@code done}. It exits when stdin ends, so it never outlives the gateway.
  * Nothing here holds a credential: tool calls are made by the gateway.
  */
@@ -68,6 +68,10 @@ public final class SandboxMain {
         case "result" -> {
           JsRun run = runs.get(runId);
           if (run != null) run.deliver(message);
+        }
+        case "cancel" -> { // the agent went away: stop the run where it stands
+          JsRun run = runs.get(runId);
+          if (run != null) run.cancel();
         }
         default -> System.err.println("codemode sandbox: unknown message " + message.getString("op"));
       }

@@ -53,7 +53,7 @@ public final class CodeModeTools {
 
   /** Runs the agent's {@code code} for tool {@code name} over the tools of {@code loaded}: an MCP tool result, never a failure. */
   Future<JsonObject> run(String name, Portal portal, ClientToken client, ToggleHolder holder, List<PortalMembers.Member> loaded,
-      JsonObject arguments) {
+      JsonObject arguments, Future<Void> abandoned) {
     if (!(arguments.getValue("code") instanceof String code) || code.isBlank()) {
       return Future.succeededFuture(new CodeResult(false, name + " needs 'code': a JavaScript async arrow function, e.g. "
           + "async () => codemode.tools().map(t => t.name)", "", null, 0).toToolResult());
@@ -80,7 +80,7 @@ public final class CodeModeTools {
       return target == null ? Future.failedFuture(new ToolCallRefused("no such tool: " + identifier)) : call(portal, client, holder, target, args);
     };
     long start = System.nanoTime();
-    return sandboxes.run(portal.accountId(), search ? "search" : "execute", code, tools, caller).map(result -> {
+    return sandboxes.run(portal.accountId(), search ? "search" : "execute", code, tools, caller, abandoned).map(result -> {
       metrics.codeModeRun(portal.accountId(), portal.id(), name, result.outcome(), System.nanoTime() - start);
       return result.toToolResult();
     });

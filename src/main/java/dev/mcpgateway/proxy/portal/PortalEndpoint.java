@@ -193,8 +193,10 @@ public final class PortalEndpoint {
         JsonObject arguments = message.getJsonObject("params").getValue("arguments") instanceof JsonObject a ? a : new JsonObject();
         if (ContextTools.has(mode, name) && !ContextTools.EXECUTE.equals(name)) { // portal_query_tools, Code Mode's tools
           String tool = name;
+          io.vertx.core.Promise<Void> gone = io.vertx.core.Promise.promise(); // the agent's connection closed before the answer
+          ctx.response().closeHandler(v -> gone.tryComplete());
           members.visible(portal, client, era.holder()).compose(loaded -> ContextTools.QUERY.equals(tool) ? context.query(loaded, arguments)
-                  : codeMode.run(tool, portal, client, era.holder(), loaded, arguments))
+                  : codeMode.run(tool, portal, client, era.holder(), loaded, arguments, gone.future()))
               .onSuccess(result -> era.reply(ctx, id, result, false))
               .onFailure(e -> McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, e));
           return;
