@@ -51,13 +51,8 @@ class PortalCodeModeTest {
     modern = NodePeer.start("modern-server.mjs", Map.of("LEGACY", "reject"));
     vertx = Vertx.vertx();
     gw = result(TestGateway.start(vertx, dataDir, null));
-    for (String[] server : new String[][] {{"everything", everything.url("/mcp")}, {"modern", modern.url("/mcp")}}) {
-      HttpResponse<Buffer> created = result(gw.client.post(TestGateway.servers("acme")).putHeader("Authorization", "Bearer " + TestGateway.ADMIN)
-          .sendJsonObject(new JsonObject().put("id", server[0]).put("name", server[0]).put("hostname", server[1]).put("auth_type", "unauthenticated")));
-      assertEquals(200, created.statusCode(), created.bodyAsString());
-      assertEquals("ready", result(gw.client.post(TestGateway.servers("acme") + "/" + server[0] + "/sync")
-          .putHeader("Authorization", "Bearer " + TestGateway.ADMIN).send()).bodyAsJsonObject().getJsonObject("result").getString("status"));
-    }
+    gw.addSyncedServer("acme", "everything", everything.url("/mcp"));
+    gw.addSyncedServer("acme", "modern", modern.url("/mcp"));
     // a server with a credential, a member of one portal only
     HttpResponse<Buffer> outside = result(gw.client.post(TestGateway.servers("acme")).putHeader("Authorization", "Bearer " + TestGateway.ADMIN)
         .sendJsonObject(new JsonObject().put("id", "outside").put("name", "outside").put("hostname", everything.url("/mcp"))

@@ -45,13 +45,8 @@ class PortalContextModesTest {
     modern = NodePeer.start("modern-server.mjs", Map.of("LEGACY", "reject"));
     vertx = Vertx.vertx();
     gw = result(TestGateway.start(vertx, dataDir, null));
-    for (String[] server : new String[][] {{"everything", everything.url("/mcp")}, {"modern", modern.url("/mcp")}}) {
-      HttpResponse<Buffer> created = result(gw.client.post(TestGateway.servers("acme")).putHeader("Authorization", "Bearer " + TestGateway.ADMIN)
-          .sendJsonObject(new JsonObject().put("id", server[0]).put("name", server[0]).put("hostname", server[1]).put("auth_type", "unauthenticated")));
-      assertEquals(200, created.statusCode(), created.bodyAsString());
-      assertEquals("ready", result(gw.client.post(TestGateway.servers("acme") + "/" + server[0] + "/sync")
-          .putHeader("Authorization", "Bearer " + TestGateway.ADMIN).send()).bodyAsJsonObject().getJsonObject("result").getString("status"));
-    }
+    gw.addSyncedServer("acme", "everything", everything.url("/mcp"));
+    gw.addSyncedServer("acme", "modern", modern.url("/mcp"));
     Instant now = Instant.now();
     result(gw.gateway.stores().portals().create(new Portal("acme", "team", "Team", "team.portal.test", null, CodeMode.OPT_IN, false,
         List.of(new PortalServer("everything", false, true, List.of(new dev.mcpgateway.model.CapabilityOverride("get-env", null, null, false)),

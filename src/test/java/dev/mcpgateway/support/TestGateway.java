@@ -88,6 +88,17 @@ public final class TestGateway {
     return "http://127.0.0.1:" + gateway.port() + mcp(account, server);
   }
 
+  /** Registers an unauthenticated server at {@code hostname} in {@code account} and syncs it; fails unless both succeed. */
+  public void addSyncedServer(String account, String id, String hostname) {
+    io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> created = Await.result(client.post(servers(account))
+        .putHeader("Authorization", "Bearer " + ADMIN)
+        .sendJsonObject(new JsonObject().put("id", id).put("name", id).put("hostname", hostname).put("auth_type", "unauthenticated")));
+    if (created.statusCode() != 200) throw new IllegalStateException("create " + id + ": " + created.statusCode() + " " + created.bodyAsString());
+    String status = Await.result(client.post(servers(account) + "/" + id + "/sync").putHeader("Authorization", "Bearer " + ADMIN).send())
+        .bodyAsJsonObject().getJsonObject("result").getString("status");
+    if (!"ready".equals(status)) throw new IllegalStateException("sync " + id + ": " + status);
+  }
+
   public static String servers(String account) {
     return "/accounts/" + account + "/access/ai-controls/mcp/servers";
   }
