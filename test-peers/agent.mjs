@@ -55,6 +55,8 @@ try {
         case "capabilities": entry.result = {}; break;
         case "wait": await new Promise((resolve) => setTimeout(resolve, step.ms)); entry.result = {}; break;
         case "terminate": await transport.terminateSession(); entry.result = {}; break;
+        case "ping": entry.result = await client.ping(options); break;
+        case "setLoggingLevel": entry.result = await client.setLoggingLevel(step.level ?? "info", options); break;
         default: throw new Error(`unknown op ${step.op}`);
       }
     } catch (e) {

@@ -29,6 +29,12 @@ public final class McpClient {
   private final HttpClient streams;
   private final McpClientOptions limits;
   private final Cache<String, McpSession.Transport> transports = Caffeine.newBuilder().maximumSize(100_000).build();
+  /**
+   * Whether a stateless-era endpoint also takes session-era {@code initialize}: true once one did
+   * (or its {@code server/discover} listed a 2025 version), false once one was refused with a
+   * modern error; unknown until then (the SDKs' dual-era servers list only their modern version).
+   */
+  private final Cache<String, Boolean> sessionEra = Caffeine.newBuilder().maximumSize(100_000).build();
 
   private final GuardedHttp guardedHttp;
   private final GuardedHttp guardedStreams;
@@ -102,6 +108,20 @@ public final class McpClient {
       session.close();
       return session.transport();
     });
+  }
+
+  /**
+   * Whether a stateless-era endpoint is known to refuse sessions: only then is a session-era agent
+   * bridged; otherwise its {@code initialize} goes upstream as it is, and the answer tells
+   * ({@link #sessionEraSeen}).
+   */
+  public boolean refusesSessionEra(String endpoint) {
+    return Boolean.FALSE.equals(sessionEra.getIfPresent(endpoint));
+  }
+
+  /** What a session-era {@code initialize} found at a stateless-era endpoint: a session ({@code true}) or a modern refusal. */
+  public void sessionEraSeen(String endpoint, boolean accepted) {
+    sessionEra.put(endpoint, accepted);
   }
 
   /** The transport last seen working for this endpoint, if any. */
@@ -187,6 +207,7 @@ public final class McpClient {
                 "upstream's server/discover result does not list " + McpProtocol.Stateless.VERSION));
           }
           session.initialized(McpProtocol.Stateless.VERSION, initializeResultOf(discovered));
+          if (versions.stream().anyMatch(McpProtocol.SUPPORTED_VERSIONS::contains)) sessionEra.put(endpoint, Boolean.TRUE);
           return Future.succeededFuture((McpSession) session);
         })
         .onSuccess(s -> transports.put(endpoint, McpSession.Transport.STATELESS));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.support.NodeAgent;
 import dev.mcpgateway.support.NodePeer;
 import dev.mcpgateway.support.RawHttp;
@@ -142,9 +143,12 @@ class EraBridgeTest {
   }
 
   @Test
-  void aDualEraUpstreamIsSpokenToInTheStatelessEra() {
-    JsonObject legacy = legacyAgent("dual", steps(call("hdrs", new JsonObject())));
-    assertEquals("2026-07-28", headersSeen(step(legacy, 0)).getString("mcp-protocol-version"), legacy.encode());
+  void aDualEraUpstreamIsSpokenToInEachAgentsOwnEra() {
+    // a session-era agent gets a real upstream session (nothing bridged): its version on the wire, ping answered upstream
+    JsonObject legacy = legacyAgent("dual", steps(call("hdrs", new JsonObject()), new JsonObject().put("op", "ping")));
+    String version = headersSeen(step(legacy, 0)).getString("mcp-protocol-version");
+    assertTrue(McpProtocol.SUPPORTED_VERSIONS.contains(version), "a 2025 session, not the stateless era: " + legacy.encode());
+    assertTrue(step(legacy, 1).getBoolean("ok"), legacy.encode());
     JsonObject modernReport = modernAgent("dual", steps(call("shout", new JsonObject().put("text", "dual"))));
     assertTrue(step(modernReport, 0).encode().contains("echo: dual"), modernReport.encode());
   }
@@ -232,11 +236,12 @@ class EraBridgeTest {
 
   @Test
   void listChangesReachBothErasAndRefreshTheCache() {
-    // a session-era agent's GET stream is the upstream's subscriptions/listen
-    JsonObject report = legacyAgent("dual", steps(new JsonObject().put("op", "wait").put("ms", 500), call("change", new JsonObject()),
+    // a session-era agent's GET stream is a stateless-only upstream's subscriptions/listen (a dual-era upstream gets the
+    // agent's own session instead: what it sends there is what the agent would get direct)
+    JsonObject report = legacyAgent("modern", steps(new JsonObject().put("op", "wait").put("ms", 500), call("change", new JsonObject()),
         new JsonObject().put("op", "wait").put("ms", 1_000)));
     assertTrue(report.getJsonArray("notifications").contains("notifications/tools/list_changed"), report.encode());
-    awaitTool("dual", "added-");
+    awaitTool("modern", "added-");
     // a stateless agent's subscription is relayed, with the upstream's acknowledgement first
     Promise<String> acknowledged = Promise.promise();
     StringBuilder events = new StringBuilder();

@@ -78,7 +78,8 @@ public final class SessionOpener {
         initializeLegacy(ctx, capabilities, message, clientToken);
         return;
       }
-      if (known == McpSession.Transport.STATELESS) {
+      // bridged only when the upstream lacks the agent's era: a dual-era upstream gets the agent's initialize as it is
+      if (known == McpSession.Transport.STATELESS && client.refusesSessionEra(server.hostname())) {
         initializeStateless(ctx, capabilities, message, clientToken);
         return;
       }
@@ -94,6 +95,10 @@ public final class SessionOpener {
           });
       call.send(opening, message.toBuffer(), client.limits().requestTimeoutMs(), McpProtocol.Methods.INITIALIZE, upstream -> {
             if (LEGACY_HINTS.contains(upstream.statusCode())) {
+              if (known == McpSession.Transport.STATELESS) { // a modern upstream that refuses initialize speaks only the stateless era
+                StreamableHttpChannel.drain(upstream);
+                return Future.succeededFuture(new InitializeOutcome.Stateless());
+              }
               // a modern-only upstream refuses initialize with a modern error; anything else hints at legacy HTTP+SSE
               return StatelessUpstream.refusal(upstream).map(refusal -> refusal != null
                   && refusal.getJsonObject("error").getValue("code") instanceof Integer code && McpProtocol.Stateless.ERRORS.contains(code)
@@ -111,9 +116,11 @@ public final class SessionOpener {
           })
           .onSuccess(outcome -> {
             if (outcome instanceof InitializeOutcome.Session session) {
+              if (known == McpSession.Transport.STATELESS) client.sessionEraSeen(server.hostname(), true);
               completeInitialize(ctx, capabilities, clientToken, session.answer(), session.upstreamSession(),
                   McpSession.Transport.STREAMABLE_HTTP, null);
             } else if (outcome instanceof InitializeOutcome.Stateless) {
+              client.sessionEraSeen(server.hostname(), false); // stateless only: session-era agents are bridged from now on
               initializeStateless(ctx, capabilities, message, clientToken);
             } else {
               initializeLegacy(ctx, capabilities, message, clientToken);
