@@ -114,7 +114,7 @@ public final class Gateway {
                   config.sync().onCreate(),
                   authFailures),
               openApi.result(), mcp, oauth, metrics, contextCosts, config.metrics().token(), config.metrics().port(), config.server().shutdownGrace());
-          return vertx.deployVerticle(verticle)
+          return mcp.start().compose(v -> vertx.deployVerticle(verticle))
               .map(id -> new Gateway(vertx, stores, client, oauthHttp, cache, sync, scheduler, mcp, id, verticle.actualPort(),
                   verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000)))
               .onSuccess(g -> scheduler.start())

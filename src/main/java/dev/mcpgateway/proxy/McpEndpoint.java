@@ -35,6 +35,7 @@ import dev.mcpgateway.proxy.portal.PortalSwitches;
 import dev.mcpgateway.proxy.portal.SwitchesPage;
 import dev.mcpgateway.proxy.relay.StatelessUpstream;
 import dev.mcpgateway.proxy.relay.UpstreamRelay;
+import dev.mcpgateway.proxy.session.RevokedSessions;
 import dev.mcpgateway.proxy.session.SessionCodec;
 import dev.mcpgateway.proxy.session.SessionEndpoint;
 import dev.mcpgateway.proxy.stateless.StatelessEndpoint;
@@ -86,6 +87,7 @@ public final class McpEndpoint {
   private final RateLimits rateLimits;
   private final ProxySettings settings;
   private final SessionEndpoint sessions;
+  private final RevokedSessions revoked;
   private final StatelessEndpoint stateless;
   private final PortalEndpoint portals;
   private final PortalRoute portalRoute;
@@ -108,8 +110,9 @@ public final class McpEndpoint {
     StatelessUpstream statelessUpstream = new StatelessUpstream(vertx, client.channel(), auths);
     CapabilityDispatch dispatch = new CapabilityDispatch(sync::servesFromCache);
     ListChanges listChanges = new ListChanges(cache, sync);
+    this.revoked = new RevokedSessions(vertx, stores.revocations(), clock, settings.sessionMaxAge());
     this.sessions = new SessionEndpoint(vertx, new SessionCodec(gatewayCipher), cache, dispatch, listChanges, client, auths, settings,
-        statelessUpstream, relay, clock);
+        statelessUpstream, relay, revoked, clock);
     this.stateless = new StatelessEndpoint(vertx, cache, dispatch, client, auths, settings, statelessUpstream, relay, listChanges::seen);
     SessionCodec codec = new SessionCodec(gatewayCipher);
     PortalDirectory directory = new PortalDirectory(vertx, stores.portals());
@@ -120,7 +123,7 @@ public final class McpEndpoint {
     this.switchesPage = new SwitchesPage(gatewayCipher, clock, oauthSettings, oauth, cache, clients, directory, switches, authFailures, metrics);
     this.sandboxes = new Sandboxes(vertx, codeMode);
     this.origins = OriginCheck.Policy.of(settings.allowedOrigins(), oauthSettings.publicBaseUrl(), settings.loopbackBound());
-    this.portals = new PortalEndpoint(members, new PortalSessions(codec, clock, settings.sessionMaxAge()), stateless,
+    this.portals = new PortalEndpoint(members, new PortalSessions(codec, clock, settings.sessionMaxAge(), revoked), stateless,
         new PortalResources(vertx, stateless, client.limits().requestTimeoutMs(), settings.sessionIdle()),
         new PortalStreams(vertx, new PortalChanges(vertx, directory, members, stores.servers(), stores.portals(), switches),
             settings.keepAlive().toMillis()),
@@ -130,6 +133,13 @@ public final class McpEndpoint {
         .description("Code Mode sandbox processes alive (started on first use)").register(metrics.registry());
     Gauge.builder("mcp_gateway_sessions_active", sessions, SessionEndpoint::size)
         .description("agent sessions this replica has seen in their idle window").register(metrics.registry());
+    Gauge.builder("mcp_gateway_sessions_revoked", revoked, RevokedSessions::size)
+        .description("agent sessions ended with DELETE that this replica refuses until they would have expired").register(metrics.registry());
+  }
+
+  /** Reads the sessions ended with DELETE before the first request; fails when the store cannot say. */
+  public Future<Void> start() {
+    return revoked.start();
   }
 
   public void mount(Router router) {
@@ -185,6 +195,7 @@ public final class McpEndpoint {
   /** Ends every session this replica holds, upstream too (at shutdown). */
   public Future<Void> endAllSessions() {
     switches.stop();
+    revoked.stop();
     stateless.endAll();
     return sessions.endAll();
   }

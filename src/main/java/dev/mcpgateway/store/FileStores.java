@@ -7,8 +7,8 @@ import java.nio.file.Path;
 /**
  * Opens the embedded store in a data directory: {@code servers/} ({@link FileServerStore}),
  * {@code portals/} ({@link FilePortalStore}), {@code audit/} ({@link FileAuditLog}) and
- * {@code oauth-users/} ({@link FileUserConnections}) and {@code portal-toggles/}
- * ({@link FilePortalToggles}), all written by one {@link SingleWriter} and loaded on it before the
+ * {@code oauth-users/} ({@link FileUserConnections}), {@code portal-toggles/}
+ * ({@link FilePortalToggles}) and {@code session-revocations/} ({@link FileSessionRevocations}), all written by one {@link SingleWriter} and loaded on it before the
  * first request. Portals load after servers and share a {@link PortalMembership} index with them
  * (a server in use is not deleted); toggles load after portals and go with them. See this package's
  * README for the durability protocol.
@@ -25,7 +25,8 @@ final class FileStores {
       FileServerStore servers = FileServerStore.load(dataDir.resolve("servers"), writer, membership);
       FilePortalStore portals = FilePortalStore.load(dataDir.resolve("portals"), writer, servers, membership);
       FilePortalToggles toggles = FilePortalToggles.load(dataDir.resolve("portal-toggles"), writer, portals);
-      return new Stores(servers, portals, audit, users, toggles, writer::close);
+      FileSessionRevocations revocations = FileSessionRevocations.load(dataDir.resolve("session-revocations"), writer);
+      return new Stores(servers, portals, audit, users, toggles, revocations, writer::close);
     });
   }
 }

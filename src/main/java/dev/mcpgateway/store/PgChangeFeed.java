@@ -15,31 +15,34 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Server, portal and portal-toggle changes across replicas over LISTEN/NOTIFY. Every write announces itself on
+ * Server, portal, portal-toggle changes and session revocations across replicas over LISTEN/NOTIFY. Every write announces itself on
  * the schema's channel ({@code mcpgw_<schema>}) inside its own transaction, so replicas hear of a
  * change only once it is committed; each replica keeps one LISTEN connection ({@link PgSubscriber},
  * off the pool) and tells its listeners. When that connection is lost (database restart, network)
  * it reconnects every second; after a reconnection notifications may have been missed, so
- * listeners hear {@link ServerKey#EVERYTHING}, {@link PortalKey#EVERYTHING} and
- * {@link ToggleKey#EVERYTHING}.
+ * listeners hear {@link ServerKey#EVERYTHING}, {@link PortalKey#EVERYTHING},
+ * {@link ToggleKey#EVERYTHING} and {@link SessionRevocations#EVERYTHING}.
  *
  * <p>Payloads: a server is {@code account/id} (as before portals existed, so replicas of either
  * release understand each other's server changes); a portal is {@code p:account/id}; one holder's
  * toggles on a portal are {@code t:account/portal/holder} (the holder is the rest, whatever it
- * holds). Account ids cannot contain {@code :}, so no server payload starts with a prefix; a
- * replica of an earlier release reads a {@code t:} payload as a server change of an account named
- * {@code t:...} that does not exist, which costs it nothing.
+ * holds); a revoked session is {@code r:<session key>}. Account ids cannot contain {@code :}, so no
+ * server payload starts with a prefix; a replica of an earlier release reads a {@code t:} payload as
+ * a server change of an account named {@code t:...} that does not exist, which costs it nothing, and
+ * drops an {@code r:} payload (no {@code /}).
  */
 final class PgChangeFeed {
   private static final long RECONNECT_DELAY_MS = 1000;
   private static final String PORTAL_PREFIX = "p:";
   private static final String TOGGLE_PREFIX = "t:";
+  private static final String REVOCATION_PREFIX = "r:";
 
   private final PgSubscriber subscriber;
   private final String channel;
   private final List<Consumer<ServerKey>> serverListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<PortalKey>> portalListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<ToggleKey>> toggleListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
   private boolean subscribedBefore;
 
   private PgChangeFeed(PgSubscriber subscriber, String channel) {
@@ -69,6 +72,7 @@ final class PgChangeFeed {
             serverListeners.forEach(l -> l.accept(ServerKey.EVERYTHING));
             portalListeners.forEach(l -> l.accept(PortalKey.EVERYTHING));
             toggleListeners.forEach(l -> l.accept(ToggleKey.EVERYTHING));
+            revocationListeners.forEach(l -> l.accept(SessionRevocations.EVERYTHING));
           }
           subscribedBefore = true;
         })
@@ -77,6 +81,11 @@ final class PgChangeFeed {
   }
 
   private void heard(String payload) {
+    if (payload.startsWith(REVOCATION_PREFIX)) {
+      String key = payload.substring(REVOCATION_PREFIX.length());
+      if (SessionRevocations.isKey(key)) revocationListeners.forEach(l -> l.accept(key));
+      return;
+    }
     if (payload.startsWith(TOGGLE_PREFIX)) {
       String[] parts = payload.substring(TOGGLE_PREFIX.length()).split("/", 3);
       if (parts.length < 3 || parts[0].isEmpty() || parts[1].isEmpty()) return;
@@ -114,6 +123,11 @@ final class PgChangeFeed {
     return notify(conn, TOGGLE_PREFIX + key.accountId() + "/" + key.portalId() + "/" + key.holder());
   }
 
+  /** Announces the revocation of {@code sessionKey} within {@code conn}'s transaction. */
+  Future<Void> announceRevocation(SqlConnection conn, String sessionKey) {
+    return notify(conn, REVOCATION_PREFIX + sessionKey);
+  }
+
   private Future<Void> notify(SqlConnection conn, String payload) {
     return conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, payload)).mapEmpty();
   }
@@ -128,6 +142,10 @@ final class PgChangeFeed {
 
   void onToggleChange(Consumer<ToggleKey> listener) {
     toggleListeners.add(listener);
+  }
+
+  void onRevocation(Consumer<String> listener) {
+    revocationListeners.add(listener);
   }
 
   Future<Void> close() {

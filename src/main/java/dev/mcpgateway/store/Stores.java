@@ -6,7 +6,8 @@ import io.vertx.core.Future;
  * The gateway's stores over one backing storage (a data directory, or one PostgreSQL pool), as
  * {@link StoreSettings#open} makes them. They share that storage, so they are closed together.
  */
-public record Stores(ServerStore servers, PortalStore portals, AuditLog audit, UserConnections users, PortalToggles toggles, Closer closer) {
+public record Stores(ServerStore servers, PortalStore portals, AuditLog audit, UserConnections users, PortalToggles toggles,
+    SessionRevocations revocations, Closer closer) {
 
   /** Releases the shared storage (the embedded store's writer; the pool and the LISTEN connection). */
   @FunctionalInterface

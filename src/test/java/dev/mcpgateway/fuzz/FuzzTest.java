@@ -476,6 +476,8 @@ class FuzzTest {
     Resp resp = send(request.method, request.path, request.headers, request.body);
     Statistics.label("status").collect(resp.status);
     checkMcp(c, request, resp);
+    // a DELETE that ended the valid session ended it for good (404 from then on): later cases get a new one
+    if (request.method == HttpMethod.DELETE && resp.status == 200) session = openSession();
     if (request.expect != null && resp.failure == null) {
       int want = request.expect.status;
       if (resp.status != want) {

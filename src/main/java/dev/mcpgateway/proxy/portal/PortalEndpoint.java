@@ -114,17 +114,20 @@ public final class PortalEndpoint {
     dispatch(ctx, portal, message, PortalEra.session(token.get(), sessions.holder(sessionId, token.get())), mode.get());
   }
 
-  /** DELETE: ends a session-era agent's session. */
+  /** DELETE: ends a session-era agent's session on every replica; 503 when the store cannot take it (as a server's session: {@code SessionEndpoint.end}). */
   public void end(RoutingContext ctx) {
     Portal portal = ctx.get(PortalRoute.PORTAL_KEY);
     Exchange.of(ctx).portal = portal.id();
     String sessionId = ctx.request().getHeader(McpProtocol.Headers.SESSION_ID);
-    if (sessions.bind(portal, ctx.get(ClientAuthHandler.CLIENT_KEY), sessionId).isEmpty()) {
+    Optional<SessionToken> token = sessions.bind(portal, ctx.get(ClientAuthHandler.CLIENT_KEY), sessionId);
+    if (token.isEmpty()) {
       McpReplies.error(ctx.response(), sessionId == null ? 400 : 404, null, McpReplies.SESSION_NOT_FOUND, "session not found");
       return;
     }
-    sessions.end(sessionId);
-    ctx.response().setStatusCode(200).end();
+    sessions.end(sessionId, token.get())
+        .onSuccess(v -> ctx.response().setStatusCode(200).end())
+        .onFailure(e -> McpReplies.error(ctx.response(), 503, null, McpProtocol.ErrorCodes.INTERNAL_ERROR,
+            "the gateway's store is unavailable: the session was not ended, retry the DELETE"));
   }
 
   /** GET: a session's server-to-client stream, where the portal's list changes arrive. */

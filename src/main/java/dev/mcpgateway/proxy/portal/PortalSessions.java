@@ -1,12 +1,12 @@
 package dev.mcpgateway.proxy.portal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mcpgateway.mcp.McpSession;
 import dev.mcpgateway.model.Portal;
+import dev.mcpgateway.proxy.session.RevokedSessions;
 import dev.mcpgateway.proxy.session.SessionCodec;
 import dev.mcpgateway.proxy.session.SessionToken;
 import dev.mcpgateway.security.ClientToken;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,21 +19,22 @@ import java.util.Optional;
  * {@code portal:<id>} — which no server id can be (ids have no {@code :}), so a server's session
  * id never opens a portal's, nor the reverse — the portal's hostname, the agreed version, the
  * client token's name, and the agent's capabilities and identity. Any replica with the gateway's
- * secret serves any session. A session ended with DELETE is refused on this replica until it
- * would have expired anyway.
+ * secret serves any session. A session ended with DELETE is refused on every replica until it
+ * would have expired anyway ({@link RevokedSessions}, shared with the servers' sessions: a portal's
+ * ids and a server's never open each other, so one set holds both).
  */
 public final class PortalSessions {
   static final String SERVER_PREFIX = "portal:";
   private final SessionCodec codec;
   private final Clock clock;
   private final Duration maxAge;
-  private final Cache<String, Boolean> ended;
+  private final RevokedSessions revoked;
 
-  public PortalSessions(SessionCodec codec, Clock clock, Duration maxAge) {
+  public PortalSessions(SessionCodec codec, Clock clock, Duration maxAge, RevokedSessions revoked) {
     this.codec = codec;
     this.clock = clock;
     this.maxAge = maxAge;
-    this.ended = Caffeine.newBuilder().expireAfterWrite(maxAge).maximumSize(100_000).build();
+    this.revoked = revoked;
   }
 
   public String open(Portal portal, ClientToken client, String version, JsonObject capabilities, JsonObject clientInfo) {
@@ -43,7 +44,7 @@ public final class PortalSessions {
 
   /** The session {@code sessionId} names, if it is this portal's, this client's, not too old and not ended. */
   public Optional<SessionToken> bind(Portal portal, ClientToken client, String sessionId) {
-    if (sessionId == null || ended.getIfPresent(sessionId) != null) return Optional.empty();
+    if (sessionId == null || revoked.isRevoked(sessionId)) return Optional.empty();
     return codec.decode(sessionId).filter(t -> t.accountId().equals(portal.accountId()) && t.serverId().equals(SERVER_PREFIX + portal.id())
         && t.client().equals(client.name()) && !t.issuedAt().plus(maxAge).isBefore(clock.instant()));
   }
@@ -53,7 +54,8 @@ public final class PortalSessions {
     return ToggleHolder.session(sessionId, token.issuedAt().plus(maxAge));
   }
 
-  public void end(String sessionId) {
-    ended.put(sessionId, Boolean.TRUE);
+  /** Ends the session on every replica; fails as the store does, and then nothing changed. */
+  public Future<Void> end(String sessionId, SessionToken token) {
+    return revoked.revoke(sessionId, token.issuedAt());
   }
 }

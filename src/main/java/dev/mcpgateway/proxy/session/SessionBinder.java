@@ -22,21 +22,24 @@ public final class SessionBinder {
   private final SessionCodec sessions;
   private final CapabilityCache cache;
   private final LocalSessions local;
+  private final RevokedSessions revoked;
   private final ProxySettings settings;
   private final Clock clock;
 
-  public SessionBinder(SessionCodec sessions, CapabilityCache cache, LocalSessions local, ProxySettings settings, Clock clock) {
+  public SessionBinder(SessionCodec sessions, CapabilityCache cache, LocalSessions local, RevokedSessions revoked, ProxySettings settings,
+      Clock clock) {
     this.sessions = sessions;
     this.cache = cache;
     this.local = local;
+    this.revoked = revoked;
     this.settings = settings;
     this.clock = clock;
   }
 
   /**
    * Opens the agent's session id, or answers 404: tampered, foreign (another account, server or
-   * client token), too old, for a server that moved or is gone, or a legacy session this replica
-   * does not hold. Answers null when it has replied itself.
+   * client token), too old, ended with DELETE (on any replica), for a server that moved or is gone,
+   * or a legacy session this replica does not hold. Answers null when it has replied itself.
    */
   public Future<BoundSession> bind(RoutingContext ctx, String sessionId) {
     ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
@@ -45,7 +48,8 @@ public final class SessionBinder {
     Optional<SessionToken> opened = sessions.decode(sessionId).filter(t -> t.accountId().equals(account)
         && t.serverId().equals(server) && t.client().equals(client.name())
         && !t.issuedAt().plus(settings.sessionMaxAge()).isBefore(clock.instant()));
-    if (opened.isEmpty()) return notFound(ctx);
+    // before the local entry: a revoked id must not come back to life as a session this replica holds
+    if (opened.isEmpty() || revoked.isRevoked(sessionId)) return notFound(ctx);
     SessionToken token = opened.get();
     LocalSessions.Entry entry = token.transport() == McpSession.Transport.LEGACY_SSE
         ? local.get(sessionId) : local.touch(sessionId, token);

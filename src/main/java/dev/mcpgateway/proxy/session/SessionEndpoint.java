@@ -27,10 +27,12 @@ import java.util.function.UnaryOperator;
  * ({@link SessionBinder}), lists and calls go through the {@link CapabilityDispatch} both eras
  * share, and the rest goes to the upstream in the era it speaks: {@link SessionToSession}, or
  * {@link SessionToStateless} for a session whose upstream speaks 2026-07-28 (the sealed session
- * id says which). GET is the server-to-client stream, DELETE ends the session.
+ * id says which). GET is the server-to-client stream, DELETE ends the session — on every replica
+ * ({@link RevokedSessions}): the MCP specification has every later request bearing the id answered 404.
  */
 public final class SessionEndpoint {
   private final LocalSessions local;
+  private final RevokedSessions revoked;
   private final SessionBinder binder;
   private final SessionOpener opener;
   private final CapabilityDispatch capabilityDispatch;
@@ -40,7 +42,9 @@ public final class SessionEndpoint {
   private final long keepAliveMs;
 
   public SessionEndpoint(Vertx vertx, SessionCodec codec, CapabilityCache cache, CapabilityDispatch capabilityDispatch, ListChanges listChanges,
-      McpClient client, UpstreamAuths auths, ProxySettings settings, StatelessUpstream stateless, UpstreamRelay relay, Clock clock) {
+      McpClient client, UpstreamAuths auths, ProxySettings settings, StatelessUpstream stateless, UpstreamRelay relay, RevokedSessions revoked,
+      Clock clock) {
+    this.revoked = revoked;
     this.capabilityDispatch = capabilityDispatch;
     this.listChanges = listChanges;
     this.keepAliveMs = settings.keepAlive().toMillis();
@@ -49,7 +53,7 @@ public final class SessionEndpoint {
     this.toStateless = new SessionToStateless(vertx, stateless, client.limits().requestTimeoutMs(),
         bound -> client.redetect(bound.capabilities().server().hostname(), auths.forAgent(bound.capabilities().server(), bound.token().client())));
     local.whenEvicted(toSession::end);
-    this.binder = new SessionBinder(codec, cache, local, settings, clock);
+    this.binder = new SessionBinder(codec, cache, local, revoked, settings, clock);
     this.opener = new SessionOpener(vertx, codec, cache, client, auths, local, clock);
   }
 
@@ -103,13 +107,21 @@ public final class SessionEndpoint {
     });
   }
 
-  /** DELETE: ends a session, upstream too. */
+  /**
+   * DELETE: ends a session on every replica, upstream too. The revocation is stored first; when the
+   * store cannot take it the answer is 503 and nothing changed. A 200 that ended the session on this
+   * replica only would leave a bearer-like id working on the others for as long as the store is
+   * away (and a retry queue dies with its replica); a 503 tells the agent the truth, and it may retry.
+   */
   public void end(RoutingContext ctx) {
-    withSession(ctx, bound -> {
-      LocalSessions.Entry entry = local.remove(bound.sessionId());
-      toSession.end(entry != null ? entry : new LocalSessions.Entry(bound.token(), null))
-          .onComplete(r -> ctx.response().setStatusCode(200).end());
-    });
+    withSession(ctx, bound -> revoked.revoke(bound.sessionId(), bound.token().issuedAt())
+        .onFailure(e -> McpReplies.error(ctx.response(), 503, null, McpProtocol.ErrorCodes.INTERNAL_ERROR,
+            "the gateway's store is unavailable: the session was not ended, retry the DELETE"))
+        .onSuccess(v -> {
+          LocalSessions.Entry entry = local.remove(bound.sessionId());
+          toSession.end(entry != null ? entry : new LocalSessions.Entry(bound.token(), null))
+              .onComplete(r -> ctx.response().setStatusCode(200).end());
+        }));
   }
 
   /** The session the request names, bound; the binder has answered (400/404) when there is none. */
