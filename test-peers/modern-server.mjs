@@ -63,6 +63,11 @@ function createServer({ requestInfo }) {
     return text(JSON.stringify(seen));
   });
 
+  server.registerTool('meta', {
+    description: 'Answers the envelope its request carried (for the gateway tests: what the bridge put there)',
+    inputSchema: fromJsonSchema({ type: 'object', properties: {} }),
+  }, async (_args, ctx) => text(JSON.stringify(ctx.mcpReq.envelope ?? {})));
+
   server.registerTool('slow', {
     description: 'Waits ms milliseconds (progress every 100 ms when a progressToken is given)',
     inputSchema: fromJsonSchema({ type: 'object', properties: { ms: { type: 'number' } }, required: ['ms'] }),

@@ -76,6 +76,8 @@ public final class McpProtocol {
     public static final String META_PREFIX = "io.modelcontextprotocol/";
     public static final String META_VERSION = META_PREFIX + "protocolVersion";
     public static final String META_CAPABILITIES = META_PREFIX + "clientCapabilities";
+    /** The request's log level, which replaced logging/setLevel: no notifications/message without it. */
+    public static final String META_LOG_LEVEL = META_PREFIX + "logLevel";
     public static final String META_CLIENT_INFO = META_PREFIX + "clientInfo";
     public static final String META_SERVER_INFO = META_PREFIX + "serverInfo";
     public static final String META_SUBSCRIPTION = META_PREFIX + "subscriptionId";

@@ -143,6 +143,21 @@ class EraBridgeTest {
   }
 
   @Test
+  void aBridgedSessionGetsPingAndItsLogLevelOnEveryRequest() {
+    // "modern" speaks only the stateless era, which has neither ping nor logging/setLevel
+    JsonObject report = legacyAgent("modern", steps(new JsonObject().put("op", "ping"), call("meta", new JsonObject()),
+        new JsonObject().put("op", "setLoggingLevel").put("level", "debug"), call("meta", new JsonObject()),
+        new JsonObject().put("op", "setLoggingLevel").put("level", "loud")));
+    assertTrue(step(report, 0).getBoolean("ok"), "ping answered: " + report.encode());
+    JsonObject before = new JsonObject(step(report, 1).getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"));
+    assertFalse(before.containsKey("io.modelcontextprotocol/logLevel"), before.encode());
+    assertTrue(step(report, 2).getBoolean("ok"), report.encode());
+    JsonObject after = new JsonObject(step(report, 3).getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"));
+    assertEquals("debug", after.getString("io.modelcontextprotocol/logLevel"), "carried on the next request: " + after.encode());
+    assertFalse(step(report, 4).getBoolean("ok"), "an unknown level is refused: " + report.encode());
+  }
+
+  @Test
   void aDualEraUpstreamIsSpokenToInEachAgentsOwnEra() {
     // a session-era agent gets a real upstream session (nothing bridged): its version on the wire, ping answered upstream
     JsonObject legacy = legacyAgent("dual", steps(call("hdrs", new JsonObject()), new JsonObject().put("op", "ping")));

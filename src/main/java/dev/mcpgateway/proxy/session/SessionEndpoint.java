@@ -39,6 +39,7 @@ public final class SessionEndpoint {
   private final ListChanges listChanges;
   private final SessionToSession toSession;
   private final SessionToStateless toStateless;
+  private final SessionLogLevels logLevels;
   private final long keepAliveMs;
 
   public SessionEndpoint(Vertx vertx, SessionCodec codec, CapabilityCache cache, CapabilityDispatch capabilityDispatch, ListChanges listChanges,
@@ -50,7 +51,8 @@ public final class SessionEndpoint {
     this.keepAliveMs = settings.keepAlive().toMillis();
     this.local = new LocalSessions(vertx, settings.sessionIdle());
     this.toSession = new SessionToSession(client, auths, relay, cache, listChanges, local);
-    this.toStateless = new SessionToStateless(vertx, stateless, client.limits().requestTimeoutMs(),
+    this.logLevels = new SessionLogLevels(settings.sessionIdle());
+    this.toStateless = new SessionToStateless(vertx, stateless, client.limits().requestTimeoutMs(), logLevels::of,
         bound -> client.redetect(bound.capabilities().server().hostname(), auths.forAgent(bound.capabilities().server(), bound.token().client())));
     local.whenEvicted(toSession::end);
     this.binder = new SessionBinder(codec, cache, local, revoked, settings, clock);
@@ -77,6 +79,7 @@ public final class SessionEndpoint {
   }
 
   private void dispatch(RoutingContext ctx, BoundSession bound, JsonObject message) {
+    if (JsonRpc.isRequest(message) && stateless(bound) && answeredByTheBridge(ctx, bound, message)) return;
     if (!JsonRpc.isRequest(message)) {
       if (stateless(bound)) {
         toStateless.fromAgent(bound, message); // nothing else of the agent's has a place upstream in this era
@@ -90,6 +93,33 @@ public final class SessionEndpoint {
         (c, id, result) -> McpReplies.json(c.response(), 200, JsonRpc.result(id, result)))) {
       forward(ctx, bound, message, UnaryOperator.identity());
     }
+  }
+
+  /**
+   * What a stateless-era upstream has no method for, answered for a session-era agent: {@code ping}
+   * (the gateway and the upstream's reachability are what the agent can check), and
+   * {@code logging/setLevel}, kept with the session and carried on each request as {@code _meta}'s
+   * log level ({@link SessionLogLevels}).
+   */
+  private boolean answeredByTheBridge(RoutingContext ctx, BoundSession bound, JsonObject message) {
+    Object id = message.getValue("id");
+    switch (message.getString("method")) {
+      case McpProtocol.Methods.PING -> McpReplies.json(ctx.response(), 200, JsonRpc.result(id, new JsonObject()));
+      case McpProtocol.Methods.LOGGING_SET_LEVEL -> {
+        Object level = message.getValue("params") instanceof JsonObject params ? params.getValue("level") : null;
+        if (!(level instanceof String name) || !SessionLogLevels.LEVELS.contains(name)) {
+          McpReplies.json(ctx.response(), 200, McpReplies.error(id, McpProtocol.ErrorCodes.INVALID_PARAMS,
+              "level must be one of " + new java.util.TreeSet<>(SessionLogLevels.LEVELS), null));
+        } else {
+          logLevels.set(bound.sessionId(), name);
+          McpReplies.json(ctx.response(), 200, JsonRpc.result(id, new JsonObject()));
+        }
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** To the upstream; list changes on the way back refresh the cache. */

@@ -47,6 +47,8 @@ public final class SessionToStateless {
   /** Input requests one answer may carry; more is a broken or hostile upstream. */
   public static final int MAX_INPUT_REQUESTS = 16;
 
+  /** The log level a session set with logging/setLevel (by session id), or null: carried on each request. */
+  private final java.util.function.Function<String, String> logLevel;
   private final Vertx vertx;
   private final StatelessUpstream upstream;
   private final long inputTimeoutMs;
@@ -58,7 +60,8 @@ public final class SessionToStateless {
   private final Map<String, UpstreamCall> inFlight = new ConcurrentHashMap<>();
 
   public SessionToStateless(Vertx vertx, StatelessUpstream upstream, long inputTimeoutMs,
-      java.util.function.Function<BoundSession, Future<McpSession.Transport>> eraNow) {
+      java.util.function.Function<String, String> logLevel, java.util.function.Function<BoundSession, Future<McpSession.Transport>> eraNow) {
+    this.logLevel = logLevel;
     this.eraNow = eraNow;
     this.vertx = vertx;
     this.upstream = upstream;
@@ -122,6 +125,8 @@ public final class SessionToStateless {
   private Future<JsonObject> round(RoutingContext ctx, BoundSession bound, JsonObject message, UpstreamCall call, int round) {
     String method = message.getString("method");
     JsonObject params = StatelessEnvelope.params(message.getJsonObject("params"), bound.token().agentCapabilities(), bound.token().agentInfo());
+    String level = logLevel.apply(bound.sessionId());
+    if (level != null) params.getJsonObject("_meta").put(McpProtocol.Stateless.META_LOG_LEVEL, level); // the agent's logging/setLevel
     JsonObject request = JsonRpc.request(round == 1 ? message.getValue("id") : "mcpgw-" + round + "-" + message.getValue("id"), method, params);
     Map<String, String> headers = StatelessEnvelope.headers(method, params, inputSchema(bound.capabilities(), method, params));
     return upstream.exchange(bound.capabilities().server(), bound.token().client(), request, headers, call, notice -> toAgent(ctx.response(), notice), ctx.response())
