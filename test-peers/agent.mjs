@@ -10,7 +10,7 @@
 // Each step reports {op, ok, result | error, progress: [ms since the step started, ...], ms}.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ElicitRequestSchema, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ElicitRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 
 const [url, token, stepsJson] = process.argv.slice(2);
 const steps = JSON.parse(stepsJson || "[]");
@@ -26,6 +26,7 @@ if (setup) {
   });
 }
 client.setNotificationHandler(ToolListChangedNotificationSchema, async () => { report.notifications.push("notifications/tools/list_changed"); });
+client.setNotificationHandler(LoggingMessageNotificationSchema, async (n) => { report.notifications.push(`notifications/message ${n.params.level} ${JSON.stringify(n.params.data)}`); });
 const deadline = setTimeout(() => { report.error = "agent timed out"; finish(2); }, 50_000);
 
 function finish(code) {

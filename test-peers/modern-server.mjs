@@ -40,7 +40,7 @@ const sleep = (ms, signal) => new Promise((resolve, reject) => {
 
 function createServer({ requestInfo }) {
   const server = new McpServer({ name: 'modern-server', version: '1.0.0' }, {
-    capabilities: { tools: { listChanged: true }, prompts: { listChanged: true } },
+    capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, logging: {} },
     ...(CACHE_PUBLIC && { cacheHints: { 'tools/list': { ttlMs: TOOLS_TTL_MS, cacheScope: 'public' } } }),
   });
 
@@ -67,6 +67,14 @@ function createServer({ requestInfo }) {
     description: 'Answers the envelope its request carried (for the gateway tests: what the bridge put there)',
     inputSchema: fromJsonSchema({ type: 'object', properties: {} }),
   }, async (_args, ctx) => text(JSON.stringify(ctx.mcpReq.envelope ?? {})));
+
+  server.registerTool('log', {
+    description: 'Logs one message at info level during the call (sent only when the request carries a log level)',
+    inputSchema: fromJsonSchema({ type: 'object', properties: {} }),
+  }, async (_args, ctx) => {
+    await ctx.mcpReq.log('info', 'logged during the call');
+    return text('logged');
+  });
 
   server.registerTool('slow', {
     description: 'Waits ms milliseconds (progress every 100 ms when a progressToken is given)',

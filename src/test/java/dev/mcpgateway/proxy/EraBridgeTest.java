@@ -155,6 +155,11 @@ class EraBridgeTest {
     JsonObject after = new JsonObject(step(report, 3).getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"));
     assertEquals("debug", after.getString("io.modelcontextprotocol/logLevel"), "carried on the next request: " + after.encode());
     assertFalse(step(report, 4).getBoolean("ok"), "an unknown level is refused: " + report.encode());
+    // with the level set, a tool's log message during the call reaches the agent (the era sends none without it)
+    JsonObject logged = legacyAgent("modern", steps(call("log", new JsonObject()),
+        new JsonObject().put("op", "setLoggingLevel").put("level", "info"), call("log", new JsonObject())));
+    assertEquals(List.of("notifications/message info \"logged during the call\""), logged.getJsonArray("notifications").getList(),
+        "one message, from the call made after setLevel: " + logged.encode());
   }
 
   @Test
