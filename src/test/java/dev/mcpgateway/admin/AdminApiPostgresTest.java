@@ -2,27 +2,23 @@ package dev.mcpgateway.admin;
 
 import static dev.mcpgateway.support.Await.result;
 
+import dev.mcpgateway.support.PgSchema;
 import dev.mcpgateway.support.Postgres;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AdminApiPostgresTest extends AdminApiContract {
-  private final String schema = Postgres.newSchema();
+  @RegisterExtension final PgSchema pg = new PgSchema();
+  private final String schema = pg.name();
 
   @Override
   String pgSchema() {
     return schema;
   }
 
-  @AfterEach
-  void dropSchema() {
-    io.vertx.core.Vertx cleanup = io.vertx.core.Vertx.vertx();
-    result(Postgres.dropSchema(cleanup, schema));
-    result(cleanup.close());
-  }
 
   @Override
   String storedBytes() {

@@ -1,23 +1,18 @@
 package dev.mcpgateway.admin;
 
-import static dev.mcpgateway.support.Await.result;
 
+import dev.mcpgateway.support.PgSchema;
 import dev.mcpgateway.support.Postgres;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The portals API on PostgreSQL, each test in a schema of its own. */
 class PortalApiPostgresTest extends PortalApiContract {
-  private final String schema = Postgres.newSchema();
+  @RegisterExtension final PgSchema pg = new PgSchema();
+  private final String schema = pg.name();
 
   @Override
   String pgSchema() {
     return schema;
   }
 
-  @AfterEach
-  void dropSchema() {
-    io.vertx.core.Vertx cleanup = io.vertx.core.Vertx.vertx();
-    result(Postgres.dropSchema(cleanup, schema));
-    result(cleanup.close());
-  }
 }

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.mcpgateway.model.AuditEntry;
 import dev.mcpgateway.support.Await;
+import dev.mcpgateway.support.PgSchema;
 import dev.mcpgateway.support.Postgres;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -16,24 +16,19 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The audit contract against the real PostgreSQL of this machine, each test in a schema of its own. */
 class PgAuditLogTest extends AuditLogContract {
-  private final String schema = Postgres.newSchema();
+  @RegisterExtension final PgSchema pg = new PgSchema();
+  private final String schema = pg.name();
 
   @Override
   protected Future<Stores> open() {
     return PgStores.open(vertx, Postgres.settings(schema));
   }
 
-  @AfterEach
-  void dropSchema() {
-    Vertx cleanup = Vertx.vertx();
-    result(Postgres.dropSchema(cleanup, schema));
-    result(cleanup.close());
-  }
 
   /**
    * A database migrated before portal entries existed (V1 to V3), holding a server entry: after

@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpgateway.model.PortalKey;
 import dev.mcpgateway.model.ServerKey;
+import dev.mcpgateway.support.PgSchema;
 import dev.mcpgateway.support.Postgres;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -23,8 +23,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The portal contract against the real PostgreSQL of this machine, each test in a schema of its
@@ -32,19 +32,14 @@ import org.junit.jupiter.api.Test;
  * (two stores on one schema), and the shared LISTEN channel's two payload kinds.
  */
 class PgPortalStoreTest extends PortalStoreContract {
-  private final String schema = Postgres.newSchema();
+  @RegisterExtension final PgSchema pg = new PgSchema();
+  private final String schema = pg.name();
 
   @Override
   protected Future<Stores> open() {
     return PgStores.open(vertx, Postgres.settings(schema));
   }
 
-  @AfterEach
-  void dropSchema() {
-    Vertx cleanup = Vertx.vertx();
-    result(Postgres.dropSchema(cleanup, schema));
-    result(cleanup.close());
-  }
 
   private <T> T sql(Function<Pool, Future<T>> query) {
     Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(Postgres.URL)).using(vertx).build();

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.mcpgateway.model.PortalKey;
 import dev.mcpgateway.model.ServerKey;
 import dev.mcpgateway.model.ToggleKey;
+import dev.mcpgateway.support.PgSchema;
 import dev.mcpgateway.support.Postgres;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -19,8 +19,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The toggles contract against the real PostgreSQL, a schema per test; and what is particular to
@@ -28,19 +28,14 @@ import org.junit.jupiter.api.Test;
  * channel, and {@link ToggleKey#EVERYTHING} after the LISTEN connection is lost.
  */
 class PgPortalTogglesTest extends PortalTogglesContract {
-  private final String schema = Postgres.newSchema();
+  @RegisterExtension final PgSchema pg = new PgSchema();
+  private final String schema = pg.name();
 
   @Override
   protected Future<Stores> open() {
     return PgStores.open(vertx, Postgres.settings(schema));
   }
 
-  @AfterEach
-  void dropSchema() {
-    Vertx cleanup = Vertx.vertx();
-    result(Postgres.dropSchema(cleanup, schema));
-    result(cleanup.close());
-  }
 
   private <T> T sql(Function<Pool, Future<T>> query) {
     Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(Postgres.URL)).using(vertx).build();

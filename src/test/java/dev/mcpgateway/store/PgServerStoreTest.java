@@ -3,33 +3,28 @@ package dev.mcpgateway.store;
 import static dev.mcpgateway.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.mcpgateway.support.PgSchema;
 import dev.mcpgateway.support.Postgres;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server contract against the real PostgreSQL of this machine, each test in a schema of its
  * own; and what is particular to it: migrations, and changes heard across replicas (LISTEN/NOTIFY).
  */
 class PgServerStoreTest extends ServerStoreContract {
-  private final String schema = Postgres.newSchema();
+  @RegisterExtension final PgSchema pg = new PgSchema();
+  private final String schema = pg.name();
 
   @Override
   protected Future<Stores> open() {
     return PgStores.open(vertx, Postgres.settings(schema));
   }
 
-  @AfterEach
-  void dropSchema() {
-    Vertx cleanup = Vertx.vertx();
-    result(Postgres.dropSchema(cleanup, schema));
-    result(cleanup.close());
-  }
 
   @Test
   void migrationsAreVersionedAndAppliedOnce() {

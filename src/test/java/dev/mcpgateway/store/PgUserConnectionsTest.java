@@ -1,25 +1,19 @@
 package dev.mcpgateway.store;
 
-import static dev.mcpgateway.support.Await.result;
 
+import dev.mcpgateway.support.PgSchema;
 import dev.mcpgateway.support.Postgres;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The user-connection contract against the real PostgreSQL of this machine, each test in a schema of its own. */
 class PgUserConnectionsTest extends UserConnectionsContract {
-  private final String schema = Postgres.newSchema();
+  @RegisterExtension final PgSchema pg = new PgSchema();
+  private final String schema = pg.name();
 
   @Override
   protected Future<Stores> open() {
     return PgStores.open(vertx, Postgres.settings(schema));
   }
 
-  @AfterEach
-  void dropSchema() {
-    Vertx cleanup = Vertx.vertx();
-    result(Postgres.dropSchema(cleanup, schema));
-    result(cleanup.close());
-  }
 }
