@@ -20,14 +20,26 @@ async function readJson(req) {
 /**
  * Serves `createServer()` (a new SDK server per session). Options: `port` (0 = a free one),
  * `enableJsonResponse` (plain JSON answers instead of event streams), `authorized(req)` (false:
- * 401 with WWW-Authenticate: Bearer), `routes` ({path: (req, res) => ...} served before /mcp).
+ * 401 with WWW-Authenticate: Bearer), `routes` ({path: (req, res) => ...} served before /mcp),
+ * `allowedHosts` (if set, a request whose Host header names another host is refused 403, as the
+ * SDK's own DNS-rebinding protection does), `transportOptions()` (more options for each session's
+ * transport, e.g. an `eventStore` and `retryInterval` for resumable streams).
  */
-export function serveSessions(createServer, { port = 0, enableJsonResponse = false, authorized = () => true, routes = {} } = {}) {
+export function serveSessions(createServer, {
+  port = 0, enableJsonResponse = false, authorized = () => true, routes = {}, allowedHosts, transportOptions = () => ({}),
+} = {}) {
   const transports = new Map(); // Mcp-Session-Id -> StreamableHTTPServerTransport
 
   async function handle(req, res) {
     const url = new URL(req.url, 'http://127.0.0.1');
     if (routes[url.pathname]) return routes[url.pathname](req, res);
+    if (allowedHosts) {
+      let host = '';
+      try { host = new URL(`http://${req.headers.host ?? ''}`).hostname; } catch { /* refused below */ }
+      if (!allowedHosts.includes(host)) {
+        return sendJson(res, 403, { jsonrpc: '2.0', error: { code: -32000, message: `Invalid Host: ${req.headers.host}` }, id: null });
+      }
+    }
     if (!authorized(req)) return sendJson(res, 401, { error: 'unauthorized' }, { 'WWW-Authenticate': 'Bearer' });
     if (url.pathname !== '/mcp') return sendJson(res, 404, { error: 'not found' });
     const sessionId = req.headers['mcp-session-id'];
@@ -44,6 +56,7 @@ export function serveSessions(createServer, { port = 0, enableJsonResponse = fal
       const transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         enableJsonResponse,
+        ...transportOptions(),
         onsessioninitialized: (sid) => transports.set(sid, transport),
       });
       transport.onclose = () => { if (transport.sessionId) transports.delete(transport.sessionId); };

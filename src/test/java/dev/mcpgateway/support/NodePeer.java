@@ -130,6 +130,32 @@ public final class NodePeer implements AutoCloseable {
     }
   }
 
+  /** What a command run to completion printed (stdout and stderr interleaved) and how it ended. */
+  public record Run(int exitCode, String output) {}
+
+  /**
+   * Runs {@code node <args...>} in {@code test-peers/} (so a path like
+   * {@code node_modules/.bin/x} resolves there) with the given environment and waits for it to end,
+   * for command-line tools such as the conformance suite. Killed, with its children, after
+   * {@code timeoutMs}, which is then an {@link IllegalStateException} carrying the output so far.
+   */
+  public static Run run(Map<String, String> env, long timeoutMs, String... args) {
+    NodePeer peer = new NodePeer(String.join(" ", args), command(testPeers(), env, args));
+    try {
+      if (!peer.process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+        peer.close();
+        throw new IllegalStateException(peer.description + " did not end within " + timeoutMs + " ms; output:\n" + peer.output());
+      }
+      for (Thread reader : peer.readers) reader.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      peer.close();
+      throw new IllegalStateException(peer.description + " interrupted");
+    }
+    LIVE.remove(peer);
+    return new Run(peer.process.exitValue(), peer.output());
+  }
+
   public int port() {
     return port;
   }
