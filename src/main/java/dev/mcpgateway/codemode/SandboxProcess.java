@@ -109,16 +109,12 @@ final class SandboxProcess {
     return ready.future();
   }
 
-  boolean busy() {
-    return active != null;
-  }
-
   /** The account this process runs code for, or null before its first run. */
   String account() {
     return account;
   }
 
-  /** One run; on the owner's context, when not {@link #busy()}. */
+  /** One run; on the owner's context, when no other is going on (the pool hands out idle processes only). */
   Future<CodeResult> run(long id, String account, String mode, String code, JsonArray tools, ToolCaller caller) {
     if (this.account != null && !this.account.equals(account)) throw new IllegalStateException("a sandbox process serves one account");
     this.account = account;

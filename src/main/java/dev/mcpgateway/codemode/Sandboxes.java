@@ -74,10 +74,6 @@ public final class Sandboxes {
     this.settings = settings;
   }
 
-  public SandboxLimits limits() {
-    return settings.limits();
-  }
-
   /**
    * Runs {@code code} for {@code account} ({@code mode}: {@code search} or {@code execute}) with
    * {@code tools} as {@code codemode}'s tools, their calls made by {@code caller}.

@@ -13,16 +13,12 @@ import dev.mcpgateway.model.ServerKey;
 import dev.mcpgateway.support.PgSchema;
 import dev.mcpgateway.support.Postgres;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,21 +37,12 @@ class PgPortalStoreTest extends PortalStoreContract {
   }
 
 
-  private <T> T sql(Function<Pool, Future<T>> query) {
-    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(Postgres.URL)).using(vertx).build();
-    try {
-      return result(query.apply(pool));
-    } finally {
-      result(pool.close());
-    }
-  }
-
   @Test
   void thePortalMigrationIsAppliedOnce() {
     reopen();
     Stores second = result(open());
     result(second.close());
-    List<Integer> versions = sql(pool -> pool.query("SELECT version FROM " + schema + ".schema_migrations ORDER BY version").execute()
+    List<Integer> versions = Postgres.sql(vertx, pool -> pool.query("SELECT version FROM " + schema + ".schema_migrations ORDER BY version").execute()
         .map(rows -> {
           List<Integer> all = new java.util.ArrayList<>();
           for (Row row : rows) all.add(row.getInteger(0));
@@ -79,7 +66,7 @@ class PgPortalStoreTest extends PortalStoreContract {
   }
 
   private List<String> memberRows(String portalId) {
-    return sql(pool -> pool.preparedQuery("SELECT server_id FROM " + schema + ".mcp_portal_servers WHERE portal_id = $1 ORDER BY server_id")
+    return Postgres.sql(vertx, pool -> pool.preparedQuery("SELECT server_id FROM " + schema + ".mcp_portal_servers WHERE portal_id = $1 ORDER BY server_id")
         .execute(Tuple.of(portalId))
         .map(rows -> {
           List<String> ids = new java.util.ArrayList<>();
@@ -140,8 +127,8 @@ class PgPortalStoreTest extends PortalStoreContract {
     servers().onChange(serversHeard::add);
     String channel = PgChangeFeed.channel(schema);
     // what a replica of the release before portals sends for a server, then a portal's payload
-    sql(pool -> pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, "acme/old-server")));
-    sql(pool -> pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, "p:acme/a-portal")));
+    Postgres.sql(vertx, pool -> pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, "acme/old-server")));
+    Postgres.sql(vertx, pool -> pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, "p:acme/a-portal")));
     assertEquals(new ServerKey("acme", "old-server"), serversHeard.poll(2, TimeUnit.SECONDS));
     assertEquals(new PortalKey("acme", "a-portal"), portalsHeard.poll(2, TimeUnit.SECONDS));
     assertNull(serversHeard.poll(200, TimeUnit.MILLISECONDS));
@@ -155,7 +142,7 @@ class PgPortalStoreTest extends PortalStoreContract {
     portals().onChange(portalsHeard::add);
     servers().onChange(serversHeard::add);
     // only this store's LISTEN connection: its last statement names this schema's channel
-    int killed = sql(pool -> pool.preparedQuery("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
+    int killed = Postgres.sql(vertx, pool -> pool.preparedQuery("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
             + "WHERE application_name = 'mcp-gateway-listen' AND query LIKE '%' || $1 || '%'")
         .execute(Tuple.of(PgChangeFeed.channel(schema))).map(rows -> rows.iterator().next().getInteger(0)));
     assertEquals(1, killed);

@@ -10,15 +10,11 @@ import dev.mcpgateway.model.ToggleKey;
 import dev.mcpgateway.support.PgSchema;
 import dev.mcpgateway.support.Postgres;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,15 +32,6 @@ class PgPortalTogglesTest extends PortalTogglesContract {
     return PgStores.open(vertx, Postgres.settings(schema));
   }
 
-
-  private <T> T sql(Function<Pool, Future<T>> query) {
-    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(Postgres.URL)).using(vertx).build();
-    try {
-      return result(query.apply(pool));
-    } finally {
-      result(pool.close());
-    }
-  }
 
   @Test
   void aSwitchOnOneReplicaIsHeardAndReadOnTheOther() throws Exception {
@@ -73,7 +60,7 @@ class PgPortalTogglesTest extends PortalTogglesContract {
     stores.servers().onChange(serversHeard::add);
     String channel = PgChangeFeed.channel(schema);
     for (String payload : new String[] {"acme/old-server", "p:acme/a-portal", "t:acme/a-portal/t:name/with/slashes", "t:broken", "t:/p/h"}) {
-      sql(pool -> pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, payload)));
+      Postgres.sql(vertx, pool -> pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, payload)));
     }
     assertEquals(new ServerKey("acme", "old-server"), serversHeard.poll(2, TimeUnit.SECONDS));
     assertEquals(new PortalKey("acme", "a-portal"), portalsHeard.poll(2, TimeUnit.SECONDS));
@@ -87,7 +74,7 @@ class PgPortalTogglesTest extends PortalTogglesContract {
   void afterTheListenConnectionIsLostToggleListenersHearEverything() throws Exception {
     BlockingQueue<ToggleKey> heard = new LinkedBlockingQueue<>();
     toggles().onChange(heard::add);
-    int killed = sql(pool -> pool.preparedQuery("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
+    int killed = Postgres.sql(vertx, pool -> pool.preparedQuery("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
             + "WHERE application_name = 'mcp-gateway-listen' AND query LIKE '%' || $1 || '%'")
         .execute(Tuple.of(PgChangeFeed.channel(schema))).map(rows -> rows.iterator().next().getInteger(0)));
     assertEquals(1, killed);

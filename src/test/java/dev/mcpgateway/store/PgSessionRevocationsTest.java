@@ -7,15 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.mcpgateway.support.PgSchema;
 import dev.mcpgateway.support.Postgres;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,15 +29,6 @@ class PgSessionRevocationsTest extends SessionRevocationsContract {
     return PgStores.open(vertx, Postgres.settings(schema));
   }
 
-
-  private <T> T sql(Function<Pool, Future<T>> query) {
-    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(Postgres.URL)).using(vertx).build();
-    try {
-      return result(query.apply(pool));
-    } finally {
-      result(pool.close());
-    }
-  }
 
   @Test
   void aRevocationOnOneReplicaIsHeardAndReadOnTheOther() throws Exception {
@@ -63,7 +50,7 @@ class PgSessionRevocationsTest extends SessionRevocationsContract {
     revocations().onRevoked(heard::add);
     String channel = PgChangeFeed.channel(schema);
     for (String payload : new String[] {"acme/server", "p:acme/portal", "t:acme/portal/holder", "r:not-a-key", "r:" + ONE.toUpperCase(), "r:" + TWO}) {
-      sql(pool -> pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, payload)));
+      Postgres.sql(vertx, pool -> pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, payload)));
     }
     assertEquals(TWO, heard.poll(2, TimeUnit.SECONDS));
     assertNull(heard.poll(300, TimeUnit.MILLISECONDS), "nothing else is a revocation");
@@ -73,7 +60,7 @@ class PgSessionRevocationsTest extends SessionRevocationsContract {
   void afterTheListenConnectionIsLostRevocationListenersHearEverything() throws Exception {
     BlockingQueue<String> heard = new LinkedBlockingQueue<>();
     revocations().onRevoked(heard::add);
-    int killed = sql(pool -> pool.preparedQuery("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
+    int killed = Postgres.sql(vertx, pool -> pool.preparedQuery("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
             + "WHERE application_name = 'mcp-gateway-listen' AND query LIKE '%' || $1 || '%'")
         .execute(Tuple.of(PgChangeFeed.channel(schema))).map(rows -> rows.iterator().next().getInteger(0)));
     assertEquals(1, killed);

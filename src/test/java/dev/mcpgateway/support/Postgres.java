@@ -32,4 +32,14 @@ public final class Postgres {
         .using(vertx).build();
     return pool.query("DROP SCHEMA IF EXISTS " + schema + " CASCADE").execute().mapEmpty().eventually(pool::close).mapEmpty();
   }
+
+  /** Runs {@code query} on a pool of its own (closed after), for tests that look at or write the tables directly. */
+  public static <T> T sql(Vertx vertx, java.util.function.Function<Pool, Future<T>> query) {
+    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(URL)).using(vertx).build();
+    try {
+      return Await.result(query.apply(pool));
+    } finally {
+      Await.result(pool.close());
+    }
+  }
 }
