@@ -6,6 +6,10 @@ import dev.mcpgateway.security.AdminTokenBootstrap;
 import dev.mcpgateway.security.AuthThrottle;
 import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.TokenSet;
+import dev.mcpgateway.signin.AccessTokens;
+import dev.mcpgateway.signin.AgentAuthenticator;
+import dev.mcpgateway.signin.ProtectedResources;
+import dev.mcpgateway.signin.SigningKeys;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.security.SecretKeyFile;
 import dev.mcpgateway.mcp.McpClient;
@@ -47,17 +51,19 @@ public final class Gateway {
   private final CapabilitySync sync;
   private final SyncScheduler scheduler;
   private final McpEndpoint mcp;
+  private final SigningKeys signingKeys;
   private final String deploymentId;
   private final int port;
   private final int metricsPort;
   private final EventLoopLag lag;
 
   private Gateway(Vertx vertx, Stores stores, McpClient client, OAuthHttp oauthHttp, CapabilityCache cache, CapabilitySync sync,
-      SyncScheduler scheduler, McpEndpoint mcp, String deploymentId, int port, int metricsPort, EventLoopLag lag) {
+      SyncScheduler scheduler, McpEndpoint mcp, SigningKeys signingKeys, String deploymentId, int port, int metricsPort, EventLoopLag lag) {
     this.oauthHttp = oauthHttp;
     this.metricsPort = metricsPort;
     this.lag = lag;
     this.mcp = mcp;
+    this.signingKeys = signingKeys;
     this.vertx = vertx;
     this.stores = stores;
     this.client = client;
@@ -104,7 +110,11 @@ public final class Gateway {
           CapabilitySync sync = new CapabilitySync(vertx, store, client, auths, clock, metrics);
           SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync().schedule());
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
-          McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, new TokenSet<>(config.security().clientTokens()), cipher, cache, sync,
+          SigningKeys signingKeys = config.signIn().enabled() ? new SigningKeys(vertx, config.signIn(), System::nanoTime, metrics::signInKeyRead) : null;
+          AgentAuthenticator agents = new AgentAuthenticator(new TokenSet<>(config.security().clientTokens()),
+              signingKeys == null ? null : new AccessTokens(config.signIn(), signingKeys),
+              new ProtectedResources(config.signIn(), config.oauth().publicBaseUrl()));
+          McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, agents, cipher, cache, sync,
               client, auths, config.proxy(), clock, stores, oauth, config.oauth(), config.codeMode());
           ContextCosts contextCosts = new ContextCosts(vertx, mcp::portalContext, metrics, new ContextBudget(config.metrics().contextTokenBudget()));
           contextCosts.follow(store, stores.portals());
@@ -114,10 +124,14 @@ public final class Gateway {
                   config.sync().onCreate(),
                   authFailures),
               openApi.result(), mcp, oauth, metrics, contextCosts, config.metrics().token(), config.metrics().port(), config.server().shutdownGrace());
-          return mcp.start().compose(v -> vertx.deployVerticle(verticle))
-              .map(id -> new Gateway(vertx, stores, client, oauthHttp, cache, sync, scheduler, mcp, id, verticle.actualPort(),
+          Future<Void> keys = signingKeys == null ? Future.succeededFuture() : signingKeys.start();
+          return mcp.start().compose(v -> keys).compose(v -> vertx.deployVerticle(verticle))
+              .map(id -> new Gateway(vertx, stores, client, oauthHttp, cache, sync, scheduler, mcp, signingKeys, id, verticle.actualPort(),
                   verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000)))
               .onSuccess(g -> scheduler.start())
+              .onFailure(e -> {
+                if (signingKeys != null) signingKeys.stop();
+              })
               .onFailure(e -> mcp.stopSandboxes().eventually(client::close).eventually(oauthHttp::close).eventually(stores::close));
         })
         .onSuccess(g -> LOG.log(System.Logger.Level.INFO,
@@ -166,6 +180,7 @@ public final class Gateway {
   public Future<Void> stop() {
     scheduler.stop();
     lag.stop(vertx);
+    if (signingKeys != null) signingKeys.stop();
     return vertx.undeploy(deploymentId).eventually(mcp::stopSandboxes).eventually(client::close).eventually(oauthHttp::close).eventually(stores::close);
   }
 }

@@ -74,6 +74,16 @@ public final class ConfigLoader {
     env.put("GATEWAY_SYNC_MAX_PAGES", "sync.max_pages");
     env.put("GATEWAY_SYNC_ON_CREATE", "sync.on_create");
     env.put("GATEWAY_CACHE_MAX_SERVERS", "cache.max_servers");
+    env.put("GATEWAY_SIGN_IN_ISSUER", "sign_in.issuer");
+    env.put("GATEWAY_SIGN_IN_JWKS_URI", "sign_in.jwks_uri");
+    env.put("GATEWAY_SIGN_IN_AUDIENCES", "sign_in.audiences");
+    env.put("GATEWAY_SIGN_IN_SCOPES", "sign_in.scopes");
+    env.put("GATEWAY_SIGN_IN_ACCOUNTS", "sign_in.accounts");
+    env.put("GATEWAY_SIGN_IN_EMAIL_CLAIM", "sign_in.email_claim");
+    env.put("GATEWAY_SIGN_IN_GROUPS_CLAIM", "sign_in.groups_claim");
+    env.put("GATEWAY_SIGN_IN_JWKS_REFRESH_MS", "sign_in.jwks_refresh_ms");
+    env.put("GATEWAY_SIGN_IN_UNKNOWN_KEY_COOLDOWN_MS", "sign_in.unknown_key_cooldown_ms");
+    env.put("GATEWAY_SIGN_IN_CLOCK_SKEW_MS", "sign_in.clock_skew_ms");
     env.put("GATEWAY_METRICS_TOKEN", "metrics.token");
     env.put("GATEWAY_METRICS_PORT", "metrics.port");
     env.put("GATEWAY_CONTEXT_TOKEN_BUDGET", "metrics.context_token_budget");

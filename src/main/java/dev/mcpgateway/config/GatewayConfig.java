@@ -29,7 +29,8 @@ public record GatewayConfig(
     LoggingSettings logging,
     LimitSettings limits,
     OAuthSettings oauth,
-    CodeModeSettings codeMode) {
+    CodeModeSettings codeMode,
+    SignInSettings signIn) {
 
   /** The gateway's MCP client: the {@code upstream} section, with the {@code sync} section's page limit. */
   public McpClientOptions clientOptions() {
@@ -69,6 +70,7 @@ public record GatewayConfig(
         LoggingSettings.from(ConfigSection.of(complete, "logging")),
         Sections.limits(ConfigSection.of(complete, "limits")),
         Sections.oauth(ConfigSection.of(complete, "oauth"), server),
-        CodeModeSettings.from(ConfigSection.of(complete, "code_mode")));
+        CodeModeSettings.from(ConfigSection.of(complete, "code_mode")),
+        SignInSettings.from(ConfigSection.of(complete, "sign_in")));
   }
 }

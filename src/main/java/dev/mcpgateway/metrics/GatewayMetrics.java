@@ -195,6 +195,18 @@ public final class GatewayMetrics {
         .tags("grant", grant, "outcome", outcome).register(registry).increment();
   }
 
+  /** An agent's authentication on an MCP endpoint: {@code kind} client_token / service_token / user (none when refused), and its outcome. */
+  public void agentAuthentication(String kind, String outcome) {
+    Counter.builder("mcp_gateway_agent_authentications").description("agent authentications on MCP endpoints by agent kind and outcome")
+        .tags("kind", kind, "outcome", outcome).register(registry).increment();
+  }
+
+  /** A read of the sign-in authorization server's signing keys (JWKS), by outcome. */
+  public void signInKeyRead(String outcome) {
+    Counter.builder("mcp_gateway_sign_in_key_reads").description("reads of the sign-in authorization server's signing keys by outcome")
+        .tags("outcome", outcome).register(registry).increment();
+  }
+
   public void adminRequest(String operation, int status) {
     Counter.builder("mcp_gateway_admin_requests").description("management API requests by operation and HTTP status")
         .tags("operation", operation, "status", Integer.toString(status)).register(registry).increment();

@@ -12,7 +12,7 @@ import dev.mcpgateway.proxy.capabilities.ListChanges;
 import dev.mcpgateway.proxy.http.AgentEventStream;
 import dev.mcpgateway.proxy.http.AgentText;
 import dev.mcpgateway.proxy.http.BoundedBody;
-import dev.mcpgateway.proxy.http.ClientAuthHandler;
+import dev.mcpgateway.proxy.http.AgentAuthHandler;
 import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.proxy.http.OriginCheck;
@@ -41,11 +41,10 @@ import dev.mcpgateway.proxy.session.SessionEndpoint;
 import dev.mcpgateway.proxy.stateless.StatelessEndpoint;
 import dev.mcpgateway.proxy.stateless.TransportRules;
 import dev.mcpgateway.security.AuthThrottle;
-import dev.mcpgateway.security.ClientToken;
 import dev.mcpgateway.security.LimitSettings;
 import dev.mcpgateway.security.RateLimiter;
 import dev.mcpgateway.security.SecretCipher;
-import dev.mcpgateway.security.TokenSet;
+import dev.mcpgateway.signin.AgentAuthenticator;
 import dev.mcpgateway.store.Stores;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
@@ -81,7 +80,7 @@ public final class McpEndpoint {
   public static final String PORTAL_PATH = "/mcp/:account_id/portals/:portal_id";
   /** A portal at its own hostname, found by the {@code Host} header (Cloudflare's {@code https://<portal hostname>/mcp}). */
   public static final String PORTAL_HOST_PATH = "/mcp";
-  private final TokenSet<ClientToken> clients;
+  private final AgentAuthenticator agents;
   private final GatewayMetrics metrics;
   private final AuthThrottle authFailures;
   private final RateLimits rateLimits;
@@ -97,10 +96,10 @@ public final class McpEndpoint {
   private final Sandboxes sandboxes;
   private final OriginCheck.Policy origins;
 
-  public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, TokenSet<ClientToken> clients,
+  public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, AgentAuthenticator agents,
       SecretCipher gatewayCipher, CapabilityCache cache, CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings,
       Clock clock, Stores stores, OAuthConnector oauth, OAuthSettings oauthSettings, CodeModeSettings codeMode) {
-    this.clients = clients;
+    this.agents = agents;
     this.settings = settings;
     this.authFailures = authFailures;
     this.rateLimits = new RateLimits(new RateLimiter(limits.clientRps(), limits.clientBurst(), System::nanoTime),
@@ -120,7 +119,7 @@ public final class McpEndpoint {
     PortalMembers members = new PortalMembers(cache, metrics, switches);
     this.portalContext = new PortalContext(vertx, members);
     this.portalRoute = new PortalRoute(directory);
-    this.switchesPage = new SwitchesPage(gatewayCipher, clock, oauthSettings, oauth, cache, clients, directory, switches, authFailures, metrics);
+    this.switchesPage = new SwitchesPage(gatewayCipher, clock, oauthSettings, oauth, cache, agents, directory, switches, authFailures, metrics);
     this.sandboxes = new Sandboxes(vertx, codeMode);
     this.origins = OriginCheck.Policy.of(settings.allowedOrigins(), oauthSettings.publicBaseUrl(), settings.loopbackBound());
     this.portals = new PortalEndpoint(members, new PortalSessions(codec, clock, settings.sessionMaxAge(), revoked), stateless,
@@ -143,6 +142,7 @@ public final class McpEndpoint {
   }
 
   public void mount(Router router) {
+    agents.resources().mount(router);
     mount(router, PATH, null);
     // a portal by path, and at its own hostname; neither can collide with /mcp/{account_id}/{server_id}
     mount(router, PORTAL_PATH, portalRoute);
@@ -159,7 +159,7 @@ public final class McpEndpoint {
       ctx.next();
     });
     router.route(path).handler(new OriginCheck(origins, PORTAL_HOST_PATH.equals(path)));
-    router.route(path).handler(new ClientAuthHandler(clients, authFailures));
+    router.route(path).handler(new AgentAuthHandler(agents, authFailures, metrics::agentAuthentication));
     if (portalRoute != null) router.route(path).handler(portalRoute);
     router.route(path).handler(rateLimits);
     router.post(path).handler(this::post);

@@ -63,7 +63,7 @@ class GatewayConfigTest {
     ConfigLoader.ENVIRONMENT.forEach((variable, path) -> {
       String[] parts = path.split("\\.");
       assertEquals(2, parts.length, variable);
-      assertTrue(java.util.Set.of("server", "store", "security", "outbound", "upstream", "sync", "cache", "proxy", "metrics", "logging", "limits", "oauth", "code_mode").contains(parts[0]), variable);
+      assertTrue(java.util.Set.of("server", "store", "security", "outbound", "upstream", "sync", "cache", "proxy", "metrics", "logging", "limits", "oauth", "code_mode", "sign_in").contains(parts[0]), variable);
     });
   }
 

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * results to {@code target/conformance/{direct,gateway}/}.
  *
  * <p>The suite's CLI cannot send headers, and the gateway's MCP endpoint always wants a client
- * token (ClientAuthHandler: there is no anonymous mode, and there should not be one for a test).
+ * token (AgentAuthHandler: there is no anonymous mode, and there should not be one for a test).
  * So the gateway run goes through a transparent hop in this test: a loopback HTTP server that
  * forwards every request as it is (method, path, headers including Host and Origin, streamed body
  * and streamed answer, so event streams and the DNS-rebinding probes reach the gateway unchanged)

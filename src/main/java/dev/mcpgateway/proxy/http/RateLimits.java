@@ -1,6 +1,6 @@
 package dev.mcpgateway.proxy.http;
 
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.security.RateLimiter;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -22,7 +22,7 @@ public final class RateLimits implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
+    Agent client = ctx.get(AgentAuthHandler.AGENT_KEY);
     Optional<Duration> wait = perClient.tryAcquire(client.name())
         .or(() -> perAccount.tryAcquire(ctx.pathParam("account_id") != null ? ctx.pathParam("account_id") : Exchange.of(ctx).account));
     if (wait.isPresent()) {

@@ -3,7 +3,7 @@ package dev.mcpgateway.proxy.portal;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.proxy.http.AgentText;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -72,7 +72,7 @@ public final class BuiltInTools {
   }
 
   /** The result of built-in tool {@code name}; never fails (a refusal is an {@code isError} result). */
-  Future<JsonObject> call(String name, Portal portal, ClientToken client, ToggleHolder holder, JsonObject arguments) {
+  Future<JsonObject> call(String name, Portal portal, Agent client, ToggleHolder holder, JsonObject arguments) {
     return switch (name) {
       case LIST_SERVERS -> listServers(portal, client, holder);
       case TOGGLE_SINGLE_SERVER -> toggle(portal, client, holder, arguments);
@@ -84,7 +84,7 @@ public final class BuiltInTools {
     };
   }
 
-  private Future<JsonObject> listServers(Portal portal, ClientToken client, ToggleHolder holder) {
+  private Future<JsonObject> listServers(Portal portal, Agent client, ToggleHolder holder) {
     return switches.off(portal, holder).compose(off -> members.load(portal, client).map(loaded -> {
       JsonArray servers = new JsonArray();
       for (PortalMembers.Member member : loaded) {
@@ -99,7 +99,7 @@ public final class BuiltInTools {
     }));
   }
 
-  private Future<JsonObject> toggle(Portal portal, ClientToken client, ToggleHolder holder, JsonObject arguments) {
+  private Future<JsonObject> toggle(Portal portal, Agent client, ToggleHolder holder, JsonObject arguments) {
     String serverId = arguments.getValue("server_id") instanceof String s ? s : null;
     Object action = arguments.getValue("action");
     if (serverId == null || !("toggle".equals(action) || "untoggle".equals(action))) {

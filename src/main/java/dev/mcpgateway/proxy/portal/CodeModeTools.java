@@ -10,7 +10,7 @@ import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.proxy.stateless.StatelessEndpoint;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.sync.PortalView;
 import dev.mcpgateway.upstream.oauth.OAuthException;
 import io.vertx.core.Future;
@@ -52,7 +52,7 @@ public final class CodeModeTools {
   }
 
   /** Runs the agent's {@code code} for tool {@code name} over the tools of {@code loaded}: an MCP tool result, never a failure. */
-  Future<JsonObject> run(String name, Portal portal, ClientToken client, ToggleHolder holder, List<PortalMembers.Member> loaded,
+  Future<JsonObject> run(String name, Portal portal, Agent client, ToggleHolder holder, List<PortalMembers.Member> loaded,
       JsonObject arguments, Future<Void> abandoned) {
     if (!(arguments.getValue("code") instanceof String code) || code.isBlank()) {
       return Future.succeededFuture(new CodeResult(false, name + " needs 'code': a JavaScript async arrow function, e.g. "
@@ -87,7 +87,7 @@ public final class CodeModeTools {
   }
 
   /** One call out of a sandbox, through the member's kept session, metered as a portal call. */
-  private Future<Object> call(Portal portal, ClientToken client, ToggleHolder holder, String exposed, JsonObject arguments) {
+  private Future<Object> call(Portal portal, Agent client, ToggleHolder holder, String exposed, JsonObject arguments) {
     long start = System.nanoTime();
     String serverId = PortalView.split(exposed).map(PortalView.Split::serverId).orElse(GatewayMetrics.UNKNOWN);
     return members.member(portal, client, holder, serverId).compose(member -> {

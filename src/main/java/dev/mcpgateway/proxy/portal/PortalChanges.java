@@ -3,7 +3,7 @@ package dev.mcpgateway.proxy.portal;
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.model.PortalKey;
 import dev.mcpgateway.model.ServerKey;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.store.PortalStore;
 import dev.mcpgateway.store.ServerStore;
 import io.vertx.core.Future;
@@ -35,13 +35,13 @@ public final class PortalChanges {
   }
 
   private final class Registration {
-    final ClientToken client;
+    final Agent client;
     final ToggleHolder holder;
     final Listener listener;
     int tools;
     int prompts;
 
-    Registration(ClientToken client, ToggleHolder holder, Listener listener) {
+    Registration(Agent client, ToggleHolder holder, Listener listener) {
       this.client = client;
       this.holder = holder;
       this.listener = listener;
@@ -65,7 +65,7 @@ public final class PortalChanges {
   }
 
   /** Starts telling {@code listener}; answers what stops it (call it when the agent's stream closes). */
-  public synchronized Runnable listen(Portal portal, ClientToken client, ToggleHolder holder, Listener listener) {
+  public synchronized Runnable listen(Portal portal, Agent client, ToggleHolder holder, Listener listener) {
     Registration registration = new Registration(client, holder, listener);
     listening.computeIfAbsent(portal.key(), k -> new LinkedHashSet<>()).add(registration);
     signatures(portal, client, holder).onSuccess(s -> {
@@ -141,7 +141,7 @@ public final class PortalChanges {
   }
 
   /** A hash of the tools and of the prompts the agent sees on the portal now. */
-  private Future<int[]> signatures(Portal portal, ClientToken client, ToggleHolder holder) {
+  private Future<int[]> signatures(Portal portal, Agent client, ToggleHolder holder) {
     return members.visible(portal, client, holder).map(loaded -> {
       JsonArray tools = new JsonArray();
       JsonArray prompts = new JsonArray();

@@ -4,13 +4,13 @@ import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.proxy.http.AgentText;
-import dev.mcpgateway.proxy.http.ClientAuthHandler;
+import dev.mcpgateway.proxy.http.AgentAuthHandler;
 import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.proxy.session.SessionToken;
 import dev.mcpgateway.proxy.stateless.StatelessEndpoint;
 import dev.mcpgateway.proxy.stateless.TransportRules;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.sync.PortalView;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -89,7 +89,7 @@ public final class PortalEndpoint {
         ctx.response().setStatusCode(202).end();
         return;
       }
-      dispatch(ctx, portal, message, PortalEra.stateless(ToggleHolder.token(ctx.get(ClientAuthHandler.CLIENT_KEY))), mode.get());
+      dispatch(ctx, portal, message, PortalEra.stateless(ToggleHolder.token(ctx.get(AgentAuthHandler.AGENT_KEY))), mode.get());
       return;
     }
     if (JsonRpc.isRequest(message) && McpProtocol.Methods.INITIALIZE.equals(method)) {
@@ -102,7 +102,7 @@ public final class PortalEndpoint {
           "Mcp-Session-Id header required: initialize first");
       return;
     }
-    Optional<SessionToken> token = sessions.bind(portal, ctx.get(ClientAuthHandler.CLIENT_KEY), sessionId);
+    Optional<SessionToken> token = sessions.bind(portal, ctx.get(AgentAuthHandler.AGENT_KEY), sessionId);
     if (token.isEmpty()) {
       McpReplies.error(ctx.response(), 404, message.getValue("id"), McpReplies.SESSION_NOT_FOUND, "session not found: initialize a new session");
       return;
@@ -119,7 +119,7 @@ public final class PortalEndpoint {
     Portal portal = ctx.get(PortalRoute.PORTAL_KEY);
     Exchange.of(ctx).portal = portal.id();
     String sessionId = ctx.request().getHeader(McpProtocol.Headers.SESSION_ID);
-    Optional<SessionToken> token = sessions.bind(portal, ctx.get(ClientAuthHandler.CLIENT_KEY), sessionId);
+    Optional<SessionToken> token = sessions.bind(portal, ctx.get(AgentAuthHandler.AGENT_KEY), sessionId);
     if (token.isEmpty()) {
       McpReplies.error(ctx.response(), sessionId == null ? 400 : 404, null, McpReplies.SESSION_NOT_FOUND, "session not found");
       return;
@@ -134,7 +134,7 @@ public final class PortalEndpoint {
   public void stream(RoutingContext ctx) {
     Portal portal = ctx.get(PortalRoute.PORTAL_KEY);
     Exchange.of(ctx).portal = portal.id();
-    ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
+    Agent client = ctx.get(AgentAuthHandler.AGENT_KEY);
     String sessionId = ctx.request().getHeader(McpProtocol.Headers.SESSION_ID);
     if (sessionId == null) {
       McpReplies.error(ctx.response(), 400, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "Mcp-Session-Id header required");
@@ -154,7 +154,7 @@ public final class PortalEndpoint {
     String version = asked != null && McpProtocol.SUPPORTED_VERSIONS.contains(asked) ? asked : McpProtocol.LATEST_VERSION;
     JsonObject capabilities = params.getValue("capabilities") instanceof JsonObject c ? c : new JsonObject();
     JsonObject clientInfo = params.getValue("clientInfo") instanceof JsonObject i ? i : null;
-    ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
+    Agent client = ctx.get(AgentAuthHandler.AGENT_KEY);
     String sessionId = sessions.open(portal, client, version, capabilities, clientInfo);
     JsonObject result = new JsonObject()
         .put("protocolVersion", version)
@@ -179,7 +179,7 @@ public final class PortalEndpoint {
   private void dispatch(RoutingContext ctx, Portal portal, JsonObject message, PortalEra era, ContextMode mode) {
     Object id = message.getValue("id");
     String method = message.getString("method");
-    ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
+    Agent client = ctx.get(AgentAuthHandler.AGENT_KEY);
     switch (method) {
       case McpProtocol.Methods.PING, McpProtocol.Methods.LOGGING_SET_LEVEL -> era.reply(ctx, id, new JsonObject(), false);
       case McpProtocol.Stateless.LISTEN -> streams.subscription(ctx, portal, client, era.holder(), message);
@@ -246,7 +246,7 @@ public final class PortalEndpoint {
   }
 
   /** {@code tools/call} or {@code prompts/get}: to the member the name's prefix names, under its upstream name, or refused. */
-  private void call(RoutingContext ctx, Portal portal, ClientToken client, JsonObject message, PortalView.Kind kind, PortalEra era) {
+  private void call(RoutingContext ctx, Portal portal, Agent client, JsonObject message, PortalView.Kind kind, PortalEra era) {
     Object id = message.getValue("id");
     String exposed = nameOf(message);
     Exchange exchange = Exchange.of(ctx);

@@ -7,7 +7,7 @@ import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.model.PortalServer;
 import dev.mcpgateway.model.ServerStatus;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.store.ServerNotFoundException;
 import dev.mcpgateway.sync.Capabilities;
 import dev.mcpgateway.sync.CapabilityCache;
@@ -56,7 +56,7 @@ public final class PortalMembers {
   }
 
   /** The members {@code client} may see, in the portal's order, switched on or not. */
-  public Future<List<Member>> load(Portal portal, ClientToken client) {
+  public Future<List<Member>> load(Portal portal, Agent client) {
     return load(portal, client, Set.of(), true);
   }
 
@@ -70,12 +70,12 @@ public final class PortalMembers {
   }
 
   /** The members the agent sees: those {@code client} may see that {@code holder} has not switched off, in the portal's order. */
-  public Future<List<Member>> visible(Portal portal, ClientToken client, ToggleHolder holder) {
+  public Future<List<Member>> visible(Portal portal, Agent client, ToggleHolder holder) {
     return switches.off(portal, holder).compose(off -> load(portal, client, off, true));
   }
 
   /** {@code client} null: no restriction; {@code report}: count and log members left out (an agent's answer). */
-  private Future<List<Member>> load(Portal portal, ClientToken client, Set<String> off, boolean report) {
+  private Future<List<Member>> load(Portal portal, Agent client, Set<String> off, boolean report) {
     List<Future<Member>> loads = new ArrayList<>();
     for (PortalServer mapping : portal.servers()) {
       if (client != null && !client.servers().isEmpty() && !client.servers().contains(mapping.serverId())) continue; // the token's scope, not a failure
@@ -94,12 +94,12 @@ public final class PortalMembers {
   }
 
   /** A member the client may use, by id: whether it is one of the portal's and within the client token's scope. */
-  public static boolean reachable(Portal portal, ClientToken client, String serverId) {
+  public static boolean reachable(Portal portal, Agent client, String serverId) {
     return portal.member(serverId) != null && (client.servers().isEmpty() || client.servers().contains(serverId));
   }
 
   /** One member by id, if the agent sees it: the client may, the holder has not switched it off, and it is in. */
-  public Future<Member> member(Portal portal, ClientToken client, ToggleHolder holder, String serverId) {
+  public Future<Member> member(Portal portal, Agent client, ToggleHolder holder, String serverId) {
     if (!reachable(portal, client, serverId)) return Future.succeededFuture(null);
     PortalServer mapping = portal.member(serverId);
     return switches.off(portal, holder).compose(off -> off.contains(serverId) ? Future.succeededFuture(null) : cache.get(portal.accountId(), serverId)

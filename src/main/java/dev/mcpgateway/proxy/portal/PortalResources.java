@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.proxy.stateless.StatelessEndpoint;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -42,7 +42,7 @@ public final class PortalResources {
   }
 
   /** The merged list ({@code resources} or {@code resourceTemplates}) of every member that answered in time. */
-  public Future<JsonObject> list(Portal portal, ClientToken client, List<PortalMembers.Member> loaded, String method) {
+  public Future<JsonObject> list(Portal portal, Agent client, List<PortalMembers.Member> loaded, String method) {
     String field = method.equals(McpProtocol.Methods.RESOURCES_LIST) ? "resources" : "resourceTemplates";
     List<Future<JsonArray>> asks = new ArrayList<>();
     for (PortalMembers.Member member : loaded) asks.add(bounded(pages(member, client, method, field, null, new JsonArray(), 0)));
@@ -61,14 +61,14 @@ public final class PortalResources {
   }
 
   /** The member that listed {@code uri} (listing again when it is not remembered), or null. */
-  public Future<PortalMembers.Member> owner(Portal portal, ClientToken client, List<PortalMembers.Member> loaded, String uri) {
+  public Future<PortalMembers.Member> owner(Portal portal, Agent client, List<PortalMembers.Member> loaded, String uri) {
     if (uri == null) return Future.succeededFuture(null);
     PortalMembers.Member known = find(loaded, owners.getIfPresent(key(portal, client, uri)));
     if (known != null) return Future.succeededFuture(known);
     return list(portal, client, loaded, McpProtocol.Methods.RESOURCES_LIST).map(v -> find(loaded, owners.getIfPresent(key(portal, client, uri))));
   }
 
-  private Future<JsonArray> pages(PortalMembers.Member member, ClientToken client, String method, String field, String cursor, JsonArray into,
+  private Future<JsonArray> pages(PortalMembers.Member member, Agent client, String method, String field, String cursor, JsonArray into,
       int page) {
     JsonObject params = cursor == null ? new JsonObject() : new JsonObject().put("cursor", cursor);
     return members.ask(member.capabilities(), client.name(), method, params).compose(result -> {
@@ -94,7 +94,7 @@ public final class PortalResources {
     return loaded.stream().filter(m -> m.serverId().equals(serverId)).findFirst().orElse(null);
   }
 
-  private static String key(Portal portal, ClientToken client, String uri) {
+  private static String key(Portal portal, Agent client, String uri) {
     return portal.accountId() + "/" + portal.id() + "/" + client.name() + "\n" + uri;
   }
 }

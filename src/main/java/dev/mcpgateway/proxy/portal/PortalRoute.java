@@ -3,10 +3,10 @@ package dev.mcpgateway.proxy.portal;
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.proxy.http.AgentText;
-import dev.mcpgateway.proxy.http.ClientAuthHandler;
+import dev.mcpgateway.proxy.http.AgentAuthHandler;
 import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -43,7 +43,7 @@ public final class PortalRoute implements Handler<RoutingContext> {
             ? "no portal '" + AgentText.clip(id) + "' in this account" : "no portal is served at this host");
         return;
       }
-      ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
+      Agent client = ctx.get(AgentAuthHandler.AGENT_KEY);
       if (!client.mayUseAccount(portal.get().accountId())) {
         Exchange.of(ctx).outcome("rejected");
         McpReplies.error(ctx.response(), 403, null, McpProtocol.ErrorCodes.INVALID_REQUEST, "this client token may not use this portal");

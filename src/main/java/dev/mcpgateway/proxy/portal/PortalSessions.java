@@ -5,7 +5,7 @@ import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.proxy.session.RevokedSessions;
 import dev.mcpgateway.proxy.session.SessionCodec;
 import dev.mcpgateway.proxy.session.SessionToken;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -37,13 +37,13 @@ public final class PortalSessions {
     this.revoked = revoked;
   }
 
-  public String open(Portal portal, ClientToken client, String version, JsonObject capabilities, JsonObject clientInfo) {
+  public String open(Portal portal, Agent client, String version, JsonObject capabilities, JsonObject clientInfo) {
     return codec.encode(new SessionToken(portal.accountId(), SERVER_PREFIX + portal.id(), portal.hostname(), null, version, client.name(),
         McpSession.Transport.STATELESS, clock.instant(), capabilities, clientInfo));
   }
 
   /** The session {@code sessionId} names, if it is this portal's, this client's, not too old and not ended. */
-  public Optional<SessionToken> bind(Portal portal, ClientToken client, String sessionId) {
+  public Optional<SessionToken> bind(Portal portal, Agent client, String sessionId) {
     if (sessionId == null || revoked.isRevoked(sessionId)) return Optional.empty();
     return codec.decode(sessionId).filter(t -> t.accountId().equals(portal.accountId()) && t.serverId().equals(SERVER_PREFIX + portal.id())
         && t.client().equals(client.name()) && !t.issuedAt().plus(maxAge).isBefore(clock.instant()));

@@ -5,7 +5,7 @@ import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.proxy.http.AgentEventStream;
 import dev.mcpgateway.proxy.stateless.Subscriptions;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -29,7 +29,7 @@ public final class PortalStreams {
   }
 
   /** A bound session's GET stream. */
-  void sessionStream(RoutingContext ctx, Portal portal, ClientToken client, ToggleHolder holder) {
+  void sessionStream(RoutingContext ctx, Portal portal, Agent client, ToggleHolder holder) {
     AgentEventStream.closeAtShutdown(ctx);
     AgentEventStream stream = AgentEventStream.open(ctx.response()).comment("mcp-gateway portal").keepAlive(vertx, keepAliveMs, () -> { });
     Runnable stop = changes.listen(portal, client, holder, (tools, prompts) -> {
@@ -43,7 +43,7 @@ public final class PortalStreams {
   }
 
   /** {@code subscriptions/listen} of a stateless agent: the portal's list changes it asked for, with its subscription id. */
-  void subscription(RoutingContext ctx, Portal portal, ClientToken client, ToggleHolder holder, JsonObject message) {
+  void subscription(RoutingContext ctx, Portal portal, Agent client, ToggleHolder holder, JsonObject message) {
     Object id = message.getValue("id");
     JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
     JsonObject requested = params.getValue("notifications") instanceof JsonObject n ? n : new JsonObject();

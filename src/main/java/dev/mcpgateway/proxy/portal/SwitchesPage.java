@@ -5,9 +5,9 @@ import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.model.PortalServer;
 import dev.mcpgateway.proxy.http.BoundedBody;
 import dev.mcpgateway.security.AuthThrottle;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
+import dev.mcpgateway.signin.AgentAuthenticator;
 import dev.mcpgateway.security.SecretCipher;
-import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.upstream.oauth.OAuthConnector;
 import dev.mcpgateway.upstream.oauth.OAuthSettings;
@@ -54,10 +54,10 @@ public final class SwitchesPage {
     }
   }
 
-  private record Access(SwitchesTicket.Ticket ticket, String sealed, ClientToken client, Portal portal) {}
+  private record Access(SwitchesTicket.Ticket ticket, String sealed, Agent client, Portal portal) {}
 
   private final SwitchesTicket tickets;
-  private final TokenSet<ClientToken> clients;
+  private final AgentAuthenticator agents;
   private final PortalDirectory directory;
   private final PortalSwitches switches;
   private final MemberConnections connections;
@@ -67,9 +67,9 @@ public final class SwitchesPage {
 
   /** Tickets are sealed with a key derived from {@code gatewayCipher} and expire after {@code oauth.authorizationTtl()}. */
   public SwitchesPage(SecretCipher gatewayCipher, Clock clock, OAuthSettings oauth, OAuthConnector connector, CapabilityCache cache,
-      TokenSet<ClientToken> clients, PortalDirectory directory, PortalSwitches switches, AuthThrottle authFailures, GatewayMetrics metrics) {
+      AgentAuthenticator agents, PortalDirectory directory, PortalSwitches switches, AuthThrottle authFailures, GatewayMetrics metrics) {
     this.tickets = new SwitchesTicket(gatewayCipher, clock, oauth.authorizationTtl());
-    this.clients = clients;
+    this.agents = agents;
     this.directory = directory;
     this.switches = switches;
     this.connections = new MemberConnections(cache, connector);
@@ -94,7 +94,7 @@ public final class SwitchesPage {
   }
 
   /** The page's URL for {@code holder}'s switches on {@code portal}, as the user's browser reaches the gateway. */
-  String url(Portal portal, ClientToken client, ToggleHolder holder) {
+  String url(Portal portal, Agent client, ToggleHolder holder) {
     return publicBaseUrl + self(portal.accountId(), portal.id(), tickets.issue(portal, client, holder));
   }
 
@@ -191,7 +191,7 @@ public final class SwitchesPage {
       authFailures.failed(ctx.request());
       return Future.failedFuture(missing);
     }
-    ClientToken client = clients.named(ticket.client()).filter(c -> c.mayUseAccount(account)).orElse(null);
+    Agent client = agents.named(ticket.client()).filter(c -> c.mayUseAccount(account)).orElse(null);
     if (client == null) return Future.failedFuture(new Refusal(403, "The client this link was issued to may no longer use this portal."));
     return directory.get(account, id)
         .recover(e -> Future.failedFuture(new Refusal(503, "The gateway's store is unavailable. Try again later.")))

@@ -2,7 +2,7 @@ package dev.mcpgateway.proxy.portal;
 
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.model.SealedSecret;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.security.SealedContexts;
 import dev.mcpgateway.security.SecretCipher;
 import io.vertx.core.json.JsonObject;
@@ -48,7 +48,7 @@ final class SwitchesTicket {
   }
 
   /** A new ticket for {@code holder}'s switches on {@code portal}, valid for the TTL or until the holder lapses. */
-  String issue(Portal portal, ClientToken client, ToggleHolder holder) {
+  String issue(Portal portal, Agent client, ToggleHolder holder) {
     Instant expires = clock.instant().plus(ttl);
     if (holder.expiresAt() != null && holder.expiresAt().isBefore(expires)) expires = holder.expiresAt();
     return encode(new Ticket(portal.accountId(), portal.id(), client.name(), holder, expires));

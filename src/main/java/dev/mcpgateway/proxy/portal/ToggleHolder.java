@@ -1,6 +1,6 @@
 package dev.mcpgateway.proxy.portal;
 
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.security.TokenHash;
 import java.time.Instant;
 
@@ -24,7 +24,7 @@ public record ToggleHolder(String id, Instant expiresAt) {
     return new ToggleHolder(SESSION_PREFIX + TokenHash.sha256Hex(sessionId), expiresAt);
   }
 
-  static ToggleHolder token(ClientToken client) {
+  static ToggleHolder token(Agent client) {
     return new ToggleHolder(TOKEN_PREFIX + client.name(), null);
   }
 

@@ -1,12 +1,12 @@
 package dev.mcpgateway.proxy.session;
 
 import dev.mcpgateway.proxy.ProxySettings;
-import dev.mcpgateway.proxy.http.ClientAuthHandler;
+import dev.mcpgateway.proxy.http.AgentAuthHandler;
 import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.mcp.McpSession;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.store.ServerNotFoundException;
 import dev.mcpgateway.sync.CapabilityCache;
 import io.vertx.core.Future;
@@ -42,7 +42,7 @@ public final class SessionBinder {
    * or a legacy session this replica does not hold. Answers null when it has replied itself.
    */
   public Future<BoundSession> bind(RoutingContext ctx, String sessionId) {
-    ClientToken client = ctx.get(ClientAuthHandler.CLIENT_KEY);
+    Agent client = ctx.get(AgentAuthHandler.AGENT_KEY);
     String account = ctx.pathParam("account_id");
     String server = ctx.pathParam("server_id");
     Optional<SessionToken> opened = sessions.decode(sessionId).filter(t -> t.accountId().equals(account)

@@ -1,7 +1,7 @@
 package dev.mcpgateway.proxy.session;
 
 import dev.mcpgateway.proxy.http.AgentEventStream;
-import dev.mcpgateway.proxy.http.ClientAuthHandler;
+import dev.mcpgateway.proxy.http.AgentAuthHandler;
 import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.proxy.relay.FinalResponse;
@@ -14,7 +14,7 @@ import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.mcp.McpSession;
 import dev.mcpgateway.mcp.StreamableHttpChannel;
 import dev.mcpgateway.mcp.UpstreamCall;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.store.ServerNotFoundException;
 import dev.mcpgateway.sync.Capabilities;
 import dev.mcpgateway.sync.CapabilityCache;
@@ -58,7 +58,7 @@ public final class SessionOpener {
   }
 
   public void initialize(RoutingContext ctx, JsonObject message) {
-    ClientToken clientToken = ctx.get(ClientAuthHandler.CLIENT_KEY);
+    Agent clientToken = ctx.get(AgentAuthHandler.AGENT_KEY);
     String account = ctx.pathParam("account_id");
     String serverId = ctx.pathParam("server_id");
     HttpServerResponse response = ctx.response();
@@ -148,7 +148,7 @@ public final class SessionOpener {
    * newest the gateway speaks), and keeps what the agent declared in its session id, since every
    * request upstream must carry it.
    */
-  private void initializeStateless(RoutingContext ctx, Capabilities capabilities, JsonObject message, ClientToken clientToken) {
+  private void initializeStateless(RoutingContext ctx, Capabilities capabilities, JsonObject message, Agent clientToken) {
     Object id = message.getValue("id");
     var server = capabilities.server();
     JsonObject params = message.getJsonObject("params", new JsonObject());
@@ -198,7 +198,7 @@ public final class SessionOpener {
     return kept;
   }
 
-  private void initializeLegacy(RoutingContext ctx, Capabilities capabilities, JsonObject message, ClientToken clientToken) {
+  private void initializeLegacy(RoutingContext ctx, Capabilities capabilities, JsonObject message, Agent clientToken) {
     Object id = message.getValue("id");
     LocalSessions.Entry[] entry = new LocalSessions.Entry[1];
     client.openLegacy(capabilities.server().hostname(), auths.forAgent(capabilities.server(), clientToken.name()), message.getJsonObject("params"),
@@ -215,7 +215,7 @@ public final class SessionOpener {
         .onFailure(e -> McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, e));
   }
 
-  private void completeInitialize(RoutingContext ctx, Capabilities capabilities, ClientToken clientToken, JsonObject answer,
+  private void completeInitialize(RoutingContext ctx, Capabilities capabilities, Agent clientToken, JsonObject answer,
       String upstreamSession, McpSession.Transport transport, LocalSessions.Entry legacyEntry) {
     Object id = answer.getValue("id");
     JsonObject result = answer.getJsonObject("result");

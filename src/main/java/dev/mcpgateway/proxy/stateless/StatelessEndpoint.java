@@ -11,12 +11,12 @@ import dev.mcpgateway.proxy.ProxySettings;
 import dev.mcpgateway.proxy.capabilities.CapabilityDispatch;
 import dev.mcpgateway.proxy.http.AgentEventStream;
 import dev.mcpgateway.proxy.http.AgentText;
-import dev.mcpgateway.proxy.http.ClientAuthHandler;
+import dev.mcpgateway.proxy.http.AgentAuthHandler;
 import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.proxy.relay.StatelessUpstream;
 import dev.mcpgateway.proxy.relay.UpstreamRelay;
-import dev.mcpgateway.security.ClientToken;
+import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.store.ServerNotFoundException;
 import dev.mcpgateway.sync.Capabilities;
 import dev.mcpgateway.sync.CapabilityCache;
@@ -80,7 +80,7 @@ public final class StatelessEndpoint {
       ctx.response().setStatusCode(202).end();
       return;
     }
-    ClientToken token = ctx.get(ClientAuthHandler.CLIENT_KEY);
+    Agent token = ctx.get(AgentAuthHandler.AGENT_KEY);
     String account = ctx.pathParam("account_id");
     String serverId = ctx.pathParam("server_id");
     cache.get(account, serverId).onFailure(e -> {

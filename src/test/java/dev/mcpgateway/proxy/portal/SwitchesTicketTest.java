@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpgateway.model.CodeMode;
 import dev.mcpgateway.model.Portal;
+import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.security.ClientToken;
 import dev.mcpgateway.security.SealedContexts;
 import dev.mcpgateway.security.SecretCipher;
@@ -29,7 +30,7 @@ class SwitchesTicketTest {
   static final SecretCipher GATEWAY = cipher(7);
   static final SwitchesTicket CODEC = at(NOW);
   static final Portal TEAM = new Portal("acme", "team", "Team", "team.example", null, CodeMode.OPT_IN, false, List.of(), NOW, "t", NOW, "t");
-  static final ClientToken AGENT = new ClientToken("agent", new byte[32], Set.of("acme"), Set.of());
+  static final Agent AGENT = Agent.of(new ClientToken("agent", new byte[32], Set.of("acme"), Set.of()));
 
   static SecretCipher cipher(int seed) {
     byte[] key = new byte[SecretCipher.KEY_BYTES];
