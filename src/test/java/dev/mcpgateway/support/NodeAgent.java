@@ -37,7 +37,18 @@ public final class NodeAgent {
     return runScript(command);
   }
 
+  /** {@link #runReport} with extra environment (e.g. {@code SCREENSHOT_DIR}). */
+  public static JsonObject runReport(java.util.Map<String, String> env, String script, String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of("node", script));
+    command.addAll(List.of(args));
+    return runScript(command, env);
+  }
+
   private static JsonObject runScript(List<String> command) {
+    return runScript(command, java.util.Map.of());
+  }
+
+  private static JsonObject runScript(List<String> command, java.util.Map<String, String> env) {
     try {
       // files, not pipes: a large report must not block the agent on a full pipe
       java.nio.file.Path out = java.nio.file.Files.createTempFile("agent", ".out");
@@ -46,6 +57,7 @@ public final class NodeAgent {
           .directory(NodePeer.testPeers().toFile())
           .redirectOutput(out.toFile())
           .redirectError(err.toFile());
+      builder.environment().putAll(env);
       Process process = builder.start();
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
