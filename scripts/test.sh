@@ -51,6 +51,18 @@ if ! /usr/bin/python3 -c "import prometheus_client.parser" >/dev/null 2>&1; then
   /usr/bin/python3 -c "import prometheus_client.parser" || { echo "test.sh: python3-prometheus-client is needed (apt-get install python3-prometheus-client)" >&2; exit 1; }
 fi
 
+# The sign-in tests drive the agent's browser login in headless Chromium (Debian's, via playwright-core from
+# the lock file; Playwright never downloads a browser here).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "test.sh: installing chromium (Debian) for the browser tests"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+  fi
+  command -v chromium >/dev/null 2>&1 || { echo "test.sh: Chromium is needed for the browser tests (apt-get install chromium)" >&2; exit 1; }
+fi
+export CHROMIUM="${CHROMIUM:-$(command -v chromium)}"
+
 cleanup() {
   if [ -n "$started_pg" ]; then
     echo "test.sh: stopping the PostgreSQL this run started"

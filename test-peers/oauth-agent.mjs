@@ -14,7 +14,7 @@
 //                           resource metadata's scopes_supported),
 //           "steps": [{"op": "listTools"} | {"op": "callTool", "name", "arguments"} | {"op": "ping"}
 //                     | {"op": "wait", "ms"}]}
-//   "chromium": playwright-core drives Debian's /usr/bin/chromium (headless, fresh context): opens the
+//   "chromium": playwright-core drives Debian's chromium ($CHROMIUM, default /usr/bin/chromium) (headless, fresh context): opens the
 //     authorization URL, fills the labelled "Username" and "Password" inputs, clicks "Sign in", clicks "Allow"
 //     if a consent page follows, and waits for the code at the callback. A login page that shows an error
 //     (role=alert) fails the run at once. SCREENSHOT_DIR (env), if set, gets login.png (the empty form),
@@ -90,7 +90,7 @@ function withTimeout(promise, ms, what) {
 async function signInWithChromium(authorizationUrl) {
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
       '--no-first-run', '--disable-component-update', '--disable-sync'],
   });
