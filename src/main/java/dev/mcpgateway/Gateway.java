@@ -122,7 +122,7 @@ public final class Gateway {
               new TokenSet<>(secrets.result().tokens()), cipher, clock, sync,
               new AdminApi.Settings(config.server().maxBodyBytes(), config.server().requestTimeoutMs(), config.outbound().allowLinkLocal(),
                   config.sync().onCreate(),
-                  authFailures),
+                  authFailures, config.signIn().groupsClaim()),
               openApi.result(), mcp, oauth, metrics, contextCosts, config.metrics().token(), config.metrics().port(), config.server().shutdownGrace());
           Future<Void> keys = signingKeys == null ? Future.succeededFuture() : signingKeys.start();
           return mcp.start().compose(v -> keys).compose(v -> vertx.deployVerticle(verticle))

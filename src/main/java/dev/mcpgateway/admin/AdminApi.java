@@ -5,6 +5,7 @@ import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.store.AuditLog;
+import dev.mcpgateway.store.PolicyStore;
 import dev.mcpgateway.store.PortalStore;
 import dev.mcpgateway.store.ServerStore;
 import dev.mcpgateway.sync.CapabilitySync;
@@ -23,11 +24,11 @@ public final class AdminApi {
 
   /** What the API needs from the rest of the gateway. */
   public record Settings(long maxBodyBytes, long requestTimeoutMs, boolean allowLinkLocal, boolean syncOnCreate,
-      dev.mcpgateway.security.AuthThrottle authFailures) {}
+      dev.mcpgateway.security.AuthThrottle authFailures, String groupsClaim) {}
 
   private AdminApi() {}
 
-  public static void mount(Router router, ServerStore store, PortalStore portalStore, AuditLog auditLog, TokenSet<ApiToken> tokens,
+  public static void mount(Router router, ServerStore store, PortalStore portalStore, PolicyStore policyStore, AuditLog auditLog, TokenSet<ApiToken> tokens,
       SecretCipher cipher, Clock clock, CapabilitySync sync, Settings settings, dev.mcpgateway.upstream.oauth.OAuthConnector oauth,
       ContextCosts contextCosts) {
     AuditTrail trail = new AuditTrail(auditLog, clock);
@@ -37,6 +38,7 @@ public final class AdminApi {
     PortalHandlers portals = new PortalHandlers(portalStore, new PortalMembers(store), new PortalRequestParser(),
         new PortalChanges(clock), trail, contextCosts);
     AuditHandlers audit = new AuditHandlers(auditLog);
+    PolicyHandlers policies = new PolicyHandlers(policyStore, portalStore, new PolicyRequestParser(settings.groupsClaim()), clock);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
     TimeoutHandler timeout = TimeoutHandler.create(settings.requestTimeoutMs(), 503);
     JsonContentType json = new JsonContentType();
@@ -64,6 +66,17 @@ public final class AdminApi {
     router.put(portal$).handler(timeout).handler(body).handler(portals::update);
     router.delete(portal$).handler(timeout).handler(portals::delete);
     router.get(PREFIX + "/audit").handler(timeout).handler(audit::list);
+    // Cloudflare's reusable Access policies; explain before :policy_id (a policy id is a UUID, never "explain")
+    String policies$ = "/accounts/:account_id/access/policies";
+    String policy$ = policies$ + "/:policy_id";
+    router.post(policies$).handler(json);
+    router.put(policy$).handler(json);
+    router.get(policies$).handler(timeout).handler(policies::list);
+    router.post(policies$).handler(timeout).handler(body).handler(policies::create);
+    router.get(policies$ + "/explain").handler(timeout).handler(policies::explain);
+    router.get(policy$).handler(timeout).handler(policies::read);
+    router.put(policy$).handler(timeout).handler(body).handler(policies::update);
+    router.delete(policy$).handler(timeout).handler(policies::delete);
     // no request timeout here: a sync is bounded by the upstream timeouts and always records its outcome
     router.post(server$ + "/sync").handler(servers::sync);
   }

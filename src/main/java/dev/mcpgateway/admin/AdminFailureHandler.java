@@ -5,6 +5,7 @@ import dev.mcpgateway.store.DuplicatePortalException;
 import dev.mcpgateway.store.DuplicateServerException;
 import dev.mcpgateway.store.PortalHostnameTakenException;
 import dev.mcpgateway.store.PortalMemberMissingException;
+import dev.mcpgateway.store.PolicyNotFoundException;
 import dev.mcpgateway.store.PortalNotFoundException;
 import dev.mcpgateway.store.ServerInUseException;
 import dev.mcpgateway.store.ServerNotFoundException;
@@ -58,6 +59,7 @@ public final class AdminFailureHandler implements Handler<RoutingContext> {
       return List.of(ApiError.field(ErrorCode.HOSTNAME_TAKEN, "/hostname", e.getMessage().replaceFirst("^hostname ", "")));
     }
     if (failure instanceof PortalMemberMissingException e) return List.of(PortalMembers.missing(e.index(), e.serverId()));
+    if (failure instanceof PolicyNotFoundException e) return List.of(new ApiError(ErrorCode.POLICY_NOT_FOUND, e.getMessage(), null));
     if (failure instanceof StoreUnavailableException) return List.of(ApiError.of(ErrorCode.STORE_UNAVAILABLE));
     int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
     if (status == 400) return List.of(new ApiError(ErrorCode.INVALID_JSON, "malformed request", null));

@@ -31,6 +31,7 @@ public enum ErrorCode {
   PORTAL_NOT_FOUND(2101, 404, "MCP portal not found"),
   DUPLICATE_PORTAL(2102, 409, "an MCP portal with this id already exists"),
   HOSTNAME_TAKEN(2103, 409, "another portal already uses this hostname"),
+  POLICY_NOT_FOUND(2301, 404, "access policy not found"),
   NO_ROUTE(7000, 404, "no route for that URI"),
   METHOD_NOT_ALLOWED(7001, 405, "method not allowed for that URI"),
   OAUTH_UPSTREAM_FAILED(5001, 502, "the upstream's authorization server could not be used"),

@@ -12,7 +12,9 @@ import dev.mcpgateway.proxy.capabilities.ListChanges;
 import dev.mcpgateway.proxy.http.AgentEventStream;
 import dev.mcpgateway.proxy.http.AgentText;
 import dev.mcpgateway.proxy.http.BoundedBody;
+import dev.mcpgateway.policy.Policies;
 import dev.mcpgateway.proxy.http.AgentAuthHandler;
+import dev.mcpgateway.proxy.http.PolicyCheck;
 import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.proxy.http.OriginCheck;
@@ -95,11 +97,13 @@ public final class McpEndpoint {
   private final PortalContext portalContext;
   private final Sandboxes sandboxes;
   private final OriginCheck.Policy origins;
+  private final PolicyCheck policyCheck;
 
   public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, AgentAuthenticator agents,
       SecretCipher gatewayCipher, CapabilityCache cache, CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings,
       Clock clock, Stores stores, OAuthConnector oauth, OAuthSettings oauthSettings, CodeModeSettings codeMode) {
     this.agents = agents;
+    this.policyCheck = new PolicyCheck(new Policies(stores.policies()), PortalRoute.PORTAL_KEY);
     this.settings = settings;
     this.authFailures = authFailures;
     this.rateLimits = new RateLimits(new RateLimiter(limits.clientRps(), limits.clientBurst(), System::nanoTime),
@@ -161,6 +165,7 @@ public final class McpEndpoint {
     router.route(path).handler(new OriginCheck(origins, PORTAL_HOST_PATH.equals(path)));
     router.route(path).handler(new AgentAuthHandler(agents, authFailures, metrics::agentAuthentication));
     if (portalRoute != null) router.route(path).handler(portalRoute);
+    router.route(path).handler(policyCheck);
     router.route(path).handler(rateLimits);
     router.post(path).handler(this::post);
     router.get(path).handler(portalRoute == null ? this::get : portals::stream);

@@ -14,11 +14,13 @@ import java.util.Set;
  * @param email the user's e-mail claim, null for tokens
  * @param groups the user's groups claim, empty for tokens
  * @param accounts accounts reachable ({@code *} for all)
- * @param servers server ids reachable within them; empty for every server
+ * @param servers server ids reachable within them; {@link #EVERY_SERVER} for all, empty for none
  */
 public record Agent(String name, Kind kind, String email, Set<String> groups, Set<String> accounts, Set<String> servers) {
   public static final String USER_PREFIX = "user:";
   public static final String SERVICE_TOKEN_PREFIX = "service-token:";
+  /** Every server of the reachable accounts (server ids cannot be {@code *}). */
+  public static final Set<String> EVERY_SERVER = Set.of("*");
 
   public enum Kind {
     CLIENT_TOKEN, SERVICE_TOKEN, USER;
@@ -38,11 +40,21 @@ public record Agent(String name, Kind kind, String email, Set<String> groups, Se
 
   /** A configured client token's agent: its name and scope. */
   public static Agent of(ClientToken token) {
-    return new Agent(token.name(), Kind.CLIENT_TOKEN, null, Set.of(), token.accounts(), token.servers());
+    return new Agent(token.name(), Kind.CLIENT_TOKEN, null, Set.of(), token.accounts(), token.servers().isEmpty() ? EVERY_SERVER : token.servers());
   }
 
   public boolean mayUse(String accountId, String serverId) {
-    return mayUseAccount(accountId) && (servers.isEmpty() || servers.contains(serverId));
+    return mayUseAccount(accountId) && mayUseServer(serverId);
+  }
+
+  /** Whether the server is within this agent's servers (its account checked apart). */
+  public boolean mayUseServer(String serverId) {
+    return servers.contains("*") || servers.contains(serverId);
+  }
+
+  /** This agent reaching only {@code allowed} of its servers: what access policies leave it on a portal. */
+  public Agent within(Set<String> allowed) {
+    return new Agent(name, kind, email, groups, accounts, allowed.stream().filter(this::mayUseServer).collect(java.util.stream.Collectors.toSet()));
   }
 
   /** A portal's account: an agent limited to some servers may use it, and sees only those members. */

@@ -98,7 +98,7 @@ public final class AccessTokens {
     }
     Object email = claims.getValue(settings.emailClaim());
     return Future.succeededFuture(new Agent(Agent.USER_PREFIX + subject, Agent.Kind.USER, email instanceof String e ? e : null,
-        strings(claims.getValue(settings.groupsClaim())), settings.accounts(), Set.of()));
+        strings(claims.getValue(settings.groupsClaim())), settings.accounts(), Agent.EVERY_SERVER));
   }
 
   String requiredScope() {
@@ -107,7 +107,7 @@ public final class AccessTokens {
 
   /** A signed-in user known by name only (a sealed ticket's holder): no e-mail or groups. */
   Agent userNamed(String name) {
-    return new Agent(name, Agent.Kind.USER, null, Set.of(), settings.accounts(), Set.of());
+    return new Agent(name, Agent.Kind.USER, null, Set.of(), settings.accounts(), Agent.EVERY_SERVER);
   }
 
   /** A claim that is a string or an array of strings (Okta's {@code scp} is either). */

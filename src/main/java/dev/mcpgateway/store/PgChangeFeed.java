@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * <p>Payloads: a server is {@code account/id} (as before portals existed, so replicas of either
  * release understand each other's server changes); a portal is {@code p:account/id}; one holder's
  * toggles on a portal are {@code t:account/portal/holder} (the holder is the rest, whatever it
- * holds); a revoked session is {@code r:<session key>}. Account ids cannot contain {@code :}, so no
+ * holds); a revoked session is {@code r:<session key>}; an account's access policies are {@code a:account}. Account ids cannot contain {@code :}, so no
  * server payload starts with a prefix; a replica of an earlier release reads a {@code t:} payload as
  * a server change of an account named {@code t:...} that does not exist, which costs it nothing, and
  * drops an {@code r:} payload (no {@code /}).
@@ -36,6 +36,7 @@ final class PgChangeFeed {
   private static final String PORTAL_PREFIX = "p:";
   private static final String TOGGLE_PREFIX = "t:";
   private static final String REVOCATION_PREFIX = "r:";
+  private static final String POLICY_PREFIX = "a:";
 
   private final PgSubscriber subscriber;
   private final String channel;
@@ -43,6 +44,7 @@ final class PgChangeFeed {
   private final List<Consumer<PortalKey>> portalListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<ToggleKey>> toggleListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> policyListeners = new CopyOnWriteArrayList<>();
   private boolean subscribedBefore;
 
   private PgChangeFeed(PgSubscriber subscriber, String channel) {
@@ -73,6 +75,7 @@ final class PgChangeFeed {
             portalListeners.forEach(l -> l.accept(PortalKey.EVERYTHING));
             toggleListeners.forEach(l -> l.accept(ToggleKey.EVERYTHING));
             revocationListeners.forEach(l -> l.accept(SessionRevocations.EVERYTHING));
+            policyListeners.forEach(l -> l.accept(PolicyStore.EVERY_ACCOUNT));
           }
           subscribedBefore = true;
         })
@@ -81,6 +84,11 @@ final class PgChangeFeed {
   }
 
   private void heard(String payload) {
+    if (payload.startsWith(POLICY_PREFIX)) {
+      String account = payload.substring(POLICY_PREFIX.length());
+      if (!account.isEmpty() && !account.contains("/")) policyListeners.forEach(l -> l.accept(account));
+      return;
+    }
     if (payload.startsWith(REVOCATION_PREFIX)) {
       String key = payload.substring(REVOCATION_PREFIX.length());
       if (SessionRevocations.isKey(key)) revocationListeners.forEach(l -> l.accept(key));
@@ -128,6 +136,11 @@ final class PgChangeFeed {
     return notify(conn, REVOCATION_PREFIX + sessionKey);
   }
 
+  /** Announces a change of an account's access policies within {@code conn}'s transaction. */
+  Future<Void> announcePolicies(SqlConnection conn, String accountId) {
+    return notify(conn, POLICY_PREFIX + accountId);
+  }
+
   private Future<Void> notify(SqlConnection conn, String payload) {
     return conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, payload)).mapEmpty();
   }
@@ -142,6 +155,10 @@ final class PgChangeFeed {
 
   void onToggleChange(Consumer<ToggleKey> listener) {
     toggleListeners.add(listener);
+  }
+
+  void onPolicyChange(Consumer<String> listener) {
+    policyListeners.add(listener);
   }
 
   void onRevocation(Consumer<String> listener) {

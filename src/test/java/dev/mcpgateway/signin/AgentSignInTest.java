@@ -58,6 +58,11 @@ class AgentSignInTest {
     config.put("sign_in", new JsonObject().put("issuer", idp.issuer).put("scopes", new JsonArray().add("mcp"))
         .put("accounts", new JsonArray().add("acme")).put("unknown_key_cooldown_ms", 300).mergeIn(signIn));
     gw = result(TestGateway.start(vertx, config, dataDir, null));
+    // sign-in fails closed: without a policy a user reaches nothing (PolicyEnforcementTest); here every user reaches everything
+    assertEquals(201, result(gw.client.post("/accounts/acme/access/policies").putHeader("Authorization", "Bearer " + TestGateway.ADMIN)
+        .sendJsonObject(new JsonObject().put("name", "everyone").put("decision", "allow")
+            .put("include", new JsonArray().add(new JsonObject().put("everyone", new JsonObject())))
+            .put("servers", new JsonArray().add("*")))).statusCode());
   }
 
   void start() {

@@ -78,7 +78,7 @@ public final class PortalMembers {
   private Future<List<Member>> load(Portal portal, Agent client, Set<String> off, boolean report) {
     List<Future<Member>> loads = new ArrayList<>();
     for (PortalServer mapping : portal.servers()) {
-      if (client != null && !client.servers().isEmpty() && !client.servers().contains(mapping.serverId())) continue; // the token's scope, not a failure
+      if (client != null && !client.mayUseServer(mapping.serverId())) continue; // the token's scope, not a failure
       if (off.contains(mapping.serverId())) continue; // the agent's own choice, not a failure
       loads.add(cache.get(portal.accountId(), mapping.serverId())
           .map(capabilities -> report ? usable(portal, mapping, capabilities) : usableQuietly(portal, mapping, capabilities))
@@ -95,7 +95,7 @@ public final class PortalMembers {
 
   /** A member the client may use, by id: whether it is one of the portal's and within the client token's scope. */
   public static boolean reachable(Portal portal, Agent client, String serverId) {
-    return portal.member(serverId) != null && (client.servers().isEmpty() || client.servers().contains(serverId));
+    return portal.member(serverId) != null && client.mayUseServer(serverId);
   }
 
   /** One member by id, if the agent sees it: the client may, the holder has not switched it off, and it is in. */

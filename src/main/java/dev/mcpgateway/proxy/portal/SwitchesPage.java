@@ -191,7 +191,8 @@ public final class SwitchesPage {
       authFailures.failed(ctx.request());
       return Future.failedFuture(missing);
     }
-    Agent client = agents.named(ticket.client()).filter(c -> c.mayUseAccount(account)).orElse(null);
+    Agent client = agents.named(ticket.client()).filter(c -> c.mayUseAccount(account))
+        .map(c -> ticket.servers() == null ? c : c.within(ticket.servers())).orElse(null);
     if (client == null) return Future.failedFuture(new Refusal(403, "The client this link was issued to may no longer use this portal."));
     return directory.get(account, id)
         .recover(e -> Future.failedFuture(new Refusal(503, "The gateway's store is unavailable. Try again later.")))

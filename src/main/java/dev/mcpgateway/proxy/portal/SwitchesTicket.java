@@ -5,7 +5,11 @@ import dev.mcpgateway.model.SealedSecret;
 import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.security.SealedContexts;
 import dev.mcpgateway.security.SecretCipher;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +17,10 @@ import java.time.Instant;
 /**
  * The ticket in the URL of a portal's switches page ({@link SwitchesPage}): compact JSON
  * {@code {"a": account id, "p": portal id, "c": client token name, "h": holder,
- * "hx": when the holder's switches lapse, epoch seconds (absent: never), "exp": expiry, epoch seconds}},
+ * "hx": when the holder's switches lapse, epoch seconds (absent: never), "exp": expiry, epoch seconds,
+ * "s": the member servers a signed-in user or service token could reach when it was issued — what
+ * access policies left them, which the page cannot evaluate again without their claims (absent for
+ * client tokens, whose scope is the configuration's)}},
  * sealed with AES-256-GCM under {@code SecretCipher.derive("portal-switches-ticket")} with
  * associated data {@code portal_switches_ticket} ({@link SealedContexts#PORTAL_SWITCHES_TICKET}),
  * written {@code v1.<base64url>}.
@@ -28,7 +35,7 @@ import java.time.Instant;
  */
 final class SwitchesTicket {
   /** A ticket as issued. */
-  record Ticket(String accountId, String portalId, String client, ToggleHolder holder, Instant expiresAt) {}
+  record Ticket(String accountId, String portalId, String client, ToggleHolder holder, Instant expiresAt, Set<String> servers) {}
 
   /** A ticket that does not open here: the page answers 403 with this message. */
   static final class Refused extends RuntimeException {
@@ -51,7 +58,8 @@ final class SwitchesTicket {
   String issue(Portal portal, Agent client, ToggleHolder holder) {
     Instant expires = clock.instant().plus(ttl);
     if (holder.expiresAt() != null && holder.expiresAt().isBefore(expires)) expires = holder.expiresAt();
-    return encode(new Ticket(portal.accountId(), portal.id(), client.name(), holder, expires));
+    return encode(new Ticket(portal.accountId(), portal.id(), client.name(), holder, expires,
+        client.kind() == Agent.Kind.CLIENT_TOKEN ? null : client.servers()));
   }
 
   String encode(Ticket ticket) {
@@ -59,6 +67,7 @@ final class SwitchesTicket {
         .put("h", ticket.holder().id());
     if (ticket.holder().expiresAt() != null) json.put("hx", ticket.holder().expiresAt().getEpochSecond());
     json.put("exp", ticket.expiresAt().getEpochSecond());
+    if (ticket.servers() != null) json.put("s", new JsonArray(List.copyOf(ticket.servers())));
     return cipher.seal(json.encode(), SealedContexts.PORTAL_SWITCHES_TICKET).ciphertext();
   }
 
@@ -82,7 +91,12 @@ final class SwitchesTicket {
         return null;
       }
       Instant holderExpiry = json.containsKey("hx") ? Instant.ofEpochSecond(json.getLong("hx")) : null;
-      return new Ticket(account, portal, client, new ToggleHolder(holder, holderExpiry), Instant.ofEpochSecond(json.getLong("exp")));
+      Set<String> servers = null;
+      if (json.getValue("s") instanceof JsonArray reachable) {
+        servers = new HashSet<>();
+        for (Object id : reachable) if (id instanceof String serverId) servers.add(serverId);
+      }
+      return new Ticket(account, portal, client, new ToggleHolder(holder, holderExpiry), Instant.ofEpochSecond(json.getLong("exp")), servers);
     } catch (RuntimeException notOurs) { // does not open with this key and context, or is not a JSON object
       return null;
     }

@@ -51,7 +51,7 @@ class SwitchesTicketTest {
   void anIssuedTicketOpensForItsPortalWithClientAndHolder() {
     ToggleHolder holder = ToggleHolder.session("session-id", NOW.plus(Duration.ofHours(24)));
     SwitchesTicket.Ticket opened = CODEC.open(CODEC.issue(TEAM, AGENT, holder), "acme", "team");
-    assertEquals(new SwitchesTicket.Ticket("acme", "team", "agent", holder, NOW.plus(TTL)), opened);
+    assertEquals(new SwitchesTicket.Ticket("acme", "team", "agent", holder, NOW.plus(TTL), null), opened, "a client token's scope is the configuration's");
     assertTrue(holder.id().startsWith("s:") && !holder.id().contains("session-id"), "the session id itself is never in a ticket");
   }
 
@@ -67,8 +67,16 @@ class SwitchesTicketTest {
   void aTicketWrittenInTheDocumentedFormatOpens() {
     String sealed = seal("{\"a\":\"acme\",\"p\":\"team\",\"c\":\"bot\",\"h\":\"s:abc\",\"hx\":" + NOW.plusSeconds(99).getEpochSecond()
         + ",\"exp\":" + NOW.plusSeconds(60).getEpochSecond() + "}");
-    assertEquals(new SwitchesTicket.Ticket("acme", "team", "bot", new ToggleHolder("s:abc", NOW.plusSeconds(99)), NOW.plusSeconds(60)),
+    assertEquals(new SwitchesTicket.Ticket("acme", "team", "bot", new ToggleHolder("s:abc", NOW.plusSeconds(99)), NOW.plusSeconds(60), null),
         CODEC.open(sealed, "acme", "team"));
+  }
+
+  @Test
+  void aSignedInUsersTicketCarriesTheMembersPoliciesLeftThem() {
+    Agent user = new Agent("user:alice", Agent.Kind.USER, "alice@example.com", Set.of("eng"), Set.of("acme"), Set.of("everything"));
+    SwitchesTicket.Ticket opened = CODEC.open(CODEC.issue(TEAM, user, ToggleHolder.token(user)), "acme", "team");
+    assertEquals(Set.of("everything"), opened.servers());
+    assertEquals("user:alice", opened.client());
   }
 
   @ParameterizedTest(name = "{0} s after issue: {1}")
