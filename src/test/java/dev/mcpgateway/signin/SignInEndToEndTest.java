@@ -2,6 +2,7 @@ package dev.mcpgateway.signin;
 
 import static dev.mcpgateway.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpgateway.support.GatewayProcess;
@@ -16,6 +17,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,22 @@ class SignInEndToEndTest {
     config.put("sign_in", new JsonObject().put("issuer", issuer).put("scopes", new JsonArray().add("mcp")).put("accounts", new JsonArray().add("acme")));
     gw = result(TestGateway.start(vertx, config, dataDir, null));
     gw.addSyncedServer("acme", "everything", everything.url("/mcp"));
+    // two more servers (the same upstream): what each user may use is the policies' to say
+    gw.addSyncedServer("acme", "eng-tools", everything.url("/mcp"));
+    gw.addSyncedServer("acme", "sales-tools", everything.url("/mcp"));
+    admin("/accounts/acme/access/ai-controls/mcp/portals", new JsonObject().put("id", "team").put("name", "Team").put("hostname", "team.example.com")
+        .put("servers", new JsonArray().add(new JsonObject().put("server_id", "eng-tools")).add(new JsonObject().put("server_id", "sales-tools"))));
+    admin("/accounts/acme/access/policies", new JsonObject().put("name", "Engineering").put("decision", "allow")
+        .put("include", new JsonArray().add(new JsonObject().put("oidc", new JsonObject().put("claim_name", "groups").put("claim_value", "eng"))))
+        .put("servers", new JsonArray().add("everything").add("eng-tools")).put("portals", new JsonArray().add("team")));
+    admin("/accounts/acme/access/policies", new JsonObject().put("name", "Sales").put("decision", "allow")
+        .put("include", new JsonArray().add(new JsonObject().put("email_domain", new JsonObject().put("domain", "corp.example"))))
+        .put("servers", new JsonArray().add("sales-tools")).put("portals", new JsonArray().add("team")));
+  }
+
+  static void admin(String path, JsonObject body) {
+    HttpResponse<Buffer> response = result(gw.client.post(path).putHeader("Authorization", "Bearer " + TestGateway.ADMIN).sendJsonObject(body));
+    assertTrue(response.statusCode() == 200 || response.statusCode() == 201, response.bodyAsString());
   }
 
   @AfterAll
@@ -64,11 +83,15 @@ class SignInEndToEndTest {
   }
 
   static JsonObject signInAndUse(String user, String password, String browser) {
+    return signInAndUse(user, password, browser, "/mcp/acme/everything", "echo");
+  }
+
+  static JsonObject signInAndUse(String user, String password, String browser, String path, String tool) {
     JsonObject options = new JsonObject().put("user", user).put("password", password).put("browser", browser)
         .put("steps", new JsonArray().add(new JsonObject().put("op", "listTools"))
-            .add(new JsonObject().put("op", "callTool").put("name", "echo").put("arguments", new JsonObject().put("message", "hi " + user))));
+            .add(new JsonObject().put("op", "callTool").put("name", tool).put("arguments", new JsonObject().put("message", "hi " + user))));
     JsonObject report = NodeAgent.runReport(Map.of("SCREENSHOT_DIR", Path.of("target", "screenshots", "sign-in").toAbsolutePath().toString()),
-        "oauth-agent.mjs", base + "/mcp/acme/everything", options.encode());
+        "oauth-agent.mjs", base + path, options.encode());
     assertTrue(report.getString("error") == null, report.encode());
     return report;
   }
@@ -97,7 +120,7 @@ class SignInEndToEndTest {
   @Test
   void anotherUserSignsInTooAndTheKeysAreNotReadPerRequest() {
     int reads = idpStats().getInteger("jwks_requests");
-    JsonObject report = signInAndUse("bob", "bob-pw", "http");
+    JsonObject report = signInAndUse("bob", "bob-pw", "http", "/mcp/acme/sales-tools", "echo");
     assertEquals("bob", report.getJsonObject("token_claims").getString("sub"));
     assertTrue(report.getJsonArray("steps").getJsonObject(1).encode().contains("hi bob"), report.encode());
     assertEquals(reads, idpStats().getInteger("jwks_requests"), "the gateway read no keys for a new user's requests");
@@ -117,6 +140,49 @@ class SignInEndToEndTest {
     assertEquals(401, initialize(mint(new JsonObject().put("sub", "alice").put("resource", resource).put("unpublished_key", true))).statusCode());
     assertEquals(401, initialize(mint(new JsonObject().put("sub", "alice").put("resource", resource).put("ttl", -60))).statusCode());
     assertEquals(401, initialize(mint(new JsonObject().put("sub", "alice").put("resource", base + "/mcp/acme/other"))).statusCode());
+  }
+
+  @Test
+  void eachUserReachesOnlyTheServersThePoliciesGiveThem() {
+    assertEquals(200, initialize("/mcp/acme/eng-tools", token("alice", "/mcp/acme/eng-tools")).statusCode());
+    HttpResponse<Buffer> refused = initialize("/mcp/acme/sales-tools", token("alice", "/mcp/acme/sales-tools"));
+    assertEquals(403, refused.statusCode());
+    assertTrue(refused.bodyAsString().contains("no access policy lets this user use this MCP server"), refused.bodyAsString());
+    assertEquals(200, initialize("/mcp/acme/sales-tools", token("bob", "/mcp/acme/sales-tools")).statusCode());
+    assertEquals(403, initialize("/mcp/acme/eng-tools", token("bob", "/mcp/acme/eng-tools")).statusCode());
+    assertEquals(403, initialize("/mcp/acme/everything", token("bob", "/mcp/acme/everything")).statusCode());
+    assertEquals(403, initialize("/mcp/acme/portals/team", token("carol", "/mcp/acme/portals/team")).statusCode(),
+        "a user no policy names (not in the IdP's user list either: minted) reaches not even the portal");
+  }
+
+  @Test
+  void throughOnePortalEachUserSeesAndCallsOnlyTheirMembers() {
+    JsonObject alice = signInAndUse("alice", "alice-pw", "http", "/mcp/acme/portals/team", "eng-tools_echo");
+    assertEquals(Set.of("eng-tools"), members(alice));
+    assertTrue(alice.getJsonArray("steps").getJsonObject(1).encode().contains("hi alice"), alice.encode());
+    JsonObject bob = signInAndUse("bob", "bob-pw", "http", "/mcp/acme/portals/team", "eng-tools_echo");
+    assertEquals(Set.of("sales-tools"), members(bob));
+    assertFalse(bob.getJsonArray("steps").getJsonObject(1).getBoolean("ok"), "bob cannot call alice's member: " + bob.encode());
+  }
+
+  /** The member server ids behind a portal's tools list (the built-in portal_* tools aside). */
+  static Set<String> members(JsonObject report) {
+    JsonObject list = report.getJsonArray("steps").getJsonObject(0);
+    assertTrue(list.getBoolean("ok"), list.encode());
+    return list.getJsonObject("result").getJsonArray("tools").stream().map(t -> ((JsonObject) t).getString("name"))
+        .filter(name -> !name.startsWith("portal_")).map(name -> name.substring(0, name.indexOf('_'))).collect(Collectors.toSet());
+  }
+
+  static String token(String user, String path) {
+    return mint(new JsonObject().put("sub", user).put("resource", base + path));
+  }
+
+  static HttpResponse<Buffer> initialize(String path, String token) {
+    return result(gw.client.post(path).putHeader("Authorization", "Bearer " + token)
+        .putHeader("Accept", "application/json, text/event-stream")
+        .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize").put("params", new JsonObject()
+            .put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
+            .put("clientInfo", new JsonObject().put("name", "t").put("version", "1")))));
   }
 
   static String mint(JsonObject request) {
