@@ -20,10 +20,12 @@ public final class AccessLog {
   private AccessLog() {}
 
   /** {@code portal}: the portal the message came through, null on a server's own endpoint. */
+  /** {@code agent}: who called — a client token's name, {@code user:<sub>}, {@code service-token:<id>}; null before authentication. */
   public static void mcp(String account, String portal, String server, String method, String tool, int status, String outcome,
-      long durationNanos, String sessionId) {
+      long durationNanos, String sessionId, String agent) {
     if (!LOG.isLoggable(Level.INFO)) return;
     JsonObject line = new JsonObject().put("kind", "mcp").put("account", account);
+    if (agent != null) line.put("agent", agent);
     if (portal != null) line.put("portal", portal);
     line.put("server", server).put("method", method)
         .put("status", status).put("outcome", outcome).put("duration_ms", durationNanos / 1_000_000.0);

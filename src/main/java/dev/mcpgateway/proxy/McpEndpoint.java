@@ -42,6 +42,7 @@ import dev.mcpgateway.proxy.session.SessionCodec;
 import dev.mcpgateway.proxy.session.SessionEndpoint;
 import dev.mcpgateway.proxy.stateless.StatelessEndpoint;
 import dev.mcpgateway.proxy.stateless.TransportRules;
+import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.security.AuthThrottle;
 import dev.mcpgateway.security.LimitSettings;
 import dev.mcpgateway.security.RateLimiter;
@@ -189,7 +190,8 @@ public final class McpEndpoint {
     if (exchange.kind != null) metrics.capabilityUse(exchange.account, exchange.server, exchange.kind, exchange.exposedName, exchange.outcome);
     if (exchange.portal != null) metrics.portalRequest(exchange.account, exchange.portal, exchange.server, exchange.method, exchange.outcome);
     AccessLog.mcp(exchange.account, exchange.portal, exchange.server, GatewayMetrics.method(exchange.method), exchange.kind == null ? null : exchange.exposedName,
-        ctx.response().getStatusCode(), exchange.outcome, end - exchange.startNanos, ctx.request().getHeader(McpProtocol.Headers.SESSION_ID));
+        ctx.response().getStatusCode(), exchange.outcome, end - exchange.startNanos, ctx.request().getHeader(McpProtocol.Headers.SESSION_ID),
+        ctx.get(AgentAuthHandler.AGENT_KEY) instanceof Agent agent ? agent.name() : null);
   }
 
   /** Kills Code Mode's sandbox processes (at shutdown). */
