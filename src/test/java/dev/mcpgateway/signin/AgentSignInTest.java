@@ -216,6 +216,49 @@ class AgentSignInTest {
   }
 
   @Test
+  void accessTokensAppearInNoLogLineAndNoResponseAndTheAccessLogNamesTheUser() {
+    java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.mcpgateway.logging.JsonLogFormatter formatter = new dev.mcpgateway.logging.JsonLogFormatter();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        lines.add(formatter.format(record));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger.getLogger("").addHandler(capture);
+    java.util.logging.Logger.getLogger(dev.mcpgateway.logging.AccessLog.LOGGER_NAME).setLevel(java.util.logging.Level.INFO);
+    try {
+      start();
+      long past = System.currentTimeMillis() / 1000 - 3600;
+      java.util.List<String> tokens = java.util.List.of(TestIdp.rs256(first, idp.claims("alice", RESOURCE)),
+          TestIdp.rs256(first, idp.claims("alice", RESOURCE).put("exp", past)),
+          TestIdp.rs256(first, idp.claims("alice", PUBLIC + "/mcp/acme/other")),
+          TestIdp.rs256(TestIdp.newKey("zz"), idp.claims("alice", RESOURCE)),
+          TestIdp.rs256(first, idp.claims("alice", RESOURCE).put("scope", "none")));
+      java.util.List<String> answers = new java.util.ArrayList<>();
+      for (String token : tokens) {
+        HttpResponse<Buffer> response = post(PATH, token);
+        answers.add(response.bodyAsString() + " " + response.headers());
+      }
+      for (String token : tokens) {
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        for (String line : lines) assertFalse(line.contains(signature), "log line leaks a token: " + line);
+        for (String answer : answers) assertFalse(answer.contains(signature), "an answer leaks a token: " + answer);
+      }
+      assertTrue(lines.stream().anyMatch(l -> l.contains("\"agent\":\"user:alice\"") && l.contains("\"status\":404")),
+          "the access line names the signed-in user: " + lines);
+    } finally {
+      java.util.logging.Logger.getLogger("").removeHandler(capture);
+    }
+  }
+
+  @Test
   void withSignInOffThereIsNoMetadataAndTheChallengeNamesNone() {
     JsonObject config = TestGateway.config(dataDir, null);
     gw = result(TestGateway.start(vertx, config, dataDir, null));
