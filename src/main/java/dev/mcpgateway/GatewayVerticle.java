@@ -30,6 +30,7 @@ final class GatewayVerticle extends VerticleBase {
   private final HttpServerOptions listen;
   private final ServerStore store;
   private final dev.mcpgateway.store.PortalStore portals;
+  private final dev.mcpgateway.store.ServiceTokenStore serviceTokens;
   private final AuditLog audit;
   private final TokenSet<ApiToken> tokens;
   private final SecretCipher cipher;
@@ -61,6 +62,7 @@ final class GatewayVerticle extends VerticleBase {
     this.listen = listen;
     this.store = stores.servers();
     this.portals = stores.portals();
+    this.serviceTokens = stores.serviceTokens();
     this.audit = stores.audit();
     this.tokens = tokens;
     this.cipher = cipher;
@@ -73,7 +75,7 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route("/accounts/*").handler(new AdminRequestMetrics(metrics));
-    AdminApi.mount(router, store, portals, audit, tokens, cipher, clock, sync, adminSettings, oauth, contextCosts);
+    AdminApi.mount(router, store, portals, serviceTokens, audit, tokens, cipher, clock, sync, adminSettings, oauth, contextCosts);
     dev.mcpgateway.admin.OAuthRoutes.mount(router, store, tokens, oauth, adminSettings.authFailures());
     mcp.mount(router);
     HealthRoutes.mount(vertx, router, store);
