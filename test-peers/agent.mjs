@@ -1,7 +1,8 @@
 // A scripted MCP agent: the official TypeScript SDK client (Client + StreamableHTTPClientTransport)
 // running a list of steps against an MCP endpoint, printing one JSON report line.
 //
-//   node agent.mjs <url> <bearer token or ""> '<steps as JSON>'
+//   node agent.mjs <url> <bearer token, "" or a JSON object of headers> '<steps as JSON>'
+//   (headers, e.g. {"CF-Access-Client-Id": "...", "CF-Access-Client-Secret": "..."} for a service token)
 //
 // Steps: {"op": "capabilities", "elicitAnswer": "42"} (first: declare elicitation, answer every form with {answer})
 //        {"op": "wait", "ms": 500} | {"op": "listTools"} | {"op": "listPrompts"} | {"op": "listResources"}
@@ -14,7 +15,7 @@ import { ElicitRequestSchema, LoggingMessageNotificationSchema, ToolListChangedN
 
 const [url, token, stepsJson] = process.argv.slice(2);
 const steps = JSON.parse(stepsJson || "[]");
-const headers = token ? { Authorization: `Bearer ${token}` } : {};
+const headers = token?.startsWith("{") ? JSON.parse(token) : token ? { Authorization: `Bearer ${token}` } : {};
 const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
 const setup = steps.find((s) => s.op === "capabilities");
 const client = new Client({ name: "gateway-test-agent", version: "1.0.0" }, setup ? { capabilities: { elicitation: {} } } : undefined);

@@ -9,6 +9,7 @@ import dev.mcpgateway.security.TokenSet;
 import dev.mcpgateway.signin.AccessTokens;
 import dev.mcpgateway.signin.AgentAuthenticator;
 import dev.mcpgateway.signin.ProtectedResources;
+import dev.mcpgateway.signin.ServiceTokenCredentials;
 import dev.mcpgateway.signin.SigningKeys;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.security.SecretKeyFile;
@@ -112,7 +113,7 @@ public final class Gateway {
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
           SigningKeys signingKeys = config.signIn().enabled() ? new SigningKeys(vertx, config.signIn(), System::nanoTime, metrics::signInKeyRead) : null;
           AgentAuthenticator agents = new AgentAuthenticator(new TokenSet<>(config.security().clientTokens()),
-              signingKeys == null ? null : new AccessTokens(config.signIn(), signingKeys),
+              new ServiceTokenCredentials(vertx, stores.serviceTokens(), clock), signingKeys == null ? null : new AccessTokens(config.signIn(), signingKeys),
               new ProtectedResources(config.signIn(), config.oauth().publicBaseUrl()));
           McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, agents, cipher, cache, sync,
               client, auths, config.proxy(), clock, stores, oauth, config.oauth(), config.codeMode());

@@ -30,6 +30,7 @@ final class GatewayVerticle extends VerticleBase {
   private final HttpServerOptions listen;
   private final ServerStore store;
   private final dev.mcpgateway.store.PortalStore portals;
+  private final dev.mcpgateway.store.ServiceTokenStore serviceTokens;
   private final dev.mcpgateway.store.PolicyStore policies;
   private final AuditLog audit;
   private final TokenSet<ApiToken> tokens;
@@ -62,6 +63,7 @@ final class GatewayVerticle extends VerticleBase {
     this.listen = listen;
     this.store = stores.servers();
     this.portals = stores.portals();
+    this.serviceTokens = stores.serviceTokens();
     this.policies = stores.policies();
     this.audit = stores.audit();
     this.tokens = tokens;
@@ -75,7 +77,7 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route("/accounts/*").handler(new AdminRequestMetrics(metrics));
-    AdminApi.mount(router, store, portals, policies, audit, tokens, cipher, clock, sync, adminSettings, oauth, contextCosts);
+    AdminApi.mount(router, store, portals, serviceTokens, policies, audit, tokens, cipher, clock, sync, adminSettings, oauth, contextCosts);
     dev.mcpgateway.admin.OAuthRoutes.mount(router, store, tokens, oauth, adminSettings.authFailures());
     mcp.mount(router);
     HealthRoutes.mount(vertx, router, store);

@@ -9,6 +9,7 @@ import dev.mcpgateway.store.PolicyNotFoundException;
 import dev.mcpgateway.store.PortalNotFoundException;
 import dev.mcpgateway.store.ServerInUseException;
 import dev.mcpgateway.store.ServerNotFoundException;
+import dev.mcpgateway.store.ServiceTokenNotFoundException;
 import dev.mcpgateway.store.StoreUnavailableException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -59,6 +60,7 @@ public final class AdminFailureHandler implements Handler<RoutingContext> {
       return List.of(ApiError.field(ErrorCode.HOSTNAME_TAKEN, "/hostname", e.getMessage().replaceFirst("^hostname ", "")));
     }
     if (failure instanceof PortalMemberMissingException e) return List.of(PortalMembers.missing(e.index(), e.serverId()));
+    if (failure instanceof ServiceTokenNotFoundException e) return List.of(new ApiError(ErrorCode.SERVICE_TOKEN_NOT_FOUND, e.getMessage(), null));
     if (failure instanceof PolicyNotFoundException e) return List.of(new ApiError(ErrorCode.POLICY_NOT_FOUND, e.getMessage(), null));
     if (failure instanceof StoreUnavailableException) return List.of(ApiError.of(ErrorCode.STORE_UNAVAILABLE));
     int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;

@@ -3,6 +3,7 @@ package dev.mcpgateway.admin;
 import dev.mcpgateway.model.AuditEntry;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.Portal;
+import dev.mcpgateway.model.ServiceToken;
 import dev.mcpgateway.store.AuditLog;
 import dev.mcpgateway.sync.HeldBack;
 import io.vertx.core.Future;
@@ -93,6 +94,18 @@ final class AuditTrail {
         null), "portal");
   }
 
+  /**
+   * A change of a service token: the token as the API shows it before and after (never a secret);
+   * a create and a rotation mark the new secret as {@code "client_secret": "[redacted: changed]"}.
+   */
+  Future<Void> serviceToken(AuditEntry.Action action, String actor, ServiceToken before, ServiceToken after) {
+    ServiceToken subject = after != null ? after : before;
+    JsonObject afterView = after == null ? null : ServiceTokenView.toJson(after);
+    if (action == AuditEntry.Action.CREATE || action == AuditEntry.Action.ROTATE) afterView.put("client_secret", CREDENTIALS_CHANGED);
+    return append(AuditEntry.ofServiceToken(subject.accountId(), subject.id(), action, actor, now(),
+        before == null ? null : ServiceTokenView.toJson(before), afterView), "service token");
+  }
+
   private Future<Void> record(McpServer server, AuditEntry.Action action, String actor, JsonObject before, JsonObject after) {
     return append(new AuditEntry(null, server.accountId(), server.id(), action, actor, now(), before, after), "server");
   }
@@ -100,7 +113,7 @@ final class AuditTrail {
   private Future<Void> append(AuditEntry entry, String what) {
     return audit.append(entry).<Void>mapEmpty().recover(e -> {
       // the entry holds no secret, but only its identity is logged; store failures carry our own messages
-      String id = entry.serverId() != null ? entry.serverId() : entry.portalId();
+      String id = entry.serverId() != null ? entry.serverId() : entry.portalId() != null ? entry.portalId() : entry.serviceTokenId();
       LOG.log(System.Logger.Level.WARNING, "audit entry not recorded for " + entry.action().wire() + " of " + what + " "
           + entry.accountId() + "/" + id + " by " + entry.actor() + " (the change itself succeeded): " + e.getClass().getSimpleName()
           + ": " + e.getMessage());

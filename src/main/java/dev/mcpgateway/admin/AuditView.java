@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * An audit entry as the management API shows it: snake_case; {@code server_id} for an entry about a
- * server, {@code portal_id} for one about a portal; {@code before}/{@code after} null when there
+ * server, {@code portal_id} for one about a portal, {@code service_token_id} for one about a service token; {@code before}/{@code after} null when there
  * was no server or portal.
  */
 final class AuditView {
@@ -17,6 +17,7 @@ final class AuditView {
         .put("account_id", e.accountId());
     if (e.serverId() != null) json.put("server_id", e.serverId());
     if (e.portalId() != null) json.put("portal_id", e.portalId());
+    if (e.serviceTokenId() != null) json.put("service_token_id", e.serviceTokenId());
     return json
         .put("action", e.action().wire())
         .put("actor", e.actor())

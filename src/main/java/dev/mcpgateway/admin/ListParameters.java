@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses {@code page}, {@code per_page} and {@code search} (servers, portals) or {@code server_id}
- * and {@code portal_id} (audit); out-of-range values are errors, not clamped.
+ * Parses {@code page}, {@code per_page} and {@code search} (servers, portals, service tokens; these
+ * also {@code name}) or {@code server_id}, {@code portal_id} and {@code service_token_id} (audit);
+ * out-of-range values are errors, not clamped.
  */
 final class ListParameters {
   private ListParameters() {}
@@ -39,8 +40,23 @@ final class ListParameters {
     int perPage = integer(params.get("per_page"), "per_page", defaultPerPage, 1, maxPerPage, errors);
     String serverId = id(params.get("server_id"), "server_id", errors);
     String portalId = id(params.get("portal_id"), "portal_id", errors);
+    String serviceTokenId = params.get("service_token_id");
+    if (serviceTokenId != null && !serviceTokenId.isEmpty() && !ServiceTokenHandlers.ID.matcher(serviceTokenId).matches()) {
+      errors.add(new ApiError(ErrorCode.INVALID_QUERY_PARAMETER, "service_token_id must be a service token's id (a lowercase UUID)", null));
+    }
     if (!errors.isEmpty()) throw new ApiException(errors);
-    return new AuditQuery(page, perPage, serverId, portalId);
+    return new AuditQuery(page, perPage, serverId, portalId, serviceTokenId);
+  }
+
+  /** A service token list: page and per_page as for servers, {@code name} exact and {@code search} over name and client id. */
+  static ServiceTokenHandlers.Query parseServiceTokens(MultiMap params, int defaultPerPage, int maxPerPage, int maxSearch) {
+    ServerQuery query = parse(params, defaultPerPage, maxPerPage, maxSearch);
+    String name = params.get("name");
+    if (name != null && ServerRequestParser.length(name) > ServiceTokenRequestParser.NAME_MAX) {
+      throw new ApiException(new ApiError(ErrorCode.INVALID_QUERY_PARAMETER,
+          "name must be at most " + ServiceTokenRequestParser.NAME_MAX + " characters", null));
+    }
+    return new ServiceTokenHandlers.Query(query.page(), query.perPage(), name == null || name.isEmpty() ? null : name, query.search());
   }
 
   private static String id(String value, String name, List<ApiError> errors) {

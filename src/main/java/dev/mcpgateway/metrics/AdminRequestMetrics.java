@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * Writes the access-log line of every management API request and counts it by operation (list, create, read, update, delete, sync, audit,
- * portal_list, portal_create, portal_read, portal_update, portal_delete, other) and HTTP status, once each response has ended — whether a
+ * portal_list, portal_create, portal_read, portal_update, portal_delete, service_token_list, service_token_create, service_token_read,
+ * service_token_update, service_token_delete, service_token_rotate, service_token_refresh, other) and HTTP status, once each response
+ * has ended — whether a
  * handler, the failure handler or the router answered it.
  */
 public final class AdminRequestMetrics implements Handler<RoutingContext> {
@@ -18,6 +20,9 @@ public final class AdminRequestMetrics implements Handler<RoutingContext> {
   private static final Pattern AUDIT = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/audit/?");
   private static final Pattern PORTALS = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/portals/?");
   private static final Pattern PORTAL = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/portals/[^/]+/?");
+  private static final Pattern SERVICE_TOKENS = Pattern.compile("/accounts/[^/]+/access/service_tokens/?");
+  private static final Pattern SERVICE_TOKEN = Pattern.compile("/accounts/[^/]+/access/service_tokens/[^/]+/?");
+  private static final Pattern SERVICE_TOKEN_ACTION = Pattern.compile("/accounts/[^/]+/access/service_tokens/[^/]+/(rotate|refresh)/?");
 
   private final GatewayMetrics metrics;
 
@@ -64,6 +69,23 @@ public final class AdminRequestMetrics implements Handler<RoutingContext> {
         case "GET" -> "portal_read";
         case "PUT" -> "portal_update";
         case "DELETE" -> "portal_delete";
+        default -> "other";
+      };
+    }
+    return serviceTokenOperation(method, path);
+  }
+
+  private static String serviceTokenOperation(String method, String path) {
+    if (SERVICE_TOKENS.matcher(path).matches()) {
+      return method.equals("GET") ? "service_token_list" : method.equals("POST") ? "service_token_create" : "other";
+    }
+    java.util.regex.Matcher action = SERVICE_TOKEN_ACTION.matcher(path);
+    if (action.matches()) return method.equals("POST") ? "service_token_" + action.group(1) : "other";
+    if (SERVICE_TOKEN.matcher(path).matches()) {
+      return switch (method) {
+        case "GET" -> "service_token_read";
+        case "PUT" -> "service_token_update";
+        case "DELETE" -> "service_token_delete";
         default -> "other";
       };
     }

@@ -8,10 +8,10 @@ import java.util.Optional;
 
 /**
  * One change made through the management API, as the audit trail keeps it: a change to a server
- * ({@code serverId}) or to a portal ({@code portalId}); at least one of the two is set.
- * {@code before} and {@code after} are the server or portal as the API showed it (never
- * credentials: a credentials change is only marked), null where there was none (before a create,
- * after a delete).
+ * ({@code serverId}), to a portal ({@code portalId}) or to a service token ({@code serviceTokenId});
+ * at least one is set. {@code before} and {@code after} are the server, portal or token as the API
+ * showed it (never credentials nor secrets: a change of them is only marked), null where there was
+ * none (before a create, after a delete).
  *
  * <p>{@code id} is assigned by the store when the entry is appended (null until then); a later
  * entry of an account has a larger id, so ids order the trail.
@@ -21,15 +21,16 @@ public record AuditEntry(
     String accountId,
     String serverId,
     String portalId,
+    String serviceTokenId,
     Action action,
     String actor,
     Instant at,
     JsonObject before,
     JsonObject after) {
 
-  /** What was done to the server or portal (portals are never synced). */
+  /** What was done: servers are synced; a service token's secret is rotated and its expiry refreshed. */
   public enum Action {
-    CREATE, UPDATE, DELETE, SYNC;
+    CREATE, UPDATE, DELETE, SYNC, ROTATE, REFRESH;
 
     public String wire() {
       return name().toLowerCase(Locale.ROOT);
@@ -45,7 +46,9 @@ public record AuditEntry(
 
   public AuditEntry {
     Objects.requireNonNull(accountId, "accountId");
-    if (serverId == null && portalId == null) throw new NullPointerException("serverId and portalId: an entry is about a server or a portal");
+    if (serverId == null && portalId == null && serviceTokenId == null) {
+      throw new NullPointerException("serverId, portalId and serviceTokenId: an entry is about a server, a portal or a service token");
+    }
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(at, "at");
@@ -54,17 +57,24 @@ public record AuditEntry(
   /** An entry about a server. */
   public AuditEntry(Long id, String accountId, String serverId, Action action, String actor, Instant at, JsonObject before,
       JsonObject after) {
-    this(id, accountId, serverId, null, action, actor, at, before, after);
+    this(id, accountId, serverId, null, null, action, actor, at, before, after);
   }
 
   /** An entry about a portal. */
   public static AuditEntry ofPortal(String accountId, String portalId, Action action, String actor, Instant at, JsonObject before,
       JsonObject after) {
-    return new AuditEntry(null, accountId, null, Objects.requireNonNull(portalId, "portalId"), action, actor, at, before, after);
+    return new AuditEntry(null, accountId, null, Objects.requireNonNull(portalId, "portalId"), null, action, actor, at, before, after);
+  }
+
+  /** An entry about a service token. */
+  public static AuditEntry ofServiceToken(String accountId, String serviceTokenId, Action action, String actor, Instant at,
+      JsonObject before, JsonObject after) {
+    return new AuditEntry(null, accountId, null, null, Objects.requireNonNull(serviceTokenId, "serviceTokenId"), action, actor, at, before,
+        after);
   }
 
   /** The same entry as stored under {@code id}. */
   public AuditEntry withId(long id) {
-    return new AuditEntry(id, accountId, serverId, portalId, action, actor, at, before, after);
+    return new AuditEntry(id, accountId, serverId, portalId, serviceTokenId, action, actor, at, before, after);
   }
 }

@@ -69,6 +69,11 @@ public record McpServer(
     return oauth == null ? AuthenticationStatus.REQUIRED : oauth.status();
   }
 
+  /** Whether agents reach it with their own user's OAuth grant ({@code oauth_on_behalf}), not a credential of the server's. */
+  public boolean needsUserGrant() {
+    return authType == AuthType.OAUTH && oauthOnBehalf;
+  }
+
   /** Mutable copy used to derive a changed server (PUT applies only the given fields). */
   public static final class Builder {
     private String accountId;

@@ -19,6 +19,7 @@ import dev.mcpgateway.proxy.http.Exchange;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.proxy.http.OriginCheck;
 import dev.mcpgateway.proxy.http.RateLimits;
+import dev.mcpgateway.proxy.http.ServiceTokenReach;
 import dev.mcpgateway.codemode.Sandboxes;
 import dev.mcpgateway.config.CodeModeSettings;
 import dev.mcpgateway.proxy.portal.CodeModeTools;
@@ -93,6 +94,7 @@ public final class McpEndpoint {
   private final StatelessEndpoint stateless;
   private final PortalEndpoint portals;
   private final PortalRoute portalRoute;
+  private final ServiceTokenReach serviceTokenReach;
   private final PortalSwitches switches;
   private final SwitchesPage switchesPage;
   private final PortalContext portalContext;
@@ -124,6 +126,7 @@ public final class McpEndpoint {
     PortalMembers members = new PortalMembers(cache, metrics, switches);
     this.portalContext = new PortalContext(vertx, members);
     this.portalRoute = new PortalRoute(directory);
+    this.serviceTokenReach = new ServiceTokenReach(cache);
     this.switchesPage = new SwitchesPage(gatewayCipher, clock, oauthSettings, oauth, cache, agents, directory, switches, authFailures, metrics);
     this.sandboxes = new Sandboxes(vertx, codeMode);
     this.origins = OriginCheck.Policy.of(settings.allowedOrigins(), oauthSettings.publicBaseUrl(), settings.loopbackBound());
@@ -165,7 +168,7 @@ public final class McpEndpoint {
     });
     router.route(path).handler(new OriginCheck(origins, PORTAL_HOST_PATH.equals(path)));
     router.route(path).handler(new AgentAuthHandler(agents, authFailures, metrics::agentAuthentication));
-    if (portalRoute != null) router.route(path).handler(portalRoute);
+    router.route(path).handler(portalRoute != null ? portalRoute : serviceTokenReach);
     router.route(path).handler(policyCheck);
     router.route(path).handler(rateLimits);
     router.post(path).handler(this::post);

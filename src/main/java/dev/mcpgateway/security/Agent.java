@@ -1,5 +1,6 @@
 package dev.mcpgateway.security;
 
+import dev.mcpgateway.model.McpServer;
 import java.util.Set;
 
 /**
@@ -60,6 +61,16 @@ public record Agent(String name, Kind kind, String email, Set<String> groups, Se
   /** A portal's account: an agent limited to some servers may use it, and sees only those members. */
   public boolean mayUseAccount(String accountId) {
     return accounts.contains(ApiToken.ALL_ACCOUNTS) || accounts.contains(accountId);
+  }
+
+  /**
+   * Whether {@code server} (as the caller calls it: a portal's {@code on_behalf} applied) may serve
+   * this agent at all. A service token has no person behind it to complete a per-user OAuth grant,
+   * so servers that act on their users' behalf are closed to it, as on Cloudflare; it reaches the
+   * others with their admin credential.
+   */
+  public boolean mayReach(McpServer server) {
+    return kind != Kind.SERVICE_TOKEN || !server.needsUserGrant();
   }
 
   @Override

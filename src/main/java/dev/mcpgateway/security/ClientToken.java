@@ -11,6 +11,8 @@ public record ClientToken(String name, byte[] sha256, Set<String> accounts, Set<
 
   public ClientToken {
     if (name == null || name.isBlank()) throw new IllegalArgumentException("client token needs a name");
+    // agents are keyed by name (sessions, switches, rate limits): a client token may not pass for a service token
+    if (name.startsWith(Agent.SERVICE_TOKEN_PREFIX)) throw new IllegalArgumentException("client token names may not start with " + Agent.SERVICE_TOKEN_PREFIX);
     if (sha256 == null || sha256.length != 32) throw new IllegalArgumentException("client token '" + name + "' needs a 64-hex-digit sha256");
     accounts = Set.copyOf(accounts);
     servers = Set.copyOf(servers);

@@ -10,18 +10,23 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.Optional;
 
 /**
- * Who is calling an MCP endpoint: a configured client token (a constant-time hash look-up, tried
- * first), else — with sign-in on — a JWT access token from the authorization server. Fails with a
- * {@link SignInRefusal} saying what RFC 6750 answers.
+ * Who is calling an MCP endpoint: a service token when the request carries Cloudflare Access's
+ * {@code CF-Access-Client-Id}/{@code -Secret} headers (both needed; {@link ServiceTokenCredentials}),
+ * else a configured client token (a constant-time hash look-up), else — with sign-in on — a JWT
+ * access token from the authorization server. Fails with a {@link SignInRefusal} saying what RFC
+ * 6750 answers.
  */
 public final class AgentAuthenticator {
   private final TokenSet<ClientToken> clientTokens;
+  private final ServiceTokenCredentials serviceTokens;
   private final AccessTokens accessTokens;
   private final ProtectedResources resources;
 
   /** {@code accessTokens} null: sign-in is off. */
-  public AgentAuthenticator(TokenSet<ClientToken> clientTokens, AccessTokens accessTokens, ProtectedResources resources) {
+  public AgentAuthenticator(TokenSet<ClientToken> clientTokens, ServiceTokenCredentials serviceTokens, AccessTokens accessTokens,
+      ProtectedResources resources) {
     this.clientTokens = clientTokens;
+    this.serviceTokens = serviceTokens;
     this.accessTokens = accessTokens;
     this.resources = resources;
   }
@@ -31,6 +36,9 @@ public final class AgentAuthenticator {
   }
 
   public Future<Agent> authenticate(HttpServerRequest request) {
+    String clientId = request.getHeader(ServiceTokenCredentials.CLIENT_ID_HEADER);
+    String clientSecret = request.getHeader(ServiceTokenCredentials.CLIENT_SECRET_HEADER);
+    if (clientId != null || clientSecret != null) return serviceTokens.authenticate(clientId, clientSecret);
     String header = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null) return Future.failedFuture(new SignInRefusal(401, null, "authentication required", null));
     String token = BearerToken.from(header).orElse(null);
@@ -42,13 +50,15 @@ public final class AgentAuthenticator {
   }
 
   /**
-   * The agent named {@code name} (a sealed ticket's holder): a configured client token, or with
-   * sign-in on a user — as reachable as every signed-in user. Empty: no such agent any more.
+   * The agent named {@code name} (a sealed ticket's holder, of {@code accountId}): a configured
+   * client token, a service token of the account that has not expired, or with sign-in on a user —
+   * as reachable as every signed-in user. Empty: no such agent any more.
    */
-  public Optional<Agent> named(String name) {
+  public Future<Optional<Agent>> named(String name, String accountId) {
+    if (name.startsWith(Agent.SERVICE_TOKEN_PREFIX)) return serviceTokens.named(accountId, name.substring(Agent.SERVICE_TOKEN_PREFIX.length()));
     Optional<Agent> token = clientTokens.named(name).map(Agent::of);
-    if (token.isPresent() || accessTokens == null || !name.startsWith(Agent.USER_PREFIX)) return token;
-    return Optional.of(accessTokens.userNamed(name));
+    if (token.isPresent() || accessTokens == null || !name.startsWith(Agent.USER_PREFIX)) return Future.succeededFuture(token);
+    return Future.succeededFuture(Optional.of(accessTokens.userNamed(name)));
   }
 
   /** The scopes every access token needs, space-separated; null when none (or sign-in is off). */

@@ -8,23 +8,29 @@ import java.time.Instant;
  * The storage form of an audit entry: one line of the embedded store's JSONL files. {@code format}
  * versions it, as {@link StoredServerJson} does for servers: 1 had only server entries
  * ({@code server_id} always set); 2 adds {@code portal_id} (an entry about a portal has it instead
- * of {@code server_id}). Lines of format 1 are read as they are: server entries without a portal.
- * A gateway older than format 2 refuses to start on a format-2 line instead of misreading it.
+ * of {@code server_id}); 3 adds {@code service_token_id} and the actions {@code rotate} and
+ * {@code refresh}. Lines of format 1 are read as they are: server entries without a portal. Only
+ * entries about service tokens are written as format 3, so a gateway that predates them still starts
+ * on a trail without any; one older than a line's format refuses to start instead of misreading it.
  */
 final class AuditEntryJson {
-  static final int FORMAT = 2;
+  static final int FORMAT = 3;
+  /** What entries about servers and portals are written as. */
+  static final int SERVERS_AND_PORTALS = 2;
   /** Formats this version reads. */
-  private static final java.util.Set<Integer> READABLE = java.util.Set.of(1, FORMAT);
+  private static final java.util.Set<Integer> READABLE = java.util.Set.of(1, SERVERS_AND_PORTALS, FORMAT);
 
   private AuditEntryJson() {}
 
   static JsonObject encode(AuditEntry e) {
-    return new JsonObject()
-        .put("format", FORMAT)
+    JsonObject json = new JsonObject()
+        .put("format", e.serviceTokenId() == null ? SERVERS_AND_PORTALS : FORMAT)
         .put("id", e.id())
         .put("account_id", e.accountId())
         .put("server_id", e.serverId())
-        .put("portal_id", e.portalId())
+        .put("portal_id", e.portalId());
+    if (e.serviceTokenId() != null) json.put("service_token_id", e.serviceTokenId());
+    return json
         .put("action", e.action().wire())
         .put("actor", e.actor())
         .put("at", e.at().toString())
@@ -40,6 +46,7 @@ final class AuditEntryJson {
         json.getString("account_id"),
         json.getString("server_id"),
         json.getString("portal_id"),
+        json.getString("service_token_id"),
         AuditEntry.Action.fromWire(json.getString("action")).orElseThrow(),
         json.getString("actor"),
         Instant.parse(json.getString("at")),

@@ -15,13 +15,15 @@ import java.util.List;
 
 /**
  * The PostgreSQL store's audit trail: table {@code audit_log} (migration V2; V5 adds
- * {@code portal_id} and lets {@code server_id} be null for entries about a portal). Ids come from an
+ * {@code portal_id} and lets {@code server_id} be null for entries about a portal; V8 adds
+ * {@code service_token_id} and the actions {@code rotate} and {@code refresh}). Ids come from an
  * identity column, so they increase across every account and replica; an account's trail is
  * ordered by them. Failures are answered as {@link PgFailures} says.
  */
 final class PgAuditLog implements AuditLog {
-  private static final String COLUMNS = "id, account_id, server_id, portal_id, action, actor, at, before::text, after::text";
-  private static final String MATCHES = "account_id = $1 AND ($2::text IS NULL OR server_id = $2) AND ($3::text IS NULL OR portal_id = $3)";
+  private static final String COLUMNS = "id, account_id, server_id, portal_id, service_token_id, action, actor, at, before::text, after::text";
+  private static final String MATCHES = "account_id = $1 AND ($2::text IS NULL OR server_id = $2) AND ($3::text IS NULL OR portal_id = $3) "
+      + "AND ($4::text IS NULL OR service_token_id = $4)";
 
   private final Pool pool;
 
@@ -31,22 +33,23 @@ final class PgAuditLog implements AuditLog {
 
   @Override
   public Future<AuditEntry> append(AuditEntry entry) {
-    return translate(pool.preparedQuery("INSERT INTO audit_log (account_id, server_id, portal_id, action, actor, at, before, after) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
-        .execute(Tuple.from(java.util.Arrays.asList(entry.accountId(), entry.serverId(), entry.portalId(), entry.action().wire(),
+    return translate(pool.preparedQuery("INSERT INTO audit_log (account_id, server_id, portal_id, service_token_id, action, actor, at, "
+            + "before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+        .execute(Tuple.from(java.util.Arrays.asList(entry.accountId(), entry.serverId(), entry.portalId(), entry.serviceTokenId(),
+            entry.action().wire(),
             entry.actor(), OffsetDateTime.ofInstant(entry.at(), ZoneOffset.UTC), entry.before(), entry.after())))
         .map(rows -> entry.withId(rows.iterator().next().getLong(0))));
   }
 
   @Override
   public Future<AuditPage> list(String accountId, AuditQuery query) {
-    Tuple filter = Tuple.of(accountId, query.serverId(), query.portalId());
+    Tuple filter = Tuple.of(accountId, query.serverId(), query.portalId(), query.serviceTokenId());
     Future<Long> total = pool.preparedQuery("SELECT count(*) FROM audit_log WHERE " + MATCHES)
         .execute(filter)
         .map(rows -> rows.iterator().next().getLong(0));
     Future<List<AuditEntry>> items = pool.preparedQuery("SELECT " + COLUMNS + " FROM audit_log WHERE " + MATCHES
-            + " ORDER BY id DESC LIMIT $4 OFFSET $5")
-        .execute(Tuple.of(accountId, query.serverId(), query.portalId(), query.perPage(), query.offset()))
+            + " ORDER BY id DESC LIMIT $5 OFFSET $6")
+        .execute(Tuple.of(accountId, query.serverId(), query.portalId(), query.serviceTokenId(), query.perPage(), query.offset()))
         .map(rows -> {
           List<AuditEntry> entries = new ArrayList<>(rows.size());
           for (Row row : rows) entries.add(decode(row));
@@ -61,11 +64,12 @@ final class PgAuditLog implements AuditLog {
         row.getString(1),
         row.getString(2),
         row.getString(3),
-        AuditEntry.Action.fromWire(row.getString(4)).orElseThrow(),
-        row.getString(5),
-        row.getOffsetDateTime(6).toInstant(),
-        json(row.getString(7)),
-        json(row.getString(8)));
+        row.getString(4),
+        AuditEntry.Action.fromWire(row.getString(5)).orElseThrow(),
+        row.getString(6),
+        row.getOffsetDateTime(7).toInstant(),
+        json(row.getString(8)),
+        json(row.getString(9)));
   }
 
   private static JsonObject json(String text) {

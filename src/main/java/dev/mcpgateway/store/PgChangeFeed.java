@@ -3,6 +3,7 @@ package dev.mcpgateway.store;
 import dev.mcpgateway.model.PortalKey;
 import dev.mcpgateway.model.ServerKey;
 import dev.mcpgateway.model.ToggleKey;
+import dev.mcpgateway.security.ServiceTokenSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
@@ -15,27 +16,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Server, portal, portal-toggle changes and session revocations across replicas over LISTEN/NOTIFY. Every write announces itself on
+ * Server, portal, portal-toggle and service-token changes and session revocations across replicas over LISTEN/NOTIFY. Every write announces itself on
  * the schema's channel ({@code mcpgw_<schema>}) inside its own transaction, so replicas hear of a
  * change only once it is committed; each replica keeps one LISTEN connection ({@link PgSubscriber},
  * off the pool) and tells its listeners. When that connection is lost (database restart, network)
  * it reconnects every second; after a reconnection notifications may have been missed, so
  * listeners hear {@link ServerKey#EVERYTHING}, {@link PortalKey#EVERYTHING},
- * {@link ToggleKey#EVERYTHING} and {@link SessionRevocations#EVERYTHING}.
+ * {@link ToggleKey#EVERYTHING}, {@link SessionRevocations#EVERYTHING} and {@link ServiceTokenStore#EVERYTHING}.
  *
  * <p>Payloads: a server is {@code account/id} (as before portals existed, so replicas of either
  * release understand each other's server changes); a portal is {@code p:account/id}; one holder's
  * toggles on a portal are {@code t:account/portal/holder} (the holder is the rest, whatever it
- * holds); a revoked session is {@code r:<session key>}; an account's access policies are {@code a:account}. Account ids cannot contain {@code :}, so no
+ * holds); a revoked session is {@code r:<session key>}; a service token is {@code s:<client id>}; an
+ * account's access policies are {@code a:<account>}. Account ids cannot contain {@code :}, so no
  * server payload starts with a prefix; a replica of an earlier release reads a {@code t:} payload as
  * a server change of an account named {@code t:...} that does not exist, which costs it nothing, and
- * drops an {@code r:} payload (no {@code /}).
+ * drops {@code r:}, {@code s:} and {@code a:} payloads (no {@code /}).
  */
 final class PgChangeFeed {
   private static final long RECONNECT_DELAY_MS = 1000;
   private static final String PORTAL_PREFIX = "p:";
   private static final String TOGGLE_PREFIX = "t:";
   private static final String REVOCATION_PREFIX = "r:";
+  private static final String SERVICE_TOKEN_PREFIX = "s:";
   private static final String POLICY_PREFIX = "a:";
 
   private final PgSubscriber subscriber;
@@ -44,6 +47,7 @@ final class PgChangeFeed {
   private final List<Consumer<PortalKey>> portalListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<ToggleKey>> toggleListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> serviceTokenListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> policyListeners = new CopyOnWriteArrayList<>();
   private boolean subscribedBefore;
 
@@ -75,6 +79,7 @@ final class PgChangeFeed {
             portalListeners.forEach(l -> l.accept(PortalKey.EVERYTHING));
             toggleListeners.forEach(l -> l.accept(ToggleKey.EVERYTHING));
             revocationListeners.forEach(l -> l.accept(SessionRevocations.EVERYTHING));
+            serviceTokenListeners.forEach(l -> l.accept(ServiceTokenStore.EVERYTHING));
             policyListeners.forEach(l -> l.accept(PolicyStore.EVERY_ACCOUNT));
           }
           subscribedBefore = true;
@@ -87,6 +92,11 @@ final class PgChangeFeed {
     if (payload.startsWith(POLICY_PREFIX)) {
       String account = payload.substring(POLICY_PREFIX.length());
       if (!account.isEmpty() && !account.contains("/")) policyListeners.forEach(l -> l.accept(account));
+      return;
+    }
+    if (payload.startsWith(SERVICE_TOKEN_PREFIX)) {
+      String clientId = payload.substring(SERVICE_TOKEN_PREFIX.length());
+      if (ServiceTokenSecrets.CLIENT_ID.matcher(clientId).matches()) serviceTokenListeners.forEach(l -> l.accept(clientId));
       return;
     }
     if (payload.startsWith(REVOCATION_PREFIX)) {
@@ -141,6 +151,11 @@ final class PgChangeFeed {
     return notify(conn, POLICY_PREFIX + accountId);
   }
 
+  /** Announces a change of the service token with {@code clientId} within {@code conn}'s transaction. */
+  Future<Void> announceServiceToken(SqlConnection conn, String clientId) {
+    return notify(conn, SERVICE_TOKEN_PREFIX + clientId);
+  }
+
   private Future<Void> notify(SqlConnection conn, String payload) {
     return conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, payload)).mapEmpty();
   }
@@ -163,6 +178,10 @@ final class PgChangeFeed {
 
   void onRevocation(Consumer<String> listener) {
     revocationListeners.add(listener);
+  }
+
+  void onServiceTokenChange(Consumer<String> listener) {
+    serviceTokenListeners.add(listener);
   }
 
   Future<Void> close() {

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The PostgreSQL store's access policies: table {@code mcp_access_policies} (migration V8), one
+ * The PostgreSQL store's access policies: table {@code mcp_access_policies} (migration V9), one
  * JSON document per policy. Updates are read-modify-write under {@code SELECT ... FOR UPDATE}; every
  * write announces the account on the {@link PgChangeFeed} ({@code a:} payloads) in its own
  * transaction, so every replica's policy cache hears of it once it is committed.

@@ -1,6 +1,7 @@
 package dev.mcpgateway.upstream;
 
 import dev.mcpgateway.model.McpServer;
+import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.security.SealedContexts;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.upstream.oauth.OAuthTokens;
@@ -34,9 +35,14 @@ public final class UpstreamAuths {
 
   /**
    * What goes on requests an agent makes through the proxy: for an on-behalf server the agent's own
-   * user token ({@code subject}: the client token's name), else the server's credentials.
+   * user token ({@code subject}: the agent's name), else the server's credentials; for a service
+   * token on an on-behalf server, nothing usable.
    */
   public UpstreamAuth forAgent(McpServer server, String subject) {
+    if (subject.startsWith(Agent.SERVICE_TOKEN_PREFIX) && server.needsUserGrant()) {
+      // the proxy keeps service tokens away from such servers (Agent.mayReach); this is the last line
+      return new UpstreamAuth.Unusable("a service token cannot use a server that acts on behalf of its users");
+    }
     if (server.authType() == dev.mcpgateway.model.AuthType.OAUTH && server.oauthOnBehalf() && oauth != null) {
       return new UpstreamAuth.OAuth(() -> oauth.accessTokenFor(server, subject));
     }

@@ -1,9 +1,7 @@
 package dev.mcpgateway.admin;
 
+import dev.mcpgateway.support.StoredBytes;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 class AdminApiEmbeddedTest extends AdminApiContract {
   @Override
@@ -13,15 +11,7 @@ class AdminApiEmbeddedTest extends AdminApiContract {
 
   @Override
   String storedBytes() throws Exception {
-    try (Stream<Path> files = Files.walk(dataDir)) {
-      return files.filter(Files::isRegularFile).map(f -> {
-        try {
-          return Files.readString(f);
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).collect(Collectors.joining("\n"));
-    }
+    return StoredBytes.files(dataDir);
   }
 
   @Override

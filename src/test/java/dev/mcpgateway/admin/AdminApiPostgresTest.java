@@ -4,10 +4,10 @@ import static dev.mcpgateway.support.Await.result;
 
 import dev.mcpgateway.support.PgSchema;
 import dev.mcpgateway.support.Postgres;
+import dev.mcpgateway.support.StoredBytes;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AdminApiPostgresTest extends AdminApiContract {
@@ -22,20 +22,7 @@ class AdminApiPostgresTest extends AdminApiContract {
 
   @Override
   String storedBytes() {
-    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(Postgres.URL)).using(vertx).build();
-    try {
-      StringBuilder all = new StringBuilder();
-      for (Row row : result(pool.query("SELECT account_id, id, name, hostname, doc::text FROM " + schema + ".mcp_servers").execute())) {
-        for (int i = 0; i < row.size(); i++) all.append(row.getValue(i)).append('\n');
-      }
-      for (Row row : result(pool.query("SELECT account_id, server_id, actor, before::text, after::text FROM " + schema
-          + ".audit_log").execute())) {
-        for (int i = 0; i < row.size(); i++) all.append(row.getValue(i)).append('\n');
-      }
-      return all.toString();
-    } finally {
-      result(pool.close());
-    }
+    return StoredBytes.postgres(vertx, schema);
   }
 
   @Override

@@ -65,6 +65,14 @@ class OpenApiContractTest {
   /** Replay order: the creates build the state that the other operations' examples describe. */
   static final List<String> REPLAY_ORDER = List.of("createServer", "listServers", "getServer", "updateServer", "createPortal",
       "listPortals", "getPortal", "updatePortal", "deletePortal", "deleteServer", "syncServer", "listAuditEntries");
+  /**
+   * The service token operations: not replayed from their examples (ids and secrets are random), but
+   * driven against a gateway in {@link #serviceTokenAnswersMatchTheDocument}, each answer validated.
+   */
+  static final List<String> SERVICE_TOKENS = List.of("createServiceToken", "listServiceTokens", "getServiceToken", "updateServiceToken",
+      "rotateServiceToken", "refreshServiceToken", "deleteServiceToken");
+  /** Every management operation whose examples and error responses are checked. */
+  static final List<String> CHECKED = java.util.stream.Stream.concat(REPLAY_ORDER.stream(), SERVICE_TOKENS.stream()).toList();
   /** The operations whose results are portals (each with its member servers, but for a delete's). */
   static final Set<String> PORTALS = Set.of("createPortal", "listPortals", "getPortal", "updatePortal", "deletePortal");
   /** The operations with request body examples, every one of which is sent. */
@@ -111,12 +119,13 @@ class OpenApiContractTest {
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  void documentIsOpenApi31WithTheFifteenOperations(VertxTestContext ctx) {
+  void documentIsOpenApi31WithTheTwentyTwoOperations(VertxTestContext ctx) {
     ctx.verify(() -> {
       assertEquals("3.1.0", doc.getString("openapi"));
       assertEquals(OpenAPIVersion.V3_1, contract.getVersion());
       String servers = "/accounts/{account_id}/access/ai-controls/mcp/servers";
       String portals = "/accounts/{account_id}/access/ai-controls/mcp/portals";
+      String tokens = "/accounts/{account_id}/access/service_tokens";
       Map<String, String> expected = Map.ofEntries(
           Map.entry("listPortals", "GET " + portals),
           Map.entry("createPortal", "POST " + portals),
@@ -132,7 +141,14 @@ class OpenApiContractTest {
           Map.entry(AUDIT, "GET /accounts/{account_id}/access/ai-controls/mcp/audit"),
           Map.entry("connectServerOAuth", "GET /oauth/connect/{account_id}/{server_id}"),
           Map.entry("completeServerOAuth", "GET /oauth/callback"),
-          Map.entry("startUserOAuth", "GET /oauth/user/{account_id}/{server_id}"));
+          Map.entry("startUserOAuth", "GET /oauth/user/{account_id}/{server_id}"),
+          Map.entry("listServiceTokens", "GET " + tokens),
+          Map.entry("createServiceToken", "POST " + tokens),
+          Map.entry("getServiceToken", "GET " + tokens + "/{service_token_id}"),
+          Map.entry("updateServiceToken", "PUT " + tokens + "/{service_token_id}"),
+          Map.entry("deleteServiceToken", "DELETE " + tokens + "/{service_token_id}"),
+          Map.entry("rotateServiceToken", "POST " + tokens + "/{service_token_id}/rotate"),
+          Map.entry("refreshServiceToken", "POST " + tokens + "/{service_token_id}/refresh"));
       Map<String, String> actual = contract.operations().stream()
           .collect(Collectors.toMap(Operation::getOperationId, o -> o.getHttpMethod().name() + " " + o.getOpenAPIPath()));
       assertEquals(expected, actual);
@@ -157,7 +173,14 @@ class OpenApiContractTest {
           Map.entry("deletePortal", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
           Map.entry("connectServerOAuth", Set.of(302, 200, 400, 401, 403, 404, 429, 414, 431, 500, 502, 503)),
           Map.entry("completeServerOAuth", Set.of(200, 400, 404, 429, 414, 431, 500, 502, 503)),
-          Map.entry("startUserOAuth", Set.of(302, 400, 404, 429, 414, 431, 500, 502, 503)));
+          Map.entry("startUserOAuth", Set.of(302, 400, 404, 429, 414, 431, 500, 502, 503)),
+          Map.entry("listServiceTokens", Set.of(200, 400, 401, 403, 429, 414, 431, 500, 503)),
+          Map.entry("createServiceToken", Set.of(201, 400, 401, 403, 429, 414, 431, 413, 415, 500, 503)),
+          Map.entry("getServiceToken", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
+          Map.entry("updateServiceToken", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 413, 415, 500, 503)),
+          Map.entry("deleteServiceToken", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
+          Map.entry("rotateServiceToken", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 413, 415, 500, 503)),
+          Map.entry("refreshServiceToken", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 413, 415, 500, 503)));
       statuses.forEach((id, codes) -> assertEquals(codes,
           operationJson(id).getJsonObject("responses").fieldNames().stream().map(Integer::valueOf).collect(Collectors.toSet()), id));
 
@@ -199,7 +222,7 @@ class OpenApiContractTest {
       // Each error response admits exactly codes of its own HTTP status, and together they admit every code.
       Set<Integer> admitted = new TreeSet<>();
       List<JsonObject> responses = new ArrayList<>();
-      for (String id : REPLAY_ORDER) {
+      for (String id : CHECKED) {
         JsonObject all = operationJson(id).getJsonObject("responses");
         all.fieldNames().forEach(status -> responses.add(resolve(all.getJsonObject(status)).copy().put("x-status", status)));
       }
@@ -230,7 +253,7 @@ class OpenApiContractTest {
   void everyExampleMatchesItsSchema(VertxTestContext ctx) {
     ctx.verify(() -> {
       int checked = 0;
-      for (String id : REPLAY_ORDER) {
+      for (String id : CHECKED) {
         Operation operation = contract.operation(id);
         JsonObject json = operationJson(id);
         if (json.containsKey("requestBody")) {
@@ -332,6 +355,29 @@ class OpenApiContractTest {
       assertEquals(Set.copyOf(AuditTrail.SYNC_FIELDS), schemaJson("AuditSyncState").getJsonObject("properties").fieldNames());
       assertEquals("^" + ApiTokenAuthHandler.ACCOUNT_ID.pattern() + "$",
           parameters.getJsonObject("account_id").getJsonObject("schema").getString("pattern"));
+
+      // service tokens: the parser's limits, and exactly the fields each strict body takes (plus the read-only ones ignored)
+      assertEquals("^" + ServiceTokenHandlers.ID.pattern() + "$", schemaJson("ServiceTokenId").getString("pattern"));
+      assertEquals(ServiceTokenDuration.MAX_LENGTH, schemaJson("ServiceTokenDuration").getInteger("maxLength"));
+      assertEquals(ServiceTokenDuration.DEFAULT, schemaJson("ServiceTokenDuration").getString("default"));
+      for (String body : List.of("ServiceTokenCreate", "ServiceTokenUpdate")) {
+        assertEquals(ServiceTokenRequestParser.MAX_SERVERS, property(body, "servers").getInteger("maxItems"), body);
+        assertEquals("#/components/schemas/ServerName", property(body, "name").getString("$ref"), body);
+        assertEquals(false, schemaJson(body).getBoolean("additionalProperties"), body);
+      }
+      Map<String, ServiceTokenRequestParser.Mode> bodies = Map.of("ServiceTokenCreate", ServiceTokenRequestParser.Mode.CREATE,
+          "ServiceTokenUpdate", ServiceTokenRequestParser.Mode.UPDATE, "ServiceTokenRotate", ServiceTokenRequestParser.Mode.ROTATE,
+          "ServiceTokenRefresh", ServiceTokenRequestParser.Mode.REFRESH);
+      bodies.forEach((body, mode) -> {
+        Set<String> takes = new TreeSet<>(mode.fields);
+        if (mode == ServiceTokenRequestParser.Mode.CREATE || mode == ServiceTokenRequestParser.Mode.UPDATE) {
+          takes.addAll(ServiceTokenRequestParser.READ_ONLY);
+        }
+        JsonObject properties = schemaJson(body).getJsonObject("properties", new JsonObject());
+        assertEquals(takes, new TreeSet<>(properties.fieldNames()), body);
+      });
+      assertEquals("#/components/schemas/ServiceTokenId",
+          parameters.getJsonObject("service_token_id").getJsonObject("schema").getString("$ref"));
       ctx.completeNow();
     });
   }
@@ -505,6 +551,86 @@ class OpenApiContractTest {
         .compose(v -> send(HttpMethod.POST, portals, TestGateway.ACME, requestExample("createPortal", "sandbox").toBuffer()))
         .compose(r -> expect(ctx, validator, "createPortal", r, 503, example("ServiceUnavailable", "store_unavailable")))
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /**
+   * Every service token operation against a real gateway, each answer validated against its
+   * operation: the request body examples sent as documented (their servers created first), the
+   * secret in the create's and the rotate's answer only, and the documented refusals (400, 404).
+   */
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void serviceTokenAnswersMatchTheDocument(Vertx vertx, VertxTestContext ctx) {
+    ResponseValidator validator = ResponseValidator.create(vertx, contract);
+    String tokens = "/accounts/acme/access/service_tokens";
+    Map<String, String> ids = new HashMap<>();
+    Future<Void> chain = gateway(vertx);
+    for (String server : List.of("github-tools", "jira")) {
+      chain = chain.compose(v -> send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ACME, new JsonObject().put("id", server)
+          .put("name", server).put("hostname", "https://mcp.example.com/" + server).put("auth_type", "unauthenticated").toBuffer()))
+          .compose(r -> verify(ctx, () -> assertEquals(200, r.statusCode(), r.bodyAsString())));
+    }
+    Set<String> sent = new TreeSet<>();
+    for (String name : requestExamples("createServiceToken").fieldNames()) {
+      chain = chain.compose(v -> send(HttpMethod.POST, tokens, TestGateway.ACME, requestExample("createServiceToken", name).toBuffer()))
+          .compose(r -> validated(validator, "createServiceToken", r).compose(v -> verify(ctx, () -> {
+            assertEquals(201, r.statusCode(), r.bodyAsString());
+            JsonObject token = r.bodyAsJsonObject().getJsonObject("result");
+            assertTrue(token.getString("client_secret").matches("[0-9a-f]{64}"), token.encode());
+            ids.put(name, token.getString("id"));
+            sent.add("createServiceToken/" + name);
+          })));
+    }
+    Supplier<String> one = () -> tokens + "/" + ids.get("default");
+    chain = chain
+        .compose(v -> send(HttpMethod.GET, tokens, TestGateway.ACME, null))
+        .compose(r -> expectValid(ctx, validator, "listServiceTokens", r, 200))
+        .compose(v -> send(HttpMethod.GET, one.get(), TestGateway.ACME, null))
+        .compose(r -> expectValid(ctx, validator, "getServiceToken", r, 200))
+        .compose(v -> send(HttpMethod.PUT, one.get(), TestGateway.ACME, requestExample("updateServiceToken", "longer").toBuffer()))
+        .compose(r -> expectValid(ctx, validator, "updateServiceToken", r, 200))
+        .compose(v -> send(HttpMethod.POST, one.get() + "/rotate", TestGateway.ACME, requestExample("rotateServiceToken", "at_once").toBuffer()))
+        .compose(r -> expectValid(ctx, validator, "rotateServiceToken", r, 200))
+        .compose(v -> send(HttpMethod.POST, one.get() + "/rotate", TestGateway.ACME, new JsonObject()
+            .put("previous_client_secret_expires_at", Instant.now().plusSeconds(3600).toString()).toBuffer()))
+        .compose(r -> expectValid(ctx, validator, "rotateServiceToken", r, 200))
+        .compose(v -> send(HttpMethod.POST, one.get() + "/refresh", TestGateway.ACME, null))
+        .compose(r -> expectValid(ctx, validator, "refreshServiceToken", r, 200))
+        .compose(v -> send(HttpMethod.POST, one.get() + "/refresh", TestGateway.ACME, requestExample("refreshServiceToken", "none").toBuffer()))
+        .compose(r -> expectValid(ctx, validator, "refreshServiceToken", r, 200))
+        .compose(v -> send(HttpMethod.POST, tokens, TestGateway.ACME, new JsonObject().put("name", "x").put("duration", "1y").toBuffer()))
+        .compose(r -> expectValid(ctx, validator, "createServiceToken", r, 400))
+        .compose(v -> send(HttpMethod.GET, tokens + "?per_page=0", TestGateway.ACME, null))
+        .compose(r -> expectValid(ctx, validator, "listServiceTokens", r, 400))
+        .compose(v -> send(HttpMethod.GET, "/accounts/bad.account/access/service_tokens/" + ids.get("default"), TestGateway.ACME, null))
+        .compose(r -> expectValid(ctx, validator, "getServiceToken", r, 400))
+        .compose(v -> send(HttpMethod.DELETE, one.get(), TestGateway.ACME, null))
+        .compose(r -> expectValid(ctx, validator, "deleteServiceToken", r, 200))
+        .compose(v -> send(HttpMethod.GET, one.get(), TestGateway.ACME, null))
+        .compose(r -> expectValid(ctx, validator, "getServiceToken", r, 404))
+        .compose(v -> send(HttpMethod.POST, one.get() + "/rotate", TestGateway.ACME, null))
+        .compose(r -> expectValid(ctx, validator, "rotateServiceToken", r, 404))
+        .compose(v -> send(HttpMethod.GET, "/accounts/acme/access/ai-controls/mcp/audit?service_token_id=" + ids.get("default"),
+            TestGateway.ACME, null))
+        .compose(r -> validated(validator, AUDIT, r).compose(v -> verify(ctx, () -> {
+          assertEquals(200, r.statusCode(), r.bodyAsString());
+          List<String> actions = r.bodyAsJsonObject().getJsonArray("result").stream().map(e -> ((JsonObject) e).getString("action")).toList();
+          assertEquals(List.of("delete", "refresh", "refresh", "rotate", "rotate", "update", "create"), actions);
+          assertEquals(new TreeSet<>(requestExamples("createServiceToken").fieldNames().stream().map(n -> "createServiceToken/" + n).toList()),
+              sent, "every create example is sent");
+        })));
+    chain.onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The answer has this status and is valid for its operation; a secret only where the document puts one. */
+  private Future<Void> expectValid(VertxTestContext ctx, ResponseValidator validator, String operationId, HttpResponse<Buffer> response,
+      int status) {
+    return verify(ctx, () -> assertEquals(status, response.statusCode(), operationId + ": " + response.bodyAsString()))
+        .compose(v -> validated(validator, operationId, response))
+        .compose(v -> verify(ctx, () -> {
+          boolean secret = response.bodyAsString().contains("\"client_secret\"");
+          assertEquals(status < 300 && Set.of("createServiceToken", "rotateServiceToken").contains(operationId), secret, response.bodyAsString());
+        }));
   }
 
   /**

@@ -29,9 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Plants secrets, drives traffic (good and bad), and greps every log line and response for them. */
+/**
+ * Plants secrets, drives traffic (good and bad), and greps every log line and response for them:
+ * upstream credentials, API and client tokens, session ids, the secret key, and service tokens'
+ * secrets (the created and the rotated one, used right and wrong on the MCP endpoint).
+ */
 class LoggingTest {
   static final String UPSTREAM_SECRET = "sk-upstream-PLANTED-77c1";
+  /** What a misconfigured agent might send as its CF-Access-Client-Secret (or paste into a body): never echoed, never logged. */
+  static final String PLANTED_CF_SECRET = "cf-secret-PLANTED-5b0e9d";
   @TempDir Path dataDir;
   Vertx vertx;
   TestGateway gw;
@@ -81,6 +87,17 @@ class LoggingTest {
     return request;
   }
 
+  HttpRequest<Buffer> serviceToken(String clientId, String secret) {
+    return gw.client.request(HttpMethod.POST, TestGateway.mcp("acme", "srv")).putHeader("Accept", "application/json, text/event-stream")
+        .putHeader("CF-Access-Client-Id", clientId).putHeader("CF-Access-Client-Secret", secret);
+  }
+
+  static JsonObject initialize() {
+    return new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
+        .put("params", new JsonObject().put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
+            .put("clientInfo", new JsonObject().put("name", "t").put("version", "1")));
+  }
+
   @Test
   void plantedSecretsAppearInNoLogLineAndNoResponse() {
     String admin = "Bearer " + TestGateway.ADMIN;
@@ -107,13 +124,37 @@ class LoggingTest {
     record(result(mcp(session).sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 3).put("method", "tools/call")
         .put("params", new JsonObject().put("name", "echo")))));
 
+    // service tokens: the secret is in the create's and the rotate's answer only (not recorded here: they must show it)
+    String tokens = "/accounts/acme/access/service_tokens";
+    JsonObject token = result(gw.client.post(tokens).putHeader("Authorization", admin).sendJsonObject(new JsonObject().put("name", "bot")))
+        .bodyAsJsonObject().getJsonObject("result");
+    String clientId = token.getString("client_id");
+    String first = token.getString("client_secret");
+    HttpResponse<Buffer> used = result(serviceToken(clientId, first).sendJsonObject(initialize()));
+    assertEquals(200, used.statusCode(), record(used));
+    HttpResponse<Buffer> wrong = result(serviceToken(clientId, PLANTED_CF_SECRET).sendJsonObject(initialize()));
+    assertEquals(401, wrong.statusCode(), record(wrong));
+    record(result(serviceToken("0".repeat(32) + ".access", PLANTED_CF_SECRET).sendJsonObject(initialize())));
+    String second = result(gw.client.post(tokens + "/" + token.getString("id") + "/rotate").putHeader("Authorization", admin)
+        .sendJsonObject(new JsonObject().put("previous_client_secret_expires_at", "2099-01-01T00:00:00Z")))
+        .bodyAsJsonObject().getJsonObject("result").getString("client_secret");
+    record(result(serviceToken(clientId, first).sendJsonObject(initialize())));
+    record(result(serviceToken(clientId, second).sendJsonObject(initialize())));
+    record(result(gw.client.get(tokens).putHeader("Authorization", admin).send()));
+    record(result(gw.client.get(tokens + "/" + token.getString("id")).putHeader("Authorization", admin).send()));
+    record(result(gw.client.get("/accounts/acme/access/ai-controls/mcp/audit").putHeader("Authorization", admin).send()));
+    record(result(gw.client.post(tokens).putHeader("Authorization", admin).sendJsonObject(new JsonObject().put("name", "x")
+        .put("client_secret", PLANTED_CF_SECRET))));
+
     assertFalse(lines.isEmpty());
-    for (String secret : List.of(UPSTREAM_SECRET, TestGateway.ADMIN, TestGateway.AGENT, session, TestGateway.SECRET_KEY)) {
+    for (String secret : List.of(UPSTREAM_SECRET, TestGateway.ADMIN, TestGateway.AGENT, session, TestGateway.SECRET_KEY, first, second,
+        PLANTED_CF_SECRET)) {
       for (String line : lines) assertFalse(line.contains(secret), "log line leaks " + secret + ": " + line);
     }
     for (String response : responses) {
       assertFalse(response.contains(UPSTREAM_SECRET), response);
       assertFalse(response.contains(TestGateway.ADMIN) || response.contains(TestGateway.AGENT), response);
+      assertFalse(response.contains(first) || response.contains(second) || response.contains(PLANTED_CF_SECRET), response);
     }
 
     List<JsonObject> access = lines.stream().map(String::trim).map(JsonObject::new)

@@ -31,4 +31,22 @@ class AdminRequestMetricsTest {
   void eachRouteHasItsOperation(String method, String path, String operation) {
     assertEquals(operation, AdminRequestMetrics.operation(method, MCP + path));
   }
+
+  @ParameterizedTest(name = "{0} {1} → {2}")
+  @CsvSource({
+      "GET, '', service_token_list",
+      "POST, '', service_token_create",
+      "GET, /t, service_token_read",
+      "PUT, /t, service_token_update",
+      "DELETE, /t, service_token_delete",
+      "POST, /t/rotate, service_token_rotate",
+      "POST, /t/refresh, service_token_refresh",
+      "GET, /t/rotate, other",
+      "PATCH, /t, other",
+      "DELETE, '', other",
+      "POST, /t/renew, other",
+  })
+  void eachServiceTokenRouteHasItsOperation(String method, String path, String operation) {
+    assertEquals(operation, AdminRequestMetrics.operation(method, "/accounts/acme/access/service_tokens" + path));
+  }
 }

@@ -114,6 +114,33 @@ abstract class AuditLogContract extends StoresFixture {
     assertEquals(List.of(deleted, portal), result(log().list("acme", new AuditQuery(1, 25, null, "one"))).items());
   }
 
+  static AuditEntry tokenAudit(String account, String tokenId, AuditEntry.Action action, int second) {
+    JsonObject view = new JsonObject().put("id", tokenId).put("name", "CI").put("client_secret_version", 1);
+    return AuditEntry.ofServiceToken(account, tokenId, action, "tester", Instant.parse("2026-01-02T03:04:05.678Z").plusSeconds(second),
+        action == AuditEntry.Action.CREATE ? null : view.copy(),
+        action == AuditEntry.Action.DELETE ? null : view.copy().put("client_secret", "[redacted: changed]"));
+  }
+
+  @Test
+  void serviceTokenEntriesWithTheirOwnActionsShareTheTrailAndFilterApart() {
+    String token = "0b6f0d1e-3c1a-4f6e-9a51-5d3f0e2a7c01";
+    AuditEntry server = result(log().append(audit("acme", "one", AuditEntry.Action.CREATE, 1)));
+    AuditEntry created = result(log().append(tokenAudit("acme", token, AuditEntry.Action.CREATE, 2)));
+    AuditEntry rotated = result(log().append(tokenAudit("acme", token, AuditEntry.Action.ROTATE, 3)));
+    AuditEntry refreshed = result(log().append(tokenAudit("acme", token, AuditEntry.Action.REFRESH, 4)));
+    result(log().append(tokenAudit("globex", token, AuditEntry.Action.DELETE, 5)));
+    assertEquals(tokenAudit("acme", token, AuditEntry.Action.ROTATE, 3).withId(rotated.id()), rotated);
+    assertNull(rotated.serverId());
+    assertNull(rotated.portalId());
+    assertEquals(List.of(refreshed, rotated, created, server), result(log().list("acme", new AuditQuery(1, 25, null))).items());
+    assertEquals(List.of(refreshed, rotated, created), result(log().list("acme", new AuditQuery(1, 25, null, null, token))).items());
+    assertEquals(List.of(server), result(log().list("acme", new AuditQuery(1, 25, "one", null, null))).items());
+    assertEquals(0, result(log().list("acme", new AuditQuery(1, 25, "one", null, token))).totalCount());
+    reopen();
+    assertEquals(List.of(refreshed, rotated, created), result(log().list("acme", new AuditQuery(1, 25, null, null, token))).items());
+    assertEquals(1, result(log().list("globex", new AuditQuery(1, 25, null, null, token))).totalCount());
+  }
+
   @Test
   void eachAccountSeesOnlyItsOwnAuditTrail() {
     result(log().append(audit("acme", "same", AuditEntry.Action.CREATE, 1)));

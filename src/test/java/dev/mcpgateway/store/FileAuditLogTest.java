@@ -86,6 +86,16 @@ class FileAuditLogTest extends AuditLogContract {
   }
 
   @Test
+  void onlyServiceTokenEntriesAreWrittenAsFormat3() throws Exception {
+    result(log().append(audit("acme", "a", AuditEntry.Action.CREATE, 1)));
+    result(log().append(portalAudit("acme", "p", AuditEntry.Action.CREATE, 2)));
+    result(log().append(tokenAudit("acme", "0b6f0d1e-3c1a-4f6e-9a51-5d3f0e2a7c01", AuditEntry.Action.ROTATE, 3)));
+    List<Integer> formats = Files.readAllLines(dataDir.resolve("audit/acme.jsonl")).stream()
+        .map(l -> new JsonObject(l).getInteger("format")).toList();
+    assertEquals(List.of(2, 2, 3), formats, "a gateway that predates service tokens still starts on a trail without any");
+  }
+
+  @Test
   void aCorruptCompleteAuditLineStopsTheStartLoudlyNamingTheFile() throws Exception {
     result(log().append(audit("acme", "a", AuditEntry.Action.CREATE, 1)));
     result(stores.close());

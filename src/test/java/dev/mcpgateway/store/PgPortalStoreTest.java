@@ -142,10 +142,7 @@ class PgPortalStoreTest extends PortalStoreContract {
     portals().onChange(portalsHeard::add);
     servers().onChange(serversHeard::add);
     // only this store's LISTEN connection: its last statement names this schema's channel
-    int killed = Postgres.sql(vertx, pool -> pool.preparedQuery("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
-            + "WHERE application_name = 'mcp-gateway-listen' AND query LIKE '%' || $1 || '%'")
-        .execute(Tuple.of(PgChangeFeed.channel(schema))).map(rows -> rows.iterator().next().getInteger(0)));
-    assertEquals(1, killed);
+    assertEquals(1, Postgres.terminateListener(vertx, PgChangeFeed.channel(schema)));
     assertEquals(PortalKey.EVERYTHING, portalsHeard.poll(10, TimeUnit.SECONDS));
     assertEquals(ServerKey.EVERYTHING, serversHeard.poll(1, TimeUnit.SECONDS));
     result(portals().create(portal("acme", "after", "after.example")));

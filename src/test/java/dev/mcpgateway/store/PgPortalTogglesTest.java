@@ -74,10 +74,7 @@ class PgPortalTogglesTest extends PortalTogglesContract {
   void afterTheListenConnectionIsLostToggleListenersHearEverything() throws Exception {
     BlockingQueue<ToggleKey> heard = new LinkedBlockingQueue<>();
     toggles().onChange(heard::add);
-    int killed = Postgres.sql(vertx, pool -> pool.preparedQuery("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
-            + "WHERE application_name = 'mcp-gateway-listen' AND query LIKE '%' || $1 || '%'")
-        .execute(Tuple.of(PgChangeFeed.channel(schema))).map(rows -> rows.iterator().next().getInteger(0)));
-    assertEquals(1, killed);
+    assertEquals(1, Postgres.terminateListener(vertx, PgChangeFeed.channel(schema)));
     assertEquals(ToggleKey.EVERYTHING, heard.poll(10, TimeUnit.SECONDS));
   }
 }

@@ -60,10 +60,7 @@ class PgSessionRevocationsTest extends SessionRevocationsContract {
   void afterTheListenConnectionIsLostRevocationListenersHearEverything() throws Exception {
     BlockingQueue<String> heard = new LinkedBlockingQueue<>();
     revocations().onRevoked(heard::add);
-    int killed = Postgres.sql(vertx, pool -> pool.preparedQuery("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
-            + "WHERE application_name = 'mcp-gateway-listen' AND query LIKE '%' || $1 || '%'")
-        .execute(Tuple.of(PgChangeFeed.channel(schema))).map(rows -> rows.iterator().next().getInteger(0)));
-    assertEquals(1, killed);
+    assertEquals(1, Postgres.terminateListener(vertx, PgChangeFeed.channel(schema)));
     assertEquals(SessionRevocations.EVERYTHING, heard.poll(10, TimeUnit.SECONDS));
   }
 }

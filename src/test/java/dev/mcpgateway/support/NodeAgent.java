@@ -18,6 +18,11 @@ public final class NodeAgent {
     return runScript(List.of("node", "agent.mjs", url, token == null ? "" : token, steps.encode()));
   }
 
+  /** The same with these headers on every request instead of a bearer token (a service token's CF-Access-Client-Id and -Secret). */
+  public static JsonObject runWithHeaders(String url, java.util.Map<String, String> headers, JsonArray steps) {
+    return runScript(List.of("node", "agent.mjs", url, new JsonObject(new java.util.LinkedHashMap<>(headers)).encode(), steps.encode()));
+  }
+
   /**
    * The same with the official TypeScript SDK v2 client ({@code agent-modern.mjs}); {@code mode} is its
    * version negotiation: {@code auto} (probe the 2026-07-28 era with server/discover, fall back to

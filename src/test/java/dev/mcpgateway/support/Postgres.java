@@ -33,6 +33,17 @@ public final class Postgres {
     return pool.query("DROP SCHEMA IF EXISTS " + schema + " CASCADE").execute().mapEmpty().eventually(pool::close).mapEmpty();
   }
 
+  /**
+   * Ends the gateway's LISTEN connection on {@code channel} (a store's change feed; its last
+   * statement names the channel, so only that schema's) as a database restart or a network cut
+   * would; answers how many were ended.
+   */
+  public static int terminateListener(Vertx vertx, String channel) {
+    return sql(vertx, pool -> pool.preparedQuery("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
+            + "WHERE application_name = 'mcp-gateway-listen' AND query LIKE '%' || $1 || '%'")
+        .execute(io.vertx.sqlclient.Tuple.of(channel)).map(rows -> rows.iterator().next().getInteger(0)));
+  }
+
   /** Runs {@code query} on a pool of its own (closed after), for tests that look at or write the tables directly. */
   public static <T> T sql(Vertx vertx, java.util.function.Function<Pool, Future<T>> query) {
     Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(URL)).using(vertx).build();

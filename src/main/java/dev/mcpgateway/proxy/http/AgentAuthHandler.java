@@ -10,8 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.BiConsumer;
 
 /**
- * Authenticates agents on the MCP endpoint ({@link AgentAuthenticator}: a client token, or with
- * sign-in on an OAuth access token) and answers as RFC 6750 and the MCP authorization
+ * Authenticates agents on the MCP endpoint ({@link AgentAuthenticator}: a service token's
+ * {@code CF-Access-Client-Id}/{@code -Secret}, a client token, or with sign-in on an OAuth access token) and answers as RFC 6750 and the MCP authorization
  * specification say: 401 with {@code WWW-Authenticate: Bearer} naming the endpoint's protected
  * resource metadata (discovery starts from this alone) and {@code error="invalid_token"} when a
  * token was sent; 403 {@code insufficient_scope} with the {@code scope} to ask for; 403 when the
@@ -45,14 +45,14 @@ public final class AgentAuthHandler implements Handler<RoutingContext> {
     // waiting for the authorization server's keys: the body must wait too, or it is read, unheard, before the handler
     // that reads it runs (Vert.x web does not pause requests); resumed once the next handlers have attached theirs
     boolean waiting = !authenticated.isComplete();
-    if (waiting) ctx.request().pause();
+    if (waiting) HeldBody.hold(ctx);
     authenticated.onComplete(result -> {
       if (!ctx.response().ended()) {
         if (result.succeeded()) admit(ctx, result.result());
         else refuse(ctx, result.cause() instanceof SignInRefusal refusal ? refusal
             : new SignInRefusal(503, null, "agent authentication is unavailable; retry later", null));
       }
-      if (waiting) ctx.request().resume();
+      if (waiting) HeldBody.release(ctx);
     });
   }
 
@@ -62,8 +62,11 @@ public final class AgentAuthHandler implements Handler<RoutingContext> {
     String server = ctx.pathParam("server_id");
     if (account != null && !(server == null ? agent.mayUseAccount(account) : agent.mayUse(account, server))) {
       outcomes.accept(agent.kind().label(), "forbidden");
-      McpReplies.error(ctx.response(), 403, null, NOT_AUTHORIZED, agent.kind() == Agent.Kind.USER
-          ? "this user may not use this MCP server" : "this client token may not use this MCP server");
+      McpReplies.error(ctx.response(), 403, null, NOT_AUTHORIZED, "this " + switch (agent.kind()) {
+        case USER -> "user";
+        case SERVICE_TOKEN -> "service token";
+        case CLIENT_TOKEN -> "client token";
+      } + " may not use this MCP server");
       return;
     }
     outcomes.accept(agent.kind().label(), "ok");
@@ -77,7 +80,8 @@ public final class AgentAuthHandler implements Handler<RoutingContext> {
     if (refusal.status() == 401 || refusal.status() == 403) ctx.response().putHeader("WWW-Authenticate", challenge(ctx, refusal));
     if (refusal.status() == 503) ctx.response().putHeader("Retry-After", "5");
     String message = refusal.status() == 401 && refusal.error() == null
-        ? "authentication required: sign in (OAuth) or send Authorization: Bearer <client token>"
+        ? "authentication required: sign in (OAuth), send Authorization: Bearer <client token>, or a service token's "
+            + "CF-Access-Client-Id and CF-Access-Client-Secret"
         : refusal.getMessage();
     McpReplies.error(ctx.response(), refusal.status(), null, NOT_AUTHORIZED, message);
   }

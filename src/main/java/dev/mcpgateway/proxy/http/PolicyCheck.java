@@ -44,13 +44,13 @@ public final class PolicyCheck implements Handler<RoutingContext> {
     Portal portal = ctx.get(portalKey);
     String account = portal != null ? portal.accountId() : ctx.pathParam("account_id");
     Future<List<AccessPolicy>> loaded = policies.of(account);
-    // a read that waits for the store: the body must wait too (Vert.x web does not pause requests)
+    // a read that waits for the store: the body must wait too
     boolean waiting = !loaded.isComplete();
-    if (waiting) ctx.request().pause();
+    if (waiting) HeldBody.hold(ctx);
     loaded.onSuccess(list -> decide(ctx, agent, portal, list))
         .onFailure(e -> McpReplies.error(ctx.response(), 503, null, McpProtocol.ErrorCodes.INTERNAL_ERROR, "the gateway's store is unavailable"))
         .onComplete(done -> {
-          if (waiting) ctx.request().resume();
+          if (waiting) HeldBody.release(ctx);
         });
   }
 

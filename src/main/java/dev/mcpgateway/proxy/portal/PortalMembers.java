@@ -23,7 +23,9 @@ import java.util.Set;
  * each member's server with the portal's {@code on_behalf} applied, and its {@link PortalView}.
  * Fail open: a member that is not synced yet, in error, deleted, or out of the client token's
  * reach is left out — with a metric, and a log line when its reason changes — never failing the
- * list. Views are computed once per (portal mapping, cache entry), not per message. A member the
+ * list. A member that acts on its users' behalf (per-user OAuth, the portal's {@code on_behalf}) is
+ * out of a service token's reach ({@link Agent#mayReach}), silently: its tools are not listed and
+ * calls to them are refused as unknown names. Views are computed once per (portal mapping, cache entry), not per message. A member the
  * agent switched off for itself ({@link PortalSwitches}) is out of what that agent sees, silently:
  * {@link #visible} and {@link #member} leave it out; {@link #load} is every member, for the
  * built-in tools that show the switches.
@@ -81,7 +83,8 @@ public final class PortalMembers {
       if (client != null && !client.mayUseServer(mapping.serverId())) continue; // the token's scope, not a failure
       if (off.contains(mapping.serverId())) continue; // the agent's own choice, not a failure
       loads.add(cache.get(portal.accountId(), mapping.serverId())
-          .map(capabilities -> report ? usable(portal, mapping, capabilities) : usableQuietly(portal, mapping, capabilities))
+          .map(capabilities -> !reaches(client, mapping, capabilities) ? null
+              : report ? usable(portal, mapping, capabilities) : usableQuietly(portal, mapping, capabilities))
           .otherwise(e -> report ? leftOut(portal, mapping, e instanceof ServerNotFoundException ? LeftOut.MISSING : LeftOut.STORE) : null));
     }
     return Future.join(loads).map(all -> {
@@ -103,8 +106,13 @@ public final class PortalMembers {
     if (!reachable(portal, client, serverId)) return Future.succeededFuture(null);
     PortalServer mapping = portal.member(serverId);
     return switches.off(portal, holder).compose(off -> off.contains(serverId) ? Future.succeededFuture(null) : cache.get(portal.accountId(), serverId)
-        .map(capabilities -> usable(portal, mapping, capabilities))
+        .map(capabilities -> reaches(client, mapping, capabilities) ? usable(portal, mapping, capabilities) : null)
         .otherwise(e -> leftOut(portal, mapping, e instanceof ServerNotFoundException ? LeftOut.MISSING : LeftOut.STORE)));
+  }
+
+  /** Whether {@code client} (null: anyone) may be served by the member as the portal calls it: not a service token on an on-behalf member. */
+  private static boolean reaches(Agent client, PortalServer mapping, Capabilities capabilities) {
+    return client == null || client.mayReach(asMember(capabilities.server(), mapping));
   }
 
   private Member usable(Portal portal, PortalServer mapping, Capabilities capabilities) {

@@ -5,6 +5,7 @@ import dev.mcpgateway.mcp.McpProtocol;
 import dev.mcpgateway.proxy.http.AgentText;
 import dev.mcpgateway.proxy.http.AgentAuthHandler;
 import dev.mcpgateway.proxy.http.Exchange;
+import dev.mcpgateway.proxy.http.HeldBody;
 import dev.mcpgateway.proxy.http.McpReplies;
 import dev.mcpgateway.security.Agent;
 import io.vertx.core.Future;
@@ -35,7 +36,7 @@ public final class PortalRoute implements Handler<RoutingContext> {
     // a lookup that waits for the store (PostgreSQL, not cached yet): the body must wait too, or it is read, unheard, before
     // the handler that reads it runs (Vert.x web does not pause requests); resumed once the next handlers have attached theirs
     boolean waiting = !found.isComplete();
-    if (waiting) ctx.request().pause();
+    if (waiting) HeldBody.hold(ctx);
     found.onSuccess(portal -> {
       if (portal.isEmpty()) {
         Exchange.of(ctx).outcome("rejected");
@@ -55,7 +56,7 @@ public final class PortalRoute implements Handler<RoutingContext> {
       ctx.next();
     }).onFailure(e -> McpReplies.error(ctx.response(), 503, null, McpProtocol.ErrorCodes.INTERNAL_ERROR, "the gateway's store is unavailable"))
         .onComplete(done -> {
-          if (waiting) ctx.request().resume();
+          if (waiting) HeldBody.release(ctx);
         });
   }
 }

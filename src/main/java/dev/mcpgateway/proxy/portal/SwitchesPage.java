@@ -191,13 +191,18 @@ public final class SwitchesPage {
       authFailures.failed(ctx.request());
       return Future.failedFuture(missing);
     }
-    Agent client = agents.named(ticket.client()).filter(c -> c.mayUseAccount(account))
-        .map(c -> ticket.servers() == null ? c : c.within(ticket.servers())).orElse(null);
-    if (client == null) return Future.failedFuture(new Refusal(403, "The client this link was issued to may no longer use this portal."));
-    return directory.get(account, id)
+    return agents.named(ticket.client(), account)
         .recover(e -> Future.failedFuture(new Refusal(503, "The gateway's store is unavailable. Try again later.")))
-        .compose(portal -> portal.isEmpty() ? Future.failedFuture(new Refusal(404, "This portal does not exist any more."))
-            : Future.succeededFuture(new Access(ticket, sealed, client, portal.get())));
+        .compose(named -> {
+          // a user's or service token's reach is what access policies left it when the ticket was issued
+          Agent client = named.filter(c -> c.mayUseAccount(account))
+              .map(c -> ticket.servers() == null ? c : c.within(ticket.servers())).orElse(null);
+          if (client == null) return Future.failedFuture(new Refusal(403, "The client this link was issued to may no longer use this portal."));
+          return directory.get(account, id)
+              .recover(e -> Future.failedFuture(new Refusal(503, "The gateway's store is unavailable. Try again later.")))
+              .compose(portal -> portal.isEmpty() ? Future.failedFuture(new Refusal(404, "This portal does not exist any more."))
+                  : Future.succeededFuture(new Access(ticket, sealed, client, portal.get())));
+        });
   }
 
   /** {@code application/x-www-form-urlencoded}; a field given twice is refused (which one would count?). */
