@@ -130,6 +130,11 @@ class LoggingTest {
         .bodyAsJsonObject().getJsonObject("result");
     String clientId = token.getString("client_id");
     String first = token.getString("client_secret");
+    // Cloudflare's Service Auth: a service token reaches what a non_identity policy gives it
+    record(result(gw.client.post("/accounts/acme/access/policies").putHeader("Authorization", admin).sendJsonObject(new JsonObject()
+        .put("name", "service auth").put("decision", "non_identity")
+        .put("include", new JsonArray().add(new JsonObject().put("any_valid_service_token", new JsonObject())))
+        .put("servers", new JsonArray().add("*")))));
     HttpResponse<Buffer> used = result(serviceToken(clientId, first).sendJsonObject(initialize()));
     assertEquals(200, used.statusCode(), record(used));
     HttpResponse<Buffer> wrong = result(serviceToken(clientId, PLANTED_CF_SECRET).sendJsonObject(initialize()));
