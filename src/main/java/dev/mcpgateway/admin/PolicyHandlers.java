@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
 final class PolicyHandlers {
   static final int MAX_POLICIES = 200;
   private static final System.Logger LOG = System.getLogger(PolicyHandlers.class.getName());
-  private static final Pattern POLICY_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  static final Pattern POLICY_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private final PolicyStore store;
   private final PortalStore portals;

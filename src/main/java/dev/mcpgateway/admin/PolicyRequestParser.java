@@ -28,7 +28,8 @@ final class PolicyRequestParser {
   static final int MAX_TARGETS = 100;
   static final int VALUE_MAX = 256;
   private static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
-  private static final Map<String, List<String>> FIELDS = Map.of("everyone", List.of(), "email", List.of("email"),
+  /** Each rule type and its fields, all required (openapi.json's PolicyRule: OpenApiContractTest compares them). */
+  static final Map<String, List<String>> FIELDS = Map.of("everyone", List.of(), "email", List.of("email"),
       "email_domain", List.of("domain"), "oidc", List.of("claim_name", "claim_value"), "service_token", List.of("token_id"),
       "any_valid_service_token", List.of());
   private static final Set<String> UNSUPPORTED = Set.of("ip", "ip_list", "email_list", "group", "geo", "device_posture", "certificate",

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 /**
  * Writes the access-log line of every management API request and counts it by operation (list, create, read, update, delete, sync, audit,
  * portal_list, portal_create, portal_read, portal_update, portal_delete, service_token_list, service_token_create, service_token_read,
- * service_token_update, service_token_delete, service_token_rotate, service_token_refresh, other) and HTTP status, once each response
- * has ended — whether a
- * handler, the failure handler or the router answered it.
+ * service_token_update, service_token_delete, service_token_rotate, service_token_refresh, policy_list, policy_create, policy_read,
+ * policy_update, policy_delete, policy_explain, other) and HTTP status, once each response has ended — whether a handler, the failure
+ * handler or the router answered it.
  */
 public final class AdminRequestMetrics implements Handler<RoutingContext> {
   private static final Pattern SERVERS = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/servers/?");
@@ -23,6 +23,9 @@ public final class AdminRequestMetrics implements Handler<RoutingContext> {
   private static final Pattern SERVICE_TOKENS = Pattern.compile("/accounts/[^/]+/access/service_tokens/?");
   private static final Pattern SERVICE_TOKEN = Pattern.compile("/accounts/[^/]+/access/service_tokens/[^/]+/?");
   private static final Pattern SERVICE_TOKEN_ACTION = Pattern.compile("/accounts/[^/]+/access/service_tokens/[^/]+/(rotate|refresh)/?");
+  private static final Pattern POLICIES = Pattern.compile("/accounts/[^/]+/access/policies/?");
+  private static final Pattern EXPLAIN = Pattern.compile("/accounts/[^/]+/access/policies/explain/?");
+  private static final Pattern POLICY = Pattern.compile("/accounts/[^/]+/access/policies/[^/]+/?");
 
   private final GatewayMetrics metrics;
 
@@ -86,6 +89,21 @@ public final class AdminRequestMetrics implements Handler<RoutingContext> {
         case "GET" -> "service_token_read";
         case "PUT" -> "service_token_update";
         case "DELETE" -> "service_token_delete";
+        default -> "other";
+      };
+    }
+    return policyOperation(method, path);
+  }
+
+  /** The access policy routes; {@code explain} is a GET of its own, while a PUT or DELETE there reaches the policy handlers (404). */
+  private static String policyOperation(String method, String path) {
+    if (POLICIES.matcher(path).matches()) return method.equals("GET") ? "policy_list" : method.equals("POST") ? "policy_create" : "other";
+    if (EXPLAIN.matcher(path).matches() && method.equals("GET")) return "policy_explain";
+    if (POLICY.matcher(path).matches()) {
+      return switch (method) {
+        case "GET" -> "policy_read";
+        case "PUT" -> "policy_update";
+        case "DELETE" -> "policy_delete";
         default -> "other";
       };
     }

@@ -56,7 +56,10 @@ import org.junit.jupiter.api.io.TempDir;
  * are exactly {@link ErrorCode}'s. The sync examples that need a live upstream are checked against a
  * stand-in MCP server. The portal examples are replayed between the server updates and deletes (a
  * server in use needs a portal); their members are compared as the servers are. The audit trail's
- * examples are replayed last and describe what all the requests before them recorded.
+ * examples are replayed last and describe what all the requests before them recorded. The service
+ * token and access policy operations, whose ids are generated, are driven against a gateway of
+ * their own; the access policy answers are compared with their examples, generated ids standing for
+ * the documented ones.
  */
 @ExtendWith(VertxExtension.class)
 class OpenApiContractTest {
@@ -71,8 +74,15 @@ class OpenApiContractTest {
    */
   static final List<String> SERVICE_TOKENS = List.of("createServiceToken", "listServiceTokens", "getServiceToken", "updateServiceToken",
       "rotateServiceToken", "refreshServiceToken", "deleteServiceToken");
+  /**
+   * The access policy operations: like the service tokens', driven against a gateway in
+   * {@link #policyAnswersMatchTheDocument}, with their generated ids standing for the documented ones.
+   */
+  static final List<String> POLICIES = List.of("createAccessPolicy", "listAccessPolicies", "getAccessPolicy", "explainAccessPolicies",
+      "updateAccessPolicy", "deleteAccessPolicy");
   /** Every management operation whose examples and error responses are checked. */
-  static final List<String> CHECKED = java.util.stream.Stream.concat(REPLAY_ORDER.stream(), SERVICE_TOKENS.stream()).toList();
+  static final List<String> CHECKED =
+      java.util.stream.Stream.of(REPLAY_ORDER, SERVICE_TOKENS, POLICIES).flatMap(List::stream).toList();
   /** The operations whose results are portals (each with its member servers, but for a delete's). */
   static final Set<String> PORTALS = Set.of("createPortal", "listPortals", "getPortal", "updatePortal", "deletePortal");
   /** The operations with request body examples, every one of which is sent. */
@@ -119,13 +129,14 @@ class OpenApiContractTest {
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  void documentIsOpenApi31WithTheTwentyTwoOperations(VertxTestContext ctx) {
+  void documentIsOpenApi31WithTheTwentyEightOperations(VertxTestContext ctx) {
     ctx.verify(() -> {
       assertEquals("3.1.0", doc.getString("openapi"));
       assertEquals(OpenAPIVersion.V3_1, contract.getVersion());
       String servers = "/accounts/{account_id}/access/ai-controls/mcp/servers";
       String portals = "/accounts/{account_id}/access/ai-controls/mcp/portals";
       String tokens = "/accounts/{account_id}/access/service_tokens";
+      String policies = "/accounts/{account_id}/access/policies";
       Map<String, String> expected = Map.ofEntries(
           Map.entry("listPortals", "GET " + portals),
           Map.entry("createPortal", "POST " + portals),
@@ -148,7 +159,13 @@ class OpenApiContractTest {
           Map.entry("updateServiceToken", "PUT " + tokens + "/{service_token_id}"),
           Map.entry("deleteServiceToken", "DELETE " + tokens + "/{service_token_id}"),
           Map.entry("rotateServiceToken", "POST " + tokens + "/{service_token_id}/rotate"),
-          Map.entry("refreshServiceToken", "POST " + tokens + "/{service_token_id}/refresh"));
+          Map.entry("refreshServiceToken", "POST " + tokens + "/{service_token_id}/refresh"),
+          Map.entry("listAccessPolicies", "GET " + policies),
+          Map.entry("createAccessPolicy", "POST " + policies),
+          Map.entry("getAccessPolicy", "GET " + policies + "/{policy_id}"),
+          Map.entry("updateAccessPolicy", "PUT " + policies + "/{policy_id}"),
+          Map.entry("deleteAccessPolicy", "DELETE " + policies + "/{policy_id}"),
+          Map.entry("explainAccessPolicies", "GET " + policies + "/explain"));
       Map<String, String> actual = contract.operations().stream()
           .collect(Collectors.toMap(Operation::getOperationId, o -> o.getHttpMethod().name() + " " + o.getOpenAPIPath()));
       assertEquals(expected, actual);
@@ -180,7 +197,13 @@ class OpenApiContractTest {
           Map.entry("updateServiceToken", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 413, 415, 500, 503)),
           Map.entry("deleteServiceToken", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
           Map.entry("rotateServiceToken", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 413, 415, 500, 503)),
-          Map.entry("refreshServiceToken", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 413, 415, 500, 503)));
+          Map.entry("refreshServiceToken", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 413, 415, 500, 503)),
+          Map.entry("listAccessPolicies", Set.of(200, 400, 401, 403, 429, 414, 431, 500, 503)),
+          Map.entry("createAccessPolicy", Set.of(201, 400, 401, 403, 429, 414, 431, 413, 415, 500, 503)),
+          Map.entry("getAccessPolicy", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
+          Map.entry("updateAccessPolicy", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 413, 415, 500, 503)),
+          Map.entry("deleteAccessPolicy", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
+          Map.entry("explainAccessPolicies", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)));
       statuses.forEach((id, codes) -> assertEquals(codes,
           operationJson(id).getJsonObject("responses").fieldNames().stream().map(Integer::valueOf).collect(Collectors.toSet()), id));
 
@@ -378,6 +401,56 @@ class OpenApiContractTest {
       });
       assertEquals("#/components/schemas/ServiceTokenId",
           parameters.getJsonObject("service_token_id").getJsonObject("schema").getString("$ref"));
+
+      // access policies: the parser's limits, its decisions, and exactly its rule types with their fields
+      assertEquals("^" + PolicyHandlers.POLICY_ID.pattern() + "$", schemaJson("PolicyId").getString("pattern"));
+      assertEquals("#/components/schemas/PolicyId", parameters.getJsonObject("policy_id").getJsonObject("schema").getString("$ref"));
+      assertEquals(Arrays.stream(dev.mcpgateway.policy.AccessPolicy.Decision.values()).map(d -> d.wire()).toList(),
+          schemaJson("PolicyDecision").getJsonArray("enum").getList());
+      assertEquals(List.of(1, PolicyRequestParser.VALUE_MAX),
+          List.of(schemaJson("PolicyRuleValue").getInteger("minLength"), schemaJson("PolicyRuleValue").getInteger("maxLength")));
+      for (String policy : List.of("AccessPolicyCreate", "AccessPolicy")) {
+        assertEquals("#/components/schemas/ServerName", property(policy, "name").getString("$ref"), policy);
+        assertEquals("#/components/schemas/PolicyDecision", property(policy, "decision").getString("$ref"), policy);
+        for (String rules : List.of("include", "require", "exclude")) {
+          assertEquals(PolicyRequestParser.MAX_RULES, property(policy, rules).getInteger("maxItems"), policy + "." + rules);
+          assertEquals("#/components/schemas/PolicyRule", property(policy, rules).getJsonObject("items").getString("$ref"));
+        }
+        assertEquals(1, property(policy, "include").getInteger("minItems"), policy);
+        for (String targets : List.of("servers", "portals")) {
+          assertEquals(PolicyRequestParser.MAX_TARGETS, property(policy, targets).getInteger("maxItems"), policy + "." + targets);
+        }
+      }
+      assertEquals(List.of("name", "decision", "include"), schemaJson("AccessPolicyCreate").getJsonArray("required").getList());
+      Map<String, List<String>> rules = new HashMap<>();
+      for (Object item : schemaJson("PolicyRule").getJsonArray("oneOf")) {
+        String ref = ((JsonObject) item).getString("$ref");
+        JsonObject rule = schemaJson(ref.substring(ref.lastIndexOf('/') + 1));
+        String type = (String) rule.getJsonArray("required").getList().get(0);
+        assertEquals(Set.of(type), rule.getJsonObject("properties").fieldNames(), ref);
+        JsonObject fields = rule.getJsonObject("properties").getJsonObject(type);
+        assertEquals(false, fields.getBoolean("additionalProperties"), ref);
+        List<String> required = fields.getJsonArray("required", new JsonArray()).getList();
+        rules.put(type, required);
+        Set<String> documented = new TreeSet<>(fields.getJsonObject("properties", new JsonObject()).fieldNames());
+        if (type.equals("oidc")) assertTrue(documented.remove("identity_provider_id"), "oidc takes (and drops) identity_provider_id");
+        assertEquals(new TreeSet<>(required), documented, ref);
+        for (String field : required) {
+          assertEquals("#/components/schemas/PolicyRuleValue", fields.getJsonObject("properties").getJsonObject(field)
+              .getJsonArray("allOf").getJsonObject(0).getString("$ref"), ref + " " + field);
+        }
+      }
+      assertEquals(PolicyRequestParser.FIELDS, rules);
+      assertEquals(PolicyHandlers.MAX_POLICIES, schemaJson("AccessPolicyListEnvelope").getJsonArray("allOf").getJsonObject(1)
+          .getJsonObject("properties").getJsonObject("result").getInteger("maxItems"));
+      assertEquals(PolicyHandlers.MAX_POLICIES, property("PolicyListInfo", "per_page").getInteger("maximum"));
+      assertEquals(PolicyHandlers.MAX_POLICIES, property("AccessVerdict", "policies").getInteger("maxItems"));
+      assertEquals(dev.mcpgateway.model.Portal.MAX_SERVERS, property("AccessVerdict", "members").getInteger("maxItems"));
+      for (String name : List.of("email", "groups", "service_token_id", "server_id", "portal_id")) {
+        JsonObject parameter = parameters.getJsonObject("explain_" + name);
+        assertEquals(name, parameter.getString("name"));
+        assertEquals(PolicyRequestParser.VALUE_MAX * 4, parameter.getJsonObject("schema").getInteger("maxLength"), name);
+      }
       ctx.completeNow();
     });
   }
@@ -445,6 +518,52 @@ class OpenApiContractTest {
       assertTrue(validate(updatePortal, new JsonObject().putNull("servers").putNull("description")).getValid());
       assertFalse(validate(updatePortal, new JsonObject().putNull("name")).getValid());
       assertFalse(validate(updatePortal, new JsonObject().put("hostname", "mcp.example.com/mcp")).getValid());
+
+      // access policies (PolicyApiContract sends these bodies and more: each is a 400)
+      JsonSchema createPolicy = contract.operation("createAccessPolicy").getRequestBody().getContent().get(JSON).getSchema();
+      JsonObject policy = requestExample("createAccessPolicy", "engineering");
+      assertTrue(validate(createPolicy, policy).getValid());
+      JsonArray fiftyOne = new JsonArray();
+      JsonArray hundredOne = new JsonArray();
+      for (int i = 0; i < 51; i++) fiftyOne.add(new JsonObject().put("everyone", new JsonObject()));
+      for (int i = 0; i < 101; i++) hundredOne.add("s" + i);
+      JsonObject noInclude = policy.copy();
+      noInclude.remove("include");
+      List<JsonObject> badPolicies = new ArrayList<>(List.of(noInclude,
+          policy.copy().put("name", ""),
+          policy.copy().put("name", 7),
+          policy.copy().put("decision", "bypass"),
+          policy.copy().put("decision", "maybe"),
+          policy.copy().putNull("include"),
+          policy.copy().put("include", new JsonArray()),
+          policy.copy().put("include", fiftyOne),
+          policy.copy().put("require", fiftyOne),
+          policy.copy().put("exclude", fiftyOne),
+          policy.copy().put("include", new JsonObject().put("everyone", new JsonObject())),
+          policy.copy().put("include", new JsonArray().add("everyone")),
+          policy.copy().putNull("servers").putNull("portals"),
+          policy.copy().put("servers", new JsonArray()).put("portals", new JsonArray()),
+          policy.copy().put("servers", "*"),
+          policy.copy().put("servers", new JsonArray().add("../etc")),
+          policy.copy().put("portals", new JsonArray().add("")),
+          policy.copy().put("servers", hundredOne)));
+      for (String rule : List.of("{\"ip\": {\"ip\": \"10.0.0.0/8\"}}", "{\"made_up\": {}}", "{\"email\": {\"email\": \"not-an-address\"}}",
+          "{\"email\": {\"email\": \"a@b.example\", \"extra\": 1}}", "{\"email_domain\": {\"domain\": \"not a domain\"}}",
+          "{\"everyone\": {}, \"email\": {\"email\": \"a@b.example\"}}", "{\"everyone\": {\"x\": 1}}",
+          "{\"service_token\": {\"token_id\": \"\"}}", "{\"service_token\": {\"token_id\": \"  \"}}", "{\"service_token\": {}}",
+          "{\"oidc\": {\"claim_name\": \"groups\"}}", "{\"oidc\": {\"claim_name\": \"groups\", \"claim_value\": 7}}",
+          "{\"email\": {\"email\": \"" + "a".repeat(250) + "@b.example\"}}")) {
+        badPolicies.add(policy.copy().put("include", new JsonArray().add(new JsonObject(rule))));
+      }
+      for (JsonObject body : badPolicies) assertFalse(validate(createPolicy, body).getValid(), "policy schema accepted " + body.encode());
+      for (String rule : List.of("{\"email_domain\": {\"domain\": \"@Example.COM\"}}", "{\"any_valid_service_token\": {}}",
+          "{\"oidc\": {\"claim_name\": \"groups\", \"claim_value\": \"eng\", \"identity_provider_id\": \"idp\"}}",
+          "{\"email\": {\"email\": \" a@b.example \"}}")) {
+        JsonObject body = policy.copy().put("include", new JsonArray().add(new JsonObject(rule)));
+        assertTrue(validate(createPolicy, body).getValid(), "policy schema refused " + body.encode());
+      }
+      assertTrue(validate(createPolicy, policy.copy().putNull("servers").putNull("require").put("reusable", true)).getValid());
+      assertTrue(validate(createPolicy, policy.copy().put("servers", new JsonArray().add("*").add("github-tools"))).getValid());
       ctx.completeNow();
     });
   }
@@ -622,6 +741,178 @@ class OpenApiContractTest {
     chain.onComplete(ctx.succeedingThenComplete());
   }
 
+  /**
+   * Every access policy operation against a real gateway, each answer validated against its
+   * operation and compared with its example: the create examples sent in order (the servers and the
+   * portal they name made first), list, read, every example with an {@code x-request} (the
+   * explanations, for users and a service token on servers and for a user on a portal with its
+   * members; the bad bodies, unknown and malformed ids, an unknown portal), the PUT example, delete;
+   * then 413, 415, 400 (account), 401 and 403. The generated ids stand for the documented ones;
+   * timestamps are compared by shape.
+   */
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void policyAnswersMatchTheDocument(Vertx vertx, VertxTestContext ctx) {
+    ResponseValidator validator = ResponseValidator.create(vertx, contract);
+    String policies = "/accounts/acme/access/policies";
+    JsonObject documentedList = responseExample("listAccessPolicies", 200, "three_policies");
+    Map<String, String> documentedIds = new HashMap<>();
+    Map<String, JsonObject> created = new HashMap<>();
+    Set<String> sentBodies = new TreeSet<>();
+    Set<String> replayed = new TreeSet<>();
+    Future<Void> chain = gateway(vertx);
+    for (String server : List.of("github-tools", "jira")) {
+      chain = chain.compose(v -> send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ACME, new JsonObject().put("id", server)
+          .put("name", server).put("hostname", "https://mcp.example.com/" + server).put("auth_type", "unauthenticated").toBuffer()))
+          .compose(r -> verify(ctx, () -> assertEquals(200, r.statusCode(), r.bodyAsString())));
+    }
+    chain = chain.compose(v -> send(HttpMethod.POST, TestGateway.portals("acme"), TestGateway.ACME, new JsonObject().put("id", "engineering")
+            .put("name", "Engineering").put("hostname", "mcp.example.com").put("servers", new JsonArray()
+                .add(new JsonObject().put("server_id", "github-tools")).add(new JsonObject().put("server_id", "jira"))).toBuffer()))
+        .compose(r -> verify(ctx, () -> assertEquals(201, r.statusCode(), r.bodyAsString())));
+    chain = chain.compose(v -> verify(ctx, () -> assertEquals(responseExample("createAccessPolicy", 201, "created"),
+        success(documentedPolicy(documentedList, "Engineering")), "the 201 example is the list's")));
+    for (String name : requestExamples("createAccessPolicy").fieldNames()) {
+      // a millisecond apart at least: the evaluation order is the creation order
+      chain = chain.compose(v -> pause(vertx, 3))
+          .compose(v -> send(HttpMethod.POST, policies, TestGateway.ACME, requestExample("createAccessPolicy", name).toBuffer()))
+          .compose(r -> verify(ctx, () -> {
+            assertEquals(201, r.statusCode(), r.bodyAsString());
+            JsonObject policy = r.bodyAsJsonObject().getJsonObject("result");
+            documentedIds.put(policy.getString("id"), documentedPolicy(documentedList, policy.getString("name")).getString("id"));
+            created.put(name, policy);
+            sentBodies.add("createAccessPolicy/" + name);
+          }).compose(v -> expectPolicyAnswer(ctx, validator, "createAccessPolicy", r, 201, success(documentedPolicy(documentedList,
+              r.bodyAsJsonObject().getJsonObject("result").getString("name"))), documentedIds)));
+    }
+    Supplier<String> engineering = () -> policies + "/" + created.get("engineering").getString("id");
+    chain = chain
+        .compose(v -> send(HttpMethod.GET, policies, TestGateway.ACME, null))
+        .compose(r -> expectPolicyAnswer(ctx, validator, "listAccessPolicies", r, 200, documentedList, documentedIds))
+        .compose(v -> send(HttpMethod.GET, engineering.get(), TestGateway.ACME, null))
+        .compose(r -> expectPolicyAnswer(ctx, validator, "getAccessPolicy", r, 200,
+            responseExample("getAccessPolicy", 200, "engineering"), documentedIds));
+    // every example that names its request, before the PUT changes what the explanations describe
+    for (String id : POLICIES) {
+      JsonObject responses = operationJson(id).getJsonObject("responses");
+      for (String status : new TreeSet<>(responses.fieldNames())) {
+        JsonObject examples = resolve(responses.getJsonObject(status)).getJsonObject("content").getJsonObject(JSON)
+            .getJsonObject("examples", new JsonObject());
+        for (String name : examples.fieldNames()) {
+          JsonObject example = examples.getJsonObject(name);
+          if (!example.containsKey("x-request")) continue;
+          chain = chain.compose(v -> replay(id, example.getJsonObject("x-request"), sentBodies))
+              .compose(r -> expectPolicyAnswer(ctx, validator, id, r, Integer.parseInt(status), example.getJsonObject("value"), documentedIds))
+              .compose(v -> verify(ctx, () -> replayed.add(id + " " + status + " " + name)));
+        }
+      }
+    }
+    JsonObject tooLarge = requestExample("createAccessPolicy", "engineering").copy().put("name", "x".repeat(70_000));
+    chain = chain
+        .compose(v -> send(HttpMethod.PUT, engineering.get(), TestGateway.ACME, requestExample("updateAccessPolicy", "widen").toBuffer()))
+        .compose(r -> expectPolicyAnswer(ctx, validator, "updateAccessPolicy", r, 200,
+            responseExample("updateAccessPolicy", 200, "replaced"), documentedIds).compose(v -> verify(ctx, () -> {
+              sentBodies.add("updateAccessPolicy/widen");
+              JsonObject replaced = r.bodyAsJsonObject().getJsonObject("result");
+              assertEquals(created.get("engineering").getString("created_at"), replaced.getString("created_at"), "created_at stays");
+              assertFalse(Instant.parse(replaced.getString("updated_at")).isBefore(Instant.parse(replaced.getString("created_at"))));
+            })))
+        .compose(v -> send(HttpMethod.POST, policies, TestGateway.ACME, tooLarge.toBuffer()))
+        .compose(r -> expect(ctx, validator, "createAccessPolicy", r, 413, example("PayloadTooLarge", "too_large")))
+        .compose(v -> send(HttpMethod.PUT, engineering.get(), TestGateway.ACME, tooLarge.toBuffer()))
+        .compose(r -> expect(ctx, validator, "updateAccessPolicy", r, 413, example("PayloadTooLarge", "too_large")))
+        .compose(v -> send(HttpMethod.POST, policies, TestGateway.ACME, Buffer.buffer("name=Engineering"),
+            "application/x-www-form-urlencoded"))
+        .compose(r -> expectPolicyAnswer(ctx, validator, "createAccessPolicy", r, 415, null, documentedIds))
+        .compose(v -> send(HttpMethod.PUT, engineering.get(), TestGateway.ACME, Buffer.buffer("name=Engineering"), "text/plain"))
+        .compose(r -> expectPolicyAnswer(ctx, validator, "updateAccessPolicy", r, 415, null, documentedIds))
+        .compose(v -> send(HttpMethod.GET, "/accounts/bad.account/access/policies/explain?email=a@example.com&server_id=jira",
+            TestGateway.ACME, null))
+        .compose(r -> expectPolicyAnswer(ctx, validator, "explainAccessPolicies", r, 400, null, documentedIds))
+        .compose(v -> send(HttpMethod.GET, "/accounts/bad.account/access/policies", TestGateway.ACME, null))
+        .compose(r -> expectPolicyAnswer(ctx, validator, "listAccessPolicies", r, 400,
+            responseExample("listAccessPolicies", 400, "invalid_account"), documentedIds))
+        .compose(v -> send(HttpMethod.GET, policies, null, null))
+        .compose(r -> expectPolicyAnswer(ctx, validator, "listAccessPolicies", r, 401, null, documentedIds))
+        .compose(v -> send(HttpMethod.POST, "/accounts/globex/access/policies", TestGateway.ACME,
+            requestExample("createAccessPolicy", "engineering").toBuffer()))
+        .compose(r -> expectPolicyAnswer(ctx, validator, "createAccessPolicy", r, 403, null, documentedIds))
+        .compose(v -> send(HttpMethod.DELETE, engineering.get(), TestGateway.ACME, null))
+        .compose(r -> expectPolicyAnswer(ctx, validator, "deleteAccessPolicy", r, 200,
+            responseExample("deleteAccessPolicy", 200, "deleted"), documentedIds))
+        .compose(v -> send(HttpMethod.GET, engineering.get(), TestGateway.ACME, null))
+        .compose(r -> expectPolicyAnswer(ctx, validator, "getAccessPolicy", r, 404, null, documentedIds))
+        .compose(v -> send(HttpMethod.DELETE, engineering.get(), TestGateway.ACME, null))
+        .compose(r -> expectPolicyAnswer(ctx, validator, "deleteAccessPolicy", r, 404, null, documentedIds))
+        .compose(v -> send(HttpMethod.GET, policies, TestGateway.ACME, null))
+        .compose(r -> expectPolicyAnswer(ctx, validator, "listAccessPolicies", r, 200, null, documentedIds).compose(v -> verify(ctx, () -> {
+          assertEquals(2, r.bodyAsJsonObject().getJsonArray("result").size(), r.bodyAsString());
+          Set<String> all = new TreeSet<>();
+          for (String id : List.of("createAccessPolicy", "updateAccessPolicy")) {
+            requestExamples(id).fieldNames().forEach(name -> all.add(id + "/" + name));
+          }
+          assertEquals(all, sentBodies, "every request example is sent");
+          assertTrue(replayed.size() >= 17, "only " + replayed.size() + " examples with x-request: " + replayed);
+        })));
+    chain.onComplete(ctx.succeedingThenComplete());
+  }
+
+  /**
+   * The answer has this status, is valid for its operation, and (given an example) equals it once
+   * the generated policy ids are replaced by the documented ones and the timestamps (RFC 3339, each)
+   * are left out on both sides.
+   */
+  private Future<Void> expectPolicyAnswer(VertxTestContext ctx, ResponseValidator validator, String operationId,
+      HttpResponse<Buffer> response, int status, JsonObject example, Map<String, String> documentedIds) {
+    return verify(ctx, () -> assertEquals(status, response.statusCode(), operationId + ": " + response.bodyAsString()))
+        .compose(v -> validated(validator, operationId, response))
+        .compose(v -> verify(ctx, () -> {
+          if (status == 401) checkChallenge(operationId, response);
+          if (example != null) {
+            assertEquals(withoutTimes(example, Map.of(), false), withoutTimes(response.bodyAsJsonObject(), documentedIds, true),
+                operationId + " " + status);
+          }
+        }));
+  }
+
+  /** A copy with every string found in {@code ids} replaced and {@code created_at}/{@code updated_at} left out (checked first). */
+  private static Object withoutTimes(Object value, Map<String, String> ids, boolean check) {
+    if (value instanceof JsonObject object) {
+      JsonObject copy = new JsonObject();
+      object.forEach(e -> {
+        if (e.getKey().equals("created_at") || e.getKey().equals("updated_at")) {
+          if (check) Instant.parse((String) e.getValue());
+        } else {
+          copy.put(e.getKey(), withoutTimes(e.getValue(), ids, check));
+        }
+      });
+      return copy;
+    }
+    if (value instanceof JsonArray array) {
+      JsonArray copy = new JsonArray();
+      array.forEach(item -> copy.add(withoutTimes(item, ids, check)));
+      return copy;
+    }
+    if (value instanceof String text) return ids.getOrDefault(text, text);
+    return value;
+  }
+
+  /** The policy of this name in the list example. */
+  private static JsonObject documentedPolicy(JsonObject list, String name) {
+    return list.getJsonArray("result").stream().map(p -> (JsonObject) p).filter(p -> p.getString("name").equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("the list example lacks the policy " + name));
+  }
+
+  private static JsonObject success(JsonObject result) {
+    return new JsonObject().put("success", true).put("errors", new JsonArray()).put("messages", new JsonArray()).put("result", result);
+  }
+
+  private static Future<Void> pause(Vertx vertx, long ms) {
+    io.vertx.core.Promise<Void> promise = io.vertx.core.Promise.promise();
+    vertx.setTimer(ms, t -> promise.complete());
+    return promise.future();
+  }
+
   /** The answer has this status and is valid for its operation; a secret only where the document puts one. */
   private Future<Void> expectValid(VertxTestContext ctx, ResponseValidator validator, String operationId, HttpResponse<Buffer> response,
       int status) {
@@ -730,10 +1021,11 @@ class OpenApiContractTest {
   private Future<HttpResponse<Buffer>> replay(String operationId, JsonObject request, Set<String> sentBodies) {
     Operation operation = contract.operation(operationId);
     String path = operation.getOpenAPIPath().replace("{account_id}", request.getString("account", "acme"));
-    if (path.contains("{id}")) {
+    for (String parameter : List.of("{id}", "{policy_id}")) {
+      if (!path.contains(parameter)) continue;
       String id = request.getString("id");
       if (id == null) return Future.failedFuture(new AssertionError(operationId + ": x-request without id " + request.encode()));
-      path = path.replace("{id}", id);
+      path = path.replace(parameter, id);
     }
     if (request.containsKey("query")) path += "?" + request.getString("query");
     String token = switch (request.getString("authorization", "valid")) {

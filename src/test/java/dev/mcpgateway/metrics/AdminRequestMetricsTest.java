@@ -49,4 +49,22 @@ class AdminRequestMetricsTest {
   void eachServiceTokenRouteHasItsOperation(String method, String path, String operation) {
     assertEquals(operation, AdminRequestMetrics.operation(method, "/accounts/acme/access/service_tokens" + path));
   }
+
+  @ParameterizedTest(name = "{0} {1} → {2}")
+  @CsvSource({
+      "GET, '', policy_list",
+      "POST, '', policy_create",
+      "GET, /3c0e1f7a-5b2d-4e8f-9a61-7d2c4b8e0f13, policy_read",
+      "PUT, /3c0e1f7a-5b2d-4e8f-9a61-7d2c4b8e0f13, policy_update",
+      "DELETE, /3c0e1f7a-5b2d-4e8f-9a61-7d2c4b8e0f13, policy_delete",
+      "GET, /explain, policy_explain",
+      "PUT, /explain, policy_update",
+      "POST, /explain, other",
+      "PATCH, /p, other",
+      "DELETE, '', other",
+      "GET, /p/rules, other",
+  })
+  void eachPolicyRouteHasItsOperation(String method, String path, String operation) {
+    assertEquals(operation, AdminRequestMetrics.operation(method, "/accounts/acme/access/policies" + path));
+  }
 }
