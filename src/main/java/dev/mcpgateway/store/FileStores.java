@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * Opens the embedded store in a data directory: {@code servers/} ({@link FileServerStore}),
  * {@code portals/} ({@link FilePortalStore}), {@code audit/} ({@link FileAuditLog}) and
  * {@code oauth-users/} ({@link FileUserConnections}), {@code portal-toggles/}
- * ({@link FilePortalToggles}), {@code session-revocations/} ({@link FileSessionRevocations}) and {@code policies/} ({@link FilePolicyStore}), all written by one {@link SingleWriter} and loaded on it before the
+ * ({@link FilePortalToggles}), {@code session-revocations/} ({@link FileSessionRevocations}), {@code policies/} ({@link FilePolicyStore}) and {@code sign-in/} ({@link FileSignInStore}), all written by one {@link SingleWriter} and loaded on it before the
  * first request. Portals load after servers and share a {@link PortalMembership} index with them
  * (a server in use is not deleted); toggles load after portals and go with them. See this package's
  * README for the durability protocol.
@@ -27,7 +27,8 @@ final class FileStores {
       FilePortalToggles toggles = FilePortalToggles.load(dataDir.resolve("portal-toggles"), writer, portals);
       FileSessionRevocations revocations = FileSessionRevocations.load(dataDir.resolve("session-revocations"), writer);
       FilePolicyStore policies = FilePolicyStore.load(dataDir.resolve("policies"), writer);
-      return new Stores(servers, portals, audit, users, toggles, revocations, policies, writer::close);
+      FileSignInStore signIn = FileSignInStore.load(dataDir.resolve("sign-in"), writer);
+      return new Stores(servers, portals, audit, users, toggles, revocations, policies, signIn, writer::close);
     });
   }
 }

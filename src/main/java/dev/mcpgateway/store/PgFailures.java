@@ -16,7 +16,7 @@ final class PgFailures {
   /** The stores' own failures: answered as they are. */
   private static final Set<Class<?>> DOMAIN = Set.of(DuplicateServerException.class, ServerNotFoundException.class,
       ServerInUseException.class, DuplicatePortalException.class, PortalNotFoundException.class, PortalHostnameTakenException.class,
-      PortalMemberMissingException.class, PolicyNotFoundException.class, DuplicatePolicyException.class);
+      PortalMemberMissingException.class, PolicyNotFoundException.class, DuplicatePolicyException.class, DuplicateGrantException.class);
 
   private PgFailures() {}
 
