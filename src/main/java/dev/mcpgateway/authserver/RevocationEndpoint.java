@@ -1,0 +1,60 @@
+package dev.mcpgateway.authserver;
+
+import dev.mcpgateway.proxy.http.BoundedBody;
+import dev.mcpgateway.security.TokenHash;
+import dev.mcpgateway.store.SignInStore;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.function.BiConsumer;
+
+/**
+ * {@code POST /revoke} (RFC 7009), after {@link ClientAuthentication}: a refresh token (or a code)
+ * of this client revokes its whole grant — every refresh token of it stops working at once. Access
+ * tokens are self-contained JWTs, valid until they expire ({@code sign_in.access_token_ttl_ms},
+ * minutes); revoking one is accepted and changes nothing. Unknown tokens, and another client's,
+ * answer 200 as well (the RFC's rule: nothing is learnt from the answer).
+ */
+final class RevocationEndpoint implements Handler<RoutingContext> {
+  private static final int MAX_FORM_BYTES = 16 * 1024;
+
+  private final ClientAuthentication clients;
+  private final SignInStore store;
+  private final Clock clock;
+  private final BiConsumer<String, String> events;
+
+  RevocationEndpoint(ClientAuthentication clients, SignInStore store, Clock clock, BiConsumer<String, String> events) {
+    this.clients = clients;
+    this.store = store;
+    this.clock = clock;
+    this.events = events;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (!OAuthReplies.isForm(ctx)) {
+      OAuthReplies.error(ctx, OAuthReplies.invalidRequest("the revocation request must be application/x-www-form-urlencoded"));
+      return;
+    }
+    BoundedBody.read(ctx.request(), MAX_FORM_BYTES).compose(body -> {
+      var form = OAuthReplies.form(body);
+      String token = form.get("token");
+      if (token == null) return Future.failedFuture(OAuthReplies.invalidRequest("token is required"));
+      return clients.authenticate(ctx, form).compose(client -> store.find(TokenHash.sha256Hex(token)).compose(found -> {
+        if (found.isEmpty() || !found.get().grant().clientId().equals(client.id())) return Future.succeededFuture(false);
+        return store.revokeGrant(found.get().grant().id(), clock.instant());
+      }));
+    }).onSuccess(revoked -> {
+      events.accept("revoke", revoked ? "ok" : "ignored");
+      OAuthReplies.json(ctx, 200, new JsonObject());
+    }).onFailure(e -> {
+      OAuthReplies.Failure failure = e instanceof OAuthReplies.Failure f ? f
+          : e instanceof BoundedBody.TooLarge ? OAuthReplies.invalidRequest("the revocation request is too large")
+          : new OAuthReplies.Failure(503, "temporarily_unavailable", "the authorization server cannot answer now; retry later");
+      events.accept("revoke", failure.error);
+      OAuthReplies.error(ctx, failure);
+    });
+  }
+}
