@@ -341,4 +341,57 @@ class AuthServerTest {
     HttpResponse<Buffer> twice = as.consent(consentTicket, "approve");
     assertEquals(400, twice.statusCode(), "the browser's cookie is gone, and the grant exists: " + twice.bodyAsString());
   }
+
+  @Test
+  void aNewSigningKeyTakesOverAndTokensOfTheOldOneStayValid(@TempDir Path dir) throws Exception {
+    String rotatingBase = "http://127.0.0.1:" + GatewayProcess.freePort();
+    TestGateway rotating = start(dir, rotatingBase, signIn(rotatingBase).put("signing_key_rotation_ms", 1500).put("jwks_refresh_ms", 400));
+    try {
+      AuthServerClient client = new AuthServerClient(vertx, rotatingBase);
+      String clientId = client.registerPublic(CALLBACK);
+      String verifier = AuthServerClient.verifier();
+      String code = client.code(clientId, CALLBACK, rotatingBase + MISSING, verifier, "alice", "alice-pw");
+      JsonObject tokens = client.token(codeGrant(clientId, code, CALLBACK, verifier)).bodyAsJsonObject();
+      String oldToken = tokens.getString("access_token");
+      String oldKid = AuthServerClient.header(oldToken).getString("kid");
+      String newToken = null;
+      String refresh = tokens.getString("refresh_token");
+      for (long deadline = System.currentTimeMillis() + 15_000; newToken == null && System.currentTimeMillis() < deadline; ) {
+        Thread.sleep(250);
+        JsonObject next = client.token(refreshGrant(clientId, refresh)).bodyAsJsonObject();
+        refresh = next.getString("refresh_token");
+        if (!oldKid.equals(AuthServerClient.header(next.getString("access_token")).getString("kid"))) newToken = next.getString("access_token");
+      }
+      assertTrue(newToken != null, "a new key signs within 15 s of its rotation");
+      String newKid = AuthServerClient.header(newToken).getString("kid");
+      JsonArray published = result(client.web.get("/jwks").send()).bodyAsJsonObject().getJsonArray("keys");
+      assertTrue(published.stream().map(k -> ((JsonObject) k).getString("kid")).toList().containsAll(java.util.List.of(oldKid, newKid)), published.encode());
+      assertEquals(404, client.initialize(MISSING, newToken).statusCode(), "a token of the new key");
+      assertEquals(404, client.initialize(MISSING, oldToken).statusCode(), "a token of the old key, still published");
+    } finally {
+      result(rotating.stop());
+    }
+  }
+
+  @Test
+  void anIdpThatCannotBeReachedIsAClearPageAtLogin(@TempDir Path dir) throws Exception {
+    String idpBase = "http://127.0.0.1:" + GatewayProcess.freePort();
+    JsonObject signIn = signIn(idpBase).put("local_users", new JsonArray())
+        .put("idp", new JsonObject().put("issuer", "http://127.0.0.1:1").put("client_id", "gateway").put("client_secret", "idp-secret"));
+    TestGateway withIdp = start(dir, idpBase, signIn);
+    try {
+      AuthServerClient client = new AuthServerClient(vertx, idpBase);
+      String clientId = client.registerPublic(CALLBACK);
+      Map<String, String> request = authorization(clientId, CALLBACK, idpBase + MISSING, AuthServerClient.verifier());
+      HttpResponse<Buffer> page = client.authorize(request);
+      assertEquals(503, page.statusCode());
+      assertTrue(page.getHeader("Content-Type").startsWith("text/html"));
+      String html = page.bodyAsString();
+      assertTrue(html.contains("The sign-in provider (http://127.0.0.1:1) cannot be reached right now"), html);
+      assertTrue(html.contains("error=temporarily_unavailable") && html.contains("Return to the application"), "a way back to the client: " + html);
+      assertFalse(html.contains("idp-secret"));
+    } finally {
+      result(withIdp.stop());
+    }
+  }
 }
