@@ -19,7 +19,7 @@ final class SignInPages {
   private static final String STYLE = "body{font:15px/1.5 system-ui,sans-serif;margin:3rem auto;max-width:30rem;padding:0 1rem;color:#1d1d1f}"
       + "label{display:block;margin-top:1rem}input{width:100%;padding:.45rem;box-sizing:border-box;font:inherit}"
       + "button{font:inherit;margin-top:1.2rem;margin-right:.6rem;padding:.45rem 1.4rem;cursor:pointer}"
-      + ".error{color:#b00020;border:1px solid #b00020;padding:.5rem}code{color:#555;word-break:break-all}.note{color:#555}";
+      + ".error{color:#b00020;border:1px solid #b00020;padding:.5rem}code{color:#555;overflow-wrap:anywhere}.note{color:#555}";
   private static final String STYLE_SOURCE = "'sha256-" + Base64.getEncoder().encodeToString(TokenHash.sha256(STYLE)) + "'";
 
   private SignInPages() {}
