@@ -84,9 +84,10 @@ public final class AuthServer {
     this.idp = settings.idp() == null ? null : new UpstreamIdp(vertx, http, settings.idp(), signIn);
     this.login = idp != null ? new IdpLogin(idp, tickets, consent, issuer, signIn.emailClaim(), signIn.groupsClaim(), events)
         : new LocalLogin(vertx, settings.localUsers(), tickets, consent, failures, events);
-    Clients clients = new Clients(store);
+    RedirectUris redirectUris = new RedirectUris(settings.redirectUris());
+    Clients clients = new Clients(store, new ClientMetadataDocuments(http::get, redirectUris, clock));
     this.authorize = new AuthorizeEndpoint(clients, new McpResources(issuer, signIn.accounts(), portals), tickets, login, issuer, scopes, events);
-    this.registration = new RegistrationEndpoint(store, new RedirectUris(settings.redirectUris()), clock, events);
+    this.registration = new RegistrationEndpoint(store, redirectUris, clock, events);
     ClientAuthentication authentication = new ClientAuthentication(clients);
     this.token = new TokenEndpoint(authentication, store, new TokenIssuer(keys, clock, issuer, settings.accessTokenTtl(),
         settings.refreshTokenTtl(), signIn.emailClaim(), signIn.groupsClaim()), clock, events);
@@ -152,6 +153,7 @@ public final class AuthServer {
         .put("code_challenge_methods_supported", new JsonArray().add("S256"))
         .put("token_endpoint_auth_methods_supported", methods)
         .put("revocation_endpoint_auth_methods_supported", methods.copy())
-        .put("authorization_response_iss_parameter_supported", true);
+        .put("authorization_response_iss_parameter_supported", true)
+        .put("client_id_metadata_document_supported", true);
   }
 }
