@@ -114,7 +114,7 @@ public final class Gateway {
           CapabilitySync sync = new CapabilitySync(vertx, store, client, auths, clock, metrics);
           SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync().schedule());
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
-          AuthServer authServer = config.signIn().builtIn() ? new AuthServer(vertx, config.signIn(), stores.signIn(), stores.portals(), cipher,
+          AuthServer authServer = config.signIn().builtIn() ? new AuthServer(vertx, config.signIn(), stores.signIn(), stores.portals(), stores.revocations(), cipher,
               clock, config.oauth().authorizationTtl(), oauthHttp, authFailures, metrics::authServerEvent) : null;
           // built in: the verifier trusts the keys in the store (any replica's), not a JWKS read over HTTP from itself
           SigningKeys signingKeys = !config.signIn().enabled() ? null : authServer != null
@@ -122,7 +122,8 @@ public final class Gateway {
               : new SigningKeys(vertx, config.signIn(), System::nanoTime, metrics::signInKeyRead);
           if (authServer != null) authServer.onKeysChanged(signingKeys::reload);
           AgentAuthenticator agents = new AgentAuthenticator(new TokenSet<>(config.security().clientTokens()),
-              signingKeys == null ? null : new AccessTokens(config.signIn(), signingKeys),
+              signingKeys == null ? null : authServer != null ? new AccessTokens(config.signIn(), signingKeys, authServer::revoked)
+                  : new AccessTokens(config.signIn(), signingKeys),
               new ProtectedResources(config.signIn(), config.oauth().publicBaseUrl()));
           McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, agents, cipher, cache, sync,
               client, auths, config.proxy(), clock, stores, oauth, config.oauth(), config.codeMode());

@@ -5,6 +5,7 @@ import dev.mcpgateway.config.SignInSettings;
 import dev.mcpgateway.security.AuthThrottle;
 import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.store.PortalStore;
+import dev.mcpgateway.store.SessionRevocations;
 import dev.mcpgateway.store.SignInStore;
 import dev.mcpgateway.upstream.oauth.OAuthHttp;
 import io.vertx.core.Future;
@@ -63,14 +64,15 @@ public final class AuthServer {
   private final RegistrationEndpoint registration;
   private final TokenEndpoint token;
   private final RevocationEndpoint revocation;
+  private final RevokedGrants revokedGrants;
   private long purgeTimer = -1;
 
   /**
    * @param ticketTtl how long a sign-in may take ({@code oauth.authorization_ttl_ms})
    * @param events (step, outcome) of every request, for the metric
    */
-  public AuthServer(Vertx vertx, SignInSettings signIn, SignInStore store, PortalStore portals, SecretCipher cipher, Clock clock,
-      Duration ticketTtl, OAuthHttp http, AuthThrottle failures, BiConsumer<String, String> events) {
+  public AuthServer(Vertx vertx, SignInSettings signIn, SignInStore store, PortalStore portals, SessionRevocations revocations, SecretCipher cipher,
+      Clock clock, Duration ticketTtl, OAuthHttp http, AuthThrottle failures, BiConsumer<String, String> events) {
     AuthServerSettings settings = signIn.authServer();
     this.vertx = vertx;
     this.store = store;
@@ -89,18 +91,20 @@ public final class AuthServer {
     this.authorize = new AuthorizeEndpoint(clients, new McpResources(issuer, signIn.accounts(), portals), tickets, login, issuer, scopes, events);
     this.registration = new RegistrationEndpoint(store, redirectUris, clock, events);
     ClientAuthentication authentication = new ClientAuthentication(clients);
+    this.revokedGrants = new RevokedGrants(vertx, revocations, clock, settings.accessTokenTtl());
     this.token = new TokenEndpoint(authentication, store, new TokenIssuer(keys, clock, issuer, settings.accessTokenTtl(),
-        settings.refreshTokenTtl(), signIn.emailClaim(), signIn.groupsClaim()), clock, events);
-    this.revocation = new RevocationEndpoint(authentication, store, clock, events);
+        settings.refreshTokenTtl(), signIn.emailClaim(), signIn.groupsClaim()), revokedGrants, clock, events);
+    this.revocation = new RevocationEndpoint(authentication, store, revokedGrants, clock, events);
   }
 
-  /** Reads (or makes) the signing keys, then purges expired grants every ten minutes. */
+  /** Reads (or makes) the signing keys and the revoked grants, then purges expired grants every ten minutes. */
   public Future<Void> start() {
-    return keys.start().onSuccess(v -> purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, id -> store.purgeExpired(clock.instant())));
+    return keys.start().compose(v -> revokedGrants.start()).onSuccess(v -> purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, id -> store.purgeExpired(clock.instant())));
   }
 
   public void stop() {
     keys.stop();
+    revokedGrants.stop();
     if (purgeTimer >= 0) vertx.cancelTimer(purgeTimer);
     if (idp != null) idp.stop();
   }
@@ -108,6 +112,11 @@ public final class AuthServer {
   /** The public keys to trust, read again from the store: the source of the gateway's own access-token verifier. */
   public Future<List<JsonObject>> publicKeys() {
     return keys.publicKeys();
+  }
+
+  /** Whether an access token's claims name a grant revoked since it was issued: the verifier refuses it. */
+  public boolean revoked(JsonObject claims) {
+    return revokedGrants.isRevoked(claims);
   }
 
   /** Told when this replica made or removed a signing key. */

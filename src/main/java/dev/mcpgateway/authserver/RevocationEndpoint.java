@@ -12,9 +12,9 @@ import java.util.function.BiConsumer;
 
 /**
  * {@code POST /revoke} (RFC 7009), after {@link ClientAuthentication}: a refresh token (or a code)
- * of this client revokes its whole grant — every refresh token of it stops working at once. Access
- * tokens are self-contained JWTs, valid until they expire ({@code sign_in.access_token_ttl_ms},
- * minutes); revoking one is accepted and changes nothing. Unknown tokens, and another client's,
+ * of this client revokes its whole grant — every refresh token of it, and every access token
+ * ({@link RevokedGrants}), stops working at once. An access token presented here is accepted and
+ * changes nothing (revoke its refresh token). Unknown tokens, and another client's,
  * answer 200 as well (the RFC's rule: nothing is learnt from the answer).
  */
 final class RevocationEndpoint implements Handler<RoutingContext> {
@@ -24,8 +24,10 @@ final class RevocationEndpoint implements Handler<RoutingContext> {
   private final SignInStore store;
   private final Clock clock;
   private final BiConsumer<String, String> events;
+  private final RevokedGrants revokedGrants;
 
-  RevocationEndpoint(ClientAuthentication clients, SignInStore store, Clock clock, BiConsumer<String, String> events) {
+  RevocationEndpoint(ClientAuthentication clients, SignInStore store, RevokedGrants revokedGrants, Clock clock, BiConsumer<String, String> events) {
+    this.revokedGrants = revokedGrants;
     this.clients = clients;
     this.store = store;
     this.clock = clock;
@@ -44,7 +46,8 @@ final class RevocationEndpoint implements Handler<RoutingContext> {
       if (token == null) return Future.failedFuture(OAuthReplies.invalidRequest("token is required"));
       return clients.authenticate(ctx, form).compose(client -> store.find(TokenHash.sha256Hex(token)).compose(found -> {
         if (found.isEmpty() || !found.get().grant().clientId().equals(client.id())) return Future.succeededFuture(false);
-        return store.revokeGrant(found.get().grant().id(), clock.instant());
+        String grantId = found.get().grant().id();
+        return store.revokeGrant(grantId, clock.instant()).compose(revoked -> revokedGrants.revoke(grantId).map(revoked));
       }));
     }).onSuccess(revoked -> {
       events.accept("revoke", revoked ? "ok" : "ignored");

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *   <li>{@code authorization_code}: the code must be this client's, the redirect URI the one it was
  *   issued for, and S256 of {@code code_verifier} its challenge (constant-time); then it is redeemed
  *   once across replicas ({@link SignInStore#redeem}) — a code used a second time revokes its grant,
- *   and so every token it issued;
+ *   and so every token it issued (access tokens too: {@link RevokedGrants});
  *   <li>{@code refresh_token}: this client's, of a grant not revoked, rotated on every use (the old one
  *   is spent; presenting it again revokes the whole grant), {@code scope} narrowed at most;
  * </ul>
@@ -42,8 +42,11 @@ final class TokenEndpoint implements Handler<RoutingContext> {
   private final TokenIssuer issuer;
   private final Clock clock;
   private final BiConsumer<String, String> events;
+  private final RevokedGrants revokedGrants;
 
-  TokenEndpoint(ClientAuthentication clients, SignInStore store, TokenIssuer issuer, Clock clock, BiConsumer<String, String> events) {
+  TokenEndpoint(ClientAuthentication clients, SignInStore store, TokenIssuer issuer, RevokedGrants revokedGrants, Clock clock,
+      BiConsumer<String, String> events) {
+    this.revokedGrants = revokedGrants;
     this.clients = clients;
     this.store = store;
     this.issuer = issuer;
@@ -123,6 +126,8 @@ final class TokenEndpoint implements Handler<RoutingContext> {
         LOG.log(System.Logger.Level.WARNING, "sign-in: a " + what + " of grant " + redemption.grant().id() + " (client "
             + redemption.grant().clientId() + ", " + redemption.grant().user() + ") was used twice: the grant is revoked");
         events.accept("token", "replayed");
+        revokedGrants.revoke(redemption.grant().id())
+            .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "sign-in: the access tokens of a revoked grant stay valid until they expire: " + e));
         yield Future.failedFuture(invalidGrant("the " + what + " was used already: every token of its grant is revoked"));
       }
       case REVOKED -> Future.failedFuture(invalidGrant("the " + what + "'s grant is revoked"));

@@ -14,7 +14,8 @@ import java.time.temporal.ChronoUnit;
 /**
  * What the token endpoint hands out for a grant: an access token — a JWT (RFC 9068: {@code typ}
  * {@code at+jwt}; {@code iss} the gateway, {@code sub}, {@code aud} the grant's MCP endpoint,
- * {@code client_id}, {@code scope}, {@code iat}, {@code exp}, {@code jti}, and the user's e-mail and
+ * {@code client_id}, {@code scope}, {@code iat}, {@code exp}, {@code jti}, {@code grant_id} (see
+ * {@link RevokedGrants}), and the user's e-mail and
  * groups under {@code sign_in.email_claim} / {@code groups_claim}, where the gateway's own verifier
  * reads them) signed by the {@link KeyRing}'s current key — and a refresh token: 32 random bytes,
  * of which only the SHA-256 is kept, as the grant's next credential.
@@ -52,7 +53,7 @@ final class TokenIssuer {
     Instant now = clock.instant();
     JsonObject claims = new JsonObject().put("iss", issuer).put("sub", grant.user().subject()).put("aud", grant.resource())
         .put("client_id", grant.clientId()).put("scope", grant.scope()).put("iat", now.getEpochSecond())
-        .put("exp", now.plus(accessTtl).getEpochSecond()).put("jti", Pkce.random(16));
+        .put("exp", now.plus(accessTtl).getEpochSecond()).put("jti", Pkce.random(16)).put(RevokedGrants.CLAIM, grant.id());
     if (grant.user().email() != null) claims.put(emailClaim, grant.user().email());
     claims.put(groupsClaim, new JsonArray(grant.user().groups()));
     JsonObject answer = new JsonObject().put("access_token", keys.sign("at+jwt", claims)).put("token_type", "Bearer")

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Checks a JWT access token from the configured authorization server for one MCP endpoint: signed
@@ -22,10 +23,17 @@ public final class AccessTokens {
 
   private final SignInSettings settings;
   private final SigningKeys keys;
+  private final Predicate<JsonObject> revoked;
 
   public AccessTokens(SignInSettings settings, SigningKeys keys) {
+    this(settings, keys, claims -> false);
+  }
+
+  /** {@code revoked}: whether a token's claims name a grant revoked since (the built-in authorization server's). */
+  public AccessTokens(SignInSettings settings, SigningKeys keys, Predicate<JsonObject> revoked) {
     this.settings = settings;
     this.keys = keys;
+    this.revoked = revoked;
   }
 
   /** Whether {@code token} is shaped like a JWT (three base64url parts): a static client token never is. */
@@ -49,6 +57,7 @@ public final class AccessTokens {
     if (!(claims.getValue("exp") instanceof Number)) {
       return Future.failedFuture(SignInRefusal.invalidToken("the access token has no expiry"));
     }
+    if (revoked.test(claims)) return Future.failedFuture(SignInRefusal.invalidToken("the access token's grant has been revoked"));
     Set<String> granted = strings(claims.getValue("scope") != null ? claims.getValue("scope") : claims.getValue("scp"));
     if (!granted.containsAll(settings.scopes())) {
       return Future.failedFuture(new SignInRefusal(403, SignInRefusal.INSUFFICIENT_SCOPE,

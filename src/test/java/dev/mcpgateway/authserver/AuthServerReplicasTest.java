@@ -5,6 +5,7 @@ import static dev.mcpgateway.support.AuthServerClient.codeGrant;
 import static dev.mcpgateway.support.AuthServerClient.refreshGrant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.mcpgateway.support.Await;
 import dev.mcpgateway.support.AuthServerClient;
 import dev.mcpgateway.support.GatewayProcess;
 import dev.mcpgateway.support.PgSchema;
@@ -68,11 +69,14 @@ class AuthServerReplicasTest {
     HttpResponse<Buffer> token = onA.token(codeGrant(clientId, code, AuthServerTest.CALLBACK, verifier));
     assertEquals(200, token.statusCode(), token.bodyAsString());
     JsonObject tokens = token.bodyAsJsonObject();
-    assertEquals("invalid_grant", onB.token(codeGrant(clientId, code, AuthServerTest.CALLBACK, verifier)).bodyAsJsonObject().getString("error"),
-        "the code is used once across replicas");
-    assertEquals("invalid_grant", onB.token(refreshGrant(clientId, tokens.getString("refresh_token"))).bodyAsJsonObject().getString("error"),
-        "and its replay revoked what it issued, for both");
     assertEquals(404, onB.initialize(AuthServerTest.MISSING, tokens.getString("access_token")).statusCode(), "B accepts A's token");
     assertEquals(404, onA.initialize(AuthServerTest.MISSING, tokens.getString("access_token")).statusCode());
+    assertEquals("invalid_grant", onB.token(codeGrant(clientId, code, AuthServerTest.CALLBACK, verifier)).bodyAsJsonObject().getString("error"),
+        "the code is used once across replicas");
+    assertEquals("invalid_grant", onA.token(refreshGrant(clientId, tokens.getString("refresh_token"))).bodyAsJsonObject().getString("error"),
+        "and its replay on B revoked what A issued");
+    assertEquals(401, onB.initialize(AuthServerTest.MISSING, tokens.getString("access_token")).statusCode());
+    Await.until(() -> onA.initialize(AuthServerTest.MISSING, tokens.getString("access_token")).statusCode() == 401,
+        "A hears of the revoked grant and refuses its access token");
   }
 }

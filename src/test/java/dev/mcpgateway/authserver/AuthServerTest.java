@@ -228,6 +228,9 @@ class AuthServerTest {
     assertEquals("invalid_grant", again.bodyAsJsonObject().getString("error"));
     HttpResponse<Buffer> refresh = as.token(refreshGrant(clientId, first.getString("refresh_token")));
     assertEquals("invalid_grant", refresh.bodyAsJsonObject().getString("error"), "the refresh token the code issued is revoked: " + refresh.bodyAsString());
+    HttpResponse<Buffer> refused = as.initialize(MISSING, first.getString("access_token"));
+    assertEquals(401, refused.statusCode(), "and the access token too");
+    assertTrue(refused.bodyAsString().contains("grant has been revoked"), refused.bodyAsString());
   }
 
   @Test
@@ -240,6 +243,7 @@ class AuthServerTest {
     assertEquals("invalid_grant", replay.bodyAsJsonObject().getString("error"));
     assertEquals("invalid_grant", as.token(refreshGrant(clientId, second.getString("refresh_token"))).bodyAsJsonObject().getString("error"),
         "the newest token of the family is revoked too");
+    assertEquals(401, as.initialize(MISSING, second.getString("access_token")).statusCode(), "and its access token");
   }
 
   @Test
@@ -305,8 +309,10 @@ class AuthServerTest {
   void aRevokedRefreshTokenIsRefused() {
     String clientId = as.registerPublic(CALLBACK);
     JsonObject tokens = tokens(clientId, "alice", "alice-pw");
+    assertEquals(404, as.initialize(MISSING, tokens.getString("access_token")).statusCode());
     HttpResponse<Buffer> revoked = as.revoke(clientId, tokens.getString("refresh_token"));
     assertEquals(200, revoked.statusCode(), revoked.bodyAsString());
+    assertEquals(401, as.initialize(MISSING, tokens.getString("access_token")).statusCode(), "the grant's access token goes with it");
     HttpResponse<Buffer> refused = as.token(refreshGrant(clientId, tokens.getString("refresh_token")));
     assertEquals(400, refused.statusCode());
     assertEquals("invalid_grant", refused.bodyAsJsonObject().getString("error"));
