@@ -23,7 +23,7 @@
 //     request handler; every Provider shares one in-memory store (oidc-provider's memory adapter), so
 //     registered clients, sessions, grants, refresh tokens and interactions in flight survive a rotation.
 //     Answers {"kid": new kid, "kids": [every published kid, newest first]}.
-//   - GET /stats: {"jwks_requests": n (requests to the jwks_uri, /jwks), "token_requests": {grant_type: successful grants}, "token_errors":
+//   - GET /stats: {"jwks_requests": n (requests to the jwks_uri, /jwks), "userinfo_requests": n (to /me), "token_requests": {grant_type: successful grants}, "token_errors":
 //     {grant_type: failed token requests}, "registrations": n, "logins": {user: n}, "failed_logins": n,
 //     "mint_requests": n, "kid": current kid}.
 //   - POST /mint (loopback callers only): body {"sub", "resource", "scope" (default "mcp"), "ttl" (seconds,
@@ -35,7 +35,8 @@
 //
 //   - OpenID Connect for a relying party such as the gateway's built-in authorization server (its login is delegated
 //     here): scopes openid, email (claims email and groups) and profile; ID tokens carry the claims of the scopes
-//     granted (conformIdTokenClaims off), signed like the access tokens (RS256, kid); the userinfo endpoint too.
+//     granted (conformIdTokenClaims off; CONFORM_ID_TOKEN_CLAIMS=true turns it on, as strict providers do: the ID token
+//     then holds sub only and the claims are at userinfo), signed like the access tokens (RS256, kid); userinfo too.
 //     GATEWAY_CLIENT (env, optional) pre-registers a confidential client: JSON {"client_id", "client_secret",
 //     "redirect_uris": [...]} (client_secret_basic, authorization_code only) — the consent page then names it.
 //
@@ -57,7 +58,7 @@ const USERS = JSON.parse(process.env.USERS
   || '{"alice":{"password":"alice-pw","email":"alice@example.com","groups":["eng"]},'
    + '"bob":{"password":"bob-pw","email":"bob@corp.example","groups":["sales"]}}');
 const GATEWAY_CLIENT = process.env.GATEWAY_CLIENT ? JSON.parse(process.env.GATEWAY_CLIENT) : null;
-const stats = { jwks_requests: 0, token_requests: {}, token_errors: {}, registrations: 0, logins: {}, failed_logins: 0, mint_requests: 0, kid: null };
+const stats = { jwks_requests: 0, userinfo_requests: 0, token_requests: {}, token_errors: {}, registrations: 0, logins: {}, failed_logins: 0, mint_requests: 0, kid: null };
 
 function newSigningKey() {
   const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -79,7 +80,7 @@ function createProvider(issuer) {
     scopes: ['openid', 'offline_access', 'mcp', 'email', 'profile'],
     responseTypes: ['code'],
     claims: { openid: ['sub'], email: ['email', 'groups'], profile: ['name'] },
-    conformIdTokenClaims: false,
+    conformIdTokenClaims: process.env.CONFORM_ID_TOKEN_CLAIMS === 'true',
     clients: GATEWAY_CLIENT ? [{
       client_id: GATEWAY_CLIENT.client_id, client_secret: GATEWAY_CLIENT.client_secret, redirect_uris: GATEWAY_CLIENT.redirect_uris,
       client_name: 'MCP gateway', grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic',
@@ -312,6 +313,7 @@ server.listen(Number(process.env.PORT || 0), () => {
         }
       }
       if (path === '/jwks') stats.jwks_requests += 1;
+      if (path === '/me') stats.userinfo_requests += 1;
       if (path.startsWith('/interaction/')) return await interaction(current, req, res, url);
       if (path === '/auth' && req.method === 'GET' && !url.searchParams.get('scope')) {
         url.searchParams.set('scope', 'mcp'); // a request without scope asks for the default scope, mcp

@@ -1,5 +1,6 @@
 package dev.mcpgateway.authserver;
 
+import dev.mcpgateway.proxy.http.BoundedBody;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +34,13 @@ final class OAuthReplies {
 
   static Failure invalidRequest(String description) {
     return new Failure(400, "invalid_request", description);
+  }
+
+  /** What to answer for {@code e}: itself when it is a {@link Failure}; a body over the limit; else the store or network is down. */
+  static Failure failure(Throwable e, String tooLarge) {
+    if (e instanceof Failure failure) return failure;
+    if (e instanceof BoundedBody.TooLarge) return invalidRequest(tooLarge);
+    return new Failure(503, "temporarily_unavailable", "the authorization server cannot answer now; retry later");
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {

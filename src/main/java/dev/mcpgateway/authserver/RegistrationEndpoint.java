@@ -58,9 +58,9 @@ final class RegistrationEndpoint implements Handler<RoutingContext> {
       events.accept("register", "ok");
       OAuthReplies.json(ctx, 201, answer);
     }).onFailure(e -> {
-      OAuthReplies.Failure failure = e instanceof OAuthReplies.Failure f ? f
-          : e instanceof BoundedBody.TooLarge ? metadataError("the registration is too large")
-          : new OAuthReplies.Failure(503, "temporarily_unavailable", "the gateway's store is unavailable; retry later");
+      // RFC 7591 §3.2.2 names no invalid_request: a registration too large is bad metadata
+      OAuthReplies.Failure failure = e instanceof BoundedBody.TooLarge ? metadataError("the registration is too large")
+          : OAuthReplies.failure(e, null);
       events.accept("register", failure.error);
       OAuthReplies.error(ctx, failure);
     });

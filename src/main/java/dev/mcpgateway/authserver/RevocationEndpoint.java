@@ -53,9 +53,7 @@ final class RevocationEndpoint implements Handler<RoutingContext> {
       events.accept("revoke", revoked ? "ok" : "ignored");
       OAuthReplies.json(ctx, 200, new JsonObject());
     }).onFailure(e -> {
-      OAuthReplies.Failure failure = e instanceof OAuthReplies.Failure f ? f
-          : e instanceof BoundedBody.TooLarge ? OAuthReplies.invalidRequest("the revocation request is too large")
-          : new OAuthReplies.Failure(503, "temporarily_unavailable", "the authorization server cannot answer now; retry later");
+      OAuthReplies.Failure failure = OAuthReplies.failure(e, "the revocation request is too large");
       events.accept("revoke", failure.error);
       OAuthReplies.error(ctx, failure);
     });

@@ -140,9 +140,7 @@ final class TokenEndpoint implements Handler<RoutingContext> {
   }
 
   private void fail(RoutingContext ctx, Throwable e) {
-    OAuthReplies.Failure failure = e instanceof OAuthReplies.Failure f ? f
-        : e instanceof BoundedBody.TooLarge ? OAuthReplies.invalidRequest("the token request is too large")
-        : new OAuthReplies.Failure(503, "temporarily_unavailable", "the authorization server cannot answer now; retry later");
+    OAuthReplies.Failure failure = OAuthReplies.failure(e, "the token request is too large");
     if (failure.status == 503) LOG.log(System.Logger.Level.WARNING, "sign-in: token request failed: " + e);
     events.accept("token", failure.error);
     if (failure.status == 401) ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"mcp-gateway\"");

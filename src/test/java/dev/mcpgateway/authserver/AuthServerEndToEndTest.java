@@ -112,6 +112,7 @@ class AuthServerEndToEndTest {
     assertEquals(report.getString("client_id"), claims.getString("client_id"));
     assertTrue(report.getBoolean("refresh_token"));
     assertEquals(registrations, idpStats().getInteger("registrations"), "the client registered with the gateway, not with the IdP");
+    assertEquals(0, idpStats().getInteger("userinfo_requests"), "the ID token had the claims");
     JsonObject list = report.getJsonArray("steps").getJsonObject(0);
     assertTrue(list.getBoolean("ok") && list.getJsonObject("result").getJsonArray("tools").stream()
         .anyMatch(t -> "echo".equals(((JsonObject) t).getString("name"))), list.encode());
@@ -127,5 +128,38 @@ class AuthServerEndToEndTest {
     assertEquals("bob", report.getJsonObject("token_claims").getString("sub"));
     assertEquals("bob@corp.example", report.getJsonObject("token_claims").getString("email"));
     assertTrue(report.getJsonArray("steps").getJsonObject(1).encode().contains("hi bob"), report.encode());
+  }
+
+  @Test
+  void claimsAStrictIdpLeavesOutOfTheIdTokenAreReadFromItsUserinfo(@TempDir Path dir) throws Exception {
+    int port = GatewayProcess.freePort();
+    String strictBase = "http://127.0.0.1:" + port;
+    try (NodePeer strict = NodePeer.start("company-idp.mjs", Map.of("CONFORM_ID_TOKEN_CLAIMS", "true", "GATEWAY_CLIENT", new JsonObject()
+        .put("client_id", "mcp-gateway").put("client_secret", IDP_CLIENT_SECRET).put("redirect_uris", new JsonArray().add(strictBase + "/authorize/callback"))
+        .encode()))) {
+      JsonObject config = TestGateway.config(dir, null);
+      config.getJsonObject("server").put("port", port);
+      config.put("oauth", new JsonObject().put("public_base_url", strictBase));
+      config.put("sign_in", new JsonObject().put("mode", "builtin").put("accounts", new JsonArray().add("acme")).put("idp", new JsonObject()
+          .put("issuer", "http://localhost:" + strict.port()).put("client_id", "mcp-gateway").put("client_secret", IDP_CLIENT_SECRET)));
+      TestGateway strictGateway = result(TestGateway.start(vertx, config, dir, null));
+      try {
+        strictGateway.addSyncedServer("acme", "everything", everything.url("/mcp"));
+        assertEquals(201, result(strictGateway.client.post("/accounts/acme/access/policies").putHeader("Authorization", "Bearer " + TestGateway.ADMIN)
+            .sendJsonObject(new JsonObject().put("name", "eng").put("decision", "allow").put("include", new JsonArray()
+                .add(new JsonObject().put("oidc", new JsonObject().put("claim_name", "groups").put("claim_value", "eng"))))
+                .put("servers", new JsonArray().add("*")))).statusCode());
+        JsonObject options = new JsonObject().put("user", "alice").put("browser", "http")
+            .put("steps", new JsonArray().add(new JsonObject().put("op", "callTool").put("name", "echo").put("arguments", new JsonObject().put("message", "hi"))));
+        JsonObject report = NodeAgent.runReport("oauth-agent.mjs", strictBase + "/mcp/acme/everything", options.encode());
+        assertTrue(report.getString("error") == null, report.encode());
+        assertEquals("alice@example.com", report.getJsonObject("token_claims").getString("email"), report.encode());
+        assertEquals(new JsonArray().add("eng"), report.getJsonObject("token_claims").getJsonArray("groups"), "the group policy admits her");
+        assertTrue(report.getJsonArray("steps").getJsonObject(0).getBoolean("ok"), report.encode());
+        assertEquals(1, result(web.getAbs("http://127.0.0.1:" + strict.port() + "/stats").send()).bodyAsJsonObject().getInteger("userinfo_requests"));
+      } finally {
+        result(strictGateway.stop());
+      }
+    }
   }
 }
