@@ -52,11 +52,8 @@ class AuthServerEndToEndTest {
     everything = NodePeer.everything("streamableHttp");
     vertx = Vertx.vertx();
     web = WebClient.create(vertx);
-    JsonObject config = TestGateway.config(dataDir, null);
-    config.getJsonObject("server").put("port", port);
-    config.put("oauth", new JsonObject().put("public_base_url", base));
-    config.put("sign_in", new JsonObject().put("mode", "builtin").put("accounts", new JsonArray().add("acme"))
-        .put("idp", new JsonObject().put("issuer", idpIssuer).put("client_id", "mcp-gateway").put("client_secret", IDP_CLIENT_SECRET)));
+    JsonObject config = TestGateway.signingIn(TestGateway.config(dataDir, null), base, port, new JsonObject().put("mode", "builtin")
+        .put("accounts", new JsonArray().add("acme")).put("idp", new JsonObject().put("issuer", idpIssuer).put("client_id", "mcp-gateway").put("client_secret", IDP_CLIENT_SECRET)));
     gw = result(TestGateway.start(vertx, config, dataDir, null));
     gw.addSyncedServer("acme", "everything", everything.url("/mcp"));
     // who may use it is the access policies' to say: here the IdP's group claim, carried through the gateway's own token
@@ -137,11 +134,9 @@ class AuthServerEndToEndTest {
     try (NodePeer strict = NodePeer.start("company-idp.mjs", Map.of("CONFORM_ID_TOKEN_CLAIMS", "true", "GATEWAY_CLIENT", new JsonObject()
         .put("client_id", "mcp-gateway").put("client_secret", IDP_CLIENT_SECRET).put("redirect_uris", new JsonArray().add(strictBase + "/authorize/callback"))
         .encode()))) {
-      JsonObject config = TestGateway.config(dir, null);
-      config.getJsonObject("server").put("port", port);
-      config.put("oauth", new JsonObject().put("public_base_url", strictBase));
-      config.put("sign_in", new JsonObject().put("mode", "builtin").put("accounts", new JsonArray().add("acme")).put("idp", new JsonObject()
-          .put("issuer", "http://localhost:" + strict.port()).put("client_id", "mcp-gateway").put("client_secret", IDP_CLIENT_SECRET)));
+      JsonObject config = TestGateway.signingIn(TestGateway.config(dir, null), strictBase, port, new JsonObject().put("mode", "builtin")
+          .put("accounts", new JsonArray().add("acme")).put("idp", new JsonObject().put("issuer", "http://localhost:" + strict.port())
+              .put("client_id", "mcp-gateway").put("client_secret", IDP_CLIENT_SECRET)));
       TestGateway strictGateway = result(TestGateway.start(vertx, config, dir, null));
       try {
         strictGateway.addSyncedServer("acme", "everything", everything.url("/mcp"));

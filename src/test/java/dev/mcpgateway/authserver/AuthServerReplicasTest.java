@@ -43,11 +43,8 @@ class AuthServerReplicasTest {
   }
 
   TestGateway replica(Path dir, String base, int port) {
-    JsonObject config = TestGateway.config(dir, pg.name());
-    config.getJsonObject("server").put("port", port);
-    config.put("oauth", new JsonObject().put("public_base_url", base));
-    config.put("sign_in", AuthServerTest.signIn(base));
-    return result(TestGateway.start(vertx, config, dir, pg.name()));
+    return result(TestGateway.start(vertx, TestGateway.signingIn(TestGateway.config(dir, pg.name()), base, port, AuthServerTest.signIn(base)),
+        dir, pg.name()));
   }
 
   @Test

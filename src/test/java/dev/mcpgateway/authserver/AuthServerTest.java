@@ -56,10 +56,7 @@ class AuthServerTest {
   }
 
   static TestGateway start(Path dir, String base, JsonObject signIn) {
-    JsonObject config = TestGateway.config(dir, null);
-    config.getJsonObject("server").put("port", Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)));
-    config.put("oauth", new JsonObject().put("public_base_url", base));
-    config.put("sign_in", signIn);
+    JsonObject config = TestGateway.signingIn(TestGateway.config(dir, null), base, Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), signIn);
     TestGateway started = result(TestGateway.start(vertx, config, dir, null));
     assertEquals(201, result(started.client.post("/accounts/acme/access/policies").putHeader("Authorization", "Bearer " + TestGateway.ADMIN)
         .sendJsonObject(new JsonObject().put("name", "everyone").put("decision", "allow")

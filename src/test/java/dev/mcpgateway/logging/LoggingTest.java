@@ -143,10 +143,8 @@ class LoggingTest {
     String password = "pw-PLANTED-9d2c";
     String idpSecret = "idp-secret-PLANTED-51ab";
     String base = "http://127.0.0.1:" + dev.mcpgateway.support.GatewayProcess.freePort();
-    JsonObject config = TestGateway.config(asDir, null);
-    config.getJsonObject("server").put("port", Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)));
-    config.put("oauth", new JsonObject().put("public_base_url", base));
-    config.put("sign_in", new JsonObject().put("mode", "builtin").put("local_users", new JsonArray().add(new JsonObject().put("name", "alice")
+    JsonObject config = TestGateway.signingIn(TestGateway.config(asDir, null), base, Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)),
+        new JsonObject().put("mode", "builtin").put("local_users", new JsonArray().add(new JsonObject().put("name", "alice")
         .put("password_hash", "sha256$" + dev.mcpgateway.security.TokenHash.sha256Hex(password)).put("email", "alice@example.com"))));
     TestGateway builtIn = result(TestGateway.start(vertx, config, asDir, null));
     List<String> secrets = new ArrayList<>(List.of(password, idpSecret));
@@ -187,11 +185,9 @@ class LoggingTest {
       result(builtIn.stop());
     }
     String idpBase = "http://127.0.0.1:" + dev.mcpgateway.support.GatewayProcess.freePort();
-    JsonObject idpConfig = TestGateway.config(idpDir, null);
-    idpConfig.getJsonObject("server").put("port", Integer.parseInt(idpBase.substring(idpBase.lastIndexOf(':') + 1)));
-    idpConfig.put("oauth", new JsonObject().put("public_base_url", idpBase));
-    idpConfig.put("sign_in", new JsonObject().put("mode", "builtin")
-        .put("idp", new JsonObject().put("issuer", "http://127.0.0.1:1").put("client_id", "gw").put("client_secret", idpSecret)));
+    JsonObject idpConfig = TestGateway.signingIn(TestGateway.config(idpDir, null), idpBase, Integer.parseInt(idpBase.substring(idpBase.lastIndexOf(':') + 1)),
+        new JsonObject().put("mode", "builtin")
+            .put("idp", new JsonObject().put("issuer", "http://127.0.0.1:1").put("client_id", "gw").put("client_secret", idpSecret)));
     TestGateway withIdp = result(TestGateway.start(vertx, idpConfig, idpDir, null));
     try {
       AuthServerClient as = new AuthServerClient(vertx, idpBase);
