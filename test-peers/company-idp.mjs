@@ -23,7 +23,7 @@
 //     request handler; every Provider shares one in-memory store (oidc-provider's memory adapter), so
 //     registered clients, sessions, grants, refresh tokens and interactions in flight survive a rotation.
 //     Answers {"kid": new kid, "kids": [every published kid, newest first]}.
-//   - GET /stats: {"jwks_requests": n (requests to the jwks_uri, /jwks), "token_requests": {grant_type: successful grants}, "token_errors":
+//   - GET /stats: {"jwks_requests": n (requests to the jwks_uri, /jwks), "userinfo_requests": n (to /me), "token_requests": {grant_type: successful grants}, "token_errors":
 //     {grant_type: failed token requests}, "registrations": n, "logins": {user: n}, "failed_logins": n,
 //     "mint_requests": n, "kid": current kid}.
 //   - POST /mint (loopback callers only): body {"sub", "resource", "scope" (default "mcp"), "ttl" (seconds,
@@ -32,6 +32,13 @@
 //     current one), "unpublished_key": true (sign with a fresh key that /jwks never publishes)} ->
 //     {"access_token": JWT in exactly the provider's format, "kid", "claims": payload}. email and groups come
 //     from USERS when sub is a known user.
+//
+//   - OpenID Connect for a relying party such as the gateway's built-in authorization server (its login is delegated
+//     here): scopes openid, email (claims email and groups) and profile; ID tokens carry the claims of the scopes
+//     granted (conformIdTokenClaims off; CONFORM_ID_TOKEN_CLAIMS=true turns it on, as strict providers do: the ID token
+//     then holds sub only and the claims are at userinfo), signed like the access tokens (RS256, kid); userinfo too.
+//     GATEWAY_CLIENT (env, optional) pre-registers a confidential client: JSON {"client_id", "client_secret",
+//     "redirect_uris": [...]} (client_secret_basic, authorization_code only) — the consent page then names it.
 //
 // Environment: PORT (0 = free; prints "LISTENING <port>"), RESOURCE_PREFIX (default http://localhost:8080/mcp/),
 // DEFAULT_RESOURCE (optional), AT_TTL (access token seconds, default 300), USERS (JSON
@@ -50,7 +57,8 @@ const AT_TTL = Number(process.env.AT_TTL || 300);
 const USERS = JSON.parse(process.env.USERS
   || '{"alice":{"password":"alice-pw","email":"alice@example.com","groups":["eng"]},'
    + '"bob":{"password":"bob-pw","email":"bob@corp.example","groups":["sales"]}}');
-const stats = { jwks_requests: 0, token_requests: {}, token_errors: {}, registrations: 0, logins: {}, failed_logins: 0, mint_requests: 0, kid: null };
+const GATEWAY_CLIENT = process.env.GATEWAY_CLIENT ? JSON.parse(process.env.GATEWAY_CLIENT) : null;
+const stats = { jwks_requests: 0, userinfo_requests: 0, token_requests: {}, token_errors: {}, registrations: 0, logins: {}, failed_logins: 0, mint_requests: 0, kid: null };
 
 function newSigningKey() {
   const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -69,9 +77,14 @@ function createProvider(issuer) {
   const provider = new Provider(issuer, {
     adapter,
     jwks: { keys },
-    scopes: ['openid', 'offline_access', 'mcp'],
+    scopes: ['openid', 'offline_access', 'mcp', 'email', 'profile'],
     responseTypes: ['code'],
-    claims: { openid: ['sub'], email: ['email', 'groups'] },
+    claims: { openid: ['sub'], email: ['email', 'groups'], profile: ['name'] },
+    conformIdTokenClaims: process.env.CONFORM_ID_TOKEN_CLAIMS === 'true',
+    clients: GATEWAY_CLIENT ? [{
+      client_id: GATEWAY_CLIENT.client_id, client_secret: GATEWAY_CLIENT.client_secret, redirect_uris: GATEWAY_CLIENT.redirect_uris,
+      client_name: 'MCP gateway', grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic',
+    }] : [],
     pkce: { required: () => true },
     ttl: { AccessToken: AT_TTL, AuthorizationCode: 60, RefreshToken: 86400, Grant: 86400, Session: 86400, Interaction: 600, IdToken: 3600 },
     issueRefreshToken: async (ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -94,7 +107,7 @@ function createProvider(issuer) {
     },
     interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: async (ctx, sub) => (Object.hasOwn(USERS, sub)
-      ? { accountId: sub, claims: async () => ({ sub, ...userClaims(sub) }) } : undefined),
+      ? { accountId: sub, claims: async () => ({ sub, name: sub, ...userClaims(sub) }) } : undefined),
     cookies: { keys: ['company-idp-test-only-cookie-key'] },
   });
   const count = (map, ctx) => {
@@ -170,7 +183,7 @@ async function grantAll(provider, details, accountId) {
   const grant = grantId ? await provider.Grant.find(grantId) : new provider.Grant({ accountId, clientId: params.client_id });
   const d = prompt.name === 'consent' ? prompt.details : {};
   const asked = String(params.scope || '').split(' ').filter(Boolean);
-  const oidcScopes = d.missingOIDCScope ?? asked.filter((s) => s === 'openid' || s === 'offline_access');
+  const oidcScopes = d.missingOIDCScope ?? asked.filter((s) => ['openid', 'offline_access', 'email', 'profile'].includes(s));
   if (oidcScopes.length) grant.addOIDCScope(oidcScopes.join(' '));
   if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
   const resourceScopes = prompt.name === 'consent' ? (d.missingResourceScopes || {})
@@ -300,6 +313,7 @@ server.listen(Number(process.env.PORT || 0), () => {
         }
       }
       if (path === '/jwks') stats.jwks_requests += 1;
+      if (path === '/me') stats.userinfo_requests += 1;
       if (path.startsWith('/interaction/')) return await interaction(current, req, res, url);
       if (path === '/auth' && req.method === 'GET' && !url.searchParams.get('scope')) {
         url.searchParams.set('scope', 'mcp'); // a request without scope asks for the default scope, mcp

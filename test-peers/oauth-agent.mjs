@@ -16,13 +16,17 @@
 //                     | {"op": "wait", "ms"}]}
 //   "chromium": playwright-core drives Debian's chromium ($CHROMIUM, default /usr/bin/chromium) (headless, fresh context): opens the
 //     authorization URL, fills the labelled "Username" and "Password" inputs, clicks "Sign in", clicks "Allow"
-//     if a consent page follows, and waits for the code at the callback. A login page that shows an error
-//     (role=alert) fails the run at once. SCREENSHOT_DIR (env), if set, gets login.png (the empty form),
-//     consent.png (when there is one) and error.png (a rejected sign-in).
+//     if an IdP consent page follows and "Approve" if the gateway's own consent page does (its built-in
+//     authorization server), and waits for the code at the callback. A page that shows an error (role=alert)
+//     fails the run at once. SCREENSHOT_DIR (env), if set, gets login.png (the empty form), consent.png (the IdP's,
+//     when there is one), gateway-consent.png (the gateway's) and error.png (a rejected sign-in).
 //   "http": fetch with a cookie jar follows the redirects, adding ?as_user=<user> to every /interaction/ hop
-//     (company-idp.mjs and oauth-server.mjs log that user in and grant at once); no password is checked.
+//     (company-idp.mjs and oauth-server.mjs log that user in and grant at once); no password is checked there. The
+//     gateway's own pages are forms: its login form (id "login") is posted with the user and password, its consent
+//     form (id "consent") with decision=approve, hidden fields included.
 //
-// Report: {"steps": [{op, name, ok, result | error}], "token_claims": {payload of the access token the SDK
+// Report: {"steps": [{op, name, ok, result | error}], "gateway_consent": bool (the gateway's consent page was
+// answered), "token_claims": {payload of the access token the SDK
 // saved, e.g. iss, aud, sub, scope, email, groups, client_id, exp, iat, jti}, "token_header": {alg, typ, kid},
 // "refresh_token": bool, "client_id", "authorization_url", "discovery": {"resource_metadata_url",
 // "authorization_server", "resource"}, "http": ["METHOD url -> status", ... every request the SDK sent]}.
@@ -106,18 +110,27 @@ async function signInWithChromium(authorizationUrl) {
   await page.getByLabel('Username').fill(options.user ?? '');
   await page.getByLabel('Password').fill(options.password ?? '');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  // After "Sign in": the code at the callback, a consent page, or the login form again with an error.
+  // After "Sign in": the code at the callback, a consent page (the IdP's or the gateway's), or a page with an error.
   const allow = page.getByRole('button', { name: 'Allow' });
+  const approve = page.getByRole('button', { name: 'Approve' });
   const alert = page.getByRole('alert');
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 4; round++) {
     const next = await withTimeout(Promise.race([
       callback.then(() => 'code'),
       allow.waitFor().then(() => 'consent'),
+      approve.waitFor().then(() => 'approve'),
       alert.waitFor().then(() => 'error'),
     ]), 20_000, 'sign-in in the browser');
     if (next === 'code') break;
     if (next === 'error' && shots) await page.screenshot({ path: `${shots}/error.png`, fullPage: true });
-    if (next === 'error') throw new Error(`sign-in rejected: ${(await alert.textContent()).trim()}`);
+    if (next === 'error') throw new Error(`sign-in rejected: ${(await alert.first().textContent()).trim()}`);
+    if (next === 'approve') {
+      if (shots) await page.screenshot({ path: `${shots}/gateway-consent.png`, fullPage: true });
+      report.gateway_consent = true;
+      await approve.click();
+      await withTimeout(callback, 20_000, 'the code after the gateway\'s consent');
+      break;
+    }
     if (shots) await page.screenshot({ path: `${shots}/consent.png`, fullPage: true });
     await allow.click();
     await withTimeout(Promise.race([callback, page.waitForURL((u) => !String(u).includes('/interaction/'), { timeout: 20_000 })]),
@@ -128,10 +141,29 @@ async function signInWithChromium(authorizationUrl) {
   browser = null;
 }
 
+const unescapeHtml = (s) => s.replace(/&(amp|lt|gt|quot|#39);/g, (m, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" }[e]));
+
+// The gateway's own login or consent form on a page, as the POST that submits it; null when the page has neither.
+function gatewayForm(html, url) {
+  const form = /<form id="(login|consent)" method="post" action="([^"]+)">([^]*?)<\/form>/.exec(html);
+  if (!form) return null;
+  const fields = new URLSearchParams();
+  for (const input of form[3].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(input[1], unescapeHtml(input[2]));
+  if (form[1] === 'login') {
+    fields.set('username', options.user ?? '');
+    fields.set('password', options.password ?? '');
+  } else {
+    fields.set('decision', 'approve');
+    report.gateway_consent = true;
+  }
+  return { url: new URL(unescapeHtml(form[2]), url), body: fields.toString() };
+}
+
 // A cookie jar (name, value, path) for the redirect hops of the authorization server.
 async function signInWithHttp(authorizationUrl) {
   const jar = new Map();
   let url = new URL(authorizationUrl);
+  let post = null;
   for (let hop = 0; hop < 20; hop++) {
     if (url.href.startsWith(redirectUrl)) {
       await fetch(url);
@@ -139,7 +171,9 @@ async function signInWithHttp(authorizationUrl) {
     }
     if (url.pathname.startsWith('/interaction/') && options.user) url.searchParams.set('as_user', options.user);
     const cookie = [...jar.values()].filter((c) => url.pathname.startsWith(c.path)).map((c) => `${c.name}=${c.value}`).join('; ');
-    const res = await fetch(url, { redirect: 'manual', headers: cookie ? { Cookie: cookie } : {} });
+    const headers = { ...(cookie ? { Cookie: cookie } : {}), ...(post ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) };
+    const res = await fetch(url, { redirect: 'manual', method: post ? 'POST' : 'GET', body: post ?? undefined, headers });
+    post = null;
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(';').map((s) => s.trim());
       const eq = pair.indexOf('=');
@@ -158,6 +192,12 @@ async function signInWithHttp(authorizationUrl) {
       continue;
     }
     const text = await res.text();
+    const form = res.status === 200 ? gatewayForm(text, url) : null;
+    if (form) {
+      url = form.url;
+      post = form.body;
+      continue;
+    }
     const alert = /role="alert">([^<]*)</.exec(text)?.[1];
     const said = alert ?? text.replace(/<style[^]*?<\/style>|<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
     throw new Error(`sign-in stopped at ${url.origin}${url.pathname} with HTTP ${res.status}: ${said}`);

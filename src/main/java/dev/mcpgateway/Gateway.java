@@ -1,6 +1,7 @@
 package dev.mcpgateway;
 
 import dev.mcpgateway.admin.AdminApi;
+import dev.mcpgateway.authserver.AuthServer;
 import dev.mcpgateway.config.GatewayConfig;
 import dev.mcpgateway.security.AdminTokenBootstrap;
 import dev.mcpgateway.security.AuthThrottle;
@@ -53,13 +54,16 @@ public final class Gateway {
   private final SyncScheduler scheduler;
   private final McpEndpoint mcp;
   private final SigningKeys signingKeys;
+  private final AuthServer authServer;
   private final String deploymentId;
   private final int port;
   private final int metricsPort;
   private final EventLoopLag lag;
 
   private Gateway(Vertx vertx, Stores stores, McpClient client, OAuthHttp oauthHttp, CapabilityCache cache, CapabilitySync sync,
-      SyncScheduler scheduler, McpEndpoint mcp, SigningKeys signingKeys, String deploymentId, int port, int metricsPort, EventLoopLag lag) {
+      SyncScheduler scheduler, McpEndpoint mcp, SigningKeys signingKeys, AuthServer authServer, String deploymentId, int port, int metricsPort,
+      EventLoopLag lag) {
+    this.authServer = authServer;
     this.oauthHttp = oauthHttp;
     this.metricsPort = metricsPort;
     this.lag = lag;
@@ -111,9 +115,17 @@ public final class Gateway {
           CapabilitySync sync = new CapabilitySync(vertx, store, client, auths, clock, metrics);
           SyncScheduler scheduler = new SyncScheduler(vertx, store, sync, clock, config.sync().schedule());
           AuthThrottle authFailures = new AuthThrottle(config.limits().authFailures(System::nanoTime));
-          SigningKeys signingKeys = config.signIn().enabled() ? new SigningKeys(vertx, config.signIn(), System::nanoTime, metrics::signInKeyRead) : null;
+          AuthServer authServer = config.signIn().builtIn() ? new AuthServer(vertx, config.signIn(), stores.signIn(), stores.portals(), stores.revocations(), cipher,
+              clock, config.oauth().authorizationTtl(), oauthHttp, authFailures, metrics::authServerEvent) : null;
+          // built in: the verifier trusts the keys in the store (any replica's), not a JWKS read over HTTP from itself
+          SigningKeys signingKeys = !config.signIn().enabled() ? null : authServer != null
+              ? new SigningKeys(vertx, config.signIn(), authServer::publicKeys, System::nanoTime, metrics::signInKeyRead)
+              : new SigningKeys(vertx, config.signIn(), System::nanoTime, metrics::signInKeyRead);
+          if (authServer != null) authServer.onKeysChanged(signingKeys::reload);
           AgentAuthenticator agents = new AgentAuthenticator(new TokenSet<>(config.security().clientTokens()),
-              new ServiceTokenCredentials(vertx, stores.serviceTokens(), clock), signingKeys == null ? null : new AccessTokens(config.signIn(), signingKeys),
+              new ServiceTokenCredentials(vertx, stores.serviceTokens(), clock),
+              signingKeys == null ? null : authServer != null ? new AccessTokens(config.signIn(), signingKeys, authServer::revoked)
+                  : new AccessTokens(config.signIn(), signingKeys),
               new ProtectedResources(config.signIn(), config.oauth().publicBaseUrl()));
           McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, agents, cipher, cache, sync,
               client, auths, config.proxy(), clock, stores, oauth, config.oauth(), config.codeMode());
@@ -124,14 +136,17 @@ public final class Gateway {
               new AdminApi.Settings(config.server().maxBodyBytes(), config.server().requestTimeoutMs(), config.outbound().allowLinkLocal(),
                   config.sync().onCreate(),
                   authFailures, config.signIn().groupsClaim()),
-              openApi.result(), mcp, oauth, metrics, contextCosts, config.metrics().token(), config.metrics().port(), config.server().shutdownGrace());
-          Future<Void> keys = signingKeys == null ? Future.succeededFuture() : signingKeys.start();
+              openApi.result(), mcp, oauth, metrics, contextCosts, config.metrics().token(), config.metrics().port(), config.server().shutdownGrace(),
+              authServer);
+          Future<Void> keys = (authServer == null ? Future.<Void>succeededFuture() : authServer.start())
+              .compose(v -> signingKeys == null ? Future.<Void>succeededFuture() : signingKeys.start());
           return mcp.start().compose(v -> keys).compose(v -> vertx.deployVerticle(verticle))
-              .map(id -> new Gateway(vertx, stores, client, oauthHttp, cache, sync, scheduler, mcp, signingKeys, id, verticle.actualPort(),
+              .map(id -> new Gateway(vertx, stores, client, oauthHttp, cache, sync, scheduler, mcp, signingKeys, authServer, id, verticle.actualPort(),
                   verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000)))
               .onSuccess(g -> scheduler.start())
               .onFailure(e -> {
                 if (signingKeys != null) signingKeys.stop();
+                if (authServer != null) authServer.stop();
               })
               .onFailure(e -> mcp.stopSandboxes().eventually(client::close).eventually(oauthHttp::close).eventually(stores::close));
         })
@@ -173,6 +188,11 @@ public final class Gateway {
     return scheduler;
   }
 
+  /** The built-in authorization server; null unless {@code sign_in.mode} is builtin. */
+  public AuthServer authServer() {
+    return authServer;
+  }
+
   /**
    * Stops syncing, stops accepting and lets in-flight requests finish (up to the grace period), ends
    * agent sessions upstream, then closes the upstream clients and the store (every acknowledged
@@ -182,6 +202,7 @@ public final class Gateway {
     scheduler.stop();
     lag.stop(vertx);
     if (signingKeys != null) signingKeys.stop();
+    if (authServer != null) authServer.stop();
     return vertx.undeploy(deploymentId).eventually(mcp::stopSandboxes).eventually(client::close).eventually(oauthHttp::close).eventually(stores::close);
   }
 }

@@ -2,6 +2,7 @@ package dev.mcpgateway;
 
 import dev.mcpgateway.admin.AdminApi;
 import dev.mcpgateway.admin.AdminFailureHandler;
+import dev.mcpgateway.authserver.AuthServer;
 import dev.mcpgateway.health.HealthRoutes;
 import dev.mcpgateway.metrics.AdminRequestMetrics;
 import dev.mcpgateway.metrics.ContextCosts;
@@ -48,10 +49,12 @@ final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private HttpServer metricsServer;
   private final java.time.Duration shutdownGrace;
+  private final AuthServer authServer;
 
   GatewayVerticle(HttpServerOptions listen, Stores stores, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
       CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi, McpEndpoint mcp, dev.mcpgateway.upstream.oauth.OAuthConnector oauth, GatewayMetrics metrics,
-      ContextCosts contextCosts, String metricsToken, int metricsPortSetting, java.time.Duration shutdownGrace) {
+      ContextCosts contextCosts, String metricsToken, int metricsPortSetting, java.time.Duration shutdownGrace, AuthServer authServer) {
+    this.authServer = authServer;
     this.shutdownGrace = shutdownGrace;
     this.metrics = metrics;
     this.contextCosts = contextCosts;
@@ -80,6 +83,7 @@ final class GatewayVerticle extends VerticleBase {
     AdminApi.mount(router, store, portals, serviceTokens, policies, audit, tokens, cipher, clock, sync, adminSettings, oauth, contextCosts);
     dev.mcpgateway.admin.OAuthRoutes.mount(router, store, tokens, oauth, adminSettings.authFailures());
     mcp.mount(router);
+    if (authServer != null) authServer.mount(router);
     HealthRoutes.mount(vertx, router, store);
     router.get("/openapi.json").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -19,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the gateway ({@code java -jar mcp-gateway.jar}), mints an API token ({@code mint-token NAME}),
+ * Starts the gateway ({@code java -jar mcp-gateway.jar}), mints an API token ({@code mint-token NAME}) or a
+ * local user's password hash ({@code mint-password NAME}, the password on standard input),
  * or probes a running gateway's liveness ({@code healthcheck [URL]}, the container HEALTHCHECK).
  */
 public final class Main {
@@ -29,6 +30,9 @@ public final class Main {
     if (args.length > 0 && args[0].equals("mint-token")) {
       mintToken(args.length > 1 ? args[1] : "automation");
       return;
+    }
+    if (args.length > 0 && args[0].equals("mint-password")) {
+      System.exit(mintPassword(args.length > 1 ? args[1] : "user"));
     }
     if (args.length > 0 && args[0].equals("healthcheck")) {
       System.exit(HealthProbe.run(args.length > 1 ? args[1] : HealthProbe.defaultUrl()));
@@ -80,6 +84,36 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * A local user's {@code password_hash} for {@code sign_in.local_users}: the password is read from
+   * the terminal without echo (or the first line of standard input), never from the command line.
+   */
+  private static int mintPassword(String name) {
+    String password;
+    java.io.Console console = System.console();
+    if (console != null) {
+      char[] typed = console.readPassword("password for %s: ", name);
+      password = typed == null ? null : new String(typed);
+    } else {
+      try {
+        password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+      } catch (java.io.IOException e) {
+        password = null;
+      }
+    }
+    if (password == null || password.isEmpty()) {
+      System.err.println("no password given");
+      return 2;
+    }
+    String hash = dev.mcpgateway.security.PasswordHash.pbkdf2(password, dev.mcpgateway.security.PasswordHash.ITERATIONS, new SecureRandom());
+    System.out.println("Add to sign_in.local_users (the gateway keeps only the hash):");
+    System.out.println("  - name: " + name);
+    System.out.println("    password_hash: \"" + hash + "\"");
+    System.out.println("    email: " + name + "@example.com   # the user's e-mail, for access policies");
+    System.out.println("    groups: []");
+    return 0;
   }
 
   private static void mintToken(String name) {

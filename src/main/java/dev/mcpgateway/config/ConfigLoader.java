@@ -74,6 +74,7 @@ public final class ConfigLoader {
     env.put("GATEWAY_SYNC_MAX_PAGES", "sync.max_pages");
     env.put("GATEWAY_SYNC_ON_CREATE", "sync.on_create");
     env.put("GATEWAY_CACHE_MAX_SERVERS", "cache.max_servers");
+    env.put("GATEWAY_SIGN_IN_MODE", "sign_in.mode");
     env.put("GATEWAY_SIGN_IN_ISSUER", "sign_in.issuer");
     env.put("GATEWAY_SIGN_IN_JWKS_URI", "sign_in.jwks_uri");
     env.put("GATEWAY_SIGN_IN_AUDIENCES", "sign_in.audiences");
@@ -84,6 +85,15 @@ public final class ConfigLoader {
     env.put("GATEWAY_SIGN_IN_JWKS_REFRESH_MS", "sign_in.jwks_refresh_ms");
     env.put("GATEWAY_SIGN_IN_UNKNOWN_KEY_COOLDOWN_MS", "sign_in.unknown_key_cooldown_ms");
     env.put("GATEWAY_SIGN_IN_CLOCK_SKEW_MS", "sign_in.clock_skew_ms");
+    env.put("GATEWAY_SIGN_IN_IDP_ISSUER", "sign_in.idp.issuer");
+    env.put("GATEWAY_SIGN_IN_IDP_CLIENT_ID", "sign_in.idp.client_id");
+    env.put("GATEWAY_SIGN_IN_IDP_CLIENT_SECRET", "sign_in.idp.client_secret");
+    env.put("GATEWAY_SIGN_IN_IDP_SCOPES", "sign_in.idp.scopes");
+    env.put("GATEWAY_SIGN_IN_ACCESS_TOKEN_TTL_MS", "sign_in.access_token_ttl_ms");
+    env.put("GATEWAY_SIGN_IN_REFRESH_TOKEN_TTL_MS", "sign_in.refresh_token_ttl_ms");
+    env.put("GATEWAY_SIGN_IN_SIGNING_KEY_ROTATION_MS", "sign_in.signing_key_rotation_ms");
+    env.put("GATEWAY_SIGN_IN_REDIRECT_URIS", "sign_in.redirect_uris");
+    env.put("GATEWAY_SIGN_IN_LOCAL_USERS", "sign_in.local_users");
     env.put("GATEWAY_METRICS_TOKEN", "metrics.token");
     env.put("GATEWAY_METRICS_PORT", "metrics.port");
     env.put("GATEWAY_CONTEXT_TOKEN_BUDGET", "metrics.context_token_budget");
@@ -134,13 +144,18 @@ public final class ConfigLoader {
     ENVIRONMENT.forEach((variable, path) -> {
       Object value = result.remove(variable);
       if (value == null || value.toString().isEmpty()) return;
+      // a dotted path: its sections (sign_in, sign_in.idp), made where missing, then the key
       String[] parts = path.split("\\.");
-      JsonObject section = result.getJsonObject(parts[0]);
-      if (section == null) {
-        section = new JsonObject();
-        result.put(parts[0], section);
+      JsonObject section = result;
+      for (int i = 0; i < parts.length - 1; i++) {
+        JsonObject inner = section.getJsonObject(parts[i]);
+        if (inner == null) {
+          inner = new JsonObject();
+          section.put(parts[i], inner);
+        }
+        section = inner;
       }
-      section.put(parts[1], value);
+      section.put(parts[parts.length - 1], value);
     });
     return result;
   }

@@ -31,6 +31,14 @@ public final class ConfigSection {
     throw new IllegalArgumentException("configuration section '" + name + "' must be a mapping");
   }
 
+  /** The mapping nested at {@code key} ({@code sign_in.idp}), empty when unset. */
+  public ConfigSection section(String key) {
+    Object value = values.getValue(key);
+    if (value == null) return new ConfigSection(name + "." + key, new JsonObject());
+    if (value instanceof JsonObject object) return new ConfigSection(name + "." + key, object);
+    throw new IllegalArgumentException(describe(key) + " must be a mapping");
+  }
+
   /** {@code section.key (VARIABLE)}: how errors name a setting. */
   public String describe(String key) {
     String path = name + "." + key;

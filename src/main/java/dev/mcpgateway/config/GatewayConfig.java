@@ -56,6 +56,7 @@ public record GatewayConfig(
   static GatewayConfig from(JsonObject complete) {
     ServerSettings server = ServerSettings.from(ConfigSection.of(complete, "server"));
     ConfigSection store = ConfigSection.of(complete, "store");
+    OAuthSettings oauth = Sections.oauth(ConfigSection.of(complete, "oauth"), server);
     return new GatewayConfig(
         server,
         Sections.store(store),
@@ -69,8 +70,8 @@ public record GatewayConfig(
         MetricsSettings.from(ConfigSection.of(complete, "metrics")),
         LoggingSettings.from(ConfigSection.of(complete, "logging")),
         Sections.limits(ConfigSection.of(complete, "limits")),
-        Sections.oauth(ConfigSection.of(complete, "oauth"), server),
+        oauth,
         CodeModeSettings.from(ConfigSection.of(complete, "code_mode")),
-        SignInSettings.from(ConfigSection.of(complete, "sign_in")));
+        SignInSettings.from(ConfigSection.of(complete, "sign_in"), oauth.publicBaseUrl()));
   }
 }

@@ -207,6 +207,12 @@ public final class GatewayMetrics {
         .tags("outcome", outcome).register(registry).increment();
   }
 
+  /** A step of the built-in authorization server ({@code register}, {@code authorize}, {@code login}, {@code consent}, {@code token}, {@code revoke}) and its outcome (ok, or an OAuth error code). */
+  public void authServerEvent(String step, String outcome) {
+    Counter.builder("mcp_gateway_auth_server_events").description("built-in authorization server requests by step and outcome")
+        .tags("step", step, "outcome", outcome).register(registry).increment();
+  }
+
   public void adminRequest(String operation, int status) {
     Counter.builder("mcp_gateway_admin_requests").description("management API requests by operation and HTTP status")
         .tags("operation", operation, "status", Integer.toString(status)).register(registry).increment();

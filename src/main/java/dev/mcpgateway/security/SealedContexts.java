@@ -41,4 +41,14 @@ public final class SealedContexts {
 
   /** The {@code state} parameter: names the server and the pending authorization's nonce. */
   public static final String OAUTH_STATE = "oauth_state";
+
+  /** The private part of one of the built-in authorization server's signing keys. */
+  public static String signInKey(String kid) {
+    return "sign_in_key:" + kid;
+  }
+
+  /** A pending sign-in at the built-in authorization server, in one of its stages (login, idp, consent). */
+  public static String signInTicket(String stage) {
+    return "sign_in_ticket:" + stage;
+  }
 }

@@ -42,6 +42,11 @@ public final class ProtectedResources {
     return publicBaseUrl + path;
   }
 
+  /** Whether {@code path} is an MCP endpoint's: a server's, a portal's by path, or {@code /mcp} (a portal at its own hostname). */
+  public static boolean isMcpPath(String path) {
+    return MCP_PATH.matcher(path).matches();
+  }
+
   /** Where {@code resource}'s metadata is: the well-known path inserted between its origin and its path. */
   public static String metadataUrl(String resource) {
     URI uri = URI.create(resource);

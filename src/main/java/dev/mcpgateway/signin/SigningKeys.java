@@ -7,17 +7,22 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.NoSuchKeyIdException;
+import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The authorization server's signing keys, read from its JWKS and held as a Vert.x {@link JWTAuth}
@@ -25,19 +30,23 @@ import java.util.function.LongSupplier;
  * again every {@code jwks_refresh_ms}, and when a token names a key not yet seen (a rotation) — at
  * most once per {@code unknown_key_cooldown_ms}, so tokens with made-up {@code kid}s cannot make
  * the gateway hammer its IdP. Never read per request. A failed read keeps the keys already held:
- * an IdP that is down does not stop agents with valid tokens.
+ * an IdP that is down does not stop agents with valid tokens. With a {@code source} (the built-in
+ * authorization server's own keys, from the store), that is read instead of a JWKS over HTTP.
  */
 public final class SigningKeys {
   private static final System.Logger LOG = System.getLogger(SigningKeys.class.getName());
   /** Signature algorithms of asymmetric keys: a JWKS is public, so a shared-secret key in it signs nothing. */
   private static final Set<String> KEY_TYPES = Set.of("RSA", "EC", "OKP");
   private static final int MAX_JWKS_BYTES = 1 << 20;
+  private static final Set<String> ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+      "ES256", "ES384", "ES512", "EdDSA");
 
   private final Vertx vertx;
   private final SignInSettings settings;
   private final WebClient web;
   private final LongSupplier nanoTime;
   private final Consumer<String> readOutcome;
+  private final Supplier<Future<List<JsonObject>>> source;
   private volatile JWTAuth verifier;
   private volatile String jwksUri;
   private Future<Boolean> reading;
@@ -46,6 +55,13 @@ public final class SigningKeys {
   private long timer = -1;
 
   public SigningKeys(Vertx vertx, SignInSettings settings, LongSupplier nanoTime, Consumer<String> readOutcome) {
+    this(vertx, settings, null, nanoTime, readOutcome);
+  }
+
+  /** {@code source}: the public JWKs to trust, read instead of the issuer's JWKS (null: over HTTP). */
+  public SigningKeys(Vertx vertx, SignInSettings settings, Supplier<Future<List<JsonObject>>> source, LongSupplier nanoTime,
+      Consumer<String> readOutcome) {
+    this.source = source;
     this.vertx = vertx;
     this.settings = settings;
     this.nanoTime = nanoTime;
@@ -72,6 +88,56 @@ public final class SigningKeys {
   }
 
   /**
+   * The claims of {@code token} once its algorithm is an asymmetric one ({@code none} and
+   * shared-secret algorithms are refused before any key is looked at), its signature (by a key held, or by one a new read finds: a
+   * rotation), issuer and time claims check out; else a failed future holding a {@link SignInRefusal}.
+   * The caller checks the audience and the rest.
+   */
+  public Future<JsonObject> verified(String token) {
+    JsonObject header;
+    try {
+      header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(SignInRefusal.invalidToken("the access token is malformed"));
+    }
+    if (!ALGORITHMS.contains(header.getValue("alg"))) {
+      return Future.failedFuture(SignInRefusal.invalidToken("the access token is not signed with an accepted algorithm"));
+    }
+    return verified(token, true);
+  }
+
+  private Future<JsonObject> verified(String token, boolean mayRead) {
+    JWTAuth held = verifier;
+    if (held == null) {
+      if (!mayRead) return Future.failedFuture(new SignInRefusal(503, null, "the authorization server's keys are unavailable; retry later", null));
+      return readAgain().compose(read -> verified(token, false));
+    }
+    return held.authenticate(new TokenCredentials(token)).transform(checked -> {
+      if (checked.succeeded()) return Future.succeededFuture(checked.result().attributes().getJsonObject("accessToken"));
+      if (checked.cause() instanceof NoSuchKeyIdException && mayRead) {
+        // a key not seen yet: the authorization server may have rotated its keys
+        return readAgain().compose(read -> read ? verified(token, false) : Future.failedFuture(refusal(checked.cause())));
+      }
+      return Future.failedFuture(refusal(checked.cause()));
+    });
+  }
+
+  private static SignInRefusal refusal(Throwable e) {
+    if (e instanceof SignInRefusal refusal) return refusal;
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    if (e instanceof NoSuchKeyIdException) return SignInRefusal.invalidToken("the access token is signed with an unknown key");
+    if (message.contains("expired")) return SignInRefusal.invalidToken("the access token has expired or is not valid yet");
+    if (message.contains("issuer")) return SignInRefusal.invalidToken("the access token was issued by another authorization server");
+    if (message.contains("Signature")) return SignInRefusal.invalidToken("the access token's signature does not verify");
+    return SignInRefusal.invalidToken("the access token is malformed");
+  }
+
+  /** Reads the keys again now (no cool-down): the built-in authorization server changed its own. */
+  public Future<Boolean> reload() {
+    return read();
+  }
+
+  /**
    * Reads the keys again for a token they cannot check, unless a read was prompted so within the
    * cool-down (then joins a read under way, or answers false); true when a new read worked.
    */
@@ -94,8 +160,14 @@ public final class SigningKeys {
       done = Promise.promise();
       reading = done.future();
     }
-    Future<String> uri = jwksUri != null ? Future.succeededFuture(jwksUri) : discoverJwksUri();
-    uri.compose(this::fetchKeys).onComplete(result -> {
+    Future<JWTAuth> keys;
+    if (source != null) {
+      keys = source.get().compose(jwks -> verifierOf(jwks, "the authorization server's own keys"));
+    } else {
+      Future<String> uri = jwksUri != null ? Future.succeededFuture(jwksUri) : discoverJwksUri();
+      keys = uri.compose(this::fetchKeys);
+    }
+    keys.onComplete(result -> {
       synchronized (this) {
         reading = null;
       }
@@ -141,16 +213,20 @@ public final class SigningKeys {
     return get(uri).compose(body -> {
       JsonArray keys = new JsonObject(body).getJsonArray("keys");
       if (keys == null) return Future.failedFuture("the JWKS at " + uri + " has no keys");
-      List<JsonObject> usable = new ArrayList<>();
-      for (Object key : keys) {
-        if (key instanceof JsonObject jwk && KEY_TYPES.contains(jwk.getString("kty")) && !"enc".equals(jwk.getString("use"))) {
-          usable.add(jwk);
-        }
-      }
-      if (usable.isEmpty()) return Future.failedFuture("the JWKS at " + uri + " has no signature keys");
-      return Future.succeededFuture(JWTAuth.create(vertx, new JWTAuthOptions().setJwks(usable).setJWTOptions(new JWTOptions()
-          .setIssuer(settings.issuer()).setLeeway((int) settings.clockSkew().toSeconds()))));
+      List<JsonObject> jwks = new ArrayList<>();
+      for (Object key : keys) if (key instanceof JsonObject jwk) jwks.add(jwk);
+      return verifierOf(jwks, "the JWKS at " + uri);
     });
+  }
+
+  private Future<JWTAuth> verifierOf(List<JsonObject> keys, String where) {
+    List<JsonObject> usable = new ArrayList<>();
+    for (JsonObject jwk : keys) {
+      if (KEY_TYPES.contains(jwk.getString("kty")) && !"enc".equals(jwk.getString("use"))) usable.add(jwk);
+    }
+    if (usable.isEmpty()) return Future.failedFuture(where + " has no signature keys");
+    return Future.succeededFuture(JWTAuth.create(vertx, new JWTAuthOptions().setJwks(usable).setJWTOptions(new JWTOptions()
+        .setIssuer(settings.issuer()).setLeeway((int) settings.clockSkew().toSeconds()))));
   }
 
   private Future<String> get(String url) {

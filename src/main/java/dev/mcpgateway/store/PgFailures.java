@@ -17,7 +17,7 @@ final class PgFailures {
   private static final Set<Class<?>> DOMAIN = Set.of(DuplicateServerException.class, ServerNotFoundException.class,
       ServerInUseException.class, DuplicatePortalException.class, PortalNotFoundException.class, PortalHostnameTakenException.class,
       PortalMemberMissingException.class, ServiceTokenNotFoundException.class, DuplicateServiceTokenException.class,
-      PolicyNotFoundException.class, DuplicatePolicyException.class);
+      PolicyNotFoundException.class, DuplicatePolicyException.class, DuplicateGrantException.class);
 
   private PgFailures() {}
 

@@ -42,10 +42,17 @@ class ConfigAgreementTest {
     for (String section : yaml.fieldNames()) {
       Object value = yaml.getValue(section);
       assertTrue(value instanceof JsonObject, "top-level '" + section + "' is a section");
-      JsonObject keys = (JsonObject) value;
-      for (String key : keys.fieldNames()) yamlDefaults.put(section + "." + key, keys.getValue(key));
+      flatten(section, (JsonObject) value);
     }
     readme = readmeTable(Files.readString(Path.of("README.md")));
+  }
+
+  /** Every key under {@code path}, a nested mapping's keys by their dotted path ({@code sign_in.idp.issuer}). */
+  private static void flatten(String path, JsonObject keys) {
+    for (String key : keys.fieldNames()) {
+      if (keys.getValue(key) instanceof JsonObject nested) flatten(path + "." + key, nested);
+      else yamlDefaults.put(path + "." + key, keys.getValue(key));
+    }
   }
 
   @Test
@@ -67,17 +74,19 @@ class ConfigAgreementTest {
 
   @Test
   void theVariableInEachYamlCommentIsTheOneThatOverridesThatKey() {
-    Pattern section = Pattern.compile("^(\\w+):");
-    Pattern keyWithVariable = Pattern.compile("^  (\\w+):[^#]*#\\s*([A-Z][A-Z0-9_]+)\\b");
-    String current = null;
+    // a key's path follows its indentation (two spaces a level): section, key, or a nested mapping's key
+    Pattern key = Pattern.compile("^((?:  )*)(\\w+):([^#]*#\\s*([A-Z][A-Z0-9_]+)\\b)?");
+    List<String> path = new ArrayList<>();
     int checked = 0;
     for (String line : yamlLines) {
-      Matcher s = section.matcher(line);
-      if (s.find()) current = s.group(1);
-      Matcher k = keyWithVariable.matcher(line);
-      if (k.find()) {
-        String path = current + "." + k.group(1);
-        assertEquals(variableOf(path), k.group(2), "the comment on " + path);
+      Matcher k = key.matcher(line);
+      if (!k.find()) continue;
+      int level = k.group(1).length() / 2;
+      while (path.size() > level) path.remove(path.size() - 1);
+      path.add(k.group(2));
+      if (level > 0 && k.group(4) != null) {
+        String dotted = String.join(".", path);
+        assertEquals(variableOf(dotted), k.group(4), "the comment on " + dotted);
         checked++;
       }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mcpgateway.support.AuthServerClient;
 import dev.mcpgateway.support.FakeUpstream;
 import dev.mcpgateway.support.TestGateway;
 import io.vertx.core.Vertx;
@@ -176,6 +177,76 @@ class LoggingTest {
     assertTrue(access.stream().anyMatch(l -> "admin".equals(l.getString("kind")) && "create".equals(l.getString("operation"))
         && "test-admin".equals(l.getString("actor")) && l.getInteger("status") == 200), access.toString());
     assertTrue(access.stream().anyMatch(l -> "refused".equals(l.getString("outcome"))), "the refused call is logged too");
+  }
+
+  /**
+   * The built-in authorization server's secrets — a local user's password, a confidential client's
+   * secret, codes, refresh tokens, the signing key's private part, the IdP client secret — appear in
+   * no log line, and in no answer but the one the protocol returns them in.
+   */
+  @Test
+  void plantedAuthorizationServerSecretsAppearInNoLogLineAndNoOtherResponse(@TempDir Path asDir, @TempDir Path idpDir) throws Exception {
+    String password = "pw-PLANTED-9d2c";
+    String idpSecret = "idp-secret-PLANTED-51ab";
+    String base = "http://127.0.0.1:" + dev.mcpgateway.support.GatewayProcess.freePort();
+    JsonObject config = TestGateway.signingIn(TestGateway.config(asDir, null), base, Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)),
+        new JsonObject().put("mode", "builtin").put("local_users", new JsonArray().add(new JsonObject().put("name", "alice")
+        .put("password_hash", "sha256$" + dev.mcpgateway.security.TokenHash.sha256Hex(password)).put("email", "alice@example.com"))));
+    TestGateway builtIn = result(TestGateway.start(vertx, config, asDir, null));
+    List<String> secrets = new ArrayList<>(List.of(password, idpSecret));
+    try {
+      AuthServerClient as = new AuthServerClient(vertx, base);
+      String callback = "http://127.0.0.1:5999/callback";
+      HttpResponse<Buffer> registered = as.register(new JsonObject().put("redirect_uris", new JsonArray().add(callback))
+          .put("grant_types", new JsonArray().add("authorization_code").add("refresh_token")));
+      String clientId = registered.bodyAsJsonObject().getString("client_id");
+      String clientSecret = registered.bodyAsJsonObject().getString("client_secret");
+      secrets.add(clientSecret);
+      String verifier = AuthServerClient.verifier();
+      record(as.login(AuthServerClient.ticket(as.authorize(AuthServerClient.authorization(clientId, callback, base + "/mcp/acme/x", verifier))),
+          "alice", password + "-wrong"));
+      String code = as.code(clientId, callback, base + "/mcp/acme/x", verifier, "alice", password);
+      secrets.add(code);
+      var form = AuthServerClient.codeGrant(clientId, code, callback, verifier);
+      form.remove("client_id");
+      record(as.token(form, clientId, clientSecret + "-wrong"));
+      JsonObject tokens = as.token(form, clientId, clientSecret).bodyAsJsonObject();
+      secrets.add(tokens.getString("refresh_token"));
+      record(as.token(form, clientId, clientSecret)); // the code again: a replay, logged
+      form = AuthServerClient.refreshGrant(clientId, tokens.getString("refresh_token"));
+      form.remove("client_id");
+      record(as.token(form, clientId, clientSecret));
+      record(result(as.web.post("/revoke").basicAuthentication(clientId, clientSecret)
+          .sendForm(io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("token", tokens.getString("refresh_token")))));
+      record(result(as.web.get("/jwks").send()));
+      record(result(as.web.get("/.well-known/oauth-authorization-server").send()));
+      for (java.nio.file.Path key : java.nio.file.Files.list(asDir.resolve("sign-in/keys")).toList()) {
+        JsonObject stored = new JsonObject(java.nio.file.Files.readString(key));
+        String pkcs8 = new dev.mcpgateway.security.SecretCipher(java.util.Base64.getDecoder().decode(TestGateway.SECRET_KEY), new java.security.SecureRandom())
+            .open(new dev.mcpgateway.model.SealedSecret(stored.getString("private_key_sealed")), "sign_in_key:" + stored.getString("kid"));
+        secrets.add(pkcs8.substring(100, 160)); // a stretch of the private key's encoding
+        assertFalse(java.nio.file.Files.readString(key).contains(pkcs8.substring(100, 160)), "sealed at rest");
+      }
+    } finally {
+      result(builtIn.stop());
+    }
+    String idpBase = "http://127.0.0.1:" + dev.mcpgateway.support.GatewayProcess.freePort();
+    JsonObject idpConfig = TestGateway.signingIn(TestGateway.config(idpDir, null), idpBase, Integer.parseInt(idpBase.substring(idpBase.lastIndexOf(':') + 1)),
+        new JsonObject().put("mode", "builtin")
+            .put("idp", new JsonObject().put("issuer", "http://127.0.0.1:1").put("client_id", "gw").put("client_secret", idpSecret)));
+    TestGateway withIdp = result(TestGateway.start(vertx, idpConfig, idpDir, null));
+    try {
+      AuthServerClient as = new AuthServerClient(vertx, idpBase);
+      String clientId = as.registerPublic("http://127.0.0.1:5999/callback");
+      record(as.authorize(AuthServerClient.authorization(clientId, "http://127.0.0.1:5999/callback", idpBase + "/mcp/acme/x", AuthServerClient.verifier())));
+    } finally {
+      result(withIdp.stop());
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.contains("used twice")), "the replay was logged");
+    for (String secret : secrets) {
+      for (String line : lines) assertFalse(line.contains(secret), "log line leaks " + secret + ": " + line);
+      for (String response : responses) assertFalse(response.contains(secret), "response leaks " + secret + ": " + response);
+    }
   }
 
   @ParameterizedTest(name = "{0}")

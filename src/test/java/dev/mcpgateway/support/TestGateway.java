@@ -65,6 +65,16 @@ public final class TestGateway {
                     .put("accounts", new JsonArray().add("acme")).put("servers", new JsonArray().add("only")))));
   }
 
+  /**
+   * {@code config} listening on {@code port}, reached at {@code publicUrl} ({@code oauth.public_base_url}: the
+   * issuer and the resources' base, so fixed before the start), with {@code signIn} as its {@code sign_in}.
+   */
+  public static JsonObject signingIn(JsonObject config, String publicUrl, int port, JsonObject signIn) {
+    config.getJsonObject("server").put("port", port);
+    config.put("oauth", new JsonObject().put("public_base_url", publicUrl));
+    return config.put("sign_in", signIn);
+  }
+
   public static Future<TestGateway> start(Vertx vertx, Path dataDir, String pgSchema) {
     return start(vertx, config(dataDir, pgSchema), dataDir, pgSchema);
   }

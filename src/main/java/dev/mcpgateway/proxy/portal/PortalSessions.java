@@ -2,7 +2,7 @@ package dev.mcpgateway.proxy.portal;
 
 import dev.mcpgateway.mcp.McpSession;
 import dev.mcpgateway.model.Portal;
-import dev.mcpgateway.proxy.session.RevokedSessions;
+import dev.mcpgateway.security.RevokedSessions;
 import dev.mcpgateway.proxy.session.SessionCodec;
 import dev.mcpgateway.proxy.session.SessionToken;
 import dev.mcpgateway.security.Agent;

@@ -1,5 +1,6 @@
 package dev.mcpgateway.proxy.portal;
 
+import dev.mcpgateway.security.HtmlEscape;
 import dev.mcpgateway.security.TokenHash;
 import java.util.Base64;
 import java.util.List;
@@ -78,18 +79,6 @@ final class SwitchesHtml {
   }
 
   static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+    return HtmlEscape.text(text);
   }
 }

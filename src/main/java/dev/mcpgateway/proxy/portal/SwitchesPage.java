@@ -3,7 +3,7 @@ package dev.mcpgateway.proxy.portal;
 import dev.mcpgateway.metrics.GatewayMetrics;
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.model.PortalServer;
-import dev.mcpgateway.proxy.http.BoundedBody;
+import dev.mcpgateway.http.BoundedBody;
 import dev.mcpgateway.security.AuthThrottle;
 import dev.mcpgateway.security.Agent;
 import dev.mcpgateway.signin.AgentAuthenticator;

@@ -1,5 +1,6 @@
 package dev.mcpgateway.proxy.session;
 
+import dev.mcpgateway.security.RevokedSessions;
 import dev.mcpgateway.proxy.ProxySettings;
 import dev.mcpgateway.proxy.http.AgentAuthHandler;
 import dev.mcpgateway.proxy.http.Exchange;

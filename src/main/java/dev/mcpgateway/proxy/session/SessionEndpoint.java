@@ -1,5 +1,6 @@
 package dev.mcpgateway.proxy.session;
 
+import dev.mcpgateway.security.RevokedSessions;
 import dev.mcpgateway.mcp.JsonRpc;
 import dev.mcpgateway.mcp.McpClient;
 import dev.mcpgateway.mcp.McpProtocol;

@@ -58,6 +58,12 @@ public final class OAuthHttp {
     return send(HttpMethod.GET, url, Map.of(HttpHeaders.ACCEPT.toString(), "application/json"), null);
   }
 
+  /** A GET with {@code Authorization: Bearer <token>} (an OpenID provider's userinfo). */
+  public Future<Response> getWithBearer(String url, String token) {
+    return send(HttpMethod.GET, url, Map.of(HttpHeaders.ACCEPT.toString(), "application/json",
+        HttpHeaders.AUTHORIZATION.toString(), "Bearer " + token), null);
+  }
+
   public Future<Response> postJson(String url, JsonObject body) {
     return send(HttpMethod.POST, url, Map.of(HttpHeaders.ACCEPT.toString(), "application/json",
         HttpHeaders.CONTENT_TYPE.toString(), "application/json"), body.toBuffer());

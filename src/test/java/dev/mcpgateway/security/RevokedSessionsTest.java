@@ -1,4 +1,4 @@
-package dev.mcpgateway.proxy.session;
+package dev.mcpgateway.security;
 
 import static dev.mcpgateway.support.Await.failure;
 import static dev.mcpgateway.support.Await.result;

@@ -1,4 +1,4 @@
-package dev.mcpgateway.proxy.http;
+package dev.mcpgateway.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,6 +1,5 @@
-package dev.mcpgateway.proxy.session;
+package dev.mcpgateway.security;
 
-import dev.mcpgateway.security.TokenHash;
 import dev.mcpgateway.store.SessionRevocations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
