@@ -16,6 +16,17 @@ import java.util.regex.Pattern;
  */
 final class ApiTokenAuthHandler implements Handler<RoutingContext> {
   static final String TOKEN_KEY = ApiToken.class.getName();
+
+  /** The account a request's path names (the token was checked for it). */
+  static String account(RoutingContext ctx) {
+    return ctx.pathParam("account_id");
+  }
+
+  /** Who made the request: the API token's name, recorded as actor, created_by and modified_by. */
+  static String actor(RoutingContext ctx) {
+    ApiToken token = ctx.get(TOKEN_KEY);
+    return token.name();
+  }
   /** Cloudflare account ids are 32 hex digits; this admits those and friendly names alike. */
   static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final String CHALLENGE = "Bearer realm=\"mcp-gateway\"";

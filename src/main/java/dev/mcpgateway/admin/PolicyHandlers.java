@@ -1,10 +1,12 @@
 package dev.mcpgateway.admin;
 
+import static dev.mcpgateway.admin.ApiTokenAuthHandler.account;
+import static dev.mcpgateway.admin.ApiTokenAuthHandler.actor;
+
 import dev.mcpgateway.policy.AccessPolicy;
 import dev.mcpgateway.policy.PolicyEvaluator;
 import dev.mcpgateway.policy.Verdict;
 import dev.mcpgateway.security.Agent;
-import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.store.PolicyStore;
 import dev.mcpgateway.store.PortalStore;
 import io.vertx.core.Future;
@@ -164,9 +166,6 @@ final class PolicyHandlers {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  private static String account(RoutingContext ctx) {
-    return ctx.pathParam("account_id");
-  }
 
   /** An id that could never have been generated names no policy: 404, as for any unknown id. */
   private static String policyId(RoutingContext ctx) {
@@ -175,8 +174,4 @@ final class PolicyHandlers {
     return id;
   }
 
-  private static String actor(RoutingContext ctx) {
-    ApiToken token = ctx.get(ApiTokenAuthHandler.TOKEN_KEY);
-    return token.name();
-  }
 }

@@ -1,11 +1,13 @@
 package dev.mcpgateway.admin;
 
+import static dev.mcpgateway.admin.ApiTokenAuthHandler.account;
+import static dev.mcpgateway.admin.ApiTokenAuthHandler.actor;
+
 import dev.mcpgateway.metrics.ContextCost;
 import dev.mcpgateway.metrics.ContextCosts;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.model.PortalServer;
-import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.store.PortalQuery;
 import dev.mcpgateway.store.PortalStore;
 import io.vertx.core.Future;
@@ -105,9 +107,6 @@ final class PortalHandlers {
     return contextCosts.portal(portal).otherwise((Map<String, ContextCost>) null);
   }
 
-  private static String account(RoutingContext ctx) {
-    return ctx.pathParam("account_id");
-  }
 
   /** A path id that could never have been created cannot name a portal: 404, as for any unknown id. */
   private static String portalId(RoutingContext ctx) {
@@ -118,8 +117,4 @@ final class PortalHandlers {
     return id;
   }
 
-  private static String actor(RoutingContext ctx) {
-    ApiToken token = ctx.get(ApiTokenAuthHandler.TOKEN_KEY);
-    return token.name();
-  }
 }

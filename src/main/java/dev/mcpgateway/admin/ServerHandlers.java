@@ -1,9 +1,11 @@
 package dev.mcpgateway.admin;
 
+import static dev.mcpgateway.admin.ApiTokenAuthHandler.account;
+import static dev.mcpgateway.admin.ApiTokenAuthHandler.actor;
+
 import dev.mcpgateway.metrics.ContextCost;
 import dev.mcpgateway.metrics.ContextCosts;
 import dev.mcpgateway.model.McpServer;
-import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.store.ServerQuery;
 import dev.mcpgateway.store.ServerStore;
 import dev.mcpgateway.sync.CapabilitySync;
@@ -134,9 +136,6 @@ final class ServerHandlers {
     return contextCosts.server(server).otherwise((ContextCost) null).map(cost -> ServerView.toJson(server, cost));
   }
 
-  private static String account(RoutingContext ctx) {
-    return ctx.pathParam("account_id");
-  }
 
   /** A path id that could never have been created cannot name a server: 404, as for any unknown id. */
   private static String serverId(RoutingContext ctx) {
@@ -147,8 +146,4 @@ final class ServerHandlers {
     return id;
   }
 
-  private static String actor(RoutingContext ctx) {
-    ApiToken token = ctx.get(ApiTokenAuthHandler.TOKEN_KEY);
-    return token.name();
-  }
 }

@@ -1,8 +1,10 @@
 package dev.mcpgateway.admin;
 
+import static dev.mcpgateway.admin.ApiTokenAuthHandler.account;
+import static dev.mcpgateway.admin.ApiTokenAuthHandler.actor;
+
 import dev.mcpgateway.model.AuditEntry;
 import dev.mcpgateway.model.ServiceToken;
-import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.store.ServiceTokenStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -147,9 +149,6 @@ final class ServiceTokenHandlers {
     if (!errors.isEmpty()) throw new ApiException(errors);
   }
 
-  private static String account(RoutingContext ctx) {
-    return ctx.pathParam("account_id");
-  }
 
   private static String tokenId(RoutingContext ctx) {
     String id = ctx.pathParam("id");
@@ -157,8 +156,4 @@ final class ServiceTokenHandlers {
     return id;
   }
 
-  private static String actor(RoutingContext ctx) {
-    ApiToken token = ctx.get(ApiTokenAuthHandler.TOKEN_KEY);
-    return token.name();
-  }
 }
