@@ -1,10 +1,14 @@
 package dev.mcpgateway.signin;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mcpgateway.config.SignInSettings;
 import dev.mcpgateway.security.Agent;
+import dev.mcpgateway.security.TokenHash;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,9 +25,19 @@ import java.util.function.Predicate;
 public final class AccessTokens {
   private static final int MAX_TOKEN_CHARS = 16 * 1024;
 
+  private static final int MAX_CHECKED = 10_000;
+
   private final SignInSettings settings;
   private final SigningKeys keys;
   private final Predicate<JsonObject> revoked;
+  /**
+   * Claims of tokens whose signature, issuer and times were checked, by the SHA-256 of the token:
+   * an agent sends one token for many calls, and its RS256 signature is most of what a signed-in
+   * call costs (bench/signin.sh). A hit is still checked for expiry, audience, scopes and revocation
+   * on every call; entries are dropped after a few minutes and when the cache is full.
+   */
+  private final Cache<String, JsonObject> checked = Caffeine.newBuilder().maximumSize(MAX_CHECKED)
+      .expireAfterWrite(Duration.ofMinutes(5)).build();
 
   public AccessTokens(SignInSettings settings, SigningKeys keys) {
     this(settings, keys, claims -> false);
@@ -43,7 +57,16 @@ public final class AccessTokens {
 
   /** The signed-in agent, or a failed future holding a {@link SignInRefusal}. */
   public Future<Agent> verify(String token, String resource) {
-    return keys.verified(token).compose(claims -> claims(claims, resource));
+    String key = TokenHash.sha256Hex(token);
+    JsonObject known = checked.getIfPresent(key);
+    if (known != null && unexpired(known)) return claims(known, resource);
+    return keys.verified(token).onSuccess(claims -> checked.put(key, claims)).compose(claims -> claims(claims, resource));
+  }
+
+  /** {@code exp} not passed, within the clock skew the signature check allows too. */
+  private boolean unexpired(JsonObject claims) {
+    return claims.getValue("exp") instanceof Number exp
+        && exp.longValue() + settings.clockSkew().toSeconds() > System.currentTimeMillis() / 1000;
   }
 
   private Future<Agent> claims(JsonObject claims, String resource) {

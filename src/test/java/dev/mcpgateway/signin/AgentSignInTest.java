@@ -128,6 +128,20 @@ class AgentSignInTest {
   }
 
   @Test
+  void aTokenCheckedOnceIsRefusedOnceItExpiresAndItsClaimsAreCheckedPerEndpoint() throws Exception {
+    start(new JsonObject().put("clock_skew_ms", 1000));
+    long now = System.currentTimeMillis() / 1000;
+    String token = TestIdp.rs256(first, idp.claims("alice", RESOURCE).put("exp", now + 2));
+    assertEquals(404, post(PATH, token).statusCode());
+    assertEquals(404, post(PATH, token).statusCode(), "the second call is answered from the checked tokens");
+    HttpResponse<Buffer> elsewhere = post("/mcp/acme/elsewhere", token);
+    assertEquals(401, elsewhere.statusCode());
+    assertTrue(elsewhere.bodyAsString().contains("not for this resource"), elsewhere.bodyAsString());
+    Thread.sleep(3_200 - (System.currentTimeMillis() - now * 1000));
+    refused(post(PATH, token), "expired");
+  }
+
+  @Test
   void aTokenWithoutExpiryIsRefused() {
     start();
     JsonObject claims = idp.claims("alice", RESOURCE);
