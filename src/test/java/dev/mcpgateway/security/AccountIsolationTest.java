@@ -265,8 +265,14 @@ class AccountIsolationTest {
   static List<String> adminPaths(String account) {
     String servers = TestGateway.servers(account);
     String audit = "/accounts/" + account + "/access/ai-controls/mcp/audit";
+    String portals = TestGateway.portals(account);
+    String serviceTokens = "/accounts/" + account + "/access/service_tokens";
+    String policies = "/accounts/" + account + "/access/policies";
+    String someId = "/00000000-0000-4000-8000-000000000000";
     return List.of(servers, servers + "/shared", servers + "/vault", servers + "/missing", servers + "/shared/sync",
-        servers + "/shared/tools", audit, audit + "?server_id=shared");
+        servers + "/shared/tools", audit, audit + "?server_id=shared", portals, portals + "/team",
+        serviceTokens, serviceTokens + someId, serviceTokens + someId + "/rotate", serviceTokens + someId + "/refresh",
+        policies, policies + someId, policies + "/explain?email=a@b.example&server_id=shared");
   }
 
   static final List<HttpMethod> ADMIN_METHODS = List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE,
