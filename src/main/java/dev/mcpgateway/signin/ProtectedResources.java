@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 public final class ProtectedResources {
   public static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
   /** The MCP routes: a server, a portal by path, a portal at its own hostname. */
-  private static final Pattern MCP_PATH = Pattern.compile("/mcp(/[A-Za-z0-9._~-]{1,64}/[A-Za-z0-9._~-]{1,64}|/[A-Za-z0-9._~-]{1,64}/portals/[A-Za-z0-9._~-]{1,64})?");
+  private static final Pattern MCP_PATH = Pattern.compile("/mcp(/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9_-]{1,64}|/[A-Za-z0-9_-]{1,64}/portals/[A-Za-z0-9_-]{1,64})?");
 
   private final SignInSettings settings;
   private final String publicBaseUrl;

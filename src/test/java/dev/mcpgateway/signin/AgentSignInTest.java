@@ -106,6 +106,8 @@ class AgentSignInTest {
         .bodyAsJsonObject().getString("resource"));
     assertEquals("https://portal.example.com/mcp", result(gw.client.get("/.well-known/oauth-protected-resource/mcp")
         .putHeader("Host", "portal.example.com").send()).bodyAsJsonObject().getString("resource"), "a portal at its own hostname");
+    assertEquals(PUBLIC + "/mcp/acme_eu/srv-1", result(gw.client.get("/.well-known/oauth-protected-resource/mcp/acme_eu/srv-1").send())
+        .bodyAsJsonObject().getString("resource"), "account ids may hold '_'");
     assertEquals(404, result(gw.client.get("/.well-known/oauth-protected-resource/admin/secrets").send()).statusCode());
     assertEquals(404, result(gw.client.get("/.well-known/oauth-protected-resource/mcp/a/b/c").send()).statusCode());
   }
