@@ -7,6 +7,7 @@ import dev.mcpgateway.security.SecretCipher;
 import dev.mcpgateway.store.PortalStore;
 import dev.mcpgateway.store.SessionRevocations;
 import dev.mcpgateway.store.SignInStore;
+import dev.mcpgateway.upstream.OutboundGuard;
 import dev.mcpgateway.upstream.oauth.OAuthHttp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -65,6 +66,7 @@ public final class AuthServer {
   private final TokenEndpoint token;
   private final RevocationEndpoint revocation;
   private final RevokedGrants revokedGrants;
+  private final OAuthHttp documentsHttp;
   private long purgeTimer = -1;
 
   /**
@@ -87,13 +89,16 @@ public final class AuthServer {
     this.login = idp != null ? new IdpLogin(idp, tickets, consent, issuer, signIn.emailClaim(), signIn.groupsClaim(), events)
         : new LocalLogin(vertx, settings.localUsers(), tickets, consent, failures, events);
     RedirectUris redirectUris = new RedirectUris(settings.redirectUris());
-    Clients clients = new Clients(store, new ClientMetadataDocuments(http::get, redirectUris, clock));
+    // a client metadata document's URL is anyone's to name: fetched by a client of its own that reaches public addresses only
+    this.documentsHttp = new OAuthHttp(vertx, OutboundGuard.create(vertx, new OutboundGuard.Policy(false, true)), 5_000, 10_000);
+    Clients clients = new Clients(store, new ClientMetadataDocuments(documentsHttp::get, redirectUris, clock));
     this.authorize = new AuthorizeEndpoint(clients, new McpResources(issuer, signIn.accounts(), portals), tickets, login, issuer, scopes, events);
     this.registration = new RegistrationEndpoint(store, redirectUris, clock, events);
     ClientAuthentication authentication = new ClientAuthentication(clients);
-    this.revokedGrants = new RevokedGrants(vertx, revocations, clock, settings.accessTokenTtl());
+    // kept while a revoked grant's access tokens could still pass: their lifetime plus the skew the check allows
+    this.revokedGrants = new RevokedGrants(vertx, revocations, clock, settings.accessTokenTtl().plus(signIn.clockSkew()));
     this.token = new TokenEndpoint(authentication, store, new TokenIssuer(keys, clock, issuer, settings.accessTokenTtl(),
-        settings.refreshTokenTtl(), signIn.emailClaim(), signIn.groupsClaim()), revokedGrants, clock, events);
+        settings.refreshTokenTtl(), signIn.emailClaim(), signIn.groupsClaim()), revokedGrants, clock, settings.sessionMaxAge(), events);
     this.revocation = new RevocationEndpoint(authentication, store, revokedGrants, clock, events);
   }
 
@@ -107,6 +112,7 @@ public final class AuthServer {
     revokedGrants.stop();
     if (purgeTimer >= 0) vertx.cancelTimer(purgeTimer);
     if (idp != null) idp.stop();
+    documentsHttp.close();
   }
 
   /** The public keys to trust, read again from the store: the source of the gateway's own access-token verifier. */

@@ -29,6 +29,8 @@ import java.util.function.Function;
 final class ClientMetadataDocuments {
   private static final System.Logger LOG = System.getLogger(ClientMetadataDocuments.class.getName());
   static final Duration TTL = Duration.ofMinutes(5);
+  /** An address written as a host name: its last label numeric, or 0x hex (how IPv4 literals in all their forms end). */
+  private static final java.util.regex.Pattern NUMERIC_LAST_LABEL = java.util.regex.Pattern.compile("(?i)(^|\\.)([0-9]+|0x[0-9a-f]*)\\.?$");
   private static final int MAX_DOCUMENT_BYTES = 16 * 1024;
   private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token");
 
@@ -52,7 +54,11 @@ final class ClientMetadataDocuments {
     try {
       URI uri = new URI(clientId);
       String path = uri.getRawPath();
-      return uri.getHost() != null && uri.getRawUserInfo() == null && uri.getRawFragment() == null && path != null && path.length() > 1
+      // a DNS name on the default port: no IP literal, no port of an internal service (the fetch refuses private addresses too)
+      String host = uri.getHost();
+      return host != null && !host.startsWith("[") && !NUMERIC_LAST_LABEL.matcher(host).find()
+          && (uri.getPort() == -1 || uri.getPort() == 443)
+          && uri.getRawUserInfo() == null && uri.getRawFragment() == null && path != null && path.length() > 1
           && !path.contains("/./") && !path.contains("/../") && !path.endsWith("/.") && !path.endsWith("/..");
     } catch (java.net.URISyntaxException e) {
       return false;
@@ -80,7 +86,8 @@ final class ClientMetadataDocuments {
           refusal = wrong.getMessage();
         }
       }
-      if (refusal != null) LOG.log(System.Logger.Level.WARNING, "sign-in: the client metadata document at " + url + " " + refusal + ": client refused");
+      // INFO, not WARNING: anyone can name a URL as client_id, and a refused client is their problem, not the operator's
+      if (refusal != null) LOG.log(System.Logger.Level.INFO, "sign-in: the client metadata document at " + url + " " + refusal + ": client refused");
       return Optional.ofNullable(client);
     });
   }

@@ -1,6 +1,7 @@
 package dev.mcpgateway.authserver;
 
 import dev.mcpgateway.config.AuthServerSettings;
+import dev.mcpgateway.security.PasswordHash;
 import dev.mcpgateway.model.SignedInUser;
 import dev.mcpgateway.http.BoundedBody;
 import dev.mcpgateway.security.AuthThrottle;
@@ -19,6 +20,15 @@ import java.util.function.BiConsumer;
  * never logged — nor is the name tried.
  */
 final class LocalLogin implements Login {
+  /**
+   * Checked against the password an unknown name is sent with; matches nothing anyone can send (a
+   * random password). Made on first use, on the worker that checks it (PBKDF2 takes a while).
+   */
+  private static final class UnknownUser {
+    static final PasswordHash HASH = PasswordHash.parse(PasswordHash.pbkdf2(
+        java.util.UUID.randomUUID().toString(), PasswordHash.ITERATIONS, new java.security.SecureRandom()));
+  }
+
   private static final int MAX_FORM_BYTES = 16 * 1024;
 
   private final Vertx vertx;
@@ -76,7 +86,9 @@ final class LocalLogin implements Login {
       String name = form.getOrDefault("username", "");
       String password = form.getOrDefault("password", "");
       AuthServerSettings.LocalUser user = users.stream().filter(u -> u.name().equals(name)).findFirst().orElse(null);
-      vertx.executeBlocking(() -> user != null && user.password().matches(password), false).onComplete(checked -> {
+      // an unknown name costs the same hashing as a known one: the time taken does not tell which names exist
+      vertx.executeBlocking(() -> (user != null ? user.password() : UnknownUser.HASH).matches(password) && user != null, false)
+          .onComplete(checked -> {
         if (checked.succeeded() && checked.result()) {
           events.accept("login", "ok");
           consent.show(ctx, pending.withUser(new SignedInUser(user.name(), user.email(), List.copyOf(user.groups()))));

@@ -4,6 +4,7 @@ import dev.mcpgateway.model.SignInClient;
 import dev.mcpgateway.http.BoundedBody;
 import dev.mcpgateway.security.TokenHash;
 import dev.mcpgateway.upstream.oauth.Pkce;
+import dev.mcpgateway.security.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
@@ -37,6 +38,10 @@ final class RegistrationEndpoint implements Handler<RoutingContext> {
   private final Clock clock;
   private final BiConsumer<String, String> events;
 
+  /** Registrations per remote address: {@link #REGISTRATIONS_PER_MINUTE}, in bursts of as many. */
+  static final int REGISTRATIONS_PER_MINUTE = 60;
+  private final RateLimiter perAddress = new RateLimiter(REGISTRATIONS_PER_MINUTE / 60.0, REGISTRATIONS_PER_MINUTE, System::nanoTime);
+
   RegistrationEndpoint(dev.mcpgateway.store.SignInStore store, RedirectUris redirectUris, Clock clock, BiConsumer<String, String> events) {
     this.store = store;
     this.redirectUris = redirectUris;
@@ -46,6 +51,16 @@ final class RegistrationEndpoint implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    // registration is open to anyone: each address gets a few a minute, so that nobody fills the store with clients
+    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+    java.util.Optional<java.time.Duration> wait = perAddress.tryAcquire(address);
+    if (wait.isPresent()) {
+      events.accept("register", "rate_limited");
+      ctx.response().putHeader("Retry-After", Long.toString(RateLimiter.retryAfterSeconds(wait.get())));
+      OAuthReplies.json(ctx, 429, new JsonObject().put("error", "invalid_client_metadata")
+          .put("error_description", "too many registrations from this address; retry later"));
+      return;
+    }
     BoundedBody.read(ctx.request(), MAX_BODY_BYTES).compose(body -> {
       JsonObject metadata;
       try {

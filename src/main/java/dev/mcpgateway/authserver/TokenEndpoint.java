@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
@@ -43,10 +44,13 @@ final class TokenEndpoint implements Handler<RoutingContext> {
   private final Clock clock;
   private final BiConsumer<String, String> events;
   private final RevokedGrants revokedGrants;
+  private final Duration sessionMaxAge;
 
+  /** {@code sessionMaxAge}: how long after the login a grant's refresh tokens work at all. */
   TokenEndpoint(ClientAuthentication clients, SignInStore store, TokenIssuer issuer, RevokedGrants revokedGrants, Clock clock,
-      BiConsumer<String, String> events) {
+      Duration sessionMaxAge, BiConsumer<String, String> events) {
     this.revokedGrants = revokedGrants;
+    this.sessionMaxAge = sessionMaxAge;
     this.clients = clients;
     this.store = store;
     this.issuer = issuer;
@@ -106,6 +110,9 @@ final class TokenEndpoint implements Handler<RoutingContext> {
     return store.find(hash).compose(found -> {
       SignInStore.Held held = found.filter(h -> h.credential().kind() == SignInCredential.Kind.REFRESH).orElse(null);
       if (held == null || !held.grant().clientId().equals(client.id())) return Future.failedFuture(invalidGrant("the refresh token is unknown or expired"));
+      if (!held.grant().createdAt().plus(sessionMaxAge).isAfter(clock.instant())) {
+        return Future.failedFuture(invalidGrant("the sign-in is older than the session limit: sign in again"));
+      }
       String scope = form.get("scope");
       if (scope != null && !new HashSet<>(Arrays.asList(held.grant().scope().split(" "))).containsAll(Arrays.asList(scope.trim().split("\\s+")))) {
         return Future.failedFuture(new OAuthReplies.Failure(400, "invalid_scope", "scope may only narrow what was granted"));

@@ -21,9 +21,11 @@ import java.util.Set;
  * @param accessTokenTtl lifetime of an access token
  * @param refreshTokenTtl lifetime of a refresh token (each rotation starts a new one)
  * @param signingKeyRotation how long a signing key signs before a new one takes over
+ * @param sessionMaxAge how long after the login a grant's refresh tokens work at all: then the user
+ *     signs in at the IdP again, so that leaving the company or a group there takes effect
  */
 public record AuthServerSettings(Idp idp, List<LocalUser> localUsers, List<String> redirectUris, Duration accessTokenTtl,
-    Duration refreshTokenTtl, Duration signingKeyRotation) {
+    Duration refreshTokenTtl, Duration signingKeyRotation, Duration sessionMaxAge) {
 
   /** The upstream provider: the gateway is its client (a confidential one when {@code clientSecret} is set). */
   public record Idp(String issuer, String clientId, String clientSecret, String scopes) {
@@ -57,7 +59,7 @@ public record AuthServerSettings(Idp idp, List<LocalUser> localUsers, List<Strin
       }
     }
     return new AuthServerSettings(upstream, localUsers(signIn), redirectUris, signIn.millis("access_token_ttl_ms"),
-        signIn.millis("refresh_token_ttl_ms"), signIn.millis("signing_key_rotation_ms"));
+        signIn.millis("refresh_token_ttl_ms"), signIn.millis("signing_key_rotation_ms"), signIn.millis("session_max_age_ms"));
   }
 
   /** A list (YAML) or a JSON array in a string (environment) of {@code {name, password_hash, email, groups}}. */

@@ -74,6 +74,10 @@ public final class AccessTokens {
     if (!audience.contains(resource) && audience.stream().noneMatch(settings.audiences()::contains)) {
       return Future.failedFuture(SignInRefusal.invalidToken("the access token is not for this resource"));
     }
+    if (claims.containsKey("nonce")) {
+      // an OpenID Connect ID token (the only kind with a nonce) says who signed in to a client, not what it may call
+      return Future.failedFuture(SignInRefusal.invalidToken("an ID token is not an access token"));
+    }
     if (!(claims.getValue("sub") instanceof String subject) || subject.isBlank()) {
       return Future.failedFuture(SignInRefusal.invalidToken("the access token names no subject"));
     }

@@ -244,6 +244,44 @@ class AuthServerTest {
   }
 
   @Test
+  void registrationsFromOneAddressAreRateLimited(@TempDir Path dir) throws Exception {
+    String ownBase = "http://127.0.0.1:" + GatewayProcess.freePort();
+    TestGateway own = start(dir, ownBase, signIn(ownBase));
+    try {
+      AuthServerClient client = new AuthServerClient(vertx, ownBase);
+      JsonObject body = new JsonObject().put("token_endpoint_auth_method", "none").put("redirect_uris", new JsonArray().add(CALLBACK));
+      for (int i = 0; i < RegistrationEndpoint.REGISTRATIONS_PER_MINUTE; i++) assertEquals(201, client.register(body).statusCode(), "registration " + i);
+      HttpResponse<Buffer> limited = client.register(body);
+      assertEquals(429, limited.statusCode(), limited.bodyAsString());
+      assertTrue(Long.parseLong(limited.getHeader("Retry-After")) >= 1);
+    } finally {
+      result(own.stop());
+    }
+  }
+
+  @Test
+  void aRefreshPastTheSessionLimitNeedsANewSignIn(@TempDir Path dir) throws Exception {
+    String ownBase = "http://127.0.0.1:" + GatewayProcess.freePort();
+    TestGateway own = start(dir, ownBase, signIn(ownBase).put("session_max_age_ms", 4_000));
+    try {
+      AuthServerClient client = new AuthServerClient(vertx, ownBase);
+      String clientId = client.registerPublic(CALLBACK);
+      String verifier = AuthServerClient.verifier();
+      String code = client.code(clientId, CALLBACK, ownBase + MISSING, verifier, "alice", "alice-pw");
+      JsonObject tokens = client.token(codeGrant(clientId, code, CALLBACK, verifier)).bodyAsJsonObject();
+      JsonObject refreshed = client.token(refreshGrant(clientId, tokens.getString("refresh_token"))).bodyAsJsonObject();
+      assertTrue(refreshed.containsKey("access_token"), "within the limit: " + refreshed.encode());
+      Thread.sleep(4_100);
+      HttpResponse<Buffer> late = client.token(refreshGrant(clientId, refreshed.getString("refresh_token")));
+      assertEquals(400, late.statusCode());
+      assertEquals("invalid_grant", late.bodyAsJsonObject().getString("error"));
+      assertTrue(late.bodyAsJsonObject().getString("error_description").contains("sign in again"), late.bodyAsString());
+    } finally {
+      result(own.stop());
+    }
+  }
+
+  @Test
   void aRedirectUriNotAllowedIsRefusedAtRegistration() {
     HttpResponse<Buffer> refused = as.register(new JsonObject().put("token_endpoint_auth_method", "none")
         .put("redirect_uris", new JsonArray().add("https://evil.example/callback")));

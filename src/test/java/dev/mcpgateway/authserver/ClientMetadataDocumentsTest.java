@@ -94,6 +94,14 @@ class ClientMetadataDocumentsTest {
       "https://client.example/a/../metadata.json, false",
       "https://client.example/metadata.json#x, false",
       "a-registered-client-id, false",
+      "https://client.example:443/metadata.json, true",
+      "https://bad.cafe/metadata.json, true",
+      "https://client.example:8443/metadata.json, false",
+      "https://10.0.0.5/metadata.json, false",
+      "https://127.1/metadata.json, false",
+      "https://0x7f000001/metadata.json, false",
+      "https://[::1]/metadata.json, false",
+      "https://2130706433/metadata.json, false",
   })
   void onlyHttpsUrlsWithAPathAreDocumentUrls(String clientId, boolean document) {
     assertEquals(document, ClientMetadataDocuments.isDocumentUrl(clientId));

@@ -162,6 +162,12 @@ class AgentSignInTest {
   }
 
   @Test
+  void anIdTokenIsNoAccessToken() {
+    start();
+    refused(post(PATH, TestIdp.rs256(first, idp.claims("alice", RESOURCE).put("nonce", "n-0S6_WzA2Mj"))), "ID token");
+  }
+
+  @Test
   void anotherIssuerIsRefused() {
     start();
     refused(post(PATH, TestIdp.rs256(first, idp.claims("alice", RESOURCE).put("iss", "https://evil.example"))), "another authorization server");
