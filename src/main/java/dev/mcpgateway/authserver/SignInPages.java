@@ -41,7 +41,8 @@ final class SignInPages {
   static void consent(RoutingContext ctx, SignInTickets.Pending pending, String ticket) {
     String who = pending.user().email() != null ? pending.user().email() : pending.user().subject();
     StringBuilder html = head("Allow access").append("<h1>Allow access?</h1><p>Signed in as <strong>").append(text(who)).append("</strong>.</p>")
-        .append("<p><strong>").append(text(pending.clientName())).append("</strong> asks to use the MCP server <code>")
+        .append("<p><strong>").append(text(pending.clientName())).append("</strong>").append(vouchedBy(pending.clientId()))
+        .append(" asks to use the MCP server <code>")
         .append(text(pending.resource())).append("</code> as you")
         .append(pending.scope() == null || pending.scope().isEmpty() ? "" : " (scope <code>" + text(pending.scope()) + "</code>)")
         .append(".</p><p class=\"note\">Approving sends you back to <code>").append(text(pending.redirectUri())).append("</code>.</p>")
@@ -49,6 +50,15 @@ final class SignInPages {
         .append("<button type=\"submit\" name=\"decision\" value=\"approve\">Approve</button>")
         .append("<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>");
     send(ctx, 200, html, formTarget(pending.redirectUri()));
+  }
+
+  /**
+   * A client named by its metadata document's URL names itself: the page says whose site vouches
+   * for that name, so "Claude" served from elsewhere does not pass for Claude.
+   */
+  private static String vouchedBy(String clientId) {
+    if (!ClientMetadataDocuments.isDocumentUrl(clientId)) return "";
+    return " (<code>" + text(java.net.URI.create(clientId).getHost()) + "</code>)";
   }
 
   /** Why the sign-in stopped; {@code back}, when the client can be told, a link returning the error to it. */
