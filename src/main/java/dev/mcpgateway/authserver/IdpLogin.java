@@ -132,8 +132,7 @@ final class IdpLogin implements Login {
   }
 
   private SignedInUser user(String subject, JsonObject claims) {
-    Object email = claims.getValue(emailClaim);
-    return new SignedInUser(subject, email instanceof String e ? e : null, List.copyOf(AccessTokens.strings(claims.getValue(groupsClaim))));
+    return new SignedInUser(subject, AccessTokens.verifiedEmail(claims, emailClaim), List.copyOf(AccessTokens.strings(claims.getValue(groupsClaim))));
   }
 
   private void unavailable(RoutingContext ctx, SignInTickets.Pending pending, Throwable cause) {

@@ -90,8 +90,7 @@ public final class AccessTokens {
       return Future.failedFuture(new SignInRefusal(403, SignInRefusal.INSUFFICIENT_SCOPE,
           "the access token lacks a scope this gateway requires", String.join(" ", settings.scopes())));
     }
-    Object email = claims.getValue(settings.emailClaim());
-    return Future.succeededFuture(new Agent(Agent.USER_PREFIX + subject, Agent.Kind.USER, email instanceof String e ? e : null,
+    return Future.succeededFuture(new Agent(Agent.USER_PREFIX + subject, Agent.Kind.USER, verifiedEmail(claims, settings.emailClaim()),
         strings(claims.getValue(settings.groupsClaim())), settings.accounts(), Agent.EVERY_SERVER));
   }
 
@@ -102,6 +101,16 @@ public final class AccessTokens {
   /** A signed-in user known by name only (a sealed ticket's holder): no e-mail or groups. */
   Agent userNamed(String name) {
     return new Agent(name, Agent.Kind.USER, null, Set.of(), settings.accounts(), Agent.EVERY_SERVER);
+  }
+
+  /**
+   * The e-mail claim, unless the IdP says it is not verified ({@code email_verified: false}: some
+   * let users type any address) — access policies match e-mails and domains, so an unverified one
+   * must not pass for its owner. IdPs that send no {@code email_verified} (Entra) are taken at their word.
+   */
+  public static String verifiedEmail(JsonObject claims, String emailClaim) {
+    if (Boolean.FALSE.equals(claims.getValue("email_verified")) || "false".equals(claims.getValue("email_verified"))) return null;
+    return claims.getValue(emailClaim) instanceof String email ? email : null;
   }
 
   /** A claim that is a string or an array of strings (Okta's {@code scp} is either; an IdP's groups). */

@@ -162,6 +162,16 @@ class AgentSignInTest {
   }
 
   @Test
+  void anEmailTheIdpCallsUnverifiedIsNoEmailForPolicies() {
+    JsonObject claims = new JsonObject().put("email", "ceo@example.com");
+    assertEquals("ceo@example.com", AccessTokens.verifiedEmail(claims, "email"), "no email_verified (Entra): taken as given");
+    assertEquals("ceo@example.com", AccessTokens.verifiedEmail(claims.copy().put("email_verified", true), "email"));
+    assertEquals(null, AccessTokens.verifiedEmail(claims.copy().put("email_verified", false), "email"));
+    assertEquals(null, AccessTokens.verifiedEmail(claims.copy().put("email_verified", "false"), "email"));
+    assertEquals(null, AccessTokens.verifiedEmail(new JsonObject().put("email", 7), "email"));
+  }
+
+  @Test
   void anIdTokenIsNoAccessToken() {
     start();
     refused(post(PATH, TestIdp.rs256(first, idp.claims("alice", RESOURCE).put("nonce", "n-0S6_WzA2Mj"))), "ID token");

@@ -128,6 +128,6 @@ final class TestIdp {
   }
 
   Future<Void> close() {
-    return server.close();
+    return server == null ? Future.succeededFuture() : server.close();
   }
 }
