@@ -93,7 +93,7 @@ public final class AuthServer {
     this.documentsHttp = new OAuthHttp(vertx, OutboundGuard.create(vertx, new OutboundGuard.Policy(false, true)), 5_000, 10_000);
     Clients clients = new Clients(store, new ClientMetadataDocuments(documentsHttp::get, redirectUris, clock));
     this.authorize = new AuthorizeEndpoint(clients, new McpResources(issuer, signIn.accounts(), portals), tickets, login, issuer, scopes, events);
-    this.registration = new RegistrationEndpoint(store, redirectUris, clock, events);
+    this.registration = new RegistrationEndpoint(store, redirectUris, clock, settings.maxClients(), events);
     ClientAuthentication authentication = new ClientAuthentication(clients);
     // kept while a revoked grant's access tokens could still pass: their lifetime plus the skew the check allows
     this.revokedGrants = new RevokedGrants(vertx, revocations, clock, settings.accessTokenTtl().plus(signIn.clockSkew()));

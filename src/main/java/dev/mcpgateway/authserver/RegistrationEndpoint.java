@@ -40,9 +40,13 @@ final class RegistrationEndpoint implements Handler<RoutingContext> {
 
   /** Registrations per remote address: {@link #REGISTRATIONS_PER_MINUTE}, in bursts of as many. */
   static final int REGISTRATIONS_PER_MINUTE = 60;
+  private final long maxClients;
   private final RateLimiter perAddress = new RateLimiter(REGISTRATIONS_PER_MINUTE / 60.0, REGISTRATIONS_PER_MINUTE, System::nanoTime);
 
-  RegistrationEndpoint(dev.mcpgateway.store.SignInStore store, RedirectUris redirectUris, Clock clock, BiConsumer<String, String> events) {
+  /** {@code maxClients}: registrations stop there (a bound on what open registration can fill the store with). */
+  RegistrationEndpoint(dev.mcpgateway.store.SignInStore store, RedirectUris redirectUris, Clock clock, long maxClients,
+      BiConsumer<String, String> events) {
+    this.maxClients = maxClients;
     this.store = store;
     this.redirectUris = redirectUris;
     this.clock = clock;
@@ -105,7 +109,9 @@ final class RegistrationEndpoint implements Handler<RoutingContext> {
     String secret = SignInClient.PUBLIC.equals(method) ? null : Pkce.random(32);
     SignInClient client = new SignInClient(Pkce.random(16), secret == null ? null : TokenHash.sha256Hex(secret), method, uris,
         (String) name, grants, clock.instant().truncatedTo(ChronoUnit.SECONDS));
-    return store.addClient(client).map(v -> {
+    return store.clientCount().compose(count -> count >= maxClients
+        ? Future.failedFuture(new OAuthReplies.Failure(503, "temporarily_unavailable", "this authorization server registers no more clients"))
+        : store.addClient(client)).map(v -> {
       JsonObject answer = new JsonObject().put("client_id", client.id()).put("client_id_issued_at", client.createdAt().getEpochSecond());
       if (secret != null) answer.put("client_secret", secret).put("client_secret_expires_at", 0);
       answer.put("redirect_uris", new JsonArray(uris)).put("token_endpoint_auth_method", method).put("grant_types", new JsonArray(grants))

@@ -23,9 +23,10 @@ import java.util.Set;
  * @param signingKeyRotation how long a signing key signs before a new one takes over
  * @param sessionMaxAge how long after the login a grant's refresh tokens work at all: then the user
  *     signs in at the IdP again, so that leaving the company or a group there takes effect
+ * @param maxClients registered clients beyond which registration answers 503 (open registration's bound)
  */
 public record AuthServerSettings(Idp idp, List<LocalUser> localUsers, List<String> redirectUris, Duration accessTokenTtl,
-    Duration refreshTokenTtl, Duration signingKeyRotation, Duration sessionMaxAge) {
+    Duration refreshTokenTtl, Duration signingKeyRotation, Duration sessionMaxAge, int maxClients) {
 
   /** The upstream provider: the gateway is its client (a confidential one when {@code clientSecret} is set). */
   public record Idp(String issuer, String clientId, String clientSecret, String scopes) {
@@ -59,7 +60,8 @@ public record AuthServerSettings(Idp idp, List<LocalUser> localUsers, List<Strin
       }
     }
     return new AuthServerSettings(upstream, localUsers(signIn), redirectUris, signIn.millis("access_token_ttl_ms"),
-        signIn.millis("refresh_token_ttl_ms"), signIn.millis("signing_key_rotation_ms"), signIn.millis("session_max_age_ms"));
+        signIn.millis("refresh_token_ttl_ms"), signIn.millis("signing_key_rotation_ms"), signIn.millis("session_max_age_ms"),
+        signIn.integer("max_clients", 1, 10_000_000));
   }
 
   /** A list (YAML) or a JSON array in a string (environment) of {@code {name, password_hash, email, groups}}. */

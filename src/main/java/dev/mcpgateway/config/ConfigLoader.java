@@ -92,6 +92,7 @@ public final class ConfigLoader {
     env.put("GATEWAY_SIGN_IN_ACCESS_TOKEN_TTL_MS", "sign_in.access_token_ttl_ms");
     env.put("GATEWAY_SIGN_IN_REFRESH_TOKEN_TTL_MS", "sign_in.refresh_token_ttl_ms");
     env.put("GATEWAY_SIGN_IN_SESSION_MAX_AGE_MS", "sign_in.session_max_age_ms");
+    env.put("GATEWAY_SIGN_IN_MAX_CLIENTS", "sign_in.max_clients");
     env.put("GATEWAY_SIGN_IN_SIGNING_KEY_ROTATION_MS", "sign_in.signing_key_rotation_ms");
     env.put("GATEWAY_SIGN_IN_REDIRECT_URIS", "sign_in.redirect_uris");
     env.put("GATEWAY_SIGN_IN_LOCAL_USERS", "sign_in.local_users");

@@ -91,6 +91,11 @@ final class FileSignInStore implements SignInStore {
   }
 
   @Override
+  public Future<Long> clientCount() {
+    return writer.answer((long) clients.size());
+  }
+
+  @Override
   public Future<Optional<SignInClient>> client(String clientId) {
     return writer.answer(Optional.ofNullable(clientId == null ? null : clients.get(clientId)));
   }

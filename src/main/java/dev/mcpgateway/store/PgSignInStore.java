@@ -45,6 +45,11 @@ final class PgSignInStore implements SignInStore {
   }
 
   @Override
+  public Future<Long> clientCount() {
+    return translate(pool.query("SELECT count(*) FROM signin_clients").execute().map(rows -> rows.iterator().next().getLong(0)));
+  }
+
+  @Override
   public Future<Optional<SignInClient>> client(String clientId) {
     return translate(pool.preparedQuery("SELECT doc::text FROM signin_clients WHERE client_id = $1").execute(Tuple.of(clientId))
         .map(rows -> rows.size() == 0 ? Optional.<SignInClient>empty()

@@ -41,6 +41,9 @@ public interface SignInStore {
 
   Future<Optional<SignInClient>> client(String clientId);
 
+  /** How many clients are registered (metadata-document clients are never stored). */
+  Future<Long> clientCount();
+
   /**
    * Opens {@code grant} with its first credential (the authorization code). Fails with
    * {@link DuplicateGrantException} when the grant's id is taken: ids come from one-time consent

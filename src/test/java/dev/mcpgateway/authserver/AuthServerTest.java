@@ -260,6 +260,23 @@ class AuthServerTest {
   }
 
   @Test
+  void registrationStopsAtTheClientLimit(@TempDir Path dir) throws Exception {
+    String ownBase = "http://127.0.0.1:" + GatewayProcess.freePort();
+    TestGateway own = start(dir, ownBase, signIn(ownBase).put("max_clients", 2));
+    try {
+      AuthServerClient client = new AuthServerClient(vertx, ownBase);
+      JsonObject body = new JsonObject().put("token_endpoint_auth_method", "none").put("redirect_uris", new JsonArray().add(CALLBACK));
+      assertEquals(201, client.register(body).statusCode());
+      assertEquals(201, client.register(body).statusCode());
+      HttpResponse<Buffer> full = client.register(body);
+      assertEquals(503, full.statusCode(), full.bodyAsString());
+      assertEquals("temporarily_unavailable", full.bodyAsJsonObject().getString("error"));
+    } finally {
+      result(own.stop());
+    }
+  }
+
+  @Test
   void aRefreshPastTheSessionLimitNeedsANewSignIn(@TempDir Path dir) throws Exception {
     String ownBase = "http://127.0.0.1:" + GatewayProcess.freePort();
     TestGateway own = start(dir, ownBase, signIn(ownBase).put("session_max_age_ms", 4_000));

@@ -54,6 +54,7 @@ abstract class SignInStoreContract extends StoresFixture {
 
   @Test
   void clientsRoundTripAndUnknownOnesAreEmpty() {
+    assertEquals(0L, result(store().clientCount()));
     SignInClient publicClient = new SignInClient("c-public", null, "none", List.of("http://127.0.0.1/callback"), "Inspector",
         List.of("authorization_code", "refresh_token"), NOW);
     SignInClient confidential = new SignInClient("c-secret", TokenHash.sha256Hex("s3cret"), "client_secret_basic",
@@ -64,6 +65,7 @@ abstract class SignInStoreContract extends StoresFixture {
     assertEquals(Optional.of(confidential), result(store().client("c-secret")));
     assertEquals(Optional.empty(), result(store().client("nobody")));
     assertEquals(Optional.empty(), result(store().client("https://client.example/metadata.json")), "any string is a fine question");
+    assertEquals(2L, result(store().clientCount()));
   }
 
   @Test
