@@ -45,7 +45,7 @@ public final class AdminApi {
     AuditHandlers audit = new AuditHandlers(auditLog);
     ServiceTokenHandlers serviceTokens = new ServiceTokenHandlers(serviceTokenStore, new PortalMembers(store),
         new ServiceTokenChanges(clock, new ServiceTokenSecrets(new SecureRandom())), trail);
-    PolicyHandlers policies = new PolicyHandlers(policyStore, portalStore, new PolicyRequestParser(settings.groupsClaim()), clock);
+    PolicyHandlers policies = new PolicyHandlers(policyStore, portalStore, new PolicyRequestParser(settings.groupsClaim()), clock, trail);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
     TimeoutHandler timeout = TimeoutHandler.create(settings.requestTimeoutMs(), 503);
     JsonContentType json = new JsonContentType();

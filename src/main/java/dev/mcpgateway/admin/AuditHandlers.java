@@ -5,7 +5,7 @@ import dev.mcpgateway.store.AuditLog;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code GET .../mcp/audit}: one page of the account's audit trail, newest first, optionally of one server or portal. */
+/** {@code GET .../mcp/audit}: one page of the account's audit trail, newest first, optionally of one server, portal, service token or access policy. */
 final class AuditHandlers {
   private final AuditLog audit;
 

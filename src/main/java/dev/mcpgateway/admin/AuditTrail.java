@@ -4,6 +4,7 @@ import dev.mcpgateway.model.AuditEntry;
 import dev.mcpgateway.model.McpServer;
 import dev.mcpgateway.model.Portal;
 import dev.mcpgateway.model.ServiceToken;
+import dev.mcpgateway.policy.AccessPolicy;
 import dev.mcpgateway.store.AuditLog;
 import dev.mcpgateway.sync.HeldBack;
 import io.vertx.core.Future;
@@ -18,7 +19,8 @@ import java.util.Objects;
  * Records every change made through the management API in the store's audit trail: who (the API
  * token's name), when (the injected clock), and the server before and after as the API shows it
  * ({@link ServerView}: never credentials), or the portal ({@link PortalJson#audit}: its fields and
- * its members' mappings). A credentials change is visible only as
+ * its members' mappings), the service token ({@link ServiceTokenView}) or the access policy
+ * ({@link PolicyHandlers#view}). A credentials change is visible only as
  * {@code "auth_credentials": "[redacted: changed]"} in {@code after}. A sync records just the sync
  * state ({@link #SYNC_FIELDS}) before and after, not the fetched lists, plus the names of the items
  * the sync holds back from agents ({@code held_back}, when any).
@@ -106,6 +108,27 @@ final class AuditTrail {
         before == null ? null : ServiceTokenView.toJson(before), afterView), "service token");
   }
 
+  /** A created access policy: {@code after} as the API shows it. */
+  Future<Void> policyCreated(String actor, AccessPolicy after) {
+    return policy(AuditEntry.Action.CREATE, actor, null, after);
+  }
+
+  /** A replaced access policy: before and after as the API shows them. */
+  Future<Void> policyUpdated(String actor, AccessPolicy before, AccessPolicy after) {
+    return policy(AuditEntry.Action.UPDATE, actor, before, after);
+  }
+
+  /** A deleted access policy: {@code before} as the API showed it. */
+  Future<Void> policyDeleted(String actor, AccessPolicy before) {
+    return policy(AuditEntry.Action.DELETE, actor, before, null);
+  }
+
+  private Future<Void> policy(AuditEntry.Action action, String actor, AccessPolicy before, AccessPolicy after) {
+    AccessPolicy subject = after != null ? after : before;
+    return append(AuditEntry.ofPolicy(subject.accountId(), subject.id(), action, actor, now(),
+        before == null ? null : PolicyHandlers.view(before), after == null ? null : PolicyHandlers.view(after)), "access policy");
+  }
+
   private Future<Void> record(McpServer server, AuditEntry.Action action, String actor, JsonObject before, JsonObject after) {
     return append(new AuditEntry(null, server.accountId(), server.id(), action, actor, now(), before, after), "server");
   }
@@ -113,7 +136,9 @@ final class AuditTrail {
   private Future<Void> append(AuditEntry entry, String what) {
     return audit.append(entry).<Void>mapEmpty().recover(e -> {
       // the entry holds no secret, but only its identity is logged; store failures carry our own messages
-      String id = entry.serverId() != null ? entry.serverId() : entry.portalId() != null ? entry.portalId() : entry.serviceTokenId();
+      String id = entry.serverId() != null ? entry.serverId()
+          : entry.portalId() != null ? entry.portalId()
+          : entry.serviceTokenId() != null ? entry.serviceTokenId() : entry.policyId();
       LOG.log(System.Logger.Level.WARNING, "audit entry not recorded for " + entry.action().wire() + " of " + what + " "
           + entry.accountId() + "/" + id + " by " + entry.actor() + " (the change itself succeeded): " + e.getClass().getSimpleName()
           + ": " + e.getMessage());

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Parses {@code page}, {@code per_page} and {@code search} (servers, portals, service tokens; these
- * also {@code name}) or {@code server_id}, {@code portal_id} and {@code service_token_id} (audit);
+ * also {@code name}) or {@code server_id}, {@code portal_id}, {@code service_token_id} and
+ * {@code policy_id} (audit);
  * out-of-range values are errors, not clamped.
  */
 final class ListParameters {
@@ -33,7 +34,10 @@ final class ListParameters {
     return new PortalQuery(query.page(), query.perPage(), params.get("search"));
   }
 
-  /** {@code server_id} and {@code portal_id} must be ids a server or portal could have; an empty one means no filter. */
+  /**
+   * {@code server_id} and {@code portal_id} must be ids a server or portal could have,
+   * {@code service_token_id} and {@code policy_id} lowercase UUIDs; an empty one means no filter.
+   */
   static AuditQuery parseAudit(MultiMap params, int defaultPerPage, int maxPerPage) {
     List<ApiError> errors = new ArrayList<>();
     int page = integer(params.get("page"), "page", 1, 1, Integer.MAX_VALUE / maxPerPage, errors);
@@ -44,8 +48,12 @@ final class ListParameters {
     if (serviceTokenId != null && !serviceTokenId.isEmpty() && !ServiceTokenHandlers.ID.matcher(serviceTokenId).matches()) {
       errors.add(new ApiError(ErrorCode.INVALID_QUERY_PARAMETER, "service_token_id must be a service token's id (a lowercase UUID)", null));
     }
+    String policyId = params.get("policy_id");
+    if (policyId != null && !policyId.isEmpty() && !PolicyHandlers.POLICY_ID.matcher(policyId).matches()) {
+      errors.add(new ApiError(ErrorCode.INVALID_QUERY_PARAMETER, "policy_id must be an access policy's id (a lowercase UUID)", null));
+    }
     if (!errors.isEmpty()) throw new ApiException(errors);
-    return new AuditQuery(page, perPage, serverId, portalId, serviceTokenId);
+    return new AuditQuery(page, perPage, serverId, portalId, serviceTokenId, policyId);
   }
 
   /** A service token list: page and per_page as for servers, {@code name} exact and {@code search} over name and client id. */

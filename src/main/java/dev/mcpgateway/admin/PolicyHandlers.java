@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +30,9 @@ import java.util.regex.Pattern;
  * {@code /accounts/{account_id}/access/policies}: list, create (201, a generated id), read, PUT
  * (replaces the policy whole), delete, and {@code explain} — "may this user (e-mail, groups) or
  * service token use this server or portal, and which policy decided" — evaluated exactly as the
- * MCP endpoints evaluate it ({@link PolicyEvaluator}). Changes are logged (account, policy, actor).
+ * MCP endpoints evaluate it ({@link PolicyEvaluator}). Changes join the account's audit trail once
+ * they succeeded ({@link AuditTrail}: before and after as the API shows the policy, best effort) and
+ * are logged at INFO (account, policy, actor).
  */
 final class PolicyHandlers {
   static final int MAX_POLICIES = 200;
@@ -40,12 +43,14 @@ final class PolicyHandlers {
   private final PortalStore portals;
   private final PolicyRequestParser parser;
   private final Clock clock;
+  private final AuditTrail audit;
 
-  PolicyHandlers(PolicyStore store, PortalStore portals, PolicyRequestParser parser, Clock clock) {
+  PolicyHandlers(PolicyStore store, PortalStore portals, PolicyRequestParser parser, Clock clock, AuditTrail audit) {
     this.store = store;
     this.portals = portals;
     this.parser = parser;
     this.clock = clock;
+    this.audit = audit;
   }
 
   void list(RoutingContext ctx) {
@@ -67,7 +72,7 @@ final class PolicyHandlers {
                 + " access policies", null)))
             : store.create(policy))
         .onSuccess(created -> logChange("created", created, actor(ctx)))
-        .map(created -> Envelope.success(view(created))));
+        .compose(created -> audit.policyCreated(actor(ctx), created).map(Envelope.success(view(created)))));
   }
 
   void read(RoutingContext ctx) {
@@ -78,16 +83,20 @@ final class PolicyHandlers {
     String id = policyId(ctx);
     PolicyRequestParser.Fields fields = valid(ctx);
     Instant now = now();
-    Envelope.respond(ctx, store.update(account(ctx), id, current -> new AccessPolicy(current.accountId(), current.id(), fields.name(),
-            fields.decision(), fields.include(), fields.require(), fields.exclude(), fields.servers(), fields.portals(), current.createdAt(), now))
+    AtomicReference<AccessPolicy> before = new AtomicReference<>();
+    Envelope.respond(ctx, store.update(account(ctx), id, current -> {
+          before.set(current);
+          return new AccessPolicy(current.accountId(), current.id(), fields.name(), fields.decision(), fields.include(), fields.require(),
+              fields.exclude(), fields.servers(), fields.portals(), current.createdAt(), now);
+        })
         .onSuccess(updated -> logChange("updated", updated, actor(ctx)))
-        .map(updated -> Envelope.success(view(updated))));
+        .compose(updated -> audit.policyUpdated(actor(ctx), before.get(), updated).map(Envelope.success(view(updated)))));
   }
 
   void delete(RoutingContext ctx) {
     Envelope.respond(ctx, store.delete(account(ctx), policyId(ctx))
         .onSuccess(deleted -> logChange("deleted", deleted, actor(ctx)))
-        .map(deleted -> Envelope.success(new JsonObject().put("id", deleted.id()))));
+        .compose(deleted -> audit.policyDeleted(actor(ctx), deleted).map(Envelope.success(new JsonObject().put("id", deleted.id())))));
   }
 
   /**
@@ -139,7 +148,8 @@ final class PolicyHandlers {
     return parsed.fields();
   }
 
-  private static JsonObject view(AccessPolicy policy) {
+  /** The policy as the API shows it (and the audit trail keeps it): no account id, {@code reusable} true. */
+  static JsonObject view(AccessPolicy policy) {
     JsonObject json = policy.toJson();
     json.remove("account_id");
     return json.put("reusable", true);

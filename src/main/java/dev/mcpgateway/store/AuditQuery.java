@@ -2,10 +2,11 @@ package dev.mcpgateway.store;
 
 /**
  * A request for an account's audit trail: 1-based {@code page} of {@code perPage} entries, newest
- * first, optionally only those of one server ({@code serverId}), one portal ({@code portalId})
- * and/or one service token ({@code serviceTokenId}), exact; null for all.
+ * first, optionally only those of one server ({@code serverId}), one portal ({@code portalId}),
+ * one service token ({@code serviceTokenId}) and/or one access policy ({@code policyId}), exact;
+ * null for all.
  */
-public record AuditQuery(int page, int perPage, String serverId, String portalId, String serviceTokenId) {
+public record AuditQuery(int page, int perPage, String serverId, String portalId, String serviceTokenId, String policyId) {
 
   public AuditQuery {
     if (page < 1) throw new IllegalArgumentException("page must be >= 1");
@@ -13,24 +14,31 @@ public record AuditQuery(int page, int perPage, String serverId, String portalId
     serverId = serverId == null || serverId.isEmpty() ? null : serverId;
     portalId = portalId == null || portalId.isEmpty() ? null : portalId;
     serviceTokenId = serviceTokenId == null || serviceTokenId.isEmpty() ? null : serviceTokenId;
+    policyId = policyId == null || policyId.isEmpty() ? null : policyId;
+  }
+
+  /** Optionally filtered by server, portal and service token. */
+  public AuditQuery(int page, int perPage, String serverId, String portalId, String serviceTokenId) {
+    this(page, perPage, serverId, portalId, serviceTokenId, null);
   }
 
   /** Optionally filtered by server and portal. */
   public AuditQuery(int page, int perPage, String serverId, String portalId) {
-    this(page, perPage, serverId, portalId, null);
+    this(page, perPage, serverId, portalId, null, null);
   }
 
   /** Optionally filtered by server only. */
   public AuditQuery(int page, int perPage, String serverId) {
-    this(page, perPage, serverId, null, null);
+    this(page, perPage, serverId, null, null, null);
   }
 
   public long offset() {
     return (long) (page - 1) * perPage;
   }
 
-  public boolean matches(String entryServerId, String entryPortalId, String entryServiceTokenId) {
+  public boolean matches(String entryServerId, String entryPortalId, String entryServiceTokenId, String entryPolicyId) {
     return (serverId == null || serverId.equals(entryServerId)) && (portalId == null || portalId.equals(entryPortalId))
-        && (serviceTokenId == null || serviceTokenId.equals(entryServiceTokenId));
+        && (serviceTokenId == null || serviceTokenId.equals(entryServiceTokenId))
+        && (policyId == null || policyId.equals(entryPolicyId));
   }
 }

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *
  * <p>Appends run on the embedded store's {@link SingleWriter}: the line is written whole at the end
  * of the last complete line and fsynced (the directory too when the file is new) before it is
- * acknowledged. Memory holds only an index (id, server, portal or service token id, offset, length) per entry, so it does
+ * acknowledged. Memory holds only an index (id, server, portal, service token or policy id, offset, length) per entry, so it does
  * not grow with the size of the before/after views; a list filters the index and reads just the
  * page's lines, on a worker thread.
  *
@@ -40,19 +40,20 @@ final class FileAuditLog implements AuditLog {
   private static final String SUFFIX = ".jsonl";
   private static final byte NEWLINE = '\n';
 
-  private record Slot(long id, String serverId, String portalId, String serviceTokenId, long offset, int length) {}
+  private record Slot(long id, String serverId, String portalId, String serviceTokenId, String policyId, long offset, int length) {}
 
   /** One account's index. Appended by the writer, read by list workers: guarded by itself. */
   private static final class Trail {
     final List<Slot> slots = new ArrayList<>();
-    /** One String per server, portal or service token id, shared by its slots. */
+    /** One String per server, portal, service token or policy id, shared by its slots. */
     final Map<String, String> ids = new HashMap<>();
     /** End of the last complete line: where the next append starts. */
     long end;
     long nextId = 1;
 
     synchronized void add(AuditEntry entry, long offset, int length) {
-      slots.add(new Slot(entry.id(), intern(entry.serverId()), intern(entry.portalId()), intern(entry.serviceTokenId()), offset, length));
+      slots.add(new Slot(entry.id(), intern(entry.serverId()), intern(entry.portalId()), intern(entry.serviceTokenId()),
+          intern(entry.policyId()), offset, length));
       long id = entry.id();
       end = offset + length + 1;
       nextId = Math.max(nextId, id + 1);
@@ -133,7 +134,7 @@ final class FileAuditLog implements AuditLog {
     synchronized (trail) {
       for (int i = trail.slots.size() - 1; i >= 0; i--) {
         Slot slot = trail.slots.get(i);
-        if (!query.matches(slot.serverId(), slot.portalId(), slot.serviceTokenId())) continue;
+        if (!query.matches(slot.serverId(), slot.portalId(), slot.serviceTokenId(), slot.policyId())) continue;
         if (total >= query.offset() && page.size() < query.perPage()) page.add(slot);
         total++;
       }

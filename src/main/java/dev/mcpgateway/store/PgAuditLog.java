@@ -16,14 +16,15 @@ import java.util.List;
 /**
  * The PostgreSQL store's audit trail: table {@code audit_log} (migration V2; V5 adds
  * {@code portal_id} and lets {@code server_id} be null for entries about a portal; V8 adds
- * {@code service_token_id} and the actions {@code rotate} and {@code refresh}). Ids come from an
+ * {@code service_token_id} and the actions {@code rotate} and {@code refresh}; V11 adds
+ * {@code policy_id}). Ids come from an
  * identity column, so they increase across every account and replica; an account's trail is
  * ordered by them. Failures are answered as {@link PgFailures} says.
  */
 final class PgAuditLog implements AuditLog {
-  private static final String COLUMNS = "id, account_id, server_id, portal_id, service_token_id, action, actor, at, before::text, after::text";
+  private static final String COLUMNS = "id, account_id, server_id, portal_id, service_token_id, policy_id, action, actor, at, before::text, after::text";
   private static final String MATCHES = "account_id = $1 AND ($2::text IS NULL OR server_id = $2) AND ($3::text IS NULL OR portal_id = $3) "
-      + "AND ($4::text IS NULL OR service_token_id = $4)";
+      + "AND ($4::text IS NULL OR service_token_id = $4) AND ($5::text IS NULL OR policy_id = $5)";
 
   private final Pool pool;
 
@@ -33,9 +34,9 @@ final class PgAuditLog implements AuditLog {
 
   @Override
   public Future<AuditEntry> append(AuditEntry entry) {
-    return translate(pool.preparedQuery("INSERT INTO audit_log (account_id, server_id, portal_id, service_token_id, action, actor, at, "
-            + "before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
-        .execute(Tuple.from(java.util.Arrays.asList(entry.accountId(), entry.serverId(), entry.portalId(), entry.serviceTokenId(),
+    return translate(pool.preparedQuery("INSERT INTO audit_log (account_id, server_id, portal_id, service_token_id, policy_id, action, actor, "
+            + "at, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
+        .execute(Tuple.from(java.util.Arrays.asList(entry.accountId(), entry.serverId(), entry.portalId(), entry.serviceTokenId(), entry.policyId(),
             entry.action().wire(),
             entry.actor(), OffsetDateTime.ofInstant(entry.at(), ZoneOffset.UTC), entry.before(), entry.after())))
         .map(rows -> entry.withId(rows.iterator().next().getLong(0))));
@@ -43,13 +44,14 @@ final class PgAuditLog implements AuditLog {
 
   @Override
   public Future<AuditPage> list(String accountId, AuditQuery query) {
-    Tuple filter = Tuple.of(accountId, query.serverId(), query.portalId(), query.serviceTokenId());
+    Tuple filter = Tuple.of(accountId, query.serverId(), query.portalId(), query.serviceTokenId(), query.policyId());
     Future<Long> total = pool.preparedQuery("SELECT count(*) FROM audit_log WHERE " + MATCHES)
         .execute(filter)
         .map(rows -> rows.iterator().next().getLong(0));
     Future<List<AuditEntry>> items = pool.preparedQuery("SELECT " + COLUMNS + " FROM audit_log WHERE " + MATCHES
-            + " ORDER BY id DESC LIMIT $5 OFFSET $6")
-        .execute(Tuple.of(accountId, query.serverId(), query.portalId(), query.serviceTokenId(), query.perPage(), query.offset()))
+            + " ORDER BY id DESC LIMIT $6 OFFSET $7")
+        .execute(Tuple.of(accountId, query.serverId(), query.portalId(), query.serviceTokenId(), query.policyId(), query.perPage(),
+            query.offset()))
         .map(rows -> {
           List<AuditEntry> entries = new ArrayList<>(rows.size());
           for (Row row : rows) entries.add(decode(row));
@@ -65,11 +67,12 @@ final class PgAuditLog implements AuditLog {
         row.getString(2),
         row.getString(3),
         row.getString(4),
-        AuditEntry.Action.fromWire(row.getString(5)).orElseThrow(),
-        row.getString(6),
-        row.getOffsetDateTime(7).toInstant(),
-        json(row.getString(8)),
-        json(row.getString(9)));
+        row.getString(5),
+        AuditEntry.Action.fromWire(row.getString(6)).orElseThrow(),
+        row.getString(7),
+        row.getOffsetDateTime(8).toInstant(),
+        json(row.getString(9)),
+        json(row.getString(10)));
   }
 
   private static JsonObject json(String text) {

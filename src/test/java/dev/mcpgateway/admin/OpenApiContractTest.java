@@ -405,6 +405,8 @@ class OpenApiContractTest {
       // access policies: the parser's limits, its decisions, and exactly its rule types with their fields
       assertEquals("^" + PolicyHandlers.POLICY_ID.pattern() + "$", schemaJson("PolicyId").getString("pattern"));
       assertEquals("#/components/schemas/PolicyId", parameters.getJsonObject("policy_id").getJsonObject("schema").getString("$ref"));
+      assertEquals("#/components/schemas/PolicyId", parameters.getJsonObject("policy_filter").getJsonObject("schema").getString("$ref"));
+      assertEquals("#/components/schemas/PolicyId", property("AuditEntry", "policy_id").getString("$ref"));
       assertEquals(Arrays.stream(dev.mcpgateway.policy.AccessPolicy.Decision.values()).map(d -> d.wire()).toList(),
           schemaJson("PolicyDecision").getJsonArray("enum").getList());
       assertEquals(List.of(1, PolicyRequestParser.VALUE_MAX),
@@ -844,6 +846,22 @@ class OpenApiContractTest {
         .compose(r -> expectPolicyAnswer(ctx, validator, "getAccessPolicy", r, 404, null, documentedIds))
         .compose(v -> send(HttpMethod.DELETE, engineering.get(), TestGateway.ACME, null))
         .compose(r -> expectPolicyAnswer(ctx, validator, "deleteAccessPolicy", r, 404, null, documentedIds))
+        // the trail the engineering policy's changes left: its create and PUT as listAuditEntries' example one_policy shows them
+        .compose(v -> send(HttpMethod.GET, "/accounts/acme/access/ai-controls/mcp/audit?policy_id=" + created.get("engineering").getString("id"),
+            TestGateway.ACME, null))
+        .compose(r -> validated(validator, AUDIT, r).compose(v -> verify(ctx, () -> {
+          assertEquals(200, r.statusCode(), r.bodyAsString());
+          List<JsonObject> entries = r.bodyAsJsonObject().getJsonArray("result").stream().map(e -> (JsonObject) e).toList();
+          assertEquals(List.of("delete", "update", "create"), entries.stream().map(e -> e.getString("action")).toList());
+          entries.forEach(e -> assertEquals(ACTOR, e.getString("actor"), e.encode()));
+          assertEquals(created.get("engineering"), entries.get(2).getJsonObject("after"), "the policy as the create answered it");
+          assertEquals(entries.get(1).getJsonObject("after"), entries.get(0).getJsonObject("before"));
+          List<JsonObject> documented = responseExample(AUDIT, 200, "one_policy").getJsonArray("result").stream()
+              .map(e -> stablePolicyAudit((JsonObject) e, Map.of())).toList();
+          assertEquals(documented, entries.subList(1, 3).stream().map(e -> stablePolicyAudit(e, documentedIds)).toList());
+        })))
+        .compose(v -> send(HttpMethod.GET, "/accounts/acme/access/ai-controls/mcp/audit?policy_id=not-a-policy", TestGateway.ACME, null))
+        .compose(r -> validated(validator, AUDIT, r).compose(v -> verify(ctx, () -> assertEquals(400, r.statusCode(), r.bodyAsString()))))
         .compose(v -> send(HttpMethod.GET, policies, TestGateway.ACME, null))
         .compose(r -> expectPolicyAnswer(ctx, validator, "listAccessPolicies", r, 200, null, documentedIds).compose(v -> verify(ctx, () -> {
           assertEquals(2, r.bodyAsJsonObject().getJsonArray("result").size(), r.bodyAsString());
@@ -1217,6 +1235,22 @@ class OpenApiContractTest {
     for (Object message : body.getJsonArray("messages")) {
       assertTrue(messageFields.containsAll(((JsonObject) message).fieldNames()), where + ": undocumented message field " + message);
     }
+  }
+
+  /** A policy's audit entry without what differs on every run: the entry's id, time and actor, the policy's timestamps; ids as documented. */
+  private static JsonObject stablePolicyAudit(JsonObject entry, Map<String, String> documentedIds) {
+    JsonObject stable = entry.copy();
+    stable.remove("id");
+    stable.remove("at");
+    stable.remove("actor");
+    stable.put("policy_id", documentedIds.getOrDefault(stable.getString("policy_id"), stable.getString("policy_id")));
+    for (String side : List.of("before", "after")) {
+      if (!(stable.getValue(side) instanceof JsonObject policy)) continue;
+      policy.remove("created_at");
+      policy.remove("updated_at");
+      policy.put("id", documentedIds.getOrDefault(policy.getString("id"), policy.getString("id")));
+    }
+    return stable;
   }
 
   /**

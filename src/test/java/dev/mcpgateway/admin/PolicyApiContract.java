@@ -4,6 +4,7 @@ import static dev.mcpgateway.support.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpgateway.support.TestGateway;
@@ -26,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Access policies through the management API, on each store: Cloudflare's reusable-policy shape
  * at {@code /accounts/{account_id}/access/policies}, every bad body refused with the envelope's 400
- * and nothing stored, account isolation, and the explain read.
+ * and nothing stored, account isolation, the explain read, and the audit trail (each change an
+ * entry with its actor and the policy before and after; a refused request none).
  */
 abstract class PolicyApiContract {
   @TempDir Path dataDir;
@@ -180,5 +182,80 @@ abstract class PolicyApiContract {
       assertEquals(400, send(HttpMethod.GET, policies("acme") + "/explain" + bad, TestGateway.ADMIN, null).statusCode(), bad);
     }
     assertEquals(404, send(HttpMethod.GET, policies("acme") + "/explain?email=a@b.example&portal_id=nope", TestGateway.ADMIN, null).statusCode());
+  }
+
+  // ------------------------------------------------------------------------------------ audit trail
+
+  List<JsonObject> trail(String account, String query) {
+    HttpResponse<Buffer> response = send(HttpMethod.GET, AdminApiContract.audit(account) + "?per_page=100" + query, TestGateway.ADMIN, null);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject().getJsonArray("result").stream().map(o -> (JsonObject) o).toList();
+  }
+
+  @Test
+  void createUpdateAndDeleteEachLeaveAnAuditEntryWithActorBeforeAndAfter() {
+    JsonObject created = envelopeResult(send(HttpMethod.POST, policies("acme"), TestGateway.ACME, engOnGithub()), 201);
+    String id = created.getString("id");
+    JsonObject replaced = envelopeResult(send(HttpMethod.PUT, policies("acme") + "/" + id, TestGateway.ADMIN,
+        engOnGithub().put("decision", "deny").put("name", "Blocked")), 200);
+    ok(HttpMethod.DELETE, policies("acme") + "/" + id, null, 200);
+    List<JsonObject> entries = trail("acme", "&policy_id=" + id);
+    assertEquals(List.of("delete", "update", "create"), entries.stream().map(e -> e.getString("action")).toList());
+    JsonObject deleted = entries.get(0);
+    JsonObject updated = entries.get(1);
+    JsonObject create = entries.get(2);
+    for (JsonObject entry : entries) {
+      assertEquals(id, entry.getString("policy_id"), entry.encode());
+      assertEquals("acme", entry.getString("account_id"));
+      assertFalse(entry.containsKey("server_id") || entry.containsKey("portal_id") || entry.containsKey("service_token_id"), entry.encode());
+      assertNotNull(entry.getString("at"));
+    }
+    assertEquals("acme-bot", create.getString("actor"));
+    assertNull(create.getValue("before"));
+    assertEquals(created, create.getJsonObject("after"), "the policy as the API showed it");
+    assertEquals("test-admin", updated.getString("actor"));
+    assertEquals(created, updated.getJsonObject("before"));
+    assertEquals(replaced, updated.getJsonObject("after"));
+    assertEquals("test-admin", deleted.getString("actor"));
+    assertEquals(replaced, deleted.getJsonObject("before"));
+    assertNull(deleted.getValue("after"));
+    assertEquals(entries, trail("acme", ""), "the policy's entries are the whole trail here");
+    assertEquals(List.of(), trail("globex", ""));
+    assertEquals(List.of(), trail("acme", "&policy_id=00000000-0000-4000-8000-000000000000"));
+  }
+
+  @Test
+  void aRefusedRequestLeavesNoAuditEntry() {
+    String id = ok(HttpMethod.POST, policies("acme"), engOnGithub(), 201).getString("id");
+    List<JsonObject> before = trail("acme", "");
+    assertEquals(1, before.size());
+    assertEquals(400, send(HttpMethod.POST, policies("acme"), TestGateway.ADMIN, new JsonObject().put("name", "x")).statusCode());
+    assertEquals(400, send(HttpMethod.PUT, policies("acme") + "/" + id, TestGateway.ADMIN, new JsonObject().put("name", "x")).statusCode());
+    assertEquals(404, send(HttpMethod.PUT, policies("acme") + "/00000000-0000-4000-8000-000000000000", TestGateway.ADMIN, engOnGithub())
+        .statusCode());
+    assertEquals(404, send(HttpMethod.DELETE, policies("acme") + "/00000000-0000-4000-8000-000000000000", TestGateway.ADMIN, null)
+        .statusCode());
+    assertEquals(404, send(HttpMethod.DELETE, policies("globex") + "/" + id, TestGateway.ADMIN, null).statusCode());
+    assertEquals(403, send(HttpMethod.DELETE, policies("globex") + "/" + id, TestGateway.ACME, null).statusCode());
+    assertEquals(403, send(HttpMethod.POST, policies("globex"), TestGateway.ACME, engOnGithub()).statusCode());
+    assertEquals(401, send(HttpMethod.DELETE, policies("acme") + "/" + id, null, null).statusCode());
+    assertEquals(before, trail("acme", ""));
+    assertEquals(List.of(), trail("globex", ""));
+  }
+
+  @Test
+  void theAuditPolicyFilterTakesOnlyAPolicyId() {
+    for (String bad : List.of("x", "GITHUB", "00000000-0000-4000-8000-00000000000A", "00000000-0000-4000-8000-0000000000000")) {
+      HttpResponse<Buffer> response = send(HttpMethod.GET, AdminApiContract.audit("acme") + "?policy_id=" + bad, TestGateway.ACME, null);
+      assertEquals(400, response.statusCode(), bad);
+      assertEquals(1201, response.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getInteger("code"), bad);
+    }
+    assertEquals(200, send(HttpMethod.GET, AdminApiContract.audit("acme") + "?policy_id=", TestGateway.ACME, null).statusCode(),
+        "an empty filter is no filter");
+  }
+
+  JsonObject envelopeResult(HttpResponse<Buffer> response, int status) {
+    assertEquals(status, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject().getJsonObject("result");
   }
 }

@@ -141,6 +141,43 @@ abstract class AuditLogContract extends StoresFixture {
     assertEquals(1, result(log().list("globex", new AuditQuery(1, 25, null, null, token))).totalCount());
   }
 
+  static AuditEntry policyAudit(String account, String policyId, AuditEntry.Action action, int second) {
+    JsonObject view = new JsonObject().put("id", policyId).put("name", "Engineering").put("decision", "allow").put("reusable", true);
+    return AuditEntry.ofPolicy(account, policyId, action, "tester", Instant.parse("2026-01-02T03:04:05.678Z").plusSeconds(second),
+        action == AuditEntry.Action.CREATE ? null : view.copy(),
+        action == AuditEntry.Action.DELETE ? null : view.copy().put("decision", "deny"));
+  }
+
+  @Test
+  void policyEntriesRoundTripShareTheTrailAndFilterApart() {
+    String policy = "5d1c6a2e-7b3f-4c8d-9e0a-1f2b3c4d5e6f";
+    String token = "0b6f0d1e-3c1a-4f6e-9a51-5d3f0e2a7c01";
+    AuditEntry server = result(log().append(audit("acme", "one", AuditEntry.Action.CREATE, 1)));
+    AuditEntry created = result(log().append(policyAudit("acme", policy, AuditEntry.Action.CREATE, 2)));
+    AuditEntry tokenEntry = result(log().append(tokenAudit("acme", token, AuditEntry.Action.CREATE, 3)));
+    AuditEntry updated = result(log().append(policyAudit("acme", policy, AuditEntry.Action.UPDATE, 4)));
+    AuditEntry other = result(log().append(policyAudit("acme", "6e2d7b3f-8c4a-4d9e-8f1b-2a3c4d5e6f70", AuditEntry.Action.CREATE, 5)));
+    AuditEntry deleted = result(log().append(policyAudit("acme", policy, AuditEntry.Action.DELETE, 6)));
+    result(log().append(policyAudit("globex", policy, AuditEntry.Action.CREATE, 7)));
+    assertEquals(policyAudit("acme", policy, AuditEntry.Action.UPDATE, 4).withId(updated.id()), updated);
+    assertEquals(policy, updated.policyId());
+    assertNull(updated.serverId());
+    assertNull(updated.portalId());
+    assertNull(updated.serviceTokenId());
+    assertEquals(List.of(deleted, other, updated, tokenEntry, created, server), result(log().list("acme", new AuditQuery(1, 25, null))).items());
+    assertEquals(List.of(deleted, updated, created), result(log().list("acme", new AuditQuery(1, 25, null, null, null, policy))).items());
+    AuditPage page = result(log().list("acme", new AuditQuery(2, 2, null, null, null, policy)));
+    assertEquals(List.of(created), page.items());
+    assertEquals(3, page.totalCount());
+    assertEquals(List.of(tokenEntry), result(log().list("acme", new AuditQuery(1, 25, null, null, token, null))).items());
+    assertEquals(List.of(server), result(log().list("acme", new AuditQuery(1, 25, "one", null, null, null))).items());
+    assertEquals(0, result(log().list("acme", new AuditQuery(1, 25, "one", null, null, policy))).totalCount());
+    assertEquals(0, result(log().list("acme", new AuditQuery(1, 25, null, null, token, policy))).totalCount());
+    reopen();
+    assertEquals(List.of(deleted, updated, created), result(log().list("acme", new AuditQuery(1, 25, null, null, null, policy))).items());
+    assertEquals(1, result(log().list("globex", new AuditQuery(1, 25, null, null, null, policy))).totalCount());
+  }
+
   @Test
   void eachAccountSeesOnlyItsOwnAuditTrail() {
     result(log().append(audit("acme", "same", AuditEntry.Action.CREATE, 1)));

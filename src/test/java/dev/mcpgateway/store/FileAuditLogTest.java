@@ -96,6 +96,33 @@ class FileAuditLogTest extends AuditLogContract {
   }
 
   @Test
+  void onlyPolicyEntriesAreWrittenAsFormat4() throws Exception {
+    String policy = "5d1c6a2e-7b3f-4c8d-9e0a-1f2b3c4d5e6f";
+    result(log().append(audit("acme", "a", AuditEntry.Action.CREATE, 1)));
+    result(log().append(portalAudit("acme", "p", AuditEntry.Action.CREATE, 2)));
+    result(log().append(tokenAudit("acme", "0b6f0d1e-3c1a-4f6e-9a51-5d3f0e2a7c01", AuditEntry.Action.ROTATE, 3)));
+    result(log().append(policyAudit("acme", policy, AuditEntry.Action.UPDATE, 4)));
+    List<JsonObject> lines = Files.readAllLines(dataDir.resolve("audit/acme.jsonl")).stream().map(JsonObject::new).toList();
+    assertEquals(List.of(2, 2, 3, 4), lines.stream().map(l -> l.getInteger("format")).toList(),
+        "a gateway that predates policy entries still starts on a trail without any");
+    assertEquals(policy, lines.get(3).getString("policy_id"));
+    assertFalse(lines.get(2).containsKey("policy_id"), "only a policy entry carries the field");
+    assertFalse(lines.get(0).containsKey("policy_id"));
+  }
+
+  @Test
+  void aLineOfAFormatFromTheFutureStopsTheStart() throws Exception {
+    result(log().append(policyAudit("acme", "5d1c6a2e-7b3f-4c8d-9e0a-1f2b3c4d5e6f", AuditEntry.Action.CREATE, 1)));
+    result(stores.close());
+    Path file = dataDir.resolve("audit/acme.jsonl");
+    String line = Files.readString(file).strip();
+    Files.writeString(file, new JsonObject(line).put("format", 5).encode() + "\n");
+    Throwable failure = failure(open());
+    assertTrue(failure.getMessage().contains("acme.jsonl"), failure.getMessage());
+    stores = result(FileStores.open(vertx, dataDir.resolve("elsewhere")));
+  }
+
+  @Test
   void aCorruptCompleteAuditLineStopsTheStartLoudlyNamingTheFile() throws Exception {
     result(log().append(audit("acme", "a", AuditEntry.Action.CREATE, 1)));
     result(stores.close());
