@@ -143,6 +143,23 @@ class SessionTerminationTest {
   }
 
   @Test
+  void aSessionIdleOnTheReplicaThatHeldItEndsOnEveryReplica() {
+    JsonObject quick = TestGateway.config(dirA, schema).put("proxy", new JsonObject().put("session_idle_ms", 700));
+    TestGateway a = result(TestGateway.start(vertx, quick, dirA, schema));
+    gateways.add(a);
+    TestGateway b = gateway(dirB, true);
+    serverAndPortal(a);
+    String path = TestGateway.mcp("acme", "srv");
+    String session = initialize(a, path);
+    assertWorks(request(a, path, session), "a live session");
+    // nothing uses the session on A: it ends there for idleness, upstream too (the upstream here would serve it on regardless)
+    Await.until(() -> upstreamSaw.contains("DELETE fake-session"), "the idle session ended upstream");
+    assertEnded(a, path, session, "on the replica where it went idle");
+    Await.until(() -> request(b, path, session).statusCode() == 404, "the other replica refuses the idle-ended session");
+    assertEnded(b, path, session, "on the other replica");
+  }
+
+  @Test
   void sessionsNotDeletedKeepWorkingOnBothReplicas() {
     TestGateway a = gateway(dirA, true);
     TestGateway b = gateway(dirB, true);

@@ -8,7 +8,7 @@ import dev.mcpgateway.mcp.LegacySseSession;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * What this replica knows of the sessions it serves: when each was last used (so an idle session
@@ -32,10 +32,10 @@ public final class LocalSessions {
   public static final long MAX_SESSIONS = 100_000;
   private final Cache<String, Entry> sessions;
 
-  private volatile Consumer<Entry> onEviction = entry -> { };
+  private volatile BiConsumer<String, Entry> onEviction = (id, entry) -> { };
 
-  /** What to do with a session that ended for idleness (or to make room): end it upstream. */
-  public void whenEvicted(Consumer<Entry> action) {
+  /** What to do with a session (its id and entry) that ended for idleness (or to make room): end it everywhere, upstream too. */
+  public void whenEvicted(BiConsumer<String, Entry> action) {
     onEviction = action;
   }
 
@@ -48,7 +48,7 @@ public final class LocalSessions {
         .executor(Contexts.executor(context))
         .scheduler(com.github.benmanes.caffeine.cache.Scheduler.systemScheduler())
         .removalListener((String id, Entry entry, RemovalCause cause) -> {
-          if (entry != null && cause.wasEvicted()) onEviction.accept(entry);
+          if (id != null && entry != null && cause.wasEvicted()) onEviction.accept(id, entry);
         })
         .build();
   }

@@ -32,6 +32,7 @@ import java.util.function.UnaryOperator;
  * ({@link RevokedSessions}): the MCP specification has every later request bearing the id answered 404.
  */
 public final class SessionEndpoint {
+  private static final System.Logger LOG = System.getLogger(SessionEndpoint.class.getName());
   private final LocalSessions local;
   private final RevokedSessions revoked;
   private final SessionBinder binder;
@@ -55,7 +56,15 @@ public final class SessionEndpoint {
     this.logLevels = new SessionLogLevels(settings.sessionIdle());
     this.toStateless = new SessionToStateless(vertx, stateless, client.limits().requestTimeoutMs(), logLevels::of,
         bound -> client.redetect(bound.capabilities().server().hostname(), auths.forAgent(bound.capabilities().server(), bound.token().client())));
-    local.whenEvicted(toSession::end);
+    // an idle session ends on every replica, as a DELETE ends it: its id answers 404 everywhere from then on
+    local.whenEvicted((sessionId, entry) -> {
+      SessionToken token = entry.token;
+      if (token != null) {
+        revoked.revoke(sessionId, token.issuedAt()).onFailure(e -> LOG.log(System.Logger.Level.WARNING,
+            "an idle session could not be recorded as ended (" + e.getMessage() + "): other replicas may serve it until it expires"));
+      }
+      toSession.end(entry);
+    });
     this.binder = new SessionBinder(codec, cache, local, revoked, settings, clock);
     this.opener = new SessionOpener(vertx, codec, cache, client, auths, local, clock);
   }
