@@ -192,10 +192,6 @@ class SignInEndToEndTest {
   }
 
   static HttpResponse<Buffer> initialize(String token) {
-    return result(gw.client.post("/mcp/acme/everything").putHeader("Authorization", "Bearer " + token)
-        .putHeader("Accept", "application/json, text/event-stream")
-        .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize").put("params", new JsonObject()
-            .put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
-            .put("clientInfo", new JsonObject().put("name", "t").put("version", "1")))));
+    return initialize("/mcp/acme/everything", token);
   }
 }
