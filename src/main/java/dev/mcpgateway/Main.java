@@ -1,5 +1,6 @@
 package dev.mcpgateway;
 
+import dev.mcpgateway.tracing.Tracing;
 import dev.mcpgateway.config.ConfigLoader;
 import dev.mcpgateway.security.AdminTokenBootstrap;
 import dev.mcpgateway.security.TokenHash;
@@ -41,16 +42,16 @@ public final class Main {
     GatewayMetrics metrics = GatewayMetrics.create(clock);
     // Vert.x reports HTTP server and client metrics to the gateway's registry, labelled by route
     // template (never the raw path), method and status: bounded label sets
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+    // traces only when OTEL_* configures an exporter (see tracing/Tracing): otherwise Vert.x has no tracer at all
+    Tracing tracing = Tracing.fromEnvironment();
+    Vertx vertx = tracing.build(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
-            .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))))
-        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
-        .build();
+            .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))),
+        builder -> builder.withMetrics(new MicrometerMetricsFactory(metrics.registry())));
     ConfigLoader.load(vertx)
         .onSuccess(config -> LogSetup.apply(config.logging().level(), config.logging().format(), config.logging().access()))
         .compose(config -> Gateway.start(vertx, config, clock, metrics).onSuccess(gateway -> Runtime.getRuntime()
-            .addShutdownHook(new Thread(() -> stop(vertx, gateway, config.server().shutdownGrace()), "shutdown"))))
+            .addShutdownHook(new Thread(() -> stop(vertx, gateway, tracing, config.server().shutdownGrace()), "shutdown"))))
         .onFailure(e -> {
           System.err.println("mcp-gateway failed to start: " + e.getMessage());
           vertx.close();
@@ -66,8 +67,9 @@ public final class Main {
    * handed to a terminated event loop (a RejectedExecutionException, and a listener that never
    * runs). {@code vertx.close()}'s own future has no context and completes on a fresh thread.
    */
-  private static void stop(Vertx vertx, Gateway gateway, Duration grace) {
+  private static void stop(Vertx vertx, Gateway gateway, Tracing tracing, Duration grace) {
     await(gateway.stop(), grace.plus(STOP_MARGIN));
+    tracing.shutdown(STOP_MARGIN); // the last requests' spans leave before the process does
     await(vertx.close(), STOP_MARGIN);
   }
 

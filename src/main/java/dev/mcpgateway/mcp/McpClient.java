@@ -1,5 +1,6 @@
 package dev.mcpgateway.mcp;
 
+import dev.mcpgateway.tracing.Tracing;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mcpgateway.upstream.OutboundGuard;
@@ -56,8 +57,8 @@ public final class McpClient {
         .with(new PoolOptions().setHttp1MaxSize(MAX_STREAMS_PER_UPSTREAM))
         .build();
     UpstreamBreakers breakers = new UpstreamBreakers(vertx, limits.breakerFailures(), limits.breakerReset());
-    this.guardedHttp = new GuardedHttp(http, guard, breakers);
-    this.guardedStreams = new GuardedHttp(streams, guard, breakers);
+    this.guardedHttp = new GuardedHttp(http, guard, breakers, Tracing.of(vertx));
+    this.guardedStreams = new GuardedHttp(streams, guard, breakers, Tracing.of(vertx));
     this.channel = new StreamableHttpChannel(vertx, guardedHttp, guardedStreams, limits);
   }
 

@@ -32,6 +32,12 @@ final class UpstreamBreakers {
     this.breakers = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofHours(1)).executor(Runnable::run).build();
   }
 
+  /** The breaker's state for {@code authority} ({@code closed} when it has none yet), for the connect span. */
+  String state(String authority) {
+    CircuitBreaker breaker = breakers.getIfPresent(authority);
+    return breaker == null ? "closed" : breaker.state().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   <T> Future<T> call(String authority, Supplier<Future<T>> attempt) {
     CircuitBreaker breaker = breakers.get(authority, key -> CircuitBreaker.create("upstream " + key, vertx, options));
     return breaker.<T>execute(attempt).recover(e -> Future.failedFuture(e instanceof OpenCircuitException

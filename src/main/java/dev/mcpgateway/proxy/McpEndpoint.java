@@ -52,6 +52,8 @@ import dev.mcpgateway.signin.AgentAuthenticator;
 import dev.mcpgateway.store.Stores;
 import dev.mcpgateway.sync.CapabilityCache;
 import dev.mcpgateway.sync.CapabilitySync;
+import dev.mcpgateway.tracing.MessageSpan;
+import dev.mcpgateway.tracing.Tracing;
 import dev.mcpgateway.upstream.UpstreamAuths;
 import dev.mcpgateway.upstream.oauth.OAuthConnector;
 import dev.mcpgateway.upstream.oauth.OAuthSettings;
@@ -101,11 +103,13 @@ public final class McpEndpoint {
   private final Sandboxes sandboxes;
   private final OriginCheck.Policy origins;
   private final PolicyCheck policyCheck;
+  private final Tracing tracing;
 
   public McpEndpoint(Vertx vertx, GatewayMetrics metrics, LimitSettings limits, AuthThrottle authFailures, AgentAuthenticator agents,
       SecretCipher gatewayCipher, CapabilityCache cache, CapabilitySync sync, McpClient client, UpstreamAuths auths, ProxySettings settings,
       Clock clock, Stores stores, OAuthConnector oauth, OAuthSettings oauthSettings, CodeModeSettings codeMode) {
     this.agents = agents;
+    this.tracing = Tracing.of(vertx);
     this.policyCheck = new PolicyCheck(new Policies(stores.policies()), PortalRoute.PORTAL_KEY);
     this.settings = settings;
     this.authFailures = authFailures;
@@ -192,9 +196,15 @@ public final class McpEndpoint {
         exchange.upstreamNanos(end));
     if (exchange.kind != null) metrics.capabilityUse(exchange.account, exchange.server, exchange.kind, exchange.exposedName, exchange.outcome);
     if (exchange.portal != null) metrics.portalRequest(exchange.account, exchange.portal, exchange.server, exchange.method, exchange.outcome);
+    Agent agent = ctx.get(AgentAuthHandler.AGENT_KEY) instanceof Agent known ? known : null;
+    // logged while the message's span is still current: the line carries its trace and span ids
     AccessLog.mcp(exchange.account, exchange.portal, exchange.server, GatewayMetrics.method(exchange.method), exchange.kind == null ? null : exchange.exposedName,
         ctx.response().getStatusCode(), exchange.outcome, end - exchange.startNanos, ctx.request().getHeader(McpProtocol.Headers.SESSION_ID),
-        ctx.get(AgentAuthHandler.AGENT_KEY) instanceof Agent agent ? agent.name() : null);
+        agent == null ? null : agent.name());
+    if (exchange.span != null) {
+      exchange.span.end(new MessageSpan.Outcome(exchange.account, exchange.server, exchange.portal, exchange.kind, exchange.exposedName,
+          exchange.upstreamName, exchange.outcome, exchange.errorCode, agent == null ? null : agent.kind().name().toLowerCase(Locale.ROOT)));
+    }
   }
 
   /** Kills Code Mode's sandbox processes (at shutdown). */
@@ -279,6 +289,7 @@ public final class McpEndpoint {
       return;
     }
     boolean statelessEra = TransportRules.isStateless(ctx.request().headers(), message);
+    Exchange.of(ctx).span = MessageSpan.start(tracing, message, statelessEra, ctx.request().getHeader(McpProtocol.Headers.PROTOCOL_VERSION));
     if (ctx.get(PortalRoute.PORTAL_KEY) != null) portals.handle(ctx, message, statelessEra);
     else if (statelessEra) stateless.handle(ctx, message);
     else sessions.handle(ctx, message);

@@ -1,5 +1,9 @@
 package dev.mcpgateway.sync;
 
+import dev.mcpgateway.tracing.MessageSpan;
+import dev.mcpgateway.tracing.TracedWork;
+import dev.mcpgateway.tracing.Tracing;
+import io.opentelemetry.api.common.Attributes;
 import dev.mcpgateway.mcp.McpClient;
 import dev.mcpgateway.mcp.McpClientException;
 import dev.mcpgateway.mcp.McpProtocol;
@@ -46,9 +50,11 @@ public final class CapabilitySync {
 
   private final GatewayMetrics metrics;
   private final Context context;
+  private final Tracing tracing;
 
   public CapabilitySync(Vertx vertx, ServerStore store, McpClient client, UpstreamAuths auths, Clock clock, GatewayMetrics metrics) {
     this.context = vertx.getOrCreateContext();
+    this.tracing = Tracing.of(vertx);
     this.metrics = metrics;
     this.store = store;
     this.client = client;
@@ -73,16 +79,23 @@ public final class CapabilitySync {
    * owns); the outcome comes back on the caller's context.
    */
   public Future<SyncReport> sync(String accountId, String id) {
-    return Contexts.on(context, () -> startOrJoin(new ServerKey(accountId, id)));
+    io.opentelemetry.context.Context caller = io.opentelemetry.context.Context.current(); // the admin request's trace, if any
+    return Contexts.on(context, () -> startOrJoin(new ServerKey(accountId, id), caller));
   }
 
   private Future<SyncReport> startOrJoin(ServerKey key) {
+    return startOrJoin(key, io.opentelemetry.context.Context.root());
+  }
+
+  private Future<SyncReport> startOrJoin(ServerKey key, io.opentelemetry.context.Context trace) {
     Future<SyncReport> running = inFlight.get(key);
     if (running != null) return running;
     Promise<SyncReport> mine = Promise.promise();
     inFlight.put(key, mine.future());
     mine.future().onComplete(r -> inFlight.remove(key, mine.future()));
-    run(key.accountId(), key.id()).onComplete(mine); // started outside the table: its I/O never runs under a map lock
+    // started outside the table: its I/O never runs under a map lock
+    TracedWork.run(tracing, trace, "mcp_gateway sync", Attributes.of(MessageSpan.ACCOUNT, key.accountId(), MessageSpan.SERVER, key.id()),
+        () -> run(key.accountId(), key.id())).onComplete(mine);
     return mine.future();
   }
 

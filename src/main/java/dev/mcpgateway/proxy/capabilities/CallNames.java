@@ -54,6 +54,7 @@ public final class CallNames {
       return false;
     }
     params.put("name", upstreamName.get());
+    exchange.upstreamName = upstreamName.get();
     return true;
   }
 }

@@ -21,8 +21,14 @@ public final class Exchange {
   /** "tool" or "prompt" for calls, with the exposed name when the server has it (else "other"). */
   public String kind;
   public String exposedName = GatewayMetrics.OTHER;
+  /** The name the upstream knows a called tool or prompt by (for the message's span), once resolved. */
+  public String upstreamName;
   public String outcome = "ok";
+  /** The JSON-RPC error code the agent was answered with, when it was an error (for the message's span). */
+  public Integer errorCode;
   public long upstreamStartNanos = -1;
+  /** The message's span, while tracing is on and the message has been read (else null). */
+  public dev.mcpgateway.tracing.MessageSpan span;
 
   public static Exchange of(RoutingContext ctx) {
     Exchange exchange = ctx.get(KEY);
@@ -45,6 +51,19 @@ public final class Exchange {
   /** The first non-ok outcome wins: a refusal is not overwritten by what follows it. */
   public void outcome(String value) {
     if (outcome.equals("ok")) outcome = value;
+  }
+
+  /** The agent was answered with a JSON-RPC error: {@code code}, or the one in {@code message}'s {@code error}. */
+  public void mcpError(int code) {
+    outcome("mcp_error");
+    if (errorCode == null) errorCode = code;
+  }
+
+  public void mcpError(io.vertx.core.json.JsonObject message) {
+    outcome("mcp_error");
+    if (errorCode == null && message.getValue("error") instanceof io.vertx.core.json.JsonObject error && error.getValue("code") instanceof Number code) {
+      errorCode = code.intValue();
+    }
   }
 
   public long upstreamNanos(long endNanos) {

@@ -67,6 +67,7 @@ public final class McpReplies {
       // the user must authorize the gateway first: MCP's URL-mode elicitation error (2025-11-25); its
       // message carries the URL too, for agents of older versions
       exchange.outcome("refused");
+      if (exchange.errorCode == null) exchange.errorCode = URL_ELICITATION_REQUIRED;
       JsonObject elicitation = new JsonObject().put("mode", "url").put("elicitationId", java.util.UUID.randomUUID().toString())
           .put("url", authorizeAt).put("message", "Authorize the gateway to use this MCP server on your behalf");
       json(response, 200, error(id, URL_ELICITATION_REQUIRED, failure.getMessage(),
@@ -76,6 +77,7 @@ public final class McpReplies {
     ErrorDetails details = details(failure);
     boolean timeout = failure instanceof McpClientException.Timeout;
     exchange.outcome(timeout ? "timeout" : "upstream_error");
+    if (exchange.errorCode == null) exchange.errorCode = timeout ? REQUEST_TIMEOUT : McpProtocol.ErrorCodes.INTERNAL_ERROR;
     String message = timeout ? "upstream MCP server timed out"
         : failure instanceof dev.mcpgateway.upstream.oauth.OAuthException || failure instanceof McpClientException.NotAuthorized
             ? "no usable OAuth connection to the upstream MCP server: " + failure.getMessage()

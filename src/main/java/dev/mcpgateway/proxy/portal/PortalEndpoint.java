@@ -255,6 +255,7 @@ public final class PortalEndpoint {
     (split.isEmpty() ? io.vertx.core.Future.<PortalMembers.Member>succeededFuture(null) : members.member(portal, client, era.holder(), split.get().serverId()))
         .onSuccess(member -> {
           String upstreamName = member == null ? null : member.view().names(kind).get(exposed);
+          exchange.upstreamName = upstreamName;
           if (upstreamName == null) {
             exchange.outcome("refused");
             McpReplies.json(ctx.response(), 200, McpReplies.error(id, McpProtocol.ErrorCodes.INVALID_PARAMS,

@@ -137,7 +137,7 @@ public final class UpstreamRelay {
         McpReplies.upstreamFailure(agent, exchange, id, new McpClientException.ProtocolViolation("upstream sent malformed JSON"));
         return;
       }
-      if (message.containsKey("error")) exchange.outcome("mcp_error");
+      if (message.containsKey("error")) exchange.mcpError(message);
       try {
         JsonObject rewritten = rewrite.apply(message);
         if (rewritten == null) throw new IllegalStateException("a JSON answer that is not a response");
@@ -388,7 +388,7 @@ public final class UpstreamRelay {
 
     private boolean answers(JsonObject message) {
       boolean answer = id != null && JsonRpc.isResponse(message) && JsonRpc.sameId(message.getValue("id"), id);
-      if (answer && message.containsKey("error")) exchange.outcome("mcp_error");
+      if (answer && message.containsKey("error")) exchange.mcpError(message);
       return answer;
     }
 

@@ -97,7 +97,7 @@ public final class SessionToSession {
         .onSuccess(result -> McpReplies.json(ctx.response(), 200, rewrite.apply(JsonRpc.result(id, result))))
         .onFailure(e -> {
           if (e instanceof McpClientException.RpcError rpc) {
-            Exchange.of(ctx).outcome("mcp_error");
+            Exchange.of(ctx).mcpError(rpc.code());
             McpReplies.json(ctx.response(), 200, McpReplies.error(id, rpc.code(), rpc.getMessage(), null));
           } else {
             McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, e);

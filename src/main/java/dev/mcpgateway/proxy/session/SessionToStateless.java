@@ -86,7 +86,7 @@ public final class SessionToStateless {
       if (answer.getValue("result") instanceof JsonObject result && "complete".equals(result.getValue("resultType"))) {
         result.remove("resultType"); // a session-era agent knows only complete results
       }
-      if (answer.containsKey("error")) Exchange.of(ctx).outcome("mcp_error");
+      if (answer.containsKey("error")) Exchange.of(ctx).mcpError(answer);
       McpReplies.json(response, 200, rewrite.apply(answer.put("id", id)));
     }).onFailure(e -> {
       if (call.cancelled()) { // the agent cancelled (or left): it expects no answer; end what is open

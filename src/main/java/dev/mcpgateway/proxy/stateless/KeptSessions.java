@@ -119,7 +119,7 @@ public final class KeptSessions {
    */
   public void fail(RoutingContext ctx, Slot slot, Object id, Throwable failure) {
     if (failure instanceof McpClientException.RpcError rpc) {
-      Exchange.of(ctx).outcome("mcp_error");
+      Exchange.of(ctx).mcpError(rpc.code());
       McpReplies.json(ctx.response(), 200, McpReplies.error(id, rpc.code(), rpc.getMessage(), null));
       return;
     }

@@ -55,7 +55,7 @@ public final class StatelessToStateless {
       int status = answer.statusCode();
       StatelessUpstream.refusal(answer).onComplete(r -> {
         if (r.succeeded() && r.result() != null) {
-          Exchange.of(ctx).outcome("mcp_error");
+          Exchange.of(ctx).mcpError(r.result());
           McpReplies.json(ctx.response(), status, r.result().put("id", id)); // the upstream's own refusal, as it gave it
         } else {
           McpReplies.upstreamFailure(ctx.response(), Exchange.of(ctx), id, failure);

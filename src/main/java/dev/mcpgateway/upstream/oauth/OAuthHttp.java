@@ -32,6 +32,11 @@ public final class OAuthHttp {
 
   private final Vertx vertx;
 
+  /** The tracing of this gateway's Vert.x instance (token requests are spans of their own). */
+  public dev.mcpgateway.tracing.Tracing tracing() {
+    return dev.mcpgateway.tracing.Tracing.of(vertx);
+  }
+
   public OAuthHttp(Vertx vertx, OutboundGuard guard, long connectTimeoutMs, long timeoutMs) {
     this.vertx = vertx;
     this.client = vertx.httpClientBuilder()

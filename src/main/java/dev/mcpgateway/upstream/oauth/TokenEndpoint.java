@@ -1,5 +1,9 @@
 package dev.mcpgateway.upstream.oauth;
 
+import dev.mcpgateway.tracing.TracedWork;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.context.Context;
 import dev.mcpgateway.model.OAuthConnection;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +47,17 @@ final class TokenEndpoint {
     }
   }
 
+  private static final AttributeKey<String> GRANT_TYPE = AttributeKey.stringKey("oauth.grant_type");
+  private static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+
+  private static String hostOf(String url) {
+    try {
+      return String.valueOf(java.net.URI.create(url).getHost());
+    } catch (IllegalArgumentException e) {
+      return "invalid";
+    }
+  }
+
   Future<Tokens> request(OAuthConnection connection, String clientSecret, Map<String, String> grant) {
     Map<String, String> form = new LinkedHashMap<>(grant);
     if (connection.resource() != null) form.put("resource", connection.resource());
@@ -55,7 +70,9 @@ final class TokenEndpoint {
       if ("client_secret_post".equals(method) && clientSecret != null) form.put("client_secret", clientSecret);
     }
     String grantType = grant.getOrDefault("grant_type", "other");
-    return http.postForm(connection.tokenEndpoint(), form, basicUser, basicUser == null ? null : clientSecret).compose(answer -> {
+    String user = basicUser;
+    return TracedWork.run(http.tracing(), Context.current(), "oauth token request", Attributes.of(GRANT_TYPE, grantType, SERVER_ADDRESS,
+        hostOf(connection.tokenEndpoint())), () -> http.postForm(connection.tokenEndpoint(), form, user, user == null ? null : clientSecret)).compose(answer -> {
       JsonObject json = answer.json();
       if (answer.status() / 100 != 2) {
         String error = json == null ? null : json.getString("error");
