@@ -51,6 +51,17 @@ if ! /usr/bin/python3 -c "import prometheus_client.parser" >/dev/null 2>&1; then
   /usr/bin/python3 -c "import prometheus_client.parser" || { echo "test.sh: python3-prometheus-client is needed (apt-get install python3-prometheus-client)" >&2; exit 1; }
 fi
 
+# The alert rules in deploy/prometheus are checked and unit-tested with promtool (Debian's prometheus
+# package; policy-rc.d or the lack of systemd keeps its server from starting, and none is needed).
+if ! command -v promtool >/dev/null 2>&1; then
+  echo "test.sh: installing prometheus (Debian, for promtool) for the alert rule tests"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+  fi
+  command -v promtool >/dev/null 2>&1 || { echo "test.sh: promtool is needed for the alert rule tests (apt-get install prometheus)" >&2; exit 1; }
+fi
+
 # The sign-in tests drive the agent's browser login in headless Chromium (Debian's, via playwright-core from
 # the lock file; Playwright never downloads a browser here).
 if ! command -v chromium >/dev/null 2>&1; then

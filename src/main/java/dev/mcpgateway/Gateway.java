@@ -105,6 +105,9 @@ public final class Gateway {
           SecretCipher cipher = secrets.result().cipher();
           OutboundGuard guard = OutboundGuard.create(vertx, config.outbound());
           McpClient client = new McpClient(vertx, config.clientOptions(), guard);
+          io.micrometer.core.instrument.Gauge.builder("mcp_gateway_upstream_circuits_open", client, McpClient::openCircuits)
+              .description("upstreams (host and port) whose circuit breaker is open or half open: failing connections, not called for a while")
+              .register(metrics.registry());
           OAuthHttp oauthHttp = new OAuthHttp(vertx, guard, config.upstream().connectTimeoutMs(), config.upstream().requestTimeoutMs());
           OAuthConnector oauth = new OAuthConnector(store, stores.users(), cipher, oauthHttp, config.oauth(), clock, metrics::oauthTokenRequest);
           UpstreamAuths auths = new UpstreamAuths(cipher, new OAuthTokens(store, stores.users(), cipher, oauth, oauthHttp, config.oauth(), clock,

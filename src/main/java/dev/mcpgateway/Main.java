@@ -6,13 +6,9 @@ import dev.mcpgateway.security.AdminTokenBootstrap;
 import dev.mcpgateway.security.TokenHash;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.Label;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import java.util.EnumSet;
 import dev.mcpgateway.logging.LogSetup;
 import dev.mcpgateway.metrics.GatewayMetrics;
+import dev.mcpgateway.metrics.MeteredVertx;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,14 +36,9 @@ public final class Main {
     }
     Clock clock = Clock.systemUTC();
     GatewayMetrics metrics = GatewayMetrics.create(clock);
-    // Vert.x reports HTTP server and client metrics to the gateway's registry, labelled by route
-    // template (never the raw path), method and status: bounded label sets
     // traces only when OTEL_* configures an exporter (see tracing/Tracing): otherwise Vert.x has no tracer at all
     Tracing tracing = Tracing.fromEnvironment();
-    Vertx vertx = tracing.build(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-            .setEnabled(true)
-            .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))),
-        builder -> builder.withMetrics(new MicrometerMetricsFactory(metrics.registry())));
+    Vertx vertx = MeteredVertx.create(metrics, tracing);
     ConfigLoader.load(vertx)
         .onSuccess(config -> LogSetup.apply(config.logging().level(), config.logging().format(), config.logging().access()))
         .compose(config -> Gateway.start(vertx, config, clock, metrics).onSuccess(gateway -> Runtime.getRuntime()

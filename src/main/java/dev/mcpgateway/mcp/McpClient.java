@@ -37,6 +37,7 @@ public final class McpClient {
    */
   private final Cache<String, Boolean> sessionEra = Caffeine.newBuilder().maximumSize(100_000).build();
 
+  private final UpstreamBreakers breakers;
   private final GuardedHttp guardedHttp;
   private final GuardedHttp guardedStreams;
   private final StreamableHttpChannel channel;
@@ -57,6 +58,7 @@ public final class McpClient {
         .with(new PoolOptions().setHttp1MaxSize(MAX_STREAMS_PER_UPSTREAM))
         .build();
     UpstreamBreakers breakers = new UpstreamBreakers(vertx, limits.breakerFailures(), limits.breakerReset());
+    this.breakers = breakers;
     this.guardedHttp = new GuardedHttp(http, guard, breakers, Tracing.of(vertx));
     this.guardedStreams = new GuardedHttp(streams, guard, breakers, Tracing.of(vertx));
     this.channel = new StreamableHttpChannel(vertx, guardedHttp, guardedStreams, limits);
@@ -64,6 +66,11 @@ public final class McpClient {
 
   /** Open event streams per upstream host: each holds a connection for as long as it lives. */
   static final int MAX_STREAMS_PER_UPSTREAM = 10_000;
+
+  /** Upstreams (host and port) the gateway is not calling for a while: their circuit is open, or half open for a probe. */
+  public long openCircuits() {
+    return breakers.notClosed();
+  }
 
   public McpClientOptions limits() {
     return limits;

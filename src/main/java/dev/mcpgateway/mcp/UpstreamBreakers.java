@@ -32,6 +32,11 @@ final class UpstreamBreakers {
     this.breakers = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofHours(1)).executor(Runnable::run).build();
   }
 
+  /** Upstreams whose circuit is open or half open now (the {@code mcp_gateway_upstream_circuits_open} gauge). */
+  long notClosed() {
+    return breakers.asMap().values().stream().filter(b -> b.state() != io.vertx.circuitbreaker.CircuitBreakerState.CLOSED).count();
+  }
+
   /** The breaker's state for {@code authority} ({@code closed} when it has none yet), for the connect span. */
   String state(String authority) {
     CircuitBreaker breaker = breakers.getIfPresent(authority);
