@@ -22,6 +22,13 @@ class CircuitBreakerTest {
         .bodyAsJsonObject().getJsonObject("result");
   }
 
+  static double circuitsOpen(TestGateway gw) {
+    String scrape = result(gw.client.get("/metrics").send()).bodyAsString();
+    return scrape.lines().filter(line -> line.startsWith("mcp_gateway_upstream_circuits_open "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst()
+        .orElseThrow(() -> new AssertionError("no mcp_gateway_upstream_circuits_open in /metrics"));
+  }
+
   @Test
   void afterRepeatedFailuresCallsFailFastUntilAProbeSucceeds(@TempDir Path dataDir) throws Exception {
     Vertx vertx = Vertx.vertx();
@@ -41,12 +48,14 @@ class CircuitBreakerTest {
       JsonObject open = sync(gw);
       assertTrue(open.getJsonObject("error_details").getString("cause").contains("circuit open"), open.encode());
       assertEquals(true, open.getJsonObject("error_details").getBoolean("retryable"));
+      assertEquals(1.0, circuitsOpen(gw), "the open circuit is counted");
 
       upstream = result(FakeUpstream.start(vertx, port, FakeUpstream.wellBehaved(vertx, new JsonArray().add(new JsonObject().put("name", "t")), 0)));
       assertTrue(sync(gw).getJsonObject("error_details").getString("cause").contains("circuit open"), "still open before the reset");
       Thread.sleep(700);
       assertEquals("ready", sync(gw).getString("status"), "the half-open probe succeeds and closes the circuit");
       assertEquals("ready", sync(gw).getString("status"));
+      assertEquals(0.0, circuitsOpen(gw), "closed again");
     } finally {
       if (upstream != null) result(upstream.stop());
       result(gw.stop());
