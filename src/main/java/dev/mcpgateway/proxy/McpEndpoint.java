@@ -190,7 +190,7 @@ public final class McpEndpoint {
     if (ctx.response().getStatusCode() >= 400) exchange.outcome("rejected");
     metrics.mcpRequest(exchange.account, exchange.server, exchange.method, exchange.outcome, end - exchange.startNanos,
         exchange.upstreamNanos(end));
-    if (exchange.kind != null) metrics.capabilityUse(exchange.account, exchange.server, exchange.kind, exchange.exposedName, exchange.outcome);
+    if (exchange.kind != null) metrics.capabilityUse(exchange.account, exchange.server, exchange.portal, exchange.kind, exchange.exposedName, exchange.outcome);
     if (exchange.portal != null) metrics.portalRequest(exchange.account, exchange.portal, exchange.server, exchange.method, exchange.outcome);
     AccessLog.mcp(exchange.account, exchange.portal, exchange.server, GatewayMetrics.method(exchange.method), exchange.kind == null ? null : exchange.exposedName,
         ctx.response().getStatusCode(), exchange.outcome, end - exchange.startNanos, ctx.request().getHeader(McpProtocol.Headers.SESSION_ID),
