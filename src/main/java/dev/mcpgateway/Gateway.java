@@ -1,6 +1,7 @@
 package dev.mcpgateway;
 
 import dev.mcpgateway.admin.AdminApi;
+import dev.mcpgateway.analytics.ToolCallAnalytics;
 import dev.mcpgateway.authserver.AuthServer;
 import dev.mcpgateway.config.GatewayConfig;
 import dev.mcpgateway.security.AdminTokenBootstrap;
@@ -59,10 +60,12 @@ public final class Gateway {
   private final int port;
   private final int metricsPort;
   private final EventLoopLag lag;
+  private final ToolCallAnalytics analytics;
 
   private Gateway(Vertx vertx, Stores stores, McpClient client, OAuthHttp oauthHttp, CapabilityCache cache, CapabilitySync sync,
       SyncScheduler scheduler, McpEndpoint mcp, SigningKeys signingKeys, AuthServer authServer, String deploymentId, int port, int metricsPort,
-      EventLoopLag lag) {
+      EventLoopLag lag, ToolCallAnalytics analytics) {
+    this.analytics = analytics;
     this.authServer = authServer;
     this.oauthHttp = oauthHttp;
     this.metricsPort = metricsPort;
@@ -130,6 +133,7 @@ public final class Gateway {
               signingKeys == null ? null : authServer != null ? new AccessTokens(config.signIn(), signingKeys, authServer::revoked)
                   : new AccessTokens(config.signIn(), signingKeys),
               new ProtectedResources(config.signIn(), config.oauth().publicBaseUrl()));
+          ToolCallAnalytics analytics = ToolCallAnalytics.start(vertx, stores.toolCalls(), clock, config.analytics(), metrics);
           McpEndpoint mcp = new McpEndpoint(vertx, metrics, config.limits(), authFailures, agents, cipher, cache, sync,
               client, auths, config.proxy(), clock, stores, oauth, config.oauth(), config.codeMode());
           ContextCosts contextCosts = new ContextCosts(vertx, mcp::portalContext, metrics, new ContextBudget(config.metrics().contextTokenBudget()));
@@ -140,18 +144,18 @@ public final class Gateway {
                   config.sync().onCreate(),
                   authFailures, config.signIn().groupsClaim()),
               openApi.result(), mcp, oauth, metrics, contextCosts, config.metrics().token(), config.metrics().port(), config.server().shutdownGrace(),
-              authServer);
+              authServer, analytics);
           Future<Void> keys = (authServer == null ? Future.<Void>succeededFuture() : authServer.start())
               .compose(v -> signingKeys == null ? Future.<Void>succeededFuture() : signingKeys.start());
           return mcp.start().compose(v -> keys).compose(v -> vertx.deployVerticle(verticle))
               .map(id -> new Gateway(vertx, stores, client, oauthHttp, cache, sync, scheduler, mcp, signingKeys, authServer, id, verticle.actualPort(),
-                  verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000)))
+                  verticle.metricsPort(), EventLoopLag.start(vertx, metrics, 1000), analytics))
               .onSuccess(g -> scheduler.start())
               .onFailure(e -> {
                 if (signingKeys != null) signingKeys.stop();
                 if (authServer != null) authServer.stop();
               })
-              .onFailure(e -> mcp.stopSandboxes().eventually(client::close).eventually(oauthHttp::close).eventually(stores::close));
+              .onFailure(e -> analytics.stop().eventually(mcp::stopSandboxes).eventually(client::close).eventually(oauthHttp::close).eventually(stores::close));
         })
         .onSuccess(g -> LOG.log(System.Logger.Level.INFO,
             "mcp-gateway listening on " + config.server().host() + ":" + g.port + " (" + config.store().kind() + " store)"));
@@ -187,6 +191,11 @@ public final class Gateway {
     return mcp;
   }
 
+  /** Tool-call analytics: the counter, its flushes and the counts the API answers. */
+  public ToolCallAnalytics analytics() {
+    return analytics;
+  }
+
   public SyncScheduler scheduler() {
     return scheduler;
   }
@@ -198,14 +207,15 @@ public final class Gateway {
 
   /**
    * Stops syncing, stops accepting and lets in-flight requests finish (up to the grace period), ends
-   * agent sessions upstream, then closes the upstream clients and the store (every acknowledged
-   * write is already durable: the embedded store fsyncs before it answers), and Code Mode's sandbox processes.
+   * agent sessions upstream, stores the tool-call counts not flushed yet, then closes the upstream clients and the
+   * store (every acknowledged write is already durable: the embedded store fsyncs before it answers), and Code Mode's
+   * sandbox processes.
    */
   public Future<Void> stop() {
     scheduler.stop();
     lag.stop(vertx);
     if (signingKeys != null) signingKeys.stop();
     if (authServer != null) authServer.stop();
-    return vertx.undeploy(deploymentId).eventually(mcp::stopSandboxes).eventually(client::close).eventually(oauthHttp::close).eventually(stores::close);
+    return vertx.undeploy(deploymentId).eventually(analytics::stop).eventually(mcp::stopSandboxes).eventually(client::close).eventually(oauthHttp::close).eventually(stores::close);
   }
 }

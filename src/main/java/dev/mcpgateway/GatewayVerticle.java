@@ -50,10 +50,13 @@ final class GatewayVerticle extends VerticleBase {
   private HttpServer metricsServer;
   private final java.time.Duration shutdownGrace;
   private final AuthServer authServer;
+  private final dev.mcpgateway.analytics.ToolCallAnalytics analytics;
 
   GatewayVerticle(HttpServerOptions listen, Stores stores, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
       CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi, McpEndpoint mcp, dev.mcpgateway.upstream.oauth.OAuthConnector oauth, GatewayMetrics metrics,
-      ContextCosts contextCosts, String metricsToken, int metricsPortSetting, java.time.Duration shutdownGrace, AuthServer authServer) {
+      ContextCosts contextCosts, String metricsToken, int metricsPortSetting, java.time.Duration shutdownGrace, AuthServer authServer,
+      dev.mcpgateway.analytics.ToolCallAnalytics analytics) {
+    this.analytics = analytics;
     this.authServer = authServer;
     this.shutdownGrace = shutdownGrace;
     this.metrics = metrics;
@@ -80,7 +83,8 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route("/accounts/*").handler(new AdminRequestMetrics(metrics));
-    AdminApi.mount(router, store, portals, serviceTokens, policies, audit, tokens, cipher, clock, sync, adminSettings, oauth, contextCosts);
+    AdminApi.mount(router, store, portals, serviceTokens, policies, audit, tokens, cipher, clock, sync, adminSettings, oauth, contextCosts,
+        analytics);
     dev.mcpgateway.admin.OAuthRoutes.mount(router, store, tokens, oauth, adminSettings.authFailures());
     mcp.mount(router);
     if (authServer != null) authServer.mount(router);

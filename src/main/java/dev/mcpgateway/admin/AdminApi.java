@@ -1,5 +1,6 @@
 package dev.mcpgateway.admin;
 
+import dev.mcpgateway.analytics.ToolCallAnalytics;
 import dev.mcpgateway.metrics.ContextCosts;
 import dev.mcpgateway.security.ApiToken;
 import dev.mcpgateway.security.SecretCipher;
@@ -35,7 +36,7 @@ public final class AdminApi {
 
   public static void mount(Router router, ServerStore store, PortalStore portalStore, ServiceTokenStore serviceTokenStore,
       PolicyStore policyStore, AuditLog auditLog, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock, CapabilitySync sync,
-      Settings settings, dev.mcpgateway.upstream.oauth.OAuthConnector oauth, ContextCosts contextCosts) {
+      Settings settings, dev.mcpgateway.upstream.oauth.OAuthConnector oauth, ContextCosts contextCosts, ToolCallAnalytics analytics) {
     AuditTrail trail = new AuditTrail(auditLog, clock);
     ServerHandlers servers = new ServerHandlers(store,
         new ServerRequestParser(new HostnamePolicy(settings.allowLinkLocal())), new ServerChanges(cipher, clock),
@@ -43,6 +44,7 @@ public final class AdminApi {
     PortalHandlers portals = new PortalHandlers(portalStore, new PortalMembers(store), new PortalRequestParser(),
         new PortalChanges(clock), trail, contextCosts);
     AuditHandlers audit = new AuditHandlers(auditLog);
+    AnalyticsHandlers toolCalls = new AnalyticsHandlers(store, portalStore, analytics, clock);
     ServiceTokenHandlers serviceTokens = new ServiceTokenHandlers(serviceTokenStore, new PortalMembers(store),
         new ServiceTokenChanges(clock, new ServiceTokenSecrets(new SecureRandom())), trail);
     PolicyHandlers policies = new PolicyHandlers(policyStore, portalStore, new PolicyRequestParser(settings.groupsClaim()), clock, trail);
@@ -78,6 +80,9 @@ public final class AdminApi {
     router.put(portal$).handler(timeout).handler(body).handler(portals::update);
     router.delete(portal$).handler(timeout).handler(portals::delete);
     router.get(PREFIX + "/audit").handler(timeout).handler(audit::list);
+    router.get(PREFIX + "/analytics/tool-calls/timeseries").handler(timeout).handler(toolCalls::account);
+    router.get(PREFIX + "/analytics/servers/:server_id/tool-calls/timeseries").handler(timeout).handler(toolCalls::server);
+    router.get(PREFIX + "/analytics/portals/:portal_id/tool-calls/timeseries").handler(timeout).handler(toolCalls::portal);
     router.get(SERVICE_TOKENS).handler(timeout).handler(serviceTokens::list);
     router.post(SERVICE_TOKENS).handler(timeout).handler(body).handler(serviceTokens::create);
     router.get(serviceToken$).handler(timeout).handler(serviceTokens::read);

@@ -99,6 +99,9 @@ public final class ConfigLoader {
     env.put("GATEWAY_METRICS_TOKEN", "metrics.token");
     env.put("GATEWAY_METRICS_PORT", "metrics.port");
     env.put("GATEWAY_CONTEXT_TOKEN_BUDGET", "metrics.context_token_budget");
+    env.put("GATEWAY_ANALYTICS_RETENTION_DAYS", "analytics.retention_days");
+    env.put("GATEWAY_ANALYTICS_FLUSH_MS", "analytics.flush_ms");
+    env.put("GATEWAY_ANALYTICS_MAX_PENDING", "analytics.max_pending");
     env.put("GATEWAY_CODE_MODE_SANDBOXES", "code_mode.sandboxes");
     env.put("GATEWAY_CODE_MODE_MAX_QUEUED", "code_mode.max_queued");
     env.put("GATEWAY_CODE_MODE_TIMEOUT_MS", "code_mode.timeout_ms");

@@ -1,5 +1,6 @@
 package dev.mcpgateway.config;
 
+import dev.mcpgateway.analytics.AnalyticsSettings;
 import dev.mcpgateway.mcp.McpClientOptions;
 import dev.mcpgateway.proxy.ProxySettings;
 import dev.mcpgateway.security.LimitSettings;
@@ -30,7 +31,8 @@ public record GatewayConfig(
     LimitSettings limits,
     OAuthSettings oauth,
     CodeModeSettings codeMode,
-    SignInSettings signIn) {
+    SignInSettings signIn,
+    AnalyticsSettings analytics) {
 
   /** The gateway's MCP client: the {@code upstream} section, with the {@code sync} section's page limit. */
   public McpClientOptions clientOptions() {
@@ -72,6 +74,7 @@ public record GatewayConfig(
         Sections.limits(ConfigSection.of(complete, "limits")),
         oauth,
         CodeModeSettings.from(ConfigSection.of(complete, "code_mode")),
-        SignInSettings.from(ConfigSection.of(complete, "sign_in"), oauth.publicBaseUrl()));
+        SignInSettings.from(ConfigSection.of(complete, "sign_in"), oauth.publicBaseUrl()),
+        Sections.analytics(ConfigSection.of(complete, "analytics")));
   }
 }

@@ -1,5 +1,6 @@
 package dev.mcpgateway.config;
 
+import dev.mcpgateway.analytics.AnalyticsSettings;
 import dev.mcpgateway.proxy.ProxySettings;
 import dev.mcpgateway.security.LimitSettings;
 import dev.mcpgateway.store.StoreSettings;
@@ -13,7 +14,7 @@ import java.util.Set;
 
 /**
  * The sections whose records live beside the code that uses them ({@code store}, {@code outbound},
- * {@code proxy}, {@code limits}, {@code oauth}), read here so that those packages know nothing of
+ * {@code proxy}, {@code limits}, {@code oauth}, {@code analytics}), read here so that those packages know nothing of
  * configuration files. The sections owned by {@code config/} read themselves ({@code XSettings.from}).
  */
 final class Sections {
@@ -62,6 +63,12 @@ final class Sections {
     else if (value instanceof String text) for (String o : text.split(",")) if (!o.isBlank()) origins.add(o.trim());
     else if (value != null) throw new IllegalArgumentException(proxy.describe("allowed_origins") + " must be a list or a comma-separated string");
     return origins;
+  }
+
+  /** Tool-call analytics: retention, flush period, the bound on unflushed counts. */
+  static AnalyticsSettings analytics(ConfigSection analytics) {
+    return new AnalyticsSettings(analytics.integer("retention_days", 1, 3650), analytics.millis("flush_ms"),
+        analytics.integer("max_pending", 1, 100_000_000));
   }
 
   /** Token buckets; 0 disables a limit. */

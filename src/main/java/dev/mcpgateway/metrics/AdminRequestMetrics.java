@@ -7,7 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
 
 /**
- * Writes the access-log line of every management API request and counts it by operation (list, create, read, update, delete, sync, audit,
+ * Writes the access-log line of every management API request and counts it by operation (list, create, read, update, delete, sync, audit, analytics,
  * portal_list, portal_create, portal_read, portal_update, portal_delete, service_token_list, service_token_create, service_token_read,
  * service_token_update, service_token_delete, service_token_rotate, service_token_refresh, policy_list, policy_create, policy_read,
  * policy_update, policy_delete, policy_explain, other) and HTTP status, once each response has ended — whether a handler, the failure
@@ -18,6 +18,8 @@ public final class AdminRequestMetrics implements Handler<RoutingContext> {
   private static final Pattern SERVER = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/servers/[^/]+/?");
   private static final Pattern SYNC = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/servers/[^/]+/sync/?");
   private static final Pattern AUDIT = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/audit/?");
+  private static final Pattern ANALYTICS =
+      Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/analytics/((servers|portals)/[^/]+/)?tool-calls/timeseries/?");
   private static final Pattern PORTALS = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/portals/?");
   private static final Pattern PORTAL = Pattern.compile("/accounts/[^/]+/access/ai-controls/mcp/portals/[^/]+/?");
   private static final Pattern SERVICE_TOKENS = Pattern.compile("/accounts/[^/]+/access/service_tokens/?");
@@ -66,6 +68,7 @@ public final class AdminRequestMetrics implements Handler<RoutingContext> {
       };
     }
     if (AUDIT.matcher(path).matches()) return method.equals("GET") ? "audit" : "other";
+    if (ANALYTICS.matcher(path).matches()) return method.equals("GET") ? "analytics" : "other";
     if (PORTALS.matcher(path).matches()) return method.equals("GET") ? "portal_list" : method.equals("POST") ? "portal_create" : "other";
     if (PORTAL.matcher(path).matches()) {
       return switch (method) {

@@ -50,6 +50,7 @@ public final class GatewayMetrics {
   private final Map<ServerKey, ServerGauges> servers = new ConcurrentHashMap<>();
   private final Map<ServerKey, ValueGauge> serverContext = new ConcurrentHashMap<>();
   private final Map<PortalKey, Map<String, ValueGauge>> portalContext = new ConcurrentHashMap<>();
+  private volatile ToolCallSink toolCalls = ToolCallSink.NONE;
 
   private GatewayMetrics(PrometheusMeterRegistry registry, Clock clock) {
     this.registry = registry;
@@ -100,12 +101,23 @@ public final class GatewayMetrics {
         .record(Math.max(0, totalNanos - upstreamNanos), TimeUnit.NANOSECONDS);
   }
 
-  /** A tools/call or prompts/get by exposed name; the name must be one the server has, else {@code other}. */
-  public void capabilityUse(String account, String server, String kind, String exposedName, String outcome) {
-    Counter.builder(kind.equals("tool") ? "mcp_gateway_tool_calls" : "mcp_gateway_prompt_gets")
-        .description(kind.equals("tool") ? "tools/call by exposed tool name" : "prompts/get by exposed prompt name")
+  /**
+   * A tools/call or prompts/get by exposed name; the name must be one the server has, else {@code other}.
+   * {@code portal} (null on a server's own endpoint) is no label here; tool calls go on, with it, to
+   * the {@link ToolCallSink} (the analytics API's counts).
+   */
+  public void capabilityUse(String account, String server, String portal, String kind, String exposedName, String outcome) {
+    boolean tool = kind.equals("tool");
+    Counter.builder(tool ? "mcp_gateway_tool_calls" : "mcp_gateway_prompt_gets")
+        .description(tool ? "tools/call by exposed tool name" : "prompts/get by exposed prompt name")
         .tags("account", account, "server", server, kind, exposedName, "outcome", outcome)
         .register(registry).increment();
+    if (tool) toolCalls.toolCall(account, server, portal, exposedName);
+  }
+
+  /** Where tool calls go besides {@code mcp_gateway_tool_calls_total} (the gateway's analytics counter). */
+  public void countToolCallsIn(ToolCallSink sink) {
+    toolCalls = sink;
   }
 
   /** One agent message through a portal, by the member it reached ({@code unknown} when none). */

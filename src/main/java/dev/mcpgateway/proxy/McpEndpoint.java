@@ -194,7 +194,7 @@ public final class McpEndpoint {
     if (ctx.response().getStatusCode() >= 400) exchange.outcome("rejected");
     metrics.mcpRequest(exchange.account, exchange.server, exchange.method, exchange.outcome, end - exchange.startNanos,
         exchange.upstreamNanos(end));
-    if (exchange.kind != null) metrics.capabilityUse(exchange.account, exchange.server, exchange.kind, exchange.exposedName, exchange.outcome);
+    if (exchange.kind != null) metrics.capabilityUse(exchange.account, exchange.server, exchange.portal, exchange.kind, exchange.exposedName, exchange.outcome);
     if (exchange.portal != null) metrics.portalRequest(exchange.account, exchange.portal, exchange.server, exchange.method, exchange.outcome);
     Agent agent = ctx.get(AgentAuthHandler.AGENT_KEY) instanceof Agent known ? known : null;
     // logged while the message's span is still current: the line carries its trace and span ids

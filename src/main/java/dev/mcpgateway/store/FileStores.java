@@ -9,8 +9,8 @@ import java.nio.file.Path;
  * {@code portals/} ({@link FilePortalStore}), {@code audit/} ({@link FileAuditLog}) and
  * {@code oauth-users/} ({@link FileUserConnections}), {@code portal-toggles/}
  * ({@link FilePortalToggles}), {@code session-revocations/} ({@link FileSessionRevocations}),
- * {@code service-tokens/} ({@link FileServiceTokens}), {@code policies/} ({@link FilePolicyStore}) and {@code sign-in/}
- * ({@link FileSignInStore}), all written by one {@link SingleWriter} and loaded on it before the
+ * {@code service-tokens/} ({@link FileServiceTokens}), {@code policies/} ({@link FilePolicyStore}), {@code sign-in/}
+ * ({@link FileSignInStore}) and {@code tool-calls/} ({@link FileToolCallCounts}), all written by one {@link SingleWriter} and loaded on it before the
  * first request. Portals load after servers and share a {@link PortalMembership} index with them
  * (a server in use is not deleted); toggles load after portals and go with them. See this package's
  * README for the durability protocol.
@@ -31,7 +31,8 @@ final class FileStores {
       FileServiceTokens serviceTokens = FileServiceTokens.load(dataDir.resolve("service-tokens"), writer);
       FilePolicyStore policies = FilePolicyStore.load(dataDir.resolve("policies"), writer);
       FileSignInStore signIn = FileSignInStore.load(dataDir.resolve("sign-in"), writer);
-      return new Stores(servers, portals, audit, users, toggles, revocations, serviceTokens, policies, signIn, writer::close);
+      FileToolCallCounts toolCalls = FileToolCallCounts.load(dataDir.resolve("tool-calls"), writer);
+      return new Stores(servers, portals, audit, users, toggles, revocations, serviceTokens, policies, signIn, toolCalls, writer::close);
     });
   }
 }

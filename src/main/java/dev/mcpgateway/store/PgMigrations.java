@@ -19,7 +19,7 @@ final class PgMigrations {
   static final List<String> ALL = List.of("V1__create_mcp_servers.sql", "V2__create_audit_log.sql",
       "V3__create_oauth_user_connections.sql", "V4__create_mcp_portals.sql", "V5__audit_portals.sql",
       "V6__portal_toggles.sql", "V7__session_revocations.sql", "V8__service_tokens.sql", "V9__access_policies.sql",
-      "V10__sign_in_authorization_server.sql", "V11__audit_policies.sql");
+      "V10__sign_in_authorization_server.sql", "V11__audit_policies.sql", "V12__tool_call_counts.sql");
   private static final long LOCK_KEY = 0x6d63_7067_7731L; // "mcpgw1"
 
   private PgMigrations() {}

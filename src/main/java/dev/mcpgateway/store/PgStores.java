@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * Opens the PostgreSQL stores (production, and several replicas: the database is the only shared
  * state): one pool for {@link PgServerStore}, {@link PgPortalStore}, {@link PgAuditLog},
- * {@link PgUserConnections}, {@link PgPortalToggles}, {@link PgSessionRevocations}, {@link PgServiceTokens}, {@link PgPolicyStore} and {@link PgSignInStore}; {@code schema} created if missing, put on
+ * {@link PgUserConnections}, {@link PgPortalToggles}, {@link PgSessionRevocations}, {@link PgServiceTokens}, {@link PgPolicyStore}, {@link PgSignInStore} and {@link PgToolCallCounts}; {@code schema} created if missing, put on
  * the search path and migrated ({@link PgMigrations}); the {@link PgChangeFeed} listening before the first request.
  */
 final class PgStores {
@@ -52,7 +52,7 @@ final class PgStores {
         .compose(n -> feed.start())
         .map(v -> new Stores(new PgServerStore(pool, feed), new PgPortalStore(pool, feed), new PgAuditLog(pool), new PgUserConnections(pool),
             new PgPortalToggles(pool, feed), new PgSessionRevocations(pool, feed), new PgServiceTokens(pool, feed), new PgPolicyStore(pool, feed),
-            new PgSignInStore(pool), () -> feed.close().eventually(pool::close)))
+            new PgSignInStore(pool), new PgToolCallCounts(pool), () -> feed.close().eventually(pool::close)))
         .recover(e -> feed.close().eventually(pool::close).transform(ignored ->
             Future.failedFuture(new StoreUnavailableException("cannot open PostgreSQL store: " + e.getMessage(), e))));
   }

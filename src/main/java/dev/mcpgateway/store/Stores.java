@@ -7,7 +7,7 @@ import io.vertx.core.Future;
  * {@link StoreSettings#open} makes them. They share that storage, so they are closed together.
  */
 public record Stores(ServerStore servers, PortalStore portals, AuditLog audit, UserConnections users, PortalToggles toggles,
-    SessionRevocations revocations, ServiceTokenStore serviceTokens, PolicyStore policies, SignInStore signIn, Closer closer) {
+    SessionRevocations revocations, ServiceTokenStore serviceTokens, PolicyStore policies, SignInStore signIn, ToolCallCounts toolCalls, Closer closer) {
 
   /** Releases the shared storage (the embedded store's writer; the pool and the LISTEN connection). */
   @FunctionalInterface

@@ -80,9 +80,14 @@ class OpenApiContractTest {
    */
   static final List<String> POLICIES = List.of("createAccessPolicy", "listAccessPolicies", "getAccessPolicy", "explainAccessPolicies",
       "updateAccessPolicy", "deleteAccessPolicy");
+  /**
+   * The tool-call analytics operations: their answers depend on the clock (start, end, days), so they
+   * are driven against a gateway with real traffic in {@link #analyticsAnswersMatchTheDocument}, each answer validated.
+   */
+  static final List<String> ANALYTICS = List.of("getToolCallTimeseries", "getServerToolCallTimeseries", "getPortalToolCallTimeseries");
   /** Every management operation whose examples and error responses are checked. */
   static final List<String> CHECKED =
-      java.util.stream.Stream.of(REPLAY_ORDER, SERVICE_TOKENS, POLICIES).flatMap(List::stream).toList();
+      java.util.stream.Stream.of(REPLAY_ORDER, SERVICE_TOKENS, POLICIES, ANALYTICS).flatMap(List::stream).toList();
   /** The operations whose results are portals (each with its member servers, but for a delete's). */
   static final Set<String> PORTALS = Set.of("createPortal", "listPortals", "getPortal", "updatePortal", "deletePortal");
   /** The operations with request body examples, every one of which is sent. */
@@ -129,7 +134,7 @@ class OpenApiContractTest {
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  void documentIsOpenApi31WithTheTwentyEightOperations(VertxTestContext ctx) {
+  void documentIsOpenApi31WithTheThirtyOneOperations(VertxTestContext ctx) {
     ctx.verify(() -> {
       assertEquals("3.1.0", doc.getString("openapi"));
       assertEquals(OpenAPIVersion.V3_1, contract.getVersion());
@@ -137,6 +142,7 @@ class OpenApiContractTest {
       String portals = "/accounts/{account_id}/access/ai-controls/mcp/portals";
       String tokens = "/accounts/{account_id}/access/service_tokens";
       String policies = "/accounts/{account_id}/access/policies";
+      String analytics = "/accounts/{account_id}/access/ai-controls/mcp/analytics";
       Map<String, String> expected = Map.ofEntries(
           Map.entry("listPortals", "GET " + portals),
           Map.entry("createPortal", "POST " + portals),
@@ -165,7 +171,10 @@ class OpenApiContractTest {
           Map.entry("getAccessPolicy", "GET " + policies + "/{policy_id}"),
           Map.entry("updateAccessPolicy", "PUT " + policies + "/{policy_id}"),
           Map.entry("deleteAccessPolicy", "DELETE " + policies + "/{policy_id}"),
-          Map.entry("explainAccessPolicies", "GET " + policies + "/explain"));
+          Map.entry("explainAccessPolicies", "GET " + policies + "/explain"),
+          Map.entry("getToolCallTimeseries", "GET " + analytics + "/tool-calls/timeseries"),
+          Map.entry("getServerToolCallTimeseries", "GET " + analytics + "/servers/{server_id}/tool-calls/timeseries"),
+          Map.entry("getPortalToolCallTimeseries", "GET " + analytics + "/portals/{portal_id}/tool-calls/timeseries"));
       Map<String, String> actual = contract.operations().stream()
           .collect(Collectors.toMap(Operation::getOperationId, o -> o.getHttpMethod().name() + " " + o.getOpenAPIPath()));
       assertEquals(expected, actual);
@@ -203,7 +212,10 @@ class OpenApiContractTest {
           Map.entry("getAccessPolicy", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
           Map.entry("updateAccessPolicy", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 413, 415, 500, 503)),
           Map.entry("deleteAccessPolicy", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
-          Map.entry("explainAccessPolicies", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)));
+          Map.entry("explainAccessPolicies", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
+          Map.entry("getToolCallTimeseries", Set.of(200, 400, 401, 403, 429, 414, 431, 500, 503)),
+          Map.entry("getServerToolCallTimeseries", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)),
+          Map.entry("getPortalToolCallTimeseries", Set.of(200, 400, 401, 403, 429, 414, 431, 404, 500, 503)));
       statuses.forEach((id, codes) -> assertEquals(codes,
           operationJson(id).getJsonObject("responses").fieldNames().stream().map(Integer::valueOf).collect(Collectors.toSet()), id));
 
@@ -940,6 +952,53 @@ class OpenApiContractTest {
           boolean secret = response.bodyAsString().contains("\"client_secret\"");
           assertEquals(status < 300 && Set.of("createServiceToken", "rotateServiceToken").contains(operationId), secret, response.bodyAsString());
         }));
+  }
+
+  /**
+   * The tool-call analytics operations against a gateway whose one server was called through its
+   * endpoint: every answer (daily, monthly, aggregated, per tool, in an offset; 400; 404) is valid for its operation.
+   */
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void analyticsAnswersMatchTheDocument(Vertx vertx, VertxTestContext ctx) {
+    ResponseValidator validator = ResponseValidator.create(vertx, contract);
+    String analytics = "/accounts/acme/access/ai-controls/mcp/analytics";
+    String account = analytics + "/tool-calls/timeseries";
+    String server = analytics + "/servers/github-tools/tool-calls/timeseries";
+    String portal = analytics + "/portals/eng/tool-calls/timeseries";
+    Future<Void> chain = gateway(vertx)
+        .compose(v -> send(HttpMethod.POST, TestGateway.servers("acme"), TestGateway.ACME, new JsonObject().put("id", "github-tools")
+            .put("name", "GitHub").put("hostname", "https://mcp.example.com/github").put("auth_type", "unauthenticated").toBuffer()))
+        .compose(r -> verify(ctx, () -> assertEquals(200, r.statusCode(), r.bodyAsString())))
+        .compose(v -> send(HttpMethod.POST, TestGateway.portals("acme"), TestGateway.ACME, new JsonObject().put("id", "eng").put("name", "Eng")
+            .put("hostname", "eng.portal.test").put("servers", new JsonArray().add(new JsonObject().put("server_id", "github-tools"))).toBuffer()))
+        .compose(r -> verify(ctx, () -> assertEquals(201, r.statusCode(), r.bodyAsString())))
+        // counts as the flushes store them: one call on the server's endpoint, two through the portal
+        .compose(v -> gw.gateway.stores().toolCalls().add(Map.of(
+            new dev.mcpgateway.model.ToolCallKey("acme", dev.mcpgateway.model.ToolCallKey.bucketOf(Instant.now()), "github-tools", null, "open_issue"), 1L,
+            new dev.mcpgateway.model.ToolCallKey("acme", dev.mcpgateway.model.ToolCallKey.bucketOf(Instant.now()), "github-tools", "eng",
+                "github-tools_list_issues"), 2L)));
+    for (String query : List.of("", "?aggregate=true", "?granularity=monthly", "?granularity=monthly&aggregate=true", "?tz=%2B05:45&days=179",
+        "?tz=Z&days=1", "?tz=-12:00")) {
+      for (String path : List.of(account, server, portal)) {
+        String id = path == account ? "getToolCallTimeseries" : path == server ? "getServerToolCallTimeseries" : "getPortalToolCallTimeseries";
+        chain = chain.compose(v -> send(HttpMethod.GET, path + query, TestGateway.ACME, null))
+            .compose(r -> expectValid(ctx, validator, id, r, 200)
+                .compose(v -> verify(ctx, () -> assertEquals(path == portal ? 2 : 3, r.bodyAsJsonObject().getJsonObject("result").getLong("total"),
+                    r.bodyAsString()))));
+      }
+    }
+    chain = chain
+        .compose(v -> send(HttpMethod.GET, account + "?granularity=weekly&aggregate=maybe&tz=%2B15:00&days=0", TestGateway.ACME, null))
+        .compose(r -> expectValid(ctx, validator, "getToolCallTimeseries", r, 400)
+            .compose(v -> verify(ctx, () -> assertEquals(4, r.bodyAsJsonObject().getJsonArray("errors").size(), r.bodyAsString()))))
+        .compose(v -> send(HttpMethod.GET, analytics + "/servers/unknown-server/tool-calls/timeseries", TestGateway.ACME, null))
+        .compose(r -> expectValid(ctx, validator, "getServerToolCallTimeseries", r, 404))
+        .compose(v -> send(HttpMethod.GET, analytics + "/portals/unknown-portal/tool-calls/timeseries", TestGateway.ACME, null))
+        .compose(r -> expectValid(ctx, validator, "getPortalToolCallTimeseries", r, 404))
+        .compose(v -> send(HttpMethod.GET, analytics + "/portals/unknown-portal/tool-calls/timeseries", TestGateway.ACME, null))
+        .compose(r -> verify(ctx, () -> assertEquals(responseExample("getPortalToolCallTimeseries", 404, "unknown"), r.bodyAsJsonObject())));
+    chain.onComplete(ctx.succeedingThenComplete());
   }
 
   /**

@@ -105,7 +105,7 @@ class GatewayConfigTest {
     ConfigLoader.ENVIRONMENT.forEach((variable, path) -> {
       String[] parts = path.split("\\.");
       assertTrue(parts.length == 2 || parts.length == 3 && path.startsWith("sign_in.idp."), variable + ": a section's key (or sign_in.idp's)");
-      assertTrue(java.util.Set.of("server", "store", "security", "outbound", "upstream", "sync", "cache", "proxy", "metrics", "logging", "limits", "oauth", "code_mode", "sign_in").contains(parts[0]), variable);
+      assertTrue(java.util.Set.of("server", "store", "security", "outbound", "upstream", "sync", "cache", "proxy", "metrics", "logging", "limits", "oauth", "code_mode", "sign_in", "analytics").contains(parts[0]), variable);
     });
   }
 
@@ -121,6 +121,11 @@ class GatewayConfigTest {
     assertTrue(pg.getMessage().contains("PG_URL"));
     assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromJson(new JsonObject().put("security",
         new JsonObject().put("api_tokens", "[{\"name\":\"x\",\"sha256\":\"not-hex\"}]"))));
+    IllegalArgumentException retention = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromJson(
+        new JsonObject().put("analytics", new JsonObject().put("retention_days", 0))));
+    assertTrue(retention.getMessage().contains("GATEWAY_ANALYTICS_RETENTION_DAYS"), retention.getMessage());
+    assertEquals(new dev.mcpgateway.analytics.AnalyticsSettings(180, java.time.Duration.ofSeconds(5), 100_000),
+        GatewayConfig.fromJson(new JsonObject()).analytics(), "the defaults");
   }
 
   @Test

@@ -151,8 +151,8 @@ class AccountIsolationTest {
     }
   }
 
-  /** Both accounts as the all-accounts token sees them: list, every read, audit trail. */
-  record Snapshot(JsonObject list, Map<String, JsonObject> reads, JsonObject audit) {}
+  /** Both accounts as the all-accounts token sees them: list, every read, audit trail, tool-call analytics. */
+  record Snapshot(JsonObject list, Map<String, JsonObject> reads, JsonObject audit, JsonObject toolCalls) {}
 
   @TempDir Path dataDir;
   Vertx vertx;
@@ -237,9 +237,9 @@ class AccountIsolationTest {
         dynamicContainer("MCP endpoint: foreign client tokens and API tokens", tests(mcpRows())),
         dynamicContainer("MCP endpoint: session ids where they do not belong",
             tests(sessionRows(agentOnAcmeShared, acmeClientOnAcmeShared, onlyClientOnAcmeOnly))),
-        dynamicTest("afterwards: globex's list, reads and audit trail are unchanged",
+        dynamicTest("afterwards: globex's list, reads, audit trail and tool-call counts are unchanged",
             () -> assertEquals(globexBefore, snapshot(GLOBEX, GLOBEX_SERVERS))),
-        dynamicTest("afterwards: acme's list, reads and audit trail are unchanged",
+        dynamicTest("afterwards: acme's list, reads, audit trail and tool-call counts are unchanged",
             () -> assertEquals(acmeBefore, snapshot(ACME, ACME_SERVERS))),
         dynamicTest("afterwards: no refused request reached an upstream", () -> {
           assertEquals(List.of(), seenByGlobex.subList(globexUpstreamQuietFrom, seenByGlobex.size()), "globex's upstream");
@@ -269,7 +269,11 @@ class AccountIsolationTest {
     String serviceTokens = "/accounts/" + account + "/access/service_tokens";
     String policies = "/accounts/" + account + "/access/policies";
     String someId = "/00000000-0000-4000-8000-000000000000";
-    return List.of(servers, servers + "/shared", servers + "/vault", servers + "/missing", servers + "/shared/sync",
+    String analytics = "/accounts/" + account + "/access/ai-controls/mcp/analytics";
+    return List.of(analytics + "/tool-calls/timeseries", analytics + "/tool-calls/timeseries?granularity=monthly&aggregate=true",
+        analytics + "/servers/shared/tool-calls/timeseries", analytics + "/servers/missing/tool-calls/timeseries?days=0",
+        analytics + "/portals/team/tool-calls/timeseries?tz=%2B05:30",
+        servers, servers + "/shared", servers + "/vault", servers + "/missing", servers + "/shared/sync",
         servers + "/shared/tools", audit, audit + "?server_id=shared", portals, portals + "/team",
         serviceTokens, serviceTokens + someId, serviceTokens + someId + "/rotate", serviceTokens + someId + "/refresh",
         policies, policies + someId, policies + "/explain?email=a@b.example&server_id=shared");
@@ -463,7 +467,8 @@ class AccountIsolationTest {
     Map<String, JsonObject> reads = new LinkedHashMap<>();
     for (String id : ids) reads.put(id, adminGet(TestGateway.servers(account) + "/" + id));
     return new Snapshot(adminGet(TestGateway.servers(account) + "?per_page=100"), reads,
-        adminGet("/accounts/" + account + "/access/ai-controls/mcp/audit?per_page=100"));
+        adminGet("/accounts/" + account + "/access/ai-controls/mcp/audit?per_page=100"),
+        adminGet("/accounts/" + account + "/access/ai-controls/mcp/analytics/tool-calls/timeseries"));
   }
 
   /** Every string of the account's server reads but the public fields, and its upstream credential. */

@@ -112,7 +112,7 @@ public final class CodeModeTools {
   private void record(Portal portal, String serverId, String exposed, String outcome, long start) {
     long nanos = System.nanoTime() - start;
     metrics.mcpRequest(portal.accountId(), serverId, McpProtocol.Methods.TOOLS_CALL, outcome, nanos, nanos);
-    metrics.capabilityUse(portal.accountId(), serverId, "tool", exposed, outcome);
+    metrics.capabilityUse(portal.accountId(), serverId, portal.id(), "tool", exposed, outcome);
     metrics.portalRequest(portal.accountId(), portal.id(), serverId, McpProtocol.Methods.TOOLS_CALL, outcome);
   }
 
