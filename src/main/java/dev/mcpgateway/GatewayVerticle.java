@@ -50,11 +50,13 @@ final class GatewayVerticle extends VerticleBase {
   private HttpServer metricsServer;
   private final java.time.Duration shutdownGrace;
   private final AuthServer authServer;
+  private final String consolePath;
 
   GatewayVerticle(HttpServerOptions listen, Stores stores, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
       CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi, McpEndpoint mcp, dev.mcpgateway.upstream.oauth.OAuthConnector oauth, GatewayMetrics metrics,
-      ContextCosts contextCosts, String metricsToken, int metricsPortSetting, java.time.Duration shutdownGrace, AuthServer authServer) {
+      ContextCosts contextCosts, String metricsToken, int metricsPortSetting, java.time.Duration shutdownGrace, AuthServer authServer, String consolePath) {
     this.authServer = authServer;
+    this.consolePath = consolePath;
     this.shutdownGrace = shutdownGrace;
     this.metrics = metrics;
     this.contextCosts = contextCosts;
@@ -88,6 +90,7 @@ final class GatewayVerticle extends VerticleBase {
     router.get("/openapi.json").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(openApi));
+    dev.mcpgateway.console.ConsoleRoutes.mount(router, consolePath);
     AdminFailureHandler adminFailures = new AdminFailureHandler();
     McpFailureHandler mcpFailures = new McpFailureHandler();
     io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> failures = ctx -> {
