@@ -29,7 +29,10 @@ export async function serverView(id, message) {
     return;
   }
   const server = answer.body.result;
-  const notices = h('div', { id: 'server-notices' }, message || (location.hash.endsWith('?created')
+  const created = location.hash.endsWith('?created');
+  // shown once: a reload of this view is no longer "just created" (replaceState fires no hashchange)
+  if (created) history.replaceState(null, '', `#/servers/${encodeURIComponent(server.id)}`);
+  const notices = h('div', { id: 'server-notices' }, message || (created
     ? note(`Created ${server.name}. Sync it to fetch its tools and prompts.`, 'success') : null));
   const reload = (next) => serverView(id, next);
 
@@ -92,8 +95,9 @@ function heldSection(server, reload) {
       + 'Read what changed: a tool that suddenly asks for more, or says more, may be trying to steer the agent.'),
     held.map((item) => {
       const current = server.tools.find((t) => t.name === item.name);
-      const accept = h('button', { type: 'button', 'aria-label': `Accept the change to ${item.name}` }, 'Accept change');
-      const keep = h('button', { type: 'button', class: 'secondary', 'aria-label': `Keep ${item.name} held` }, 'Keep held');
+      // the visible words begin the accessible name (WCAG 2.5.3), the tool's name completes it
+      const accept = h('button', { type: 'button' }, 'Accept change', h('span', { class: 'visually-hidden' }, ` to ${item.name}`));
+      const keep = h('button', { type: 'button', class: 'secondary' }, 'Keep held', h('span', { class: 'visually-hidden' }, `: ${item.name}`));
       const outcome = h('div', {});
       accept.addEventListener('click', async () => {
         accept.disabled = true;

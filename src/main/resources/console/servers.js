@@ -37,11 +37,11 @@ async function load(body, notices) {
 
 function row(server, body, notices) {
   const held = (server.held_tools || []).length;
-  const sync = h('button', { type: 'button', class: 'secondary', 'aria-label': `Sync ${server.name} now` }, 'Sync now');
-  const remove = h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${server.name}` }, 'Delete');
+  const sync = h('button', { type: 'button', class: 'secondary' }, 'Sync now', h('span', { class: 'visually-hidden' }, `: ${server.name}`));
+  const remove = h('button', { type: 'button', class: 'danger' }, 'Delete', h('span', { class: 'visually-hidden' }, ` ${server.name}`));
   sync.addEventListener('click', async () => {
     sync.disabled = true;
-    sync.textContent = 'Syncing…';
+    replace(sync, 'Syncing…', h('span', { class: 'visually-hidden' }, `: ${server.name}`));
     const answer = await api.call('POST', api.paths.sync(server.id));
     replace(notices, answer.ok ? syncNote(server, answer) : failure(answer));
     await load(body, notices);
