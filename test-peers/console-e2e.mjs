@@ -200,11 +200,19 @@ async function run() {
   await page.getByRole('link', { name: 'Activity', exact: true }).click();
   await heading('Activity');
   await page.locator('#audit').waitFor();
-  await page.getByLabel('Server id').fill('docs');
-  await page.getByRole('button', { name: 'Filter' }).click();
-  await page.waitForURL(/server_id=docs/);
-  await page.locator('#audit').waitFor();
-  step('activity', { rows: await page.locator('#audit tbody tr').allInnerTexts() });
+  const filtered = async (server, actor) => {
+    await page.getByLabel('Server id').fill(server);
+    await page.getByLabel('Actor').fill(actor);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const query = new URLSearchParams();
+    if (server) query.set('server_id', server);
+    if (actor) query.set('actor', actor);
+    await page.locator(`#audit-results[data-query="${query}"]`).waitFor();
+    return page.locator('#audit-results tbody tr').allInnerTexts();
+  };
+  const byOthers = await filtered('docs', 'test-admin');
+  const empty = (await page.locator('#audit-results').innerText()).trim();
+  step('activity', { rows: await filtered('docs', 'acme-bot'), by_others: byOthers, by_others_text: empty });
   await axe(page, 'activity');
   await shot(page, 'activity');
 

@@ -33,6 +33,9 @@ export async function activityView() {
   if (actor.value) query.set('actor', actor.value);
   const answer = await api.call('GET', api.paths.audit(`?${query}`));
   results.removeAttribute('aria-busy');
+  // which filter these results answer (so a reader, or a test, can tell a fresh answer from the previous one)
+  query.delete('per_page');
+  results.dataset.query = query.toString();
   if (!answer.ok) {
     replace(results, failure(answer));
     return;

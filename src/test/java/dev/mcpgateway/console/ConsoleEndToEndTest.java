@@ -157,8 +157,11 @@ class ConsoleEndToEndTest {
   }
 
   @Test
-  void theActivityIsFilteredByServer() {
-    JsonArray rows = step("activity").getJsonArray("rows");
+  void theActivityIsFilteredByServerAndActor() {
+    JsonObject activity = step("activity");
+    assertEquals(new JsonArray(), activity.getJsonArray("by_others"), "nothing by test-admin");
+    assertEquals("Nothing recorded for this filter.", activity.getString("by_others_text"));
+    JsonArray rows = activity.getJsonArray("rows");
     assertTrue(rows.size() >= 5, rows.encodePrettily());
     for (Object row : rows) assertTrue(row.toString().contains("Server docs"), rows.encodePrettily());
     assertTrue(rows.getString(0).contains("acme-bot"), "by the token's name: " + rows.encodePrettily());
