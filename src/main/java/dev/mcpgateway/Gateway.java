@@ -144,7 +144,7 @@ public final class Gateway {
                   config.sync().onCreate(),
                   authFailures, config.signIn().groupsClaim()),
               openApi.result(), mcp, oauth, metrics, contextCosts, config.metrics().token(), config.metrics().port(), config.server().shutdownGrace(),
-              authServer, analytics);
+              authServer, analytics, config.server().consolePath());
           Future<Void> keys = (authServer == null ? Future.<Void>succeededFuture() : authServer.start())
               .compose(v -> signingKeys == null ? Future.<Void>succeededFuture() : signingKeys.start());
           return mcp.start().compose(v -> keys).compose(v -> vertx.deployVerticle(verticle))
@@ -158,11 +158,20 @@ public final class Gateway {
               .onFailure(e -> analytics.stop().eventually(mcp::stopSandboxes).eventually(client::close).eventually(oauthHttp::close).eventually(stores::close));
         })
         .onSuccess(g -> LOG.log(System.Logger.Level.INFO,
-            "mcp-gateway listening on " + config.server().host() + ":" + g.port + " (" + config.store().kind() + " store)"));
+            "mcp-gateway listening on " + config.server().host() + ":" + g.port + " (" + config.store().kind() + " store); admin console at "
+                + consoleUrl(config, g.port)));
   }
 
   public int port() {
     return port;
+  }
+
+  /** The console's address for the start line: this host as a browser on it reaches the listener. */
+  static String consoleUrl(GatewayConfig config, int port) {
+    String host = config.server().host();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) host = "localhost";
+    else if (host.contains(":")) host = "[" + host + "]";
+    return "http://" + host + ":" + port + config.server().consolePath() + "/";
   }
 
   /** The port serving /metrics: the main one unless {@code metrics.port} moved it. */

@@ -51,13 +51,15 @@ final class GatewayVerticle extends VerticleBase {
   private final java.time.Duration shutdownGrace;
   private final AuthServer authServer;
   private final dev.mcpgateway.analytics.ToolCallAnalytics analytics;
+  private final String consolePath;
 
   GatewayVerticle(HttpServerOptions listen, Stores stores, TokenSet<ApiToken> tokens, SecretCipher cipher, Clock clock,
       CapabilitySync sync, AdminApi.Settings adminSettings, Buffer openApi, McpEndpoint mcp, dev.mcpgateway.upstream.oauth.OAuthConnector oauth, GatewayMetrics metrics,
       ContextCosts contextCosts, String metricsToken, int metricsPortSetting, java.time.Duration shutdownGrace, AuthServer authServer,
-      dev.mcpgateway.analytics.ToolCallAnalytics analytics) {
+      dev.mcpgateway.analytics.ToolCallAnalytics analytics, String consolePath) {
     this.analytics = analytics;
     this.authServer = authServer;
+    this.consolePath = consolePath;
     this.shutdownGrace = shutdownGrace;
     this.metrics = metrics;
     this.contextCosts = contextCosts;
@@ -92,6 +94,7 @@ final class GatewayVerticle extends VerticleBase {
     router.get("/openapi.json").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(openApi));
+    dev.mcpgateway.console.ConsoleRoutes.mount(router, consolePath);
     AdminFailureHandler adminFailures = new AdminFailureHandler();
     McpFailureHandler mcpFailures = new McpFailureHandler();
     io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> failures = ctx -> {

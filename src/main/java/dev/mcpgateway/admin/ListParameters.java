@@ -52,8 +52,12 @@ final class ListParameters {
     if (policyId != null && !policyId.isEmpty() && !PolicyHandlers.POLICY_ID.matcher(policyId).matches()) {
       errors.add(new ApiError(ErrorCode.INVALID_QUERY_PARAMETER, "policy_id must be an access policy's id (a lowercase UUID)", null));
     }
+    String actor = params.get("actor");
+    if (actor != null && ServerRequestParser.length(actor) > ServerRequestParser.NAME_MAX) {
+      errors.add(new ApiError(ErrorCode.INVALID_QUERY_PARAMETER, "actor must be at most " + ServerRequestParser.NAME_MAX + " characters", null));
+    }
     if (!errors.isEmpty()) throw new ApiException(errors);
-    return new AuditQuery(page, perPage, serverId, portalId, serviceTokenId, policyId);
+    return new AuditQuery(page, perPage, serverId, portalId, serviceTokenId, policyId, actor);
   }
 
   /** A service token list: page and per_page as for servers, {@code name} exact and {@code search} over name and client id. */

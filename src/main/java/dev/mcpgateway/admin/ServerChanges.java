@@ -62,6 +62,8 @@ final class ServerChanges {
     if (fields.holdChangedTools() != null) server.holdChangedTools(fields.holdChangedTools());
     if (fields.oauthOnBehalf() != null) server.oauthOnBehalf(fields.oauthOnBehalf());
     if (fields.acceptToolChanges() != null) server.acceptedToolHashes(ToolFingerprint.accept(current, fields.acceptToolChanges()));
+    // an accepted change (or holding turned off) releases the tool: its old definition is no longer kept
+    server.heldToolsAccepted(ToolFingerprint.stillHeld(server.build()));
     boolean newHost = fields.hostname() != null && !fields.hostname().equals(current.hostname());
     boolean newAuth = fields.authType() != null && fields.authType() != current.authType();
     if (newHost || newAuth) {

@@ -41,8 +41,12 @@ final class ServerView {
     java.util.Set<String> held = dev.mcpgateway.sync.ToolFingerprint.held(s);
     if (!held.isEmpty()) {
       JsonArray heldTools = new JsonArray();
-      held.forEach(name -> heldTools.add(new JsonObject().put("name", name)
-          .put("reason", "its definition changed upstream since it was accepted")));
+      held.forEach(name -> {
+        JsonObject item = new JsonObject().put("name", name).put("reason", "its definition changed upstream since it was accepted");
+        JsonObject accepted = s.heldToolsAccepted().get(name);
+        if (accepted != null) item.put("accepted", accepted.copy());
+        heldTools.add(item);
+      });
       json.put("held_tools", heldTools);
     }
     if (cost != null) json.put("context_tokens", cost.tokens()).put("context_bytes", cost.bytes());

@@ -41,6 +41,7 @@ public final class ConfigLoader {
     env.put("GATEWAY_MAX_HEADER_BYTES", "server.max_header_bytes");
     env.put("GATEWAY_REQUEST_TIMEOUT_MS", "server.request_timeout_ms");
     env.put("GATEWAY_SHUTDOWN_GRACE_MS", "server.shutdown_grace_ms");
+    env.put("GATEWAY_CONSOLE_PATH", "server.console_path");
     env.put("GATEWAY_STORE", "store.kind");
     env.put("GATEWAY_DATA_DIR", "store.data_dir");
     env.put("PG_URL", "store.pg_url");

@@ -12,7 +12,9 @@ import java.util.Objects;
  * are applied on the way out to agents, never to these lists. {@code credentials} is sealed: the
  * plaintext exists only while a request to the upstream is being made. {@code acceptedToolHashes}
  * are the tool definitions agents may see (see {@code sync.ToolFingerprint}): with
- * {@code holdChangedTools}, a tool whose definition changed upstream since is held back.
+ * {@code holdChangedTools}, a tool whose definition changed upstream since is held back;
+ * {@code heldToolsAccepted} keeps, for each held tool, the definition that had been accepted (when
+ * known), so an admin can see what changed before accepting it.
  */
 public record McpServer(
     String accountId,
@@ -39,7 +41,8 @@ public record McpServer(
     boolean holdChangedTools,
     Map<String, String> acceptedToolHashes,
     OAuthConnection oauth,
-    boolean oauthOnBehalf) {
+    boolean oauthOnBehalf,
+    Map<String, io.vertx.core.json.JsonObject> heldToolsAccepted) {
 
   public McpServer {
     Objects.requireNonNull(accountId, "accountId");
@@ -53,6 +56,7 @@ public record McpServer(
     updatedTools = updatedTools == null ? List.of() : List.copyOf(updatedTools);
     updatedPrompts = updatedPrompts == null ? List.of() : List.copyOf(updatedPrompts);
     acceptedToolHashes = acceptedToolHashes == null ? Map.of() : Map.copyOf(acceptedToolHashes);
+    heldToolsAccepted = heldToolsAccepted == null ? Map.of() : Map.copyOf(heldToolsAccepted);
   }
 
   public Builder toBuilder() {
@@ -101,6 +105,7 @@ public record McpServer(
     private Map<String, String> acceptedToolHashes;
     private OAuthConnection oauth;
     private boolean oauthOnBehalf;
+    private Map<String, io.vertx.core.json.JsonObject> heldToolsAccepted;
 
     private Builder() {}
 
@@ -130,6 +135,7 @@ public record McpServer(
       acceptedToolHashes = s.acceptedToolHashes;
       oauth = s.oauth;
       oauthOnBehalf = s.oauthOnBehalf;
+      heldToolsAccepted = s.heldToolsAccepted;
     }
 
     public Builder accountId(String v) { accountId = v; return this; }
@@ -157,6 +163,7 @@ public record McpServer(
     public Builder acceptedToolHashes(Map<String, String> v) { acceptedToolHashes = v; return this; }
     public Builder oauth(OAuthConnection v) { oauth = v; return this; }
     public Builder oauthOnBehalf(boolean v) { oauthOnBehalf = v; return this; }
+    public Builder heldToolsAccepted(Map<String, io.vertx.core.json.JsonObject> v) { heldToolsAccepted = v; return this; }
 
     /** Forget everything learned from the previous upstream: used when hostname or auth type change. */
     public Builder resetSyncState() {
@@ -168,6 +175,7 @@ public record McpServer(
       lastSynced = null;
       lastSuccessfulSync = null;
       acceptedToolHashes = null; // another upstream: nothing of it has been accepted yet
+      heldToolsAccepted = null;
       oauth = null; // and no token, registration or discovery result of the old upstream is used for the new one
       return this;
     }
@@ -175,7 +183,8 @@ public record McpServer(
     public McpServer build() {
       return new McpServer(accountId, id, name, hostname, authType, credentials, description, tools, prompts,
           updatedTools, updatedPrompts, sharedOauthCallbackEnabled, status, error, errorDetails, lastSynced,
-          lastSuccessfulSync, createdAt, createdBy, modifiedAt, modifiedBy, holdChangedTools, acceptedToolHashes, oauth, oauthOnBehalf);
+          lastSuccessfulSync, createdAt, createdBy, modifiedAt, modifiedBy, holdChangedTools, acceptedToolHashes, oauth, oauthOnBehalf,
+          heldToolsAccepted);
     }
   }
 }

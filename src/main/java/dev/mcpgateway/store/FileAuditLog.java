@@ -40,12 +40,12 @@ final class FileAuditLog implements AuditLog {
   private static final String SUFFIX = ".jsonl";
   private static final byte NEWLINE = '\n';
 
-  private record Slot(long id, String serverId, String portalId, String serviceTokenId, String policyId, long offset, int length) {}
+  private record Slot(long id, String serverId, String portalId, String serviceTokenId, String policyId, String actor, long offset, int length) {}
 
   /** One account's index. Appended by the writer, read by list workers: guarded by itself. */
   private static final class Trail {
     final List<Slot> slots = new ArrayList<>();
-    /** One String per server, portal, service token or policy id, shared by its slots. */
+    /** One String per server, portal, service token or policy id (and actor), shared by its slots. */
     final Map<String, String> ids = new HashMap<>();
     /** End of the last complete line: where the next append starts. */
     long end;
@@ -53,7 +53,7 @@ final class FileAuditLog implements AuditLog {
 
     synchronized void add(AuditEntry entry, long offset, int length) {
       slots.add(new Slot(entry.id(), intern(entry.serverId()), intern(entry.portalId()), intern(entry.serviceTokenId()),
-          intern(entry.policyId()), offset, length));
+          intern(entry.policyId()), intern(entry.actor()), offset, length));
       long id = entry.id();
       end = offset + length + 1;
       nextId = Math.max(nextId, id + 1);
@@ -134,7 +134,7 @@ final class FileAuditLog implements AuditLog {
     synchronized (trail) {
       for (int i = trail.slots.size() - 1; i >= 0; i--) {
         Slot slot = trail.slots.get(i);
-        if (!query.matches(slot.serverId(), slot.portalId(), slot.serviceTokenId(), slot.policyId())) continue;
+        if (!query.matches(slot.serverId(), slot.portalId(), slot.serviceTokenId(), slot.policyId(), slot.actor())) continue;
         if (total >= query.offset() && page.size() < query.perPage()) page.add(slot);
         total++;
       }

@@ -24,7 +24,7 @@ import java.util.List;
 final class PgAuditLog implements AuditLog {
   private static final String COLUMNS = "id, account_id, server_id, portal_id, service_token_id, policy_id, action, actor, at, before::text, after::text";
   private static final String MATCHES = "account_id = $1 AND ($2::text IS NULL OR server_id = $2) AND ($3::text IS NULL OR portal_id = $3) "
-      + "AND ($4::text IS NULL OR service_token_id = $4) AND ($5::text IS NULL OR policy_id = $5)";
+      + "AND ($4::text IS NULL OR service_token_id = $4) AND ($5::text IS NULL OR policy_id = $5) AND ($6::text IS NULL OR actor = $6)";
 
   private final Pool pool;
 
@@ -44,14 +44,14 @@ final class PgAuditLog implements AuditLog {
 
   @Override
   public Future<AuditPage> list(String accountId, AuditQuery query) {
-    Tuple filter = Tuple.of(accountId, query.serverId(), query.portalId(), query.serviceTokenId(), query.policyId());
+    Tuple filter = Tuple.of(accountId, query.serverId(), query.portalId(), query.serviceTokenId(), query.policyId(), query.actor());
     Future<Long> total = pool.preparedQuery("SELECT count(*) FROM audit_log WHERE " + MATCHES)
         .execute(filter)
         .map(rows -> rows.iterator().next().getLong(0));
     Future<List<AuditEntry>> items = pool.preparedQuery("SELECT " + COLUMNS + " FROM audit_log WHERE " + MATCHES
-            + " ORDER BY id DESC LIMIT $6 OFFSET $7")
-        .execute(Tuple.of(accountId, query.serverId(), query.portalId(), query.serviceTokenId(), query.policyId(), query.perPage(),
-            query.offset()))
+            + " ORDER BY id DESC LIMIT $7 OFFSET $8")
+        .execute(Tuple.of(accountId, query.serverId(), query.portalId(), query.serviceTokenId(), query.policyId(), query.actor(),
+            query.perPage(), query.offset()))
         .map(rows -> {
           List<AuditEntry> entries = new ArrayList<>(rows.size());
           for (Row row : rows) entries.add(decode(row));

@@ -49,6 +49,11 @@ final class StoredServerJson {
         .put("accepted_tool_hashes", new JsonObject(new java.util.LinkedHashMap<>(s.acceptedToolHashes())))
         .put("oauth", s.oauth() == null ? null : s.oauth().toJson())
         .put("oauth_on_behalf", s.oauthOnBehalf());
+    if (!s.heldToolsAccepted().isEmpty()) {
+      JsonObject definitions = new JsonObject();
+      s.heldToolsAccepted().forEach((name, definition) -> definitions.put(name, definition.copy()));
+      json.put("held_tools_accepted", definitions);
+    }
     return json;
   }
 
@@ -81,7 +86,8 @@ final class StoredServerJson {
         json.getBoolean("hold_changed_tools", true),
         hashes(json.getJsonObject("accepted_tool_hashes")),
         dev.mcpgateway.model.OAuthConnection.fromJson(json.getJsonObject("oauth")),
-        json.getBoolean("oauth_on_behalf", false));
+        json.getBoolean("oauth_on_behalf", false),
+        definitions(json.getJsonObject("held_tools_accepted")));
   }
 
   private static JsonArray overrides(List<CapabilityOverride> list) {
@@ -98,6 +104,14 @@ final class StoredServerJson {
   private static java.util.Map<String, String> hashes(JsonObject json) {
     java.util.Map<String, String> map = new java.util.HashMap<>();
     if (json != null) json.forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
+    return map;
+  }
+
+  private static java.util.Map<String, JsonObject> definitions(JsonObject json) {
+    java.util.Map<String, JsonObject> map = new java.util.HashMap<>();
+    if (json != null) json.forEach(e -> {
+      if (e.getValue() instanceof JsonObject definition) map.put(e.getKey(), definition);
+    });
     return map;
   }
 

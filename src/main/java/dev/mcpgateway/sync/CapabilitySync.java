@@ -213,8 +213,10 @@ public final class CapabilitySync {
     if (!current.hostname().equals(syncedFrom.hostname()) || current.authType() != syncedFrom.authType()) return current;
     McpServer.Builder next = current.toBuilder().lastSynced(attempt);
     if (outcome.succeeded()) {
+      Map<String, String> accepted = ToolFingerprint.afterSync(current, outcome.result().tools());
       return next.tools(outcome.result().tools()).prompts(outcome.result().prompts())
-          .acceptedToolHashes(ToolFingerprint.afterSync(current, outcome.result().tools()))
+          .acceptedToolHashes(accepted)
+          .heldToolsAccepted(ToolFingerprint.heldToolsAccepted(current, outcome.result().tools(), accepted))
           .status(ServerStatus.READY).error(null).errorDetails(null).lastSuccessfulSync(attempt).build();
     }
     SyncFailures.Report report = SyncFailures.of(outcome.cause());

@@ -80,6 +80,40 @@ public final class ToolFingerprint {
     return held;
   }
 
+  /**
+   * For each tool held after a sync fetched {@code tools} (with {@code accepted}, the fingerprints
+   * after that sync), the definition that had been accepted: the one kept from before, or else the
+   * previous sync's, when that was the accepted one. A tool whose accepted definition was never
+   * seen by this gateway (accepted before definitions were kept) has no entry.
+   */
+  public static Map<String, JsonObject> heldToolsAccepted(McpServer before, JsonArray tools, Map<String, String> accepted) {
+    if (!before.holdChangedTools()) return Map.of();
+    Map<String, JsonObject> previous = new HashMap<>();
+    for (Object item : before.tools()) {
+      if (item instanceof JsonObject tool && tool.getValue("name") instanceof String name) previous.put(name, tool);
+    }
+    Map<String, JsonObject> kept = new HashMap<>();
+    for (Object item : tools) {
+      if (!(item instanceof JsonObject tool) || !(tool.getValue("name") instanceof String name)) continue;
+      String hash = accepted.get(name);
+      if (hash == null || hash.equals(of(tool))) continue;
+      JsonObject known = before.heldToolsAccepted().get(name);
+      if (known == null || !hash.equals(of(known))) known = previous.get(name);
+      if (known != null && hash.equals(of(known))) kept.put(name, known.copy());
+    }
+    return kept;
+  }
+
+  /** {@code server}'s kept accepted definitions of the tools it still holds (after an accept or a change of holding). */
+  public static Map<String, JsonObject> stillHeld(McpServer server) {
+    Set<String> held = held(server);
+    Map<String, JsonObject> kept = new HashMap<>();
+    server.heldToolsAccepted().forEach((name, definition) -> {
+      if (held.contains(name)) kept.put(name, definition);
+    });
+    return kept;
+  }
+
   /** Accepts the current definition of the named tools ({@code *}: every held tool). */
   public static Map<String, String> accept(McpServer server, List<String> names) {
     Map<String, String> accepted = new HashMap<>(server.acceptedToolHashes());

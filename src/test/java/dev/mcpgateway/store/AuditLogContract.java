@@ -82,6 +82,21 @@ abstract class AuditLogContract extends StoresFixture {
     assertEquals(0, result(log().list("acme", new AuditQuery(1, 25, "nothing"))).totalCount());
   }
 
+  @Test
+  void theAuditTrailFiltersByActorAloneOrWithAServer() {
+    AuditEntry a = audit("acme", "one", AuditEntry.Action.CREATE, 1);
+    AuditEntry terraform = new AuditEntry(null, "acme", "one", AuditEntry.Action.UPDATE, "terraform", a.at().plusSeconds(1), a.after(), a.after());
+    AuditEntry elsewhere = new AuditEntry(null, "acme", "two", AuditEntry.Action.CREATE, "terraform", a.at().plusSeconds(2), null, a.after());
+    result(log().append(a));
+    AuditEntry updated = result(log().append(terraform));
+    AuditEntry created = result(log().append(elsewhere));
+    assertEquals(List.of(created, updated), result(log().list("acme", new AuditQuery(1, 25, null, null, null, null, "terraform"))).items());
+    assertEquals(List.of(updated), result(log().list("acme", new AuditQuery(1, 25, "one", null, null, null, "terraform"))).items());
+    assertEquals(1, result(log().list("acme", new AuditQuery(1, 25, null, null, null, null, "tester"))).totalCount());
+    assertEquals(0, result(log().list("acme", new AuditQuery(1, 25, null, null, null, null, "Terraform"))).totalCount(), "exact");
+    assertEquals(3, result(log().list("acme", new AuditQuery(1, 25, null, null, null, null, ""))).totalCount(), "empty: no filter");
+  }
+
   static AuditEntry portalAudit(String account, String portalId, AuditEntry.Action action, int second) {
     JsonObject view = new JsonObject().put("id", portalId).put("name", "Portal " + portalId).put("hostname", portalId + ".example.com")
         .put("servers", new JsonArray().add(new JsonObject().put("server_id", "one").put("default_disabled", false)));
