@@ -200,6 +200,12 @@ async function run() {
   await page.getByRole('link', { name: 'Activity', exact: true }).click();
   await heading('Activity');
   await page.locator('#audit').waitFor();
+  await page.locator('#tool-calls-total').waitFor();
+  const toolCalls = {
+    total: (await page.locator('#tool-calls-total').innerText()).trim(),
+    bars: await page.locator('#tool-calls svg rect').count(),
+    label: await page.locator('#tool-calls svg').getAttribute('aria-label'),
+  };
   const filtered = async (server, actor) => {
     await page.getByLabel('Server id').fill(server);
     await page.getByLabel('Actor').fill(actor);
@@ -212,7 +218,7 @@ async function run() {
   };
   const byOthers = await filtered('docs', 'test-admin');
   const empty = (await page.locator('#audit-results').innerText()).trim();
-  step('activity', { rows: await filtered('docs', 'acme-bot'), by_others: byOthers, by_others_text: empty });
+  step('activity', { rows: await filtered('docs', 'acme-bot'), by_others: byOthers, by_others_text: empty, tool_calls: toolCalls });
   await axe(page, 'activity');
   await shot(page, 'activity');
 

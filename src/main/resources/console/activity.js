@@ -27,7 +27,10 @@ export async function activityView() {
     if (actor.value.trim()) query.set('actor', actor.value.trim());
     location.hash = `#/activity${query.toString() ? `?${query}` : ''}`;
   });
-  page('Activity', form, results);
+  const calls = h('section', { class: 'card', id: 'tool-calls', 'aria-busy': 'true', 'aria-labelledby': 'tool-calls-title' },
+    h('h2', { id: 'tool-calls-title' }, server.value ? `Tool calls to ${server.value}, last 30 days` : 'Tool calls, last 30 days'), 'Loading…');
+  page('Activity', form, calls, results);
+  toolCalls(calls, server.value);
   const query = new URLSearchParams({ per_page: '100' });
   if (server.value) query.set('server_id', server.value);
   if (actor.value) query.set('actor', actor.value);
@@ -53,6 +56,45 @@ export async function activityView() {
       h('td', {}, e.actor),
       h('td', {}, `${subject(e)} ${ACTIONS[e.action] || e.action}`),
       h('td', {}, changes(e)))))));
+}
+
+/**
+ * The analytics API's daily counts (UTC, summed over tools) as a bar chart: SVG built node by node
+ * (no markup strings, no inline style), with the same numbers in a table for screen readers.
+ */
+async function toolCalls(section, serverId) {
+  const answer = await api.call('GET', api.paths.toolCalls(serverId, '?days=30&aggregate=true'));
+  section.removeAttribute('aria-busy');
+  const title = section.querySelector('h2');
+  if (!answer.ok) {
+    replace(section, title, failure(answer));
+    return;
+  }
+  const { series, total } = answer.body.result;
+  const max = Math.max(1, ...series.map((d) => d.count));
+  const width = 600; const height = 120; const bar = width / Math.max(1, series.length);
+  const svg = svgNode('svg', { viewBox: `0 0 ${width} ${height + 4}`, class: 'chart', role: 'img',
+    'aria-label': `${total} tool calls in the last ${series.length} days` });
+  series.forEach((d, i) => {
+    const barHeight = Math.round((d.count / max) * height);
+    const rect = svgNode('rect', { x: (i * bar + 1).toFixed(1), y: height - barHeight, width: Math.max(1, bar - 2).toFixed(1),
+      height: Math.max(barHeight, d.count > 0 ? 1 : 0), class: 'bar' });
+    rect.append(svgNode('title', {}, `${d.day}: ${d.count}`));
+    svg.append(rect);
+  });
+  replace(section, title,
+    h('p', {}, h('strong', { id: 'tool-calls-total' }, String(total)), ` tool calls since ${series.length ? series[0].day : 'today'} (UTC days)`),
+    svg,
+    h('table', { class: 'visually-hidden' }, h('caption', {}, 'Tool calls per day'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Day'), h('th', { scope: 'col' }, 'Calls'))),
+      h('tbody', {}, series.map((d) => h('tr', {}, h('td', {}, d.day), h('td', {}, String(d.count)))))));
+}
+
+function svgNode(tag, attributes = {}, text) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
 }
 
 function subject(e) {

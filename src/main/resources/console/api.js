@@ -38,6 +38,7 @@ export const paths = {
   portals: (query = '') => mcpPath(`/portals${query}`),
   portal: (id) => mcpPath(`/portals/${enc(id)}`),
   audit: (query = '') => mcpPath(`/audit${query}`),
+  toolCalls: (serverId, query = '') => mcpPath(`/analytics${serverId ? `/servers/${enc(serverId)}` : ''}/tool-calls/timeseries${query}`),
   oauthConnect: (id) => `/oauth/connect/${enc(account)}/${enc(id)}`,
 };
 

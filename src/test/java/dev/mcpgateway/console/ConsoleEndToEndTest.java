@@ -41,6 +41,7 @@ class ConsoleEndToEndTest {
     upstream = NodePeer.start("paged-server.mjs", Map.of("TOOL_COUNT", "3", "PROMPT_COUNT", "1", "DRIFT_ROUTE", "1"));
     vertx = Vertx.vertx();
     gw = result(TestGateway.start(vertx, dataDir, null));
+    callsBeforeTheConsoleOpens();
     String base = "http://127.0.0.1:" + gw.gateway.port();
     JsonObject options = new JsonObject()
         .put("console", base + "/console/")
@@ -63,6 +64,38 @@ class ConsoleEndToEndTest {
     if (gw != null) result(gw.stop());
     if (vertx != null) result(vertx.close());
     if (upstream != null) upstream.close();
+  }
+
+  static final int CALLS = 2;
+
+  /** Two tool calls in the account, through a server deleted before the console opens: its Activity chart counts them. */
+  static void callsBeforeTheConsoleOpens() {
+    gw.addSyncedServer("acme", "calls", upstream.url("/mcp"));
+    io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + TestGateway.AGENT)
+        .add("Accept", "application/json, text/event-stream");
+    var init = result(gw.client.post(TestGateway.mcp("acme", "calls")).putHeaders(headers).sendJsonObject(new JsonObject().put("jsonrpc", "2.0")
+        .put("id", 1).put("method", "initialize").put("params", new JsonObject().put("protocolVersion", "2025-11-25")
+            .put("capabilities", new JsonObject()).put("clientInfo", new JsonObject().put("name", "console-test").put("version", "1")))));
+    assertEquals(200, init.statusCode(), init.bodyAsString());
+    for (int i = 0; i < CALLS; i++) {
+      var call = result(gw.client.post(TestGateway.mcp("acme", "calls")).putHeaders(headers).putHeader("Mcp-Session-Id", init.getHeader("Mcp-Session-Id"))
+          .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 2 + i).put("method", "tools/call")
+              .put("params", new JsonObject().put("name", "tool-000").put("arguments", new JsonObject()))));
+      assertEquals(200, call.statusCode(), call.bodyAsString());
+    }
+    assertEquals(200, result(gw.client.delete(TestGateway.servers("acme") + "/calls").putHeader("Authorization", "Bearer " + TestGateway.ADMIN).send())
+        .statusCode());
+  }
+
+  @Test
+  void theActivityChartsTheAnalyticsApisToolCalls() {
+    JsonObject api = result(gw.client.get("/accounts/acme/access/ai-controls/mcp/analytics/tool-calls/timeseries?days=30&aggregate=true")
+        .putHeader("Authorization", "Bearer " + TestGateway.ADMIN).send()).bodyAsJsonObject().getJsonObject("result");
+    JsonObject chart = step("activity").getJsonObject("tool_calls");
+    assertEquals(CALLS, api.getInteger("total"), api.encode());
+    assertEquals(String.valueOf(CALLS), chart.getString("total"), chart.encode());
+    assertEquals(api.getJsonArray("series").size(), chart.getInteger("bars"), "a bar per day");
+    assertEquals(CALLS + " tool calls in the last 30 days", chart.getString("label"));
   }
 
   static JsonObject step(String name) {
