@@ -282,6 +282,8 @@ class TracingTest {
     assertTrue(Tracing.configured(Map.of("otel.exporter.otlp.traces.endpoint", "http://x")));
     assertTrue(Tracing.configured(Map.of("otel.traces.exporter", "otlp")));
 
+    long exportersBefore = exporterThreads();
+    assertTrue(exportersBefore >= 1, "this class's traced gateway has its exporter thread (the name counted here is right)");
     Vertx plain = Tracing.OFF.build(new VertxOptions(), builder -> builder);
     try {
       assertSame(Tracing.OFF, Tracing.of(plain));
@@ -302,12 +304,18 @@ class TracingTest {
         JsonObject seen = new JsonObject(answer.bodyAsJsonObject().getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"));
         assertEquals(agentsOwn, seen.getString("meta"), "the agent's own _meta passes through as it sent it");
         assertNull(seen.getValue("header"), "no traceparent header made up: " + seen);
+        assertEquals(exportersBefore, exporterThreads(), "no exporter thread started for a gateway with tracing off");
       } finally {
         result(untraced.stop());
       }
     } finally {
       result(plain.close());
     }
+  }
+
+  /** The SDK's span-export worker threads alive now (this class's own traced gateway has one). */
+  static long exporterThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("BatchSpanProcessor")).count();
   }
 
   @Test
