@@ -39,6 +39,13 @@ public final class AdminRequestMetrics implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String operation = operation(ctx.request().method().name(), ctx.request().path());
     long started = System.nanoTime();
+    // Vert.x names its HTTP span by method only: the operation says what the request was (low cardinality, unlike the path)
+    io.opentelemetry.api.trace.Span span = io.opentelemetry.api.trace.Span.current();
+    if (span.getSpanContext().isValid()) {
+      span.updateName(ctx.request().method().name() + " " + operation);
+      span.setAttribute("mcp_gateway.admin.operation", operation);
+      span.setAttribute("mcp_gateway.account.id", account(ctx.request().path()));
+    }
     ctx.addEndHandler(v -> {
       int status = ctx.response().getStatusCode();
       metrics.adminRequest(operation, status);

@@ -263,6 +263,8 @@ class TracingTest {
     assertEquals("traced", attribute(sync, "mcp_gateway.server.id"));
     Span admin = parentOf(sync).orElseThrow(() -> new AssertionError("the sync's parent was not exported"));
     assertEquals(Span.SpanKind.SPAN_KIND_SERVER, admin.getKind());
+    assertEquals("POST sync", admin.getName(), "named by the admin operation, not the path");
+    assertEquals("acme", attribute(admin, "mcp_gateway.account.id"));
     assertEquals("2".repeat(16), hex(admin.getParentSpanId()));
     assertFalse(spans(s -> hex(s.getParentSpanId()).equals(hex(sync.getSpanId())) && s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT).isEmpty(),
         "the sync's upstream exchanges are its children");
